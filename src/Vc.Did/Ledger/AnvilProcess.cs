@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Vc.Did.Ledger;
+
+/// <summary>Options for a local Anvil node.</summary>
+public sealed record AnvilOptions
+{
+    /// <summary>Chain state file (Anvil --state): loaded at start, dumped periodically and at exit. Null: in memory.</summary>
+    public string? StatePath { get; init; }
+    public long ChainId { get; init; } = 31337;
+    /// <summary>Seconds between state dumps while running (only with <see cref="StatePath"/>).</summary>
+    public int StateIntervalSeconds { get; init; } = 2;
+    /// <summary>When true the node outlives this process (a ledger daemon); otherwise it dies with it.</summary>
+    public bool Detached { get; init; }
+    /// <summary>Where a detached node writes its output (default: beside the state file, or a temp file).</summary>
+    public string? LogPath { get; init; }
+    /// <summary>Explicit path to the anvil binary; default: VCHEALTH_ANVIL or tools/ledger/node_modules.</summary>
+    public string? BinaryPath { get; init; }
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// A local Anvil node on a free loopback port. The node is started under a small shell guard that
+/// stops it (SIGTERM, so Anvil dumps its state) as soon as our stdin pipe closes, which also happens
+/// when this process is killed: no orphaned nodes after an aborted test run.
+/// </summary>
+public sealed partial class AnvilProcess : IAsyncDisposable
+{
+    private const string RelativeBinary = "tools/ledger/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+    private readonly Process _process;
+    private int _stopped;
+
+    public Uri RpcUrl { get; }
+    public int ProcessId { get; }
+
+    private AnvilProcess(Process process, Uri rpcUrl, int pid)
+    {
+        _process = process;
+        RpcUrl = rpcUrl;
+        ProcessId = pid;
+    }
+
+    /// <summary>Finds the anvil binary: explicit path, VCHEALTH_ANVIL, or tools/ledger/node_modules above the app or cwd.</summary>
+    public static string LocateBinary(string? explicitPath = null)
+    {
+        if (!string.IsNullOrEmpty(explicitPath)) return Existing(explicitPath);
+        if (Environment.GetEnvironmentVariable("VCHEALTH_ANVIL") is { Length: > 0 } env) return Existing(env);
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, RelativeBinary);
+                if (File.Exists(candidate)) return candidate;
+            }
+        throw new LedgerException(LedgerError.ToolMissing,
+            $"anvil not found: run 'npm ci --ignore-scripts' in tools/ledger or set VCHEALTH_ANVIL ({RelativeBinary})");
+
+        static string Existing(string p) => File.Exists(p)
+            ? p
+            : throw new LedgerException(LedgerError.ToolMissing, $"anvil binary not found at {p}");
+    }
+
+    public static async Task<AnvilProcess> StartAsync(AnvilOptions options, CancellationToken ct = default)
+    {
+        var binary = LocateBinary(options.BinaryPath);
+        var args = new List<string> { "--host", "127.0.0.1", "--port", "0", "--chain-id", options.ChainId.ToString() };
+        if (options.StatePath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.StatePath))!);
+            args.AddRange(["--state", options.StatePath, "--state-interval", options.StateIntervalSeconds.ToString()]);
+        }
+
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = !options.Detached,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("-c");
+        string? log = null;
+        if (options.Detached)
+        {
+            // setsid: the node survives us; its output goes to a log we read the port from.
+            log = options.LogPath ?? (options.StatePath is not null
+                ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.StatePath))!, "anvil.log")
+                : Path.Combine(Path.GetTempPath(), $"vchealth-anvil-{Guid.NewGuid():N}.log"));
+            File.WriteAllText(log, "");
+            psi.ArgumentList.Add("setsid \"$0\" \"$@\" </dev/null >\"$VCHEALTH_ANVIL_LOG\" 2>&1 & echo \"pid=$!\"");
+            psi.Environment["VCHEALTH_ANVIL_LOG"] = log;
+        }
+        else
+        {
+            // Guarded: the guard waits for stdin EOF (our exit, graceful or not), then stops anvil with SIGTERM.
+            // (A background list reads /dev/null unless stdin is redirected explicitly, hence fd 3.)
+            psi.ArgumentList.Add("exec 3<&0; \"$0\" \"$@\" </dev/null & p=$!; echo \"pid=$p\"; (cat <&3 >/dev/null; kill -TERM $p 2>/dev/null) & wait $p");
+        }
+        psi.ArgumentList.Add(binary);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+
+        var process = Process.Start(psi) ?? throw new LedgerException(LedgerError.ProcessFailed, "could not start anvil");
+        var stderr = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.StartTimeout);
+        int pid = 0;
+        Uri? url = null;
+        try
+        {
+            if (log is not null)
+            {
+                var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
+                if (first?.StartsWith("pid=", StringComparison.Ordinal) == true) pid = int.Parse(first[4..]);
+                while (url is null)
+                {
+                    var text = await File.ReadAllTextAsync(log, timeout.Token);
+                    if (ListeningLine().Match(text) is { Success: true } m) url = new Uri($"http://{m.Groups[1].Value}");
+                    else if (pid == 0 || !IsAlive(pid)) throw new LedgerException(LedgerError.ProcessFailed, "anvil exited during start: " + text[^Math.Min(600, text.Length)..]);
+                    else await Task.Delay(25, timeout.Token);
+                }
+            }
+            else
+            {
+                while (url is null)
+                {
+                    var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
+                        ?? throw new LedgerException(LedgerError.ProcessFailed, "anvil exited during start: " + Tail(stderr));
+                    if (line.StartsWith("pid=", StringComparison.Ordinal)) pid = int.Parse(line[4..]);
+                    else if (ListeningLine().Match(line) is { Success: true } m) url = new Uri($"http://{m.Groups[1].Value}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            if (pid > 0) Signal(pid);
+            process.Kill(entireProcessTree: true);
+            throw new LedgerException(LedgerError.ProcessFailed, $"anvil did not start within {options.StartTimeout}: " + Tail(stderr));
+        }
+        // Keep draining stdout so anvil never blocks on a full pipe (detached: we stop reading when we exit).
+        _ = DrainAsync(process.StandardOutput);
+        var anvil = new AnvilProcess(process, url, pid);
+        await anvil.WaitUntilAnsweringAsync(timeout.Token);
+        return anvil;
+
+        static string Tail(System.Text.StringBuilder sb) { lock (sb) return sb.Length > 600 ? sb.ToString()[^600..] : sb.ToString(); }
+    }
+
+    private static async Task DrainAsync(StreamReader reader)
+    {
+        try { while (await reader.ReadLineAsync() is not null) { } } catch (IOException) { } catch (ObjectDisposedException) { }
+    }
+
+    private async Task WaitUntilAnsweringAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (true)
+        {
+            try
+            {
+                using var content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}""",
+                    System.Text.Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync(RpcUrl, content, ct);
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(50, ct);
+        }
+    }
+
+    /// <summary>Stops the node gracefully (state is dumped), killing it if it does not exit in time.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        try
+        {
+            if (_process.StartInfo.RedirectStandardInput) _process.StandardInput.Close();
+            else if (ProcessId > 0) { Signal(ProcessId); await WaitForExitAsync(ProcessId); return; }
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        }
+        finally { _process.Dispose(); }
+    }
+
+    /// <summary>Stops a detached node by process id (SIGTERM lets it dump its state).</summary>
+    public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat");
+
+    public static void Signal(int pid)
+    {
+        try { Process.Start("kill", ["-TERM", pid.ToString()])?.WaitForExit(5000); } catch (System.ComponentModel.Win32Exception) { }
+    }
+
+    private static async Task WaitForExitAsync(int pid)
+    {
+        for (var i = 0; i < 200 && IsAlive(pid); i++) await Task.Delay(50);
+    }
+
+    [GeneratedRegex(@"Listening on (127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+}
