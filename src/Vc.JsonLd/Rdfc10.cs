@@ -1,0 +1,409 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Vc.JsonLd;
+
+/// <summary>Options for RDFC-1.0.</summary>
+public sealed class RdfcOptions
+{
+    /// <summary>Default limit on Hash N-Degree Quads calls. A 6-clique of blank nodes needs ≈3,600 and the hardest
+    /// W3C positive test a few hundred; a 10-clique (the W3C poison graph) needs millions.</summary>
+    public const int DefaultMaxHashNDegreeQuadsCalls = 10_000;
+
+    /// <summary>Default limit on permutations examined inside Hash N-Degree Quads (all calls together).</summary>
+    public const long DefaultMaxPermutations = 1_000_000;
+
+    /// <summary>The hash function: SHA256 (default, RDFC-1.0's) or SHA384 / SHA512.</summary>
+    public HashAlgorithmName HashAlgorithm { get; init; } = HashAlgorithmName.SHA256;
+
+    /// <summary>Work limit: how many times Hash N-Degree Quads may run before <see cref="RdfcException"/>
+    /// (WorkLimitExceeded) is thrown.</summary>
+    public int MaxHashNDegreeQuadsCalls { get; init; } = DefaultMaxHashNDegreeQuadsCalls;
+
+    /// <summary>Work limit on permutations of related blank nodes examined (all calls together).</summary>
+    public long MaxPermutations { get; init; } = DefaultMaxPermutations;
+
+    /// <summary>Largest dataset accepted.</summary>
+    public int MaxQuads { get; init; } = 1_000_000;
+
+    internal static readonly RdfcOptions Default = new();
+}
+
+/// <summary>The result of RDFC-1.0 canonicalization.</summary>
+public sealed class RdfcResult
+{
+    internal RdfcResult(string nquads, IReadOnlyList<RdfQuad> quads, IReadOnlyDictionary<string, string> issued,
+        int calls, long permutations)
+    {
+        CanonicalNQuads = nquads;
+        CanonicalQuads = quads;
+        IssuedIdentifiers = issued;
+        HashNDegreeQuadsCalls = calls;
+        Permutations = permutations;
+    }
+
+    /// <summary>The canonical N-Quads document: sorted lines, each ending in "\n".</summary>
+    public string CanonicalNQuads { get; }
+
+    /// <summary>The relabelled quads in canonical order (duplicates removed).</summary>
+    public IReadOnlyList<RdfQuad> CanonicalQuads { get; }
+
+    /// <summary>The issued identifiers map: input blank node label → canonical label (c14nN), both without "_:".</summary>
+    public IReadOnlyDictionary<string, string> IssuedIdentifiers { get; }
+
+    /// <summary>How many times Hash N-Degree Quads ran (work done).</summary>
+    public int HashNDegreeQuadsCalls { get; }
+
+    /// <summary>How many permutations Hash N-Degree Quads examined.</summary>
+    public long Permutations { get; }
+
+    /// <summary>UTF-8 bytes of <see cref="CanonicalNQuads"/>.</summary>
+    public byte[] ToUtf8() => Encoding.UTF8.GetBytes(CanonicalNQuads);
+}
+
+/// <summary>RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation).</summary>
+public static class Rdfc10
+{
+    /// <summary>Canonicalizes a dataset. Blank node labels of the input are the keys of the issued identifiers map.</summary>
+    public static RdfcResult Canonicalize(IReadOnlyList<RdfQuad> dataset, RdfcOptions? options = null)
+    {
+        options ??= RdfcOptions.Default;
+        if (dataset.Count > options.MaxQuads)
+            throw new RdfcException(RdfcErrorCode.SizeLimitExceeded, $"dataset has more than {options.MaxQuads} quads");
+        return new Canonicalizer(options).Run(dataset);
+    }
+
+    /// <summary>Parses N-Quads and canonicalizes them.</summary>
+    public static RdfcResult CanonicalizeNQuads(string nquads, RdfcOptions? options = null) =>
+        Canonicalize(NQuads.Parse(nquads, (options ?? RdfcOptions.Default).MaxQuads), options);
+
+    private sealed class Issuer
+    {
+        private readonly string _prefix;
+        private int _counter;
+        public readonly Dictionary<string, string> Map;
+        public readonly List<string> Order;
+
+        public Issuer(string prefix)
+        {
+            _prefix = prefix;
+            Map = new Dictionary<string, string>(StringComparer.Ordinal);
+            Order = new List<string>();
+        }
+
+        private Issuer(Issuer o)
+        {
+            _prefix = o._prefix;
+            _counter = o._counter;
+            Map = new Dictionary<string, string>(o.Map, StringComparer.Ordinal);
+            Order = new List<string>(o.Order);
+        }
+
+        public Issuer Clone() => new(this);
+
+        public string Issue(string existing)
+        {
+            if (Map.TryGetValue(existing, out var id)) return id;
+            id = _prefix + _counter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _counter++;
+            Map[existing] = id;
+            Order.Add(existing);
+            return id;
+        }
+
+        public bool TryGet(string existing, out string id) => Map.TryGetValue(existing, out id!);
+    }
+
+    private sealed class Canonicalizer(RdfcOptions options)
+    {
+        private readonly Dictionary<string, List<RdfQuad>> _bnodeQuads = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _firstDegree = new(StringComparer.Ordinal);
+        private readonly Issuer _canonical = new("c14n");
+        private readonly StringBuilder _sb = new();
+        private int _calls;
+        private long _perms;
+
+        public RdfcResult Run(IReadOnlyList<RdfQuad> dataset)
+        {
+            // An RDF dataset is a set: drop duplicate quads first.
+            var seen = new HashSet<RdfQuad>(dataset.Count);
+            var unique = new List<RdfQuad>(dataset.Count);
+            foreach (var q in dataset)
+                if (seen.Add(q)) unique.Add(q);
+            dataset = unique;
+
+            // 2. blank node to quads map
+            for (int i = 0; i < dataset.Count; i++)
+            {
+                var q = dataset[i];
+                AddBnode(q.Subject, q);
+                AddBnode(q.Object, q);
+                AddBnode(q.Graph, q);
+            }
+
+            // 3. first degree hashes
+            var hashToBnodes = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var id in _bnodeQuads.Keys)
+            {
+                var h = HashFirstDegree(id);
+                if (!hashToBnodes.TryGetValue(h, out var list)) hashToBnodes[h] = list = new List<string>(1);
+                list.Add(id);
+            }
+
+            // 4. unique hashes get canonical identifiers (hex hashes: ordinal = code point order)
+            var remaining = new List<List<string>>();
+            foreach (var (_, list) in hashToBnodes)
+            {
+                if (list.Count == 1) _canonical.Issue(list[0]);
+                else remaining.Add(list);
+            }
+
+            // 5. shared hashes
+            foreach (var list in remaining)
+            {
+                var results = new List<(string Hash, Issuer Issuer)>();
+                foreach (var n in list)
+                {
+                    if (_canonical.Map.ContainsKey(n)) continue;
+                    var temp = new Issuer("b");
+                    temp.Issue(n);
+                    results.Add(HashNDegree(n, temp));
+                }
+                results.Sort((a, b) => string.CompareOrdinal(a.Hash, b.Hash));
+                foreach (var (_, issuer) in results)
+                    foreach (var existing in issuer.Order)
+                        _canonical.Issue(existing);
+            }
+
+            // 6. relabel and serialize
+            var lines = new List<(string Line, RdfQuad Quad)>(dataset.Count);
+            foreach (var q in dataset)
+            {
+                var cq = new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph));
+                _sb.Clear();
+                NQuads.AppendQuad(_sb, cq);
+                lines.Add((_sb.ToString(), cq));
+            }
+            lines.Sort((a, b) => CodePointComparer.CompareSpans(a.Line, b.Line));
+            var sb = new StringBuilder();
+            var quads = new List<RdfQuad>(lines.Count);
+            string? prev = null;
+            foreach (var (line, quad) in lines)
+            {
+                if (prev is not null && string.Equals(prev, line, StringComparison.Ordinal)) continue;
+                sb.Append(line);
+                quads.Add(quad);
+                prev = line;
+            }
+            var issued = new Dictionary<string, string>(_canonical.Map, StringComparer.Ordinal);
+            return new RdfcResult(sb.ToString(), quads, issued, _calls, _perms);
+        }
+
+        private RdfTerm Relabel(RdfTerm t) =>
+            t.Kind == RdfTermKind.BlankNode ? RdfTerm.Blank(_canonical.Map[t.Value]) : t;
+
+        private void AddBnode(RdfTerm t, RdfQuad q)
+        {
+            if (t.Kind != RdfTermKind.BlankNode) return;
+            if (!_bnodeQuads.TryGetValue(t.Value, out var list)) _bnodeQuads[t.Value] = list = new List<RdfQuad>(4);
+            else if (ReferenceEquals(list[^1], q)) return; // same quad, bnode repeated in it
+            list.Add(q);
+        }
+
+        private string HashFirstDegree(string id)
+        {
+            if (_firstDegree.TryGetValue(id, out var cached)) return cached;
+            var quads = _bnodeQuads[id];
+            string hash;
+            if (quads.Count == 1)
+            {
+                _sb.Clear();
+                AppendFirstDegree(_sb, quads[0], id);
+                hash = Hash(_sb);
+            }
+            else
+            {
+                var lines = new string[quads.Count];
+                for (int i = 0; i < lines.Length; i++)
+                {
+                    _sb.Clear();
+                    AppendFirstDegree(_sb, quads[i], id);
+                    lines[i] = _sb.ToString();
+                }
+                Array.Sort(lines, CodePointComparer.Instance);
+                _sb.Clear();
+                foreach (var l in lines) _sb.Append(l);
+                hash = Hash(_sb);
+            }
+            _firstDegree[id] = hash;
+            return hash;
+        }
+
+        private static void AppendFirstDegree(StringBuilder sb, RdfQuad q, string id)
+        {
+            AppendFd(sb, q.Subject, id);
+            sb.Append(' ');
+            NQuads.AppendTerm(sb, q.Predicate);
+            sb.Append(' ');
+            AppendFd(sb, q.Object, id);
+            if (q.Graph.Kind != RdfTermKind.DefaultGraph)
+            {
+                sb.Append(' ');
+                AppendFd(sb, q.Graph, id);
+            }
+            sb.Append(" .\n");
+        }
+
+        private static void AppendFd(StringBuilder sb, RdfTerm t, string id)
+        {
+            if (t.Kind == RdfTermKind.BlankNode)
+                sb.Append(string.Equals(t.Value, id, StringComparison.Ordinal) ? "_:a" : "_:z");
+            else NQuads.AppendTerm(sb, t);
+        }
+
+        private string HashRelated(string related, RdfQuad quad, Issuer issuer, char position)
+        {
+            var sb = new StringBuilder();
+            sb.Append(position);
+            if (position != 'g') sb.Append('<').Append(quad.Predicate.Value).Append('>');
+            if (_canonical.TryGet(related, out var cid)) sb.Append("_:").Append(cid);
+            else if (issuer.TryGet(related, out var iid)) sb.Append("_:").Append(iid);
+            else sb.Append(HashFirstDegree(related));
+            return Hash(sb);
+        }
+
+        private (string Hash, Issuer Issuer) HashNDegree(string identifier, Issuer issuer)
+        {
+            if (++_calls > options.MaxHashNDegreeQuadsCalls)
+                throw new RdfcException(RdfcErrorCode.WorkLimitExceeded,
+                    $"RDFC-1.0 work limit exceeded: more than {options.MaxHashNDegreeQuadsCalls} Hash N-Degree Quads calls (poison graph?)");
+
+            // 1-3. related hashes
+            var hn = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var q in _bnodeQuads[identifier])
+            {
+                Related(q.Subject, 's');
+                Related(q.Object, 'o');
+                Related(q.Graph, 'g');
+
+                void Related(RdfTerm t, char pos)
+                {
+                    if (t.Kind != RdfTermKind.BlankNode || string.Equals(t.Value, identifier, StringComparison.Ordinal)) return;
+                    var h = HashRelated(t.Value, q, issuer, pos);
+                    if (!hn.TryGetValue(h, out var l)) hn[h] = l = new List<string>(2);
+                    l.Add(t.Value);
+                }
+            }
+
+            var data = new StringBuilder();
+            foreach (var (relatedHash, list) in hn)
+            {
+                data.Append(relatedHash);
+                string? chosenPath = null;
+                Issuer? chosenIssuer = null;
+                var perm = new int[list.Count];
+                for (int i = 0; i < perm.Length; i++) perm[i] = i;
+                do
+                {
+                    if (++_perms > options.MaxPermutations)
+                        throw new RdfcException(RdfcErrorCode.WorkLimitExceeded,
+                            $"RDFC-1.0 work limit exceeded: more than {options.MaxPermutations} permutations (poison graph?)");
+                    var issuerCopy = issuer.Clone();
+                    var path = new StringBuilder();
+                    var recursion = new List<string>();
+                    bool skip = false;
+                    foreach (int pi in perm)
+                    {
+                        var related = list[pi];
+                        if (_canonical.TryGet(related, out var cid)) path.Append("_:").Append(cid);
+                        else
+                        {
+                            if (!issuerCopy.TryGet(related, out _)) recursion.Add(related);
+                            path.Append("_:").Append(issuerCopy.Issue(related));
+                        }
+                        if (chosenPath is not null && path.Length >= chosenPath.Length && Greater(path, chosenPath))
+                        {
+                            skip = true;
+                            break;
+                        }
+                    }
+                    if (skip) continue;
+                    foreach (var related in recursion)
+                    {
+                        var result = HashNDegree(related, issuerCopy);
+                        path.Append("_:").Append(issuerCopy.Issue(related));
+                        path.Append('<').Append(result.Hash).Append('>');
+                        issuerCopy = result.Issuer;
+                        if (chosenPath is not null && path.Length >= chosenPath.Length && Greater(path, chosenPath))
+                        {
+                            skip = true;
+                            break;
+                        }
+                    }
+                    if (skip) continue;
+                    var p = path.ToString();
+                    if (chosenPath is null || string.CompareOrdinal(p, chosenPath) < 0)
+                    {
+                        chosenPath = p;
+                        chosenIssuer = issuerCopy;
+                    }
+                } while (NextPermutation(perm));
+                data.Append(chosenPath);
+                issuer = chosenIssuer!;
+            }
+            return (Hash(data), issuer);
+        }
+
+        // Paths hold only ASCII (hex, "_:", labels, '<', '>'), so ordinal = code point order.
+        private static bool Greater(StringBuilder path, string chosen)
+        {
+            int n = Math.Min(path.Length, chosen.Length);
+            for (int i = 0; i < n; i++)
+            {
+                int d = path[i] - chosen[i];
+                if (d != 0) return d > 0;
+            }
+            return path.Length > chosen.Length;
+        }
+
+        private static bool NextPermutation(int[] a)
+        {
+            int i = a.Length - 2;
+            while (i >= 0 && a[i] >= a[i + 1]) i--;
+            if (i < 0) return false;
+            int j = a.Length - 1;
+            while (a[j] <= a[i]) j--;
+            (a[i], a[j]) = (a[j], a[i]);
+            Array.Reverse(a, i + 1, a.Length - i - 1);
+            return true;
+        }
+
+        private string Hash(StringBuilder sb)
+        {
+            int chars = sb.Length;
+            int max = Encoding.UTF8.GetMaxByteCount(chars);
+            char[] cbuf = ArrayPool<char>.Shared.Rent(chars);
+            byte[] bbuf = ArrayPool<byte>.Shared.Rent(max);
+            try
+            {
+                sb.CopyTo(0, cbuf, 0, chars);
+                int n = Encoding.UTF8.GetBytes(cbuf, 0, chars, bbuf, 0);
+                Span<byte> h = stackalloc byte[64];
+                var input = bbuf.AsSpan(0, n);
+                int hl;
+                if (options.HashAlgorithm == HashAlgorithmName.SHA256) hl = SHA256.HashData(input, h);
+                else if (options.HashAlgorithm == HashAlgorithmName.SHA384) hl = SHA384.HashData(input, h);
+                else if (options.HashAlgorithm == HashAlgorithmName.SHA512) hl = SHA512.HashData(input, h);
+                else throw new RdfcException(RdfcErrorCode.UnsupportedHashAlgorithm,
+                    $"unsupported hash algorithm {options.HashAlgorithm.Name}");
+                return Convert.ToHexStringLower(h[..hl]);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(cbuf);
+                ArrayPool<byte>.Shared.Return(bbuf);
+            }
+        }
+    }
+}
