@@ -1,6 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+return await Vc.Node.Cli.CliApp.RunAsync(args);
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+/// <summary>Entry point type, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -22,6 +22,7 @@ public sealed record DeployedContracts(long ChainId, IReadOnlyDictionary<string,
 /// </summary>
 public sealed class LedgerConnection
 {
+    private readonly Account _relayer;
     public Uri RpcUrl { get; }
     public long ChainId { get; }
     public Web3 Web3 { get; }
@@ -33,10 +34,18 @@ public sealed class LedgerConnection
     {
         RpcUrl = rpcUrl;
         ChainId = chainId;
+        _relayer = relayer;
         RelayerAddress = relayer.Address;
         Contracts = contracts;
         Web3 = new Web3(relayer, rpcUrl.ToString());
         Web3.TransactionManager.UseLegacyAsDefault = false;
+    }
+
+    /// <summary>The same connection with one contract address replaced (e.g. a registry deployed elsewhere).</summary>
+    public LedgerConnection WithContract(string name, string address)
+    {
+        var addresses = new Dictionary<string, string>(Contracts.Addresses, StringComparer.Ordinal) { [name] = address };
+        return new LedgerConnection(RpcUrl, ChainId, _relayer, Contracts with { Addresses = addresses });
     }
 
     public async Task<long> BlockNumberAsync() => (long)(await Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
@@ -49,7 +58,7 @@ public sealed class LedgerConnection
         return new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, addresses, deploymentBlock));
     }
 
-    internal static async Task<long> ReadChainIdAsync(Uri rpcUrl)
+    public static async Task<long> ReadChainIdAsync(Uri rpcUrl)
     {
         try
         {

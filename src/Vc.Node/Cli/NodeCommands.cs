@@ -1,0 +1,34 @@
+using Vc.Node.Hosting;
+
+namespace Vc.Node.Cli;
+
+/// <summary>`vchealth node` (serve HTTP) and `vchealth status` (print the ledger status once).</summary>
+public static class NodeCommands
+{
+    public static async Task<int> NodeAsync(CliContext context, string[] argv)
+    {
+        var args = new CliArgs(argv);
+        var options = new NodeOptions
+        {
+            Ledger = CliContext.LedgerSettingsFrom(args),
+            Urls = args.Option("urls") ?? "http://127.0.0.1:8480",
+        };
+        args.EnsureAllUsed();
+        await using var ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);
+        await using var app = await NodeApp.BuildAsync(options, ledger);
+        await app.StartAsync();
+        context.Err.WriteLine($"vchealth node listening on {string.Join(", ", NodeApp.ListeningAddresses(app))} (ledger {ledger.Mode}, chain {ledger.Connection.ChainId})");
+        await app.WaitForShutdownAsync();
+        return ExitCodes.Ok;
+    }
+
+    public static async Task<int> StatusAsync(CliContext context, string[] argv)
+    {
+        var args = new CliArgs(argv);
+        var settings = CliContext.LedgerSettingsFrom(args);
+        args.EnsureAllUsed();
+        await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: false);
+        CliOutput.Write(context.Out, await NodeStatus.ReadAsync(ledger));
+        return ExitCodes.Ok;
+    }
+}
