@@ -5,11 +5,35 @@ pragma solidity 0.8.30;
 /// @notice Our own implementation: same functions, events and signed-write hash layout as ERC-1056, so existing
 ///         did:ethr resolvers read this chain. Nothing personal is ever stored: only addresses, key material
 ///         published by the identity itself, and validity times.
+///         Additions: chain-bound signed writes (EIP-712, domain with chainId and this registry's address), so a
+///         signature cannot be replayed on another chain; deactivation (owner 0x0) is final.
 contract EthereumDIDRegistry {
-    mapping(address => address) public owners;
+    // One slot per identity: owner (bits 0..159) | block of the last change (bits 160..223) | deactivated (bit 255).
+    // Keeping owner and `changed` together costs each write one storage slot instead of two.
+    mapping(address => uint256) private _records;
     mapping(address => mapping(bytes32 => mapping(address => uint256))) public delegates;
-    mapping(address => uint256) public changed;
     mapping(address => uint256) public nonce;
+
+    uint256 private constant OWNER_MASK = (1 << 160) - 1;
+    uint256 private constant CHANGED_SHIFT = 160;
+    uint256 private constant CHANGED_MASK = ((1 << 64) - 1) << 160;
+    uint256 private constant DEACTIVATED = 1 << 255;
+
+    // EIP-712 §"Definition of domainSeparator" and §"Definition of hashStruct".
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256("EthereumDIDRegistry");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+    bytes32 private constant CHANGE_OWNER_TYPEHASH =
+        keccak256("ChangeOwner(address identity,address newOwner,uint256 nonce)");
+    bytes32 private constant ADD_DELEGATE_TYPEHASH = keccak256(
+        "AddDelegate(address identity,bytes32 delegateType,address delegate,uint256 validity,uint256 nonce)");
+    bytes32 private constant REVOKE_DELEGATE_TYPEHASH =
+        keccak256("RevokeDelegate(address identity,bytes32 delegateType,address delegate,uint256 nonce)");
+    bytes32 private constant SET_ATTRIBUTE_TYPEHASH =
+        keccak256("SetAttribute(address identity,bytes32 name,bytes value,uint256 validity,uint256 nonce)");
+    bytes32 private constant REVOKE_ATTRIBUTE_TYPEHASH =
+        keccak256("RevokeAttribute(address identity,bytes32 name,bytes value,uint256 nonce)");
 
     event DIDOwnerChanged(address indexed identity, address owner, uint256 previousChange);
     event DIDDelegateChanged(
@@ -17,121 +41,214 @@ contract EthereumDIDRegistry {
     event DIDAttributeChanged(
         address indexed identity, bytes32 name, bytes value, uint256 validTo, uint256 previousChange);
 
-    modifier onlyOwner(address identity, address actor) {
-        require(actor == identityOwner(identity), "bad_actor");
-        _;
+    // ---- ERC-1056 views ----
+
+    /// ERC-1056: the owner set by changeOwner (0x0 while unowned, and after deactivation).
+    function owners(address identity) external view returns (address) {
+        return address(uint160(_records[identity] & OWNER_MASK));
     }
 
-    /// ERC-1056: an identity owns itself until ownership is changed.
+    /// ERC-1056: block number of the identity's latest change (0: never changed).
+    function changed(address identity) external view returns (uint256) {
+        return (_records[identity] & CHANGED_MASK) >> CHANGED_SHIFT;
+    }
+
+    /// ERC-1056: an identity owns itself until ownership is changed. A deactivated identity has no owner (0x0).
     function identityOwner(address identity) public view returns (address) {
-        address owner = owners[identity];
-        return owner != address(0) ? owner : identity;
+        return _ownerOf(identity, _records[identity]);
     }
 
-    function validDelegate(address identity, bytes32 delegateType, address delegate) public view returns (bool) {
+    function deactivated(address identity) external view returns (bool) {
+        return _records[identity] & DEACTIVATED != 0;
+    }
+
+    function validDelegate(address identity, bytes32 delegateType, address delegate) external view returns (bool) {
         return delegates[identity][keccak256(abi.encode(delegateType))][delegate] > block.timestamp;
     }
 
+    /// EIP-712 domain separator: binds typed signatures to this chain and this registry.
+    function DOMAIN_SEPARATOR() public view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+    }
+
     // ---- owner ----
-    function changeOwner(address identity, address newOwner) public {
+    function changeOwner(address identity, address newOwner) external {
         _changeOwner(identity, msg.sender, newOwner);
     }
 
-    function changeOwnerSigned(address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, address newOwner) public {
+    function changeOwnerSigned(address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, address newOwner) external {
         bytes32 hash = keccak256(abi.encodePacked(
             bytes1(0x19), bytes1(0), this, nonce[identityOwner(identity)], identity, "changeOwner", newOwner));
         _changeOwner(identity, _checkSignature(identity, sigV, sigR, sigS, hash), newOwner);
     }
 
-    function _changeOwner(address identity, address actor, address newOwner) internal onlyOwner(identity, actor) {
-        owners[identity] = newOwner;
-        emit DIDOwnerChanged(identity, newOwner, changed[identity]);
-        changed[identity] = block.number;
+    function changeOwnerSignedTyped(address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, address newOwner)
+        external {
+        bytes32 structHash = keccak256(abi.encode(
+            CHANGE_OWNER_TYPEHASH, identity, newOwner, nonce[identityOwner(identity)]));
+        _changeOwner(identity, _checkSignature(identity, sigV, sigR, sigS, _typedHash(structHash)), newOwner);
+    }
+
+    function _changeOwner(address identity, address actor, address newOwner) internal {
+        uint256 record = _authorize(identity, actor);
+        emit DIDOwnerChanged(identity, newOwner, (record & CHANGED_MASK) >> CHANGED_SHIFT);
+        _records[identity] = uint256(uint160(newOwner)) | (block.number << CHANGED_SHIFT)
+            | (newOwner == address(0) ? DEACTIVATED : 0);
     }
 
     // ---- delegates ----
-    function addDelegate(address identity, bytes32 delegateType, address delegate, uint256 validity) public {
+    function addDelegate(address identity, bytes32 delegateType, address delegate, uint256 validity) external {
         _addDelegate(identity, msg.sender, delegateType, delegate, validity);
     }
 
     function addDelegateSigned(
         address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 delegateType, address delegate,
-        uint256 validity) public {
+        uint256 validity) external {
         bytes32 hash = keccak256(abi.encodePacked(
             bytes1(0x19), bytes1(0), this, nonce[identityOwner(identity)], identity, "addDelegate",
             delegateType, delegate, validity));
         _addDelegate(identity, _checkSignature(identity, sigV, sigR, sigS, hash), delegateType, delegate, validity);
     }
 
-    function _addDelegate(address identity, address actor, bytes32 delegateType, address delegate, uint256 validity)
-        internal onlyOwner(identity, actor) {
-        delegates[identity][keccak256(abi.encode(delegateType))][delegate] = block.timestamp + validity;
-        emit DIDDelegateChanged(identity, delegateType, delegate, block.timestamp + validity, changed[identity]);
-        changed[identity] = block.number;
+    function addDelegateSignedTyped(
+        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 delegateType, address delegate,
+        uint256 validity) external {
+        bytes32 hash = _addDelegateTypedHash(identity, delegateType, delegate, validity);
+        _addDelegate(identity, _checkSignature(identity, sigV, sigR, sigS, hash), delegateType, delegate, validity);
     }
 
-    function revokeDelegate(address identity, bytes32 delegateType, address delegate) public {
+    function _addDelegate(address identity, address actor, bytes32 delegateType, address delegate, uint256 validity)
+        internal {
+        uint256 record = _authorize(identity, actor);
+        uint256 validTo = block.timestamp + validity;
+        delegates[identity][keccak256(abi.encode(delegateType))][delegate] = validTo;
+        emit DIDDelegateChanged(identity, delegateType, delegate, validTo, (record & CHANGED_MASK) >> CHANGED_SHIFT);
+        _touch(identity, record);
+    }
+
+    function revokeDelegate(address identity, bytes32 delegateType, address delegate) external {
         _revokeDelegate(identity, msg.sender, delegateType, delegate);
     }
 
     function revokeDelegateSigned(
-        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 delegateType, address delegate) public {
+        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 delegateType, address delegate) external {
         bytes32 hash = keccak256(abi.encodePacked(
             bytes1(0x19), bytes1(0), this, nonce[identityOwner(identity)], identity, "revokeDelegate",
             delegateType, delegate));
         _revokeDelegate(identity, _checkSignature(identity, sigV, sigR, sigS, hash), delegateType, delegate);
     }
 
-    function _revokeDelegate(address identity, address actor, bytes32 delegateType, address delegate)
-        internal onlyOwner(identity, actor) {
+    function revokeDelegateSignedTyped(
+        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 delegateType, address delegate) external {
+        bytes32 structHash = keccak256(abi.encode(
+            REVOKE_DELEGATE_TYPEHASH, identity, delegateType, delegate, nonce[identityOwner(identity)]));
+        _revokeDelegate(identity, _checkSignature(identity, sigV, sigR, sigS, _typedHash(structHash)),
+            delegateType, delegate);
+    }
+
+    function _revokeDelegate(address identity, address actor, bytes32 delegateType, address delegate) internal {
+        uint256 record = _authorize(identity, actor);
         delegates[identity][keccak256(abi.encode(delegateType))][delegate] = block.timestamp;
-        emit DIDDelegateChanged(identity, delegateType, delegate, block.timestamp, changed[identity]);
-        changed[identity] = block.number;
+        emit DIDDelegateChanged(
+            identity, delegateType, delegate, block.timestamp, (record & CHANGED_MASK) >> CHANGED_SHIFT);
+        _touch(identity, record);
     }
 
     // ---- attributes ----
-    function setAttribute(address identity, bytes32 name, bytes memory value, uint256 validity) public {
+    function setAttribute(address identity, bytes32 name, bytes calldata value, uint256 validity) external {
         _setAttribute(identity, msg.sender, name, value, validity);
     }
 
     function setAttributeSigned(
-        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 name, bytes memory value,
-        uint256 validity) public {
+        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 name, bytes calldata value,
+        uint256 validity) external {
         bytes32 hash = keccak256(abi.encodePacked(
             bytes1(0x19), bytes1(0), this, nonce[identityOwner(identity)], identity, "setAttribute",
             name, value, validity));
         _setAttribute(identity, _checkSignature(identity, sigV, sigR, sigS, hash), name, value, validity);
     }
 
-    function _setAttribute(address identity, address actor, bytes32 name, bytes memory value, uint256 validity)
-        internal onlyOwner(identity, actor) {
-        emit DIDAttributeChanged(identity, name, value, block.timestamp + validity, changed[identity]);
-        changed[identity] = block.number;
+    function setAttributeSignedTyped(
+        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 name, bytes calldata value,
+        uint256 validity) external {
+        bytes32 hash = _setAttributeTypedHash(identity, name, keccak256(value), validity);
+        _setAttribute(identity, _checkSignature(identity, sigV, sigR, sigS, hash), name, value, validity);
     }
 
-    function revokeAttribute(address identity, bytes32 name, bytes memory value) public {
+    function _setAttribute(address identity, address actor, bytes32 name, bytes calldata value, uint256 validity)
+        internal {
+        uint256 record = _authorize(identity, actor);
+        emit DIDAttributeChanged(
+            identity, name, value, block.timestamp + validity, (record & CHANGED_MASK) >> CHANGED_SHIFT);
+        _touch(identity, record);
+    }
+
+    function revokeAttribute(address identity, bytes32 name, bytes calldata value) external {
         _revokeAttribute(identity, msg.sender, name, value);
     }
 
     function revokeAttributeSigned(
-        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 name, bytes memory value) public {
+        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 name, bytes calldata value) external {
         bytes32 hash = keccak256(abi.encodePacked(
             bytes1(0x19), bytes1(0), this, nonce[identityOwner(identity)], identity, "revokeAttribute",
             name, value));
         _revokeAttribute(identity, _checkSignature(identity, sigV, sigR, sigS, hash), name, value);
     }
 
-    function _revokeAttribute(address identity, address actor, bytes32 name, bytes memory value)
-        internal onlyOwner(identity, actor) {
-        emit DIDAttributeChanged(identity, name, value, 0, changed[identity]);
-        changed[identity] = block.number;
+    function revokeAttributeSignedTyped(
+        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 name, bytes calldata value) external {
+        bytes32 hash = _typedHash(keccak256(abi.encode(
+            REVOKE_ATTRIBUTE_TYPEHASH, identity, name, keccak256(value), nonce[identityOwner(identity)])));
+        _revokeAttribute(identity, _checkSignature(identity, sigV, sigR, sigS, hash), name, value);
     }
 
-    // ---- signatures (ERC-1056 layout: raw hash, no personal-message prefix) ----
+    function _revokeAttribute(address identity, address actor, bytes32 name, bytes calldata value) internal {
+        uint256 record = _authorize(identity, actor);
+        emit DIDAttributeChanged(identity, name, value, 0, (record & CHANGED_MASK) >> CHANGED_SHIFT);
+        _touch(identity, record);
+    }
+
+    // ---- internals ----
+
+    function _setAttributeTypedHash(address identity, bytes32 name, bytes32 valueHash, uint256 validity)
+        private view returns (bytes32) {
+        return _typedHash(keccak256(abi.encode(
+            SET_ATTRIBUTE_TYPEHASH, identity, name, valueHash, validity, nonce[identityOwner(identity)])));
+    }
+
+    function _addDelegateTypedHash(address identity, bytes32 delegateType, address delegate, uint256 validity)
+        private view returns (bytes32) {
+        return _typedHash(keccak256(abi.encode(
+            ADD_DELEGATE_TYPEHASH, identity, delegateType, delegate, validity, nonce[identityOwner(identity)])));
+    }
+
+    function _ownerOf(address identity, uint256 record) private pure returns (address) {
+        if (record & DEACTIVATED != 0) return address(0);
+        address owner = address(uint160(record & OWNER_MASK));
+        return owner != address(0) ? owner : identity;
+    }
+
+    /// ERC-1056 onlyOwner: only the current owner may write ("bad_actor"); nobody may write a deactivated identity.
+    function _authorize(address identity, address actor) private view returns (uint256 record) {
+        record = _records[identity];
+        require(actor != address(0) && actor == _ownerOf(identity, record), "bad_actor");
+    }
+
+    /// Records this block as the identity's latest change, keeping owner and flags.
+    function _touch(address identity, uint256 record) private {
+        _records[identity] = (record & ~CHANGED_MASK) | (block.number << CHANGED_SHIFT);
+    }
+
+    // EIP-712 §"Specification of the eth_signTypedData JSON RPC": "\x19\x01" ‖ domainSeparator ‖ hashStruct(message).
+    function _typedHash(bytes32 structHash) private view returns (bytes32) {
+        return keccak256(abi.encodePacked(bytes2(0x1901), DOMAIN_SEPARATOR(), structHash));
+    }
+
+    // ERC-1056 layout for the untyped form: raw hash, no personal-message prefix.
     function _checkSignature(address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 hash)
-        internal returns (address) {
+        private returns (address) {
         address signer = ecrecover(hash, sigV, sigR, sigS);
-        require(signer == identityOwner(identity), "bad_signature");
+        require(signer != address(0) && signer == identityOwner(identity), "bad_signature");
         nonce[signer]++;
         return signer;
     }
