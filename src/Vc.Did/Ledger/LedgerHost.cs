@@ -10,6 +10,12 @@ namespace Vc.Did.Ledger;
 /// </summary>
 public sealed class LedgerHost : IAsyncDisposable
 {
+    /// <summary>
+    /// Contracts deployed automatically on a fresh chain (no constructor arguments). Modules whose
+    /// contracts need arguments (e.g. a trust anchor) deploy them with <see cref="LedgerConnection.DeployAsync"/>.
+    /// </summary>
+    public static IReadOnlyList<string> AutoDeployed { get; } = [ContractArtifact.DidRegistry];
+
     private static readonly BigInteger RelayerFunds = BigInteger.Pow(10, 24); // 1,000,000 dev ether
 
     public AnvilProcess Anvil { get; }
@@ -65,7 +71,7 @@ public sealed class LedgerHost : IAsyncDisposable
 
         var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
         long firstBlock = 0;
-        foreach (var name in ContractArtifact.EmbeddedNames())
+        foreach (var name in AutoDeployed)
         {
             var (address, block) = await probe.DeployAsync(ContractArtifact.Load(name));
             addresses[name] = address;
@@ -78,7 +84,7 @@ public sealed class LedgerHost : IAsyncDisposable
 
     private static async Task<bool> AllDeployedAsync(LedgerConnection probe, DeploymentRecord record)
     {
-        foreach (var name in ContractArtifact.EmbeddedNames())
+        foreach (var name in AutoDeployed)
             if (!record.Contracts.TryGetValue(name, out var address) || !await probe.HasCodeAsync(address))
                 return false;
         return true;

@@ -11,7 +11,7 @@ public sealed class LedgerHostTests(LedgerFixture ledger)
     {
         Assert.Equal(31337, ledger.Connection.ChainId);
         Assert.True(ledger.Connection.RpcUrl.IsLoopback);
-        foreach (var name in ContractArtifact.EmbeddedNames())
+        foreach (var name in LedgerHost.AutoDeployed)
             Assert.True(await ledger.Connection.HasCodeAsync(ledger.Connection.Contracts[name]), name);
     }
 
