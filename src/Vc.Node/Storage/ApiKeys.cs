@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Vc.Node.Storage;
+
+/// <summary>What an API key may do. Verification and resolution need none.</summary>
+[Flags]
+public enum ApiScope
+{
+    None = 0,
+    Issue = 1,
+    Revoke = 2,
+    ManageIssuers = 4,
+    All = Issue | Revoke | ManageIssuers,
+}
+
+public sealed record ApiKeyInfo(string Id, ApiScope Scopes, string Description, DateTimeOffset CreatedAt);
+
+/// <summary>A newly created key: the secret is shown once and only its hash is stored.</summary>
+public sealed record NewApiKey(ApiKeyInfo Info, string Secret)
+{
+    public override string ToString() => $"api key {Info.Id} ({Info.Scopes})";
+}
+
+/// <summary>API keys "vch_&lt;id&gt;_&lt;secret&gt;", stored as SHA-256 of the whole token; scopes per key.</summary>
+public sealed class ApiKeys(NodeStore store)
+{
+    public static string ScopeNames(ApiScope s) => string.Join(",", Enum.GetValues<ApiScope>()
+        .Where(v => v is not ApiScope.None and not ApiScope.All && s.HasFlag(v)).Select(v => Name(v)));
+
+    public static ApiScope ParseScopes(string text)
+    {
+        var scopes = ApiScope.None;
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            scopes |= part switch
+            {
+                "issue" => ApiScope.Issue,
+                "revoke" => ApiScope.Revoke,
+                "manage-issuers" => ApiScope.ManageIssuers,
+                "all" => ApiScope.All,
+                _ => throw new StoreException($"unknown scope '{part}' (issue, revoke, manage-issuers, all)"),
+            };
+        return scopes;
+    }
+
+    private static string Name(ApiScope s) => s switch
+    {
+        ApiScope.Issue => "issue",
+        ApiScope.Revoke => "revoke",
+        ApiScope.ManageIssuers => "manage-issuers",
+        _ => s.ToString(),
+    };
+
+    public async Task<NewApiKey> CreateAsync(ApiScope scopes, string description)
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var secret = $"vch_{id}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
+        var info = new ApiKeyInfo(id, scopes, description, DateTimeOffset.UtcNow);
+        await using var c = await store.OpenConnectionAsync();
+        await NodeStore.Execute(c, null,
+            "INSERT INTO api_keys (id, secret_hash, scopes, description, created_at) VALUES ($id, $h, $s, $d, $t)",
+            ("$id", id), ("$h", Hash(secret)), ("$s", ScopeNames(scopes)), ("$d", description), ("$t", info.CreatedAt.ToString("O")));
+        return new NewApiKey(info, secret);
+    }
+
+    /// <summary>The key a presented token belongs to, or null (unknown, malformed or revoked). Constant-time compare.</summary>
+    public async Task<ApiKeyInfo?> AuthenticateAsync(string token)
+    {
+        var parts = token.Split('_', 3);
+        if (parts.Length != 3 || parts[0] != "vch" || parts[1].Length != 12) return null;
+        await using var c = await store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null,
+            "SELECT secret_hash, scopes, description, created_at FROM api_keys WHERE id = $id AND revoked_at IS NULL", ("$id", parts[1]));
+        await using var r = await cmd.ExecuteReaderAsync();
+        if (!await r.ReadAsync()) return null;
+        var stored = (byte[])r[0];
+        if (!CryptographicOperations.FixedTimeEquals(stored, Hash(token))) return null;
+        return new ApiKeyInfo(parts[1], ParseScopes(r.GetString(1)), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)));
+    }
+
+    public async Task<bool> RevokeAsync(string id)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        return await NodeStore.Execute(c, null, "UPDATE api_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL",
+            ("$t", DateTimeOffset.UtcNow.ToString("O")), ("$id", id)) == 1;
+    }
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private static string Base64Url(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+
+namespace Vc.Node.Storage;
+
+/// <summary>
+/// An issuer instance of this node: its DID, the verification method it signs with, the cryptosuite, and
+/// key references. Key material is only ever held encrypted (see <see cref="KeyProtector"/>).
+/// </summary>
+public sealed record IssuerRecord(
+    string Id, string Did, string Method, string VerificationMethod, string Cryptosuite, string KeyType,
+    DateTimeOffset CreatedAt, JsonObject Metadata)
+{
+    public override string ToString() => $"issuer {Id} ({Did})";
+}
+
+/// <summary>Stores issuers with their encrypted signing key (and, for did:ethr, the encrypted controller key).</summary>
+public sealed class IssuerStore(NodeStore store, KeyProtector protector)
+{
+    public async Task AddAsync(IssuerRecord issuer, ReadOnlyMemory<byte> signingKey, ReadOnlyMemory<byte>? controllerKey)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        try
+        {
+            await NodeStore.Execute(c, null, """
+                INSERT INTO issuers (id, did, method, verification_method, cryptosuite, key_type, encrypted_key, controller_key, created_at, metadata)
+                VALUES ($id, $did, $m, $vm, $cs, $kt, $k, $ck, $t, $md)
+                """,
+                ("$id", issuer.Id), ("$did", issuer.Did), ("$m", issuer.Method), ("$vm", issuer.VerificationMethod),
+                ("$cs", issuer.Cryptosuite), ("$kt", issuer.KeyType), ("$k", protector.Protect(signingKey.Span, issuer.Id + "/signing")),
+                ("$ck", controllerKey is { } ck ? protector.Protect(ck.Span, issuer.Id + "/controller") : null),
+                ("$t", issuer.CreatedAt.ToString("O")), ("$md", issuer.Metadata.ToJsonString()));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            throw new StoreException($"issuer '{issuer.Id}' already exists", e);
+        }
+    }
+
+    public async Task<IssuerRecord?> FindAsync(string id)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null,
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE id = $id", ("$id", id));
+        await using var r = await cmd.ExecuteReaderAsync();
+        return await r.ReadAsync() ? Read(r) : null;
+    }
+
+    public async Task<IReadOnlyList<IssuerRecord>> ListAsync()
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null,
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers ORDER BY created_at");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var list = new List<IssuerRecord>();
+        while (await r.ReadAsync()) list.Add(Read(r));
+        return list;
+    }
+
+    /// <summary>Replaces the signing key and verification method (key rotation), atomically.</summary>
+    public async Task RotateAsync(string id, string verificationMethod, ReadOnlyMemory<byte> newSigningKey)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        var n = await NodeStore.Execute(c, null, "UPDATE issuers SET verification_method = $vm, encrypted_key = $k WHERE id = $id",
+            ("$vm", verificationMethod), ("$k", protector.Protect(newSigningKey.Span, id + "/signing")), ("$id", id));
+        if (n != 1) throw new StoreException($"issuer '{id}' not found");
+    }
+
+    /// <summary>Decrypts the issuer's signing key for one use; the caller clears it.</summary>
+    public Task<byte[]> SigningKeyAsync(string id) => KeyAsync(id, "encrypted_key", "/signing");
+
+    public Task<byte[]> ControllerKeyAsync(string id) => KeyAsync(id, "controller_key", "/controller");
+
+    private async Task<byte[]> KeyAsync(string id, string column, string purpose)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        var blob = await NodeStore.Scalar(c, null, $"SELECT {column} FROM issuers WHERE id = $id", ("$id", id));
+        return blob is byte[] b ? protector.Unprotect(b, id + purpose) : throw new StoreException($"issuer '{id}' has no {purpose[1..]} key");
+    }
+
+    private static IssuerRecord Read(Microsoft.Data.Sqlite.SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+        DateTimeOffset.Parse(r.GetString(6)), JsonNode.Parse(r.GetString(7))!.AsObject());
+}

@@ -1,0 +1,105 @@
+using Microsoft.Data.Sqlite;
+
+namespace Vc.Node.Storage;
+
+/// <summary>A failure of the node's store: which operation and why. Never carries key material.</summary>
+public sealed class StoreException(string message, Exception? inner = null) : Exception("store: " + message, inner);
+
+/// <summary>
+/// The node's SQLite database (issuers, encrypted keys, API keys, status-list allocations, issuance log).
+/// Writes are transactions; WAL journaling keeps a killed node from losing committed records.
+/// No personal data is stored: the issuance log keeps ids, types and status indexes only.
+/// </summary>
+public sealed class NodeStore
+{
+    private const int SchemaVersion = 1;
+    private readonly string _connectionString;
+
+    public string Path { get; }
+
+    private NodeStore(string path)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public static async Task<NodeStore> OpenAsync(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var store = new NodeStore(System.IO.Path.Combine(dataDirectory, "node.db"));
+        await using var c = await store.OpenConnectionAsync();
+        await using (var pragma = c.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+            await pragma.ExecuteNonQueryAsync();
+        }
+        await store.MigrateAsync(c);
+        return store;
+    }
+
+    public async Task<SqliteConnection> OpenConnectionAsync()
+    {
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync();
+        await using var fk = c.CreateCommand();
+        fk.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        await fk.ExecuteNonQueryAsync();
+        return c;
+    }
+
+    private async Task MigrateAsync(SqliteConnection c)
+    {
+        await using var tx = c.BeginTransaction();
+        var version = Convert.ToInt32(await Scalar(c, tx, "PRAGMA user_version"));
+        if (version > SchemaVersion) throw new StoreException($"database {Path} has schema {version}, newer than this node ({SchemaVersion})");
+        if (version < 1)
+        {
+            await Execute(c, tx, """
+                CREATE TABLE api_keys (
+                  id TEXT PRIMARY KEY, secret_hash BLOB NOT NULL, scopes TEXT NOT NULL,
+                  description TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);
+                CREATE TABLE issuers (
+                  id TEXT PRIMARY KEY, did TEXT NOT NULL, method TEXT NOT NULL,
+                  verification_method TEXT NOT NULL, cryptosuite TEXT NOT NULL, key_type TEXT NOT NULL,
+                  encrypted_key BLOB NOT NULL, controller_key BLOB, created_at TEXT NOT NULL, metadata TEXT NOT NULL DEFAULT '{}');
+                CREATE TABLE status_lists (
+                  id TEXT PRIMARY KEY, issuer_id TEXT NOT NULL REFERENCES issuers(id), purpose TEXT NOT NULL,
+                  size INTEGER NOT NULL, next_index INTEGER NOT NULL, bits BLOB NOT NULL, updated_at TEXT NOT NULL);
+                CREATE TABLE issuance_log (
+                  seq INTEGER PRIMARY KEY AUTOINCREMENT, issuer_id TEXT NOT NULL REFERENCES issuers(id),
+                  credential_id TEXT, credential_types TEXT NOT NULL, status_list_id TEXT, status_index INTEGER,
+                  issued_at TEXT NOT NULL,
+                  UNIQUE (status_list_id, status_index));
+                """);
+            await Execute(c, tx, $"PRAGMA user_version = {SchemaVersion}");
+        }
+        await tx.CommitAsync();
+    }
+
+    internal static async Task<object?> Scalar(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] args)
+    {
+        await using var cmd = Command(c, tx, sql, args);
+        return await cmd.ExecuteScalarAsync();
+    }
+
+    internal static async Task<int> Execute(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] args)
+    {
+        await using var cmd = Command(c, tx, sql, args);
+        return await cmd.ExecuteNonQueryAsync();
+    }
+
+    internal static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+}

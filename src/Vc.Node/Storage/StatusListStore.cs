@@ -1,0 +1,81 @@
+namespace Vc.Node.Storage;
+
+/// <summary>A status index handed out for one credential, and the issuance-log entry recorded with it.</summary>
+public sealed record StatusAllocation(string StatusListId, int Index, long LogSequence);
+
+/// <summary>
+/// Status lists (Bitstring Status List bits) and the issuance log. An index is allocated and logged in
+/// one transaction before the credential is signed: a node killed mid-issuance may leave an unused index,
+/// but never hands the same index out twice and never loses a logged issuance.
+/// </summary>
+public sealed class StatusListStore(NodeStore store)
+{
+    /// <summary>W3C Bitstring Status List §6.1: at least 131,072 entries for group privacy.</summary>
+    public const int DefaultSize = 131_072;
+
+    public async Task EnsureListAsync(string listId, string issuerId, string purpose, int size = DefaultSize)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await NodeStore.Execute(c, null, """
+            INSERT INTO status_lists (id, issuer_id, purpose, size, next_index, bits, updated_at)
+            VALUES ($id, $iss, $p, $n, 0, zeroblob($bytes), $t) ON CONFLICT(id) DO NOTHING
+            """, ("$id", listId), ("$iss", issuerId), ("$p", purpose), ("$n", size), ("$bytes", size / 8), ("$t", DateTimeOffset.UtcNow.ToString("O")));
+    }
+
+    /// <summary>
+    /// Allocates the next index of a list and logs the issuance (no personal data: id and types only).
+    /// </summary>
+    public async Task<StatusAllocation> AllocateAsync(string listId, string issuerId, string? credentialId, string credentialTypes)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await using var tx = (Microsoft.Data.Sqlite.SqliteTransaction)await c.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+        await using var read = NodeStore.Command(c, tx, "SELECT next_index, size FROM status_lists WHERE id = $id", ("$id", listId));
+        int next, size;
+        await using (var r = await read.ExecuteReaderAsync())
+        {
+            if (!await r.ReadAsync()) throw new StoreException($"status list '{listId}' does not exist");
+            next = r.GetInt32(0);
+            size = r.GetInt32(1);
+        }
+        if (next >= size) throw new StoreException($"status list '{listId}' is full ({size} entries)");
+        await NodeStore.Execute(c, tx, "UPDATE status_lists SET next_index = $n WHERE id = $id", ("$n", next + 1), ("$id", listId));
+        var seq = (long)(await NodeStore.Scalar(c, tx, """
+            INSERT INTO issuance_log (issuer_id, credential_id, credential_types, status_list_id, status_index, issued_at)
+            VALUES ($iss, $cid, $types, $list, $idx, $t) RETURNING seq
+            """, ("$iss", issuerId), ("$cid", credentialId), ("$types", credentialTypes), ("$list", listId), ("$idx", next),
+            ("$t", DateTimeOffset.UtcNow.ToString("O"))))!;
+        await tx.CommitAsync();
+        return new StatusAllocation(listId, next, seq);
+    }
+
+    /// <summary>Sets or clears one status bit (revocation is final; suspension can be lifted).</summary>
+    public async Task SetAsync(string listId, int index, bool value)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await using var tx = c.BeginTransaction();
+        var bits = await NodeStore.Scalar(c, tx, "SELECT bits FROM status_lists WHERE id = $id", ("$id", listId)) as byte[]
+            ?? throw new StoreException($"status list '{listId}' does not exist");
+        if (index < 0 || index >= bits.Length * 8) throw new StoreException($"status index {index} is outside list '{listId}'");
+        // Bitstring Status List §4: index 0 is the left-most (most significant) bit of the first byte.
+        var mask = (byte)(0x80 >> (index % 8));
+        bits[index / 8] = value ? (byte)(bits[index / 8] | mask) : (byte)(bits[index / 8] & ~mask);
+        await NodeStore.Execute(c, tx, "UPDATE status_lists SET bits = $b, updated_at = $t WHERE id = $id",
+            ("$b", bits), ("$t", DateTimeOffset.UtcNow.ToString("O")), ("$id", listId));
+        await tx.CommitAsync();
+    }
+
+    public async Task<(byte[] Bits, string Purpose, string IssuerId, DateTimeOffset Updated)?> ReadAsync(string listId)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null, "SELECT bits, purpose, issuer_id, updated_at FROM status_lists WHERE id = $id", ("$id", listId));
+        await using var r = await cmd.ExecuteReaderAsync();
+        if (!await r.ReadAsync()) return null;
+        return ((byte[])r[0], r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)));
+    }
+
+    public async Task<long> IssuedCountAsync(string issuerId)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        return (long)(await NodeStore.Scalar(c, null, "SELECT COUNT(*) FROM issuance_log WHERE issuer_id = $i", ("$i", issuerId)))!;
+    }
+}

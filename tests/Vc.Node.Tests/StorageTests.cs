@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Vc.Node.Storage;
+
+namespace Vc.Node.Tests;
+
+public sealed class StorageTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("vchealth-store-").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    [Fact]
+    public async Task Api_key_authenticates_only_with_its_exact_secret_and_keeps_its_scopes()
+    {
+        var keys = new ApiKeys(await NodeStore.OpenAsync(_data));
+        var key = await keys.CreateAsync(ApiScope.Issue | ApiScope.Revoke, "ministry issuer");
+
+        var info = await keys.AuthenticateAsync(key.Secret);
+        Assert.NotNull(info);
+        Assert.Equal(ApiScope.Issue | ApiScope.Revoke, info.Scopes);
+        Assert.Null(await keys.AuthenticateAsync(key.Secret[..^1] + (key.Secret[^1] == 'A' ? 'B' : 'A')));
+        Assert.Null(await keys.AuthenticateAsync("vch_garbage"));
+        Assert.DoesNotContain(key.Secret, key.ToString());
+
+        Assert.True(await keys.RevokeAsync(key.Info.Id));
+        Assert.Null(await keys.AuthenticateAsync(key.Secret));
+    }
+
+    [Fact]
+    public async Task Only_a_hash_of_the_api_key_is_stored()
+    {
+        var store = await NodeStore.OpenAsync(_data);
+        var key = await new ApiKeys(store).CreateAsync(ApiScope.All, "admin");
+        var secretPart = key.Secret.Split('_', 3)[2];
+        var raw = await File.ReadAllBytesAsync(store.Path);
+        Assert.Equal(-1, raw.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secretPart)));
+    }
+
+    [Fact]
+    public async Task Issuer_keys_are_encrypted_at_rest_and_bound_to_their_issuer()
+    {
+        var store = await NodeStore.OpenAsync(_data);
+        var protector = KeyProtector.FromConfiguration(_data);
+        var issuers = new IssuerStore(store, protector);
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var record = new IssuerRecord("moh-ke", "did:key:z6Mk", "key", "did:key:z6Mk#z6Mk", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject());
+
+        await issuers.AddAsync(record, secret, null);
+
+        Assert.Equal(secret, await issuers.SigningKeyAsync("moh-ke"));
+        var raw = await File.ReadAllBytesAsync(store.Path);
+        Assert.Equal(-1, raw.AsSpan().IndexOf(secret));
+        var sealedForOther = protector.Protect(secret, "other/signing");
+        Assert.Throws<StoreException>(() => protector.Unprotect(sealedForOther, "moh-ke/signing"));
+        await Assert.ThrowsAsync<StoreException>(() => issuers.AddAsync(record, secret, null));
+    }
+
+    [Fact]
+    public async Task Status_indexes_are_never_handed_out_twice_even_under_concurrency()
+    {
+        var store = await NodeStore.OpenAsync(_data);
+        await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
+            new IssuerRecord("i", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
+        var lists = new StatusListStore(store);
+        await lists.EnsureListAsync("i-revocation-1", "i", "revocation");
+
+        var allocations = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
+            Task.Run(() => lists.AllocateAsync("i-revocation-1", "i", null, "VerifiableCredential"))));
+
+        Assert.Equal(40, allocations.Select(a => a.Index).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, 40), allocations.Select(a => a.Index).Order());
+        Assert.Equal(40, await lists.IssuedCountAsync("i"));
+    }
+
+    [Fact]
+    public async Task Status_bits_follow_the_bitstring_order_from_the_left()
+    {
+        var store = await NodeStore.OpenAsync(_data);
+        await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
+            new IssuerRecord("i", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
+        var lists = new StatusListStore(store);
+        await lists.EnsureListAsync("l", "i", "revocation");
+
+        await lists.SetAsync("l", 0, true);
+        await lists.SetAsync("l", 9, true);
+        var (bits, purpose, _, _) = (await lists.ReadAsync("l"))!.Value;
+
+        Assert.Equal(StatusListStore.DefaultSize / 8, bits.Length);
+        Assert.Equal(0x80, bits[0]);
+        Assert.Equal(0x40, bits[1]);
+        Assert.Equal("revocation", purpose);
+        await Assert.ThrowsAsync<StoreException>(() => lists.SetAsync("l", StatusListStore.DefaultSize, true));
+    }
+
+    [Fact]
+    public async Task A_wrong_master_key_is_a_clear_error_not_garbage()
+    {
+        var store = await NodeStore.OpenAsync(_data);
+        var issuers = new IssuerStore(store, KeyProtector.FromConfiguration(_data));
+        await issuers.AddAsync(new IssuerRecord("x", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
+        File.WriteAllBytes(Path.Combine(_data, "master.key"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var reopened = new IssuerStore(store, KeyProtector.FromConfiguration(_data));
+        var e = await Assert.ThrowsAsync<StoreException>(() => reopened.SigningKeyAsync("x"));
+        Assert.Contains("master key", e.Message);
+    }
+}
