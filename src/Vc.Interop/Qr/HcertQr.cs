@@ -1,0 +1,57 @@
+using QRCoder;
+using StbImageSharp;
+using Vc.Interop.Hcert;
+using ZXing;
+using ZXing.Common;
+using ZXing.QrCode;
+
+namespace Vc.Interop.Qr;
+
+/// <summary>QR rendering and reading for HCERTs (hcert §4.1: QR, alphanumeric mode, error correction Q).</summary>
+public static class HcertQr
+{
+    /// <summary>Images larger than this are refused before decoding (a QR photo is far smaller).</summary>
+    public const int MaxImageBytes = 20 * 1024 * 1024;
+    public const int MaxImagePixels = 40_000_000;
+
+    /// <summary>Renders a PNG. "HC1:" + Base45 uses only the QR alphanumeric character set, so QRCoder picks
+    /// alphanumeric mode.</summary>
+    public static byte[] RenderPng(string hc1, int pixelsPerModule = 4)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(hc1, QRCodeGenerator.ECCLevel.Q);
+        return new PngByteQRCode(data).GetGraphic(pixelsPerModule);
+    }
+
+    /// <summary>Reads the text of the QR code in a PNG/JPEG/BMP image, or throws <see cref="HcertException"/>
+    /// with <see cref="HcertFailure.QrDecode"/>.</summary>
+    public static string Decode(byte[] image)
+    {
+        if (image.Length == 0 || image.Length > MaxImageBytes)
+            throw new HcertException(HcertFailure.QrDecode, $"image size {image.Length} bytes is outside 1..{MaxImageBytes}");
+        ImageResult pixels;
+        try
+        {
+            var info = ImageInfo.FromStream(new MemoryStream(image, writable: false));
+            if (info is null)
+                throw new HcertException(HcertFailure.QrDecode, "not a readable image");
+            if ((long)info.Value.Width * info.Value.Height > MaxImagePixels)
+                throw new HcertException(HcertFailure.QrDecode, $"image of {info.Value.Width}×{info.Value.Height} pixels is too large");
+            pixels = ImageResult.FromMemory(image, ColorComponents.Grey);
+        }
+        catch (Exception e) when (e is not HcertException)
+        {
+            throw new HcertException(HcertFailure.QrDecode, "not a readable image: " + e.Message, e);
+        }
+        var source = new RGBLuminanceSource(pixels.Data, pixels.Width, pixels.Height, RGBLuminanceSource.BitmapFormat.Gray8);
+        var hints = new Dictionary<DecodeHintType, object>
+        {
+            [DecodeHintType.TRY_HARDER] = true,
+            [DecodeHintType.POSSIBLE_FORMATS] = new List<BarcodeFormat> { BarcodeFormat.QR_CODE },
+        };
+        var reader = new QRCodeReader();
+        var result = reader.decode(new BinaryBitmap(new HybridBinarizer(source)), hints)
+                     ?? reader.decode(new BinaryBitmap(new GlobalHistogramBinarizer(source)), hints);
+        return result?.Text ?? throw new HcertException(HcertFailure.QrDecode, "no QR code found in the image");
+    }
+}

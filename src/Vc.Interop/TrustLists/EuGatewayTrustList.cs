@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Security;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+
+namespace Vc.Interop.TrustLists;
+
+/// <summary>The EU DCC gateway trust list (dgc-gateway <c>GET /trustList</c>): items {kid, timestamp, country,
+/// certificateType, thumbprint, signature, rawData}. CSCA/UPLOAD/AUTHENTICATION items carry a detached CMS
+/// signature (RFC 5652) by the gateway trust anchor; each DSC item one by its country's UPLOAD certificate, and the
+/// DSC must be issued by one of its country's CSCAs. Only DSCs that pass every check become trust entries.</summary>
+public static class EuGatewayTrustList
+{
+    public const int MaxItems = 100_000;
+
+    public static TrustListLoadResult Load(ReadOnlySpan<byte> json, X509Certificate2 trustAnchor)
+    {
+        List<Item> items;
+        try
+        {
+            using var doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+                throw new TrustListException(TrustListFailure.Malformed, "the gateway trust list must be a JSON array");
+            if (doc.RootElement.GetArrayLength() > MaxItems)
+                throw new TrustListException(TrustListFailure.Malformed, $"more than {MaxItems} items");
+            items = doc.RootElement.EnumerateArray().Select(Item.From).ToList();
+        }
+        catch (JsonException e)
+        {
+            throw new TrustListException(TrustListFailure.Malformed, "not JSON: " + e.Message, e);
+        }
+
+        var rejected = new List<TrustListRejection>();
+        var anchor = new BcCertificate(trustAnchor.RawData);
+        var parsed = new List<(Item Item, X509Certificate2 Cert)>();
+        foreach (var item in items)
+        {
+            try
+            {
+                var der = X509Util.Base64(item.RawData, "rawData");
+                if (!string.Equals(item.Thumbprint, Convert.ToHexStringLower(SHA256.HashData(der)), StringComparison.OrdinalIgnoreCase))
+                    throw new TrustListException(TrustListFailure.Thumbprint, "thumbprint is not SHA-256 of rawData");
+                var cert = X509Util.Parse(der, item.Label);
+                if (item.Kid is not null && item.Kid != Convert.ToBase64String(TrustEntry.KidOf(cert)))
+                    throw new TrustListException(TrustListFailure.Kid, "kid is not SHA-256(rawData)[0..8]");
+                parsed.Add((item, cert));
+            }
+            catch (TrustListException e)
+            {
+                rejected.Add(new TrustListRejection(item.Label, e.Failure, e.Message));
+            }
+        }
+
+        // Trusted parties first: signed by the trust anchor.
+        var cscas = new Dictionary<string, List<X509Certificate2>>(StringComparer.OrdinalIgnoreCase);
+        var uploads = new Dictionary<string, List<BcCertificate>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (item, cert) in parsed.Where(p => p.Item.CertificateType is "CSCA" or "UPLOAD" or "AUTHENTICATION"))
+        {
+            if (!VerifyCms(item, anchor, out var why))
+            {
+                rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Signature, "not signed by the trust anchor: " + why));
+                continue;
+            }
+            if (item.CertificateType == "CSCA") Add(cscas, item.Country, cert);
+            if (item.CertificateType == "UPLOAD") Add(uploads, item.Country, new BcCertificate(cert.RawData));
+        }
+
+        var entries = new List<TrustEntry>();
+        foreach (var (item, cert) in parsed.Where(p => p.Item.CertificateType == "DSC"))
+        {
+            string? why = "no UPLOAD certificate for the country";
+            if (!uploads.TryGetValue(item.Country, out var ups) || !ups.Any(u => VerifyCms(item, u, out why)))
+            {
+                rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Signature, "not signed by an UPLOAD certificate of " + item.Country + ": " + why));
+                continue;
+            }
+            if (!cscas.TryGetValue(item.Country, out var cas) || !cas.Any(ca => X509Util.IsIssuedBy(cert, ca)))
+            {
+                rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Chain, "not issued by a CSCA of " + item.Country));
+                continue;
+            }
+            entries.Add(new TrustEntry(cert, TrustSource.EuGateway, item.Country, "DCC", ["DSC"]));
+        }
+        foreach (var (item, _) in parsed.Where(p => p.Item.CertificateType is not ("CSCA" or "UPLOAD" or "AUTHENTICATION" or "DSC")))
+            rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Malformed, $"unknown certificateType '{item.CertificateType}'"));
+        return new TrustListLoadResult { Entries = entries, Rejected = rejected, Proof = ProofStatus.Verified };
+    }
+
+    private static void Add<T>(Dictionary<string, List<T>> map, string key, T value)
+    {
+        if (!map.TryGetValue(key, out var list)) map[key] = list = [];
+        list.Add(value);
+    }
+
+    /// <summary>RFC 5652 §5.6: the signature must verify with the signer's key, the signer must be the expected
+    /// certificate, and the signed content must be the item's rawData (as DER, or as the base64 text the gateway
+    /// signs for trusted parties).</summary>
+    private static bool VerifyCms(Item item, BcCertificate signer, out string? why)
+    {
+        why = null;
+        try
+        {
+            var signature = X509Util.Base64(item.Signature, "signature");
+            var der = Convert.FromBase64String(item.RawData!);
+            foreach (var content in new[] { der, Encoding.ASCII.GetBytes(item.RawData!) })
+            {
+                var attached = new CmsSignedData(signature);
+                CmsSignedData cms;
+                if (attached.SignedContent is { } signedContent)
+                {
+                    using var m = new MemoryStream();
+                    signedContent.Write(m);
+                    if (!m.ToArray().AsSpan().SequenceEqual(content)) continue;
+                    cms = attached;
+                }
+                else
+                {
+                    cms = new CmsSignedData(new CmsProcessableByteArray(content), signature);
+                }
+                foreach (var si in cms.GetSignerInfos().GetSigners())
+                    if (si.SignerID.Match(signer) && si.Verify(signer))
+                        return true;
+            }
+            why = "signature does not verify";
+            return false;
+        }
+        catch (Exception e) when (e is CmsException or GeneralSecurityException or IOException or ArgumentException or FormatException or InvalidOperationException or TrustListException or Org.BouncyCastle.Asn1.Asn1ParsingException)
+        {
+            why = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Builds one trust-list item whose detached CMS signature (over the DER) is made by
+    /// <paramref name="signer"/> (the trust anchor for CSCA/UPLOAD, the country's UPLOAD certificate for DSC).</summary>
+    public static JsonElement CreateItem(X509Certificate2 certificate, string country, string certificateType, X509Certificate2 signer, DateTimeOffset timestamp)
+    {
+        var der = certificate.RawData;
+        var item = new Dictionary<string, string>
+        {
+            ["kid"] = Convert.ToBase64String(TrustEntry.KidOf(certificate)),
+            ["timestamp"] = timestamp.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["country"] = country,
+            ["certificateType"] = certificateType,
+            ["thumbprint"] = Convert.ToHexStringLower(SHA256.HashData(der)),
+            ["signature"] = Convert.ToBase64String(SignDetached(der, signer)),
+            ["rawData"] = Convert.ToBase64String(der),
+        };
+        return JsonSerializer.SerializeToElement(item);
+    }
+
+    /// <summary>Exports our DSCs as gateway DSC items signed by our UPLOAD certificate (which holds its key).</summary>
+    public static string ExportDscs(IEnumerable<X509Certificate2> dscs, string country, X509Certificate2 upload, DateTimeOffset timestamp) =>
+        JsonSerializer.Serialize(dscs.Select(d => CreateItem(d, country, "DSC", upload, timestamp)).ToList(), new JsonSerializerOptions { WriteIndented = true });
+
+    internal static byte[] SignDetached(byte[] content, X509Certificate2 signer)
+    {
+        AsymmetricAlgorithm key = (AsymmetricAlgorithm?)signer.GetECDsaPrivateKey() ?? signer.GetRSAPrivateKey()
+            ?? throw new TrustListException(TrustListFailure.Certificate, "the signer certificate carries no private key");
+        byte[] pkcs8;
+        using (key)
+        {
+            pkcs8 = key.ExportPkcs8PrivateKey();
+        }
+        var bcKey = PrivateKeyFactory.CreateKey(pkcs8);
+        var bcCert = new BcCertificate(signer.RawData);
+        var algorithm = signer.GetECDsaPublicKey() is not null ? "SHA256WITHECDSA" : "SHA256WITHRSAANDMGF1";
+        var generator = new CmsSignedDataGenerator();
+        generator.AddSignerInfoGenerator(new SignerInfoGeneratorBuilder().Build(new Asn1SignatureFactory(algorithm, bcKey), bcCert));
+        return generator.Generate(new CmsProcessableByteArray(content), encapsulate: false).GetEncoded();
+    }
+
+    private sealed record Item(string? Kid, string Country, string CertificateType, string? Thumbprint, string? Signature, string? RawData, string Label)
+    {
+        public static Item From(JsonElement e)
+        {
+            if (e.ValueKind != JsonValueKind.Object)
+                throw new TrustListException(TrustListFailure.Malformed, "trust list items must be objects");
+            string? S(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var country = S("country") ?? "";
+            var type = S("certificateType") ?? "";
+            return new Item(S("kid"), country, type, S("thumbprint"), S("signature"), S("rawData"), $"{type} {country} kid={S("kid")}");
+        }
+    }
+}
