@@ -50,7 +50,11 @@ public static class HcertQr
             [DecodeHintType.POSSIBLE_FORMATS] = new List<BarcodeFormat> { BarcodeFormat.QR_CODE },
         };
         var reader = new QRCodeReader();
+        // Photos need the hybrid binarizer; clean renders are read most reliably as a pure barcode (ZXing's finder
+        // search misses some large, perfectly sharp codes).
+        var pure = new Dictionary<DecodeHintType, object>(hints) { [DecodeHintType.PURE_BARCODE] = true };
         var result = reader.decode(new BinaryBitmap(new HybridBinarizer(source)), hints)
+                     ?? reader.decode(new BinaryBitmap(new HybridBinarizer(source)), pure)
                      ?? reader.decode(new BinaryBitmap(new GlobalHistogramBinarizer(source)), hints);
         return result?.Text ?? throw new HcertException(HcertFailure.QrDecode, "no QR code found in the image");
     }

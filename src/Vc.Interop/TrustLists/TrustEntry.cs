@@ -80,11 +80,14 @@ public sealed record TrustEntry
     private static DccKeyUsage ReadDccKeyUsage(X509Certificate2 certificate)
     {
         var ext = certificate.Extensions["2.5.29.37"];
-        if (ext is null)
+        // No EKU, or an empty one (dgc-testdata CO15: "no OID present"), restricts nothing.
+        if (ext is null || ext.RawData.AsSpan().SequenceEqual(new byte[] { 0x30, 0x00 }))
             return DccKeyUsage.Any;
         X509EnhancedKeyUsageExtension eku;
         try { eku = new X509EnhancedKeyUsageExtension(ext, ext.Critical); _ = eku.EnhancedKeyUsages.Count; }
         catch (CryptographicException) { return DccKeyUsage.None; }
+        if (eku.EnhancedKeyUsages.Count == 0)
+            return DccKeyUsage.Any;
         var usage = DccKeyUsage.None;
         foreach (var oid in eku.EnhancedKeyUsages)
         {

@@ -1,0 +1,265 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Vc.Interop.Dcc;
+using Vc.Interop.Hcert;
+using Vc.Interop.Qr;
+using Vc.Interop.TrustLists;
+using Vc.TestSupport;
+using Xunit.Abstractions;
+
+namespace Vc.Interop.Tests;
+
+/// <summary>Runs every case of the EU dgc-testdata vectors (root overridable by VCHEALTH_DGC_TESTDATA) and honours
+/// every EXPECTED* flag present: true = the step must succeed, false = it must fail. TESTCTX.CERTIFICATE is the
+/// trust store and VALIDATIONCLOCK the clock.</summary>
+public sealed class DgcConformanceTests(ITestOutputHelper output)
+{
+    private static readonly string Root = TestPaths.TestData("dgc-testdata", "VCHEALTH_DGC_TESTDATA");
+    private static readonly DccSchemaValidator Schemas = new();
+
+    /// <summary>Flags whose upstream expectation is known to be wrong (cases_index.tsv, column known_issue: the
+    /// harness test name and the upstream issue). For these the opposite outcome is asserted, so the test still
+    /// pins our behaviour.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> KnownIssues = LoadKnownIssues();
+
+    public static IEnumerable<object[]> Cases() =>
+        Directory.EnumerateFiles(Root, "*.json", SearchOption.AllDirectories)
+            .Where(f => f.Contains(Path.DirectorySeparatorChar + "2DCode" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .Select(f => new object[] { f });
+
+    [Fact]
+    public void The_test_data_root_holds_every_case()
+    {
+        var count = Cases().Count();
+        output.WriteLine($"{count} cases under {Root}");
+        Assert.True(count > 0, "no dgc-testdata cases found");
+        if (File.Exists(Path.Combine(Root, "cases_index.tsv")))
+            Assert.Equal(File.ReadAllLines(Path.Combine(Root, "cases_index.tsv")).Skip(1).Count(l => l.Length > 0), count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_expected_flag_of_the_case_holds(string relativePath)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Root, relativePath)));
+        var test = doc.RootElement;
+        var expected = test.GetProperty("EXPECTEDRESULTS");
+        var known = KnownIssues.GetValueOrDefault(relativePath) ?? [];
+        var failures = new List<string>();
+        var checkedFlags = 0;
+        foreach (var flag in expected.EnumerateObject())
+        {
+            if (!flag.Name.StartsWith("EXPECTED", StringComparison.Ordinal) || flag.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                continue; // e.g. the misspelt EXPTECTEDEXPIRED of BG: not a flag of the format
+            var name = flag.Name["EXPECTED".Length..];
+            var want = flag.Value.ValueKind == JsonValueKind.True;
+            if (known.TryGetValue(name, out var issue))
+            {
+                output.WriteLine($"{name}: upstream expectation {want} is known wrong ({issue}); asserting {!want}");
+                want = !want;
+            }
+            var (got, why) = Evaluate(name, test);
+            checkedFlags++;
+            output.WriteLine($"{name}: expected {want}, got {got} {why}");
+            if (got != want)
+                failures.Add($"{name}: expected {want}, got {got} ({why})");
+        }
+        Assert.True(checkedFlags > 0, "the case carries no EXPECTED flag");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static (bool, string) Evaluate(string flag, JsonElement test)
+    {
+        try
+        {
+            return flag switch
+            {
+                "UNPREFIX" => Unprefix(test),
+                "B45DECODE" => Base45Decode(test),
+                "COMPRESSION" => Compression(test),
+                "VERIFY" => Verify(test),
+                "DECODE" => Decode(test),
+                "VALIDJSON" => ValidJson(test),
+                "SCHEMAVALIDATION" => SchemaValidation(test),
+                "VALIDOBJECT" => ValidObject(test),
+                "ENCODE" => Encode(test),
+                "KEYUSAGE" => KeyUsage(test),
+                "EXPIRATIONCHECK" => ExpirationCheck(test),
+                "PICTUREDECODE" => PictureDecode(test),
+                _ => throw new InvalidOperationException($"unknown flag EXPECTED{flag}"),
+            };
+        }
+        catch (HcertException e)
+        {
+            return (false, e.Message);
+        }
+    }
+
+    private static string? Text(JsonElement test, string name) =>
+        test.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static byte[]? Hex(JsonElement test, string name) => Text(test, name) is { } h ? Convert.FromHexString(h) : null;
+
+    private static JsonElement Context(JsonElement test) => test.GetProperty("TESTCTX");
+
+    private static X509Certificate2 Certificate(JsonElement test) =>
+        X509CertificateLoader.LoadCertificate(Convert.FromBase64String(Context(test).GetProperty("CERTIFICATE").GetString()!));
+
+    private static DateTimeOffset Clock(JsonElement test) =>
+        Context(test).TryGetProperty("VALIDATIONCLOCK", out var c) ? HcertClock.Parse(c.GetString()!) : DateTimeOffset.UtcNow;
+
+    /// <summary>COSE from the case, or derived from PREFIX when the case lacks it.</summary>
+    private static byte[] Cose(JsonElement test) => Hex(test, "COSE") ?? HcertCodec.DecodeToCose(Text(test, "PREFIX")!);
+
+    private static (bool, string) Unprefix(JsonElement test)
+    {
+        var base45 = HcertCodec.Unprefix(Text(test, "PREFIX")!);
+        return Text(test, "BASE45") is { } expected ? (base45 == expected, "compared with BASE45") : (true, "");
+    }
+
+    private static (bool, string) Base45Decode(JsonElement test)
+    {
+        var decoded = HcertCodec.DecodeBase45(Text(test, "BASE45") ?? HcertCodec.Unprefix(Text(test, "PREFIX")!));
+        return Hex(test, "COMPRESSED") is { } expected ? (decoded.AsSpan().SequenceEqual(expected), "compared with COMPRESSED") : (true, "");
+    }
+
+    private static (bool, string) Compression(JsonElement test)
+    {
+        var compressed = Hex(test, "COMPRESSED") ?? HcertCodec.DecodeBase45(HcertCodec.Unprefix(Text(test, "PREFIX")!));
+        var inflated = HcertCodec.Inflate(compressed);
+        return Hex(test, "COSE") is { } expected ? (inflated.AsSpan().SequenceEqual(expected), "compared with COSE") : (true, "");
+    }
+
+    private static (bool, string) Verify(JsonElement test)
+    {
+        var verifier = new HcertVerifier(TrustStore.FromCertificates(Certificate(test)));
+        var result = verifier.VerifyCose(Cose(test), Clock(test));
+        return (result.Passed(HcertStep.Signature), $"{result.Outcome} {result.Reason}");
+    }
+
+    private static JsonElement Hcert(byte[] cose)
+    {
+        var claims = HcertCodec.DecodeClaims(HcertCodec.DecodeCose(cose).Payload);
+        return claims.Hcert.TryGetValue(HcertClaimKey.EuDcc, out var dcc)
+            ? CborJson.ToJsonElement(dcc)
+            : throw new HcertException(HcertFailure.Cwt, "no -260/1 claim");
+    }
+
+    private static (bool, string) Decode(JsonElement test)
+    {
+        var fromCose = Hcert(Cose(test));
+        if (test.TryGetProperty("JSON", out var json) && !TestJson.Equivalent(fromCose, json))
+            return (false, "hcert in COSE differs from JSON");
+        if (Hex(test, "CBOR") is { } cbor)
+        {
+            var fromCbor = CborJson.ToJsonElement(cbor);
+            // Some cases hold the whole CWT claims set under CBOR, most only the DCC.
+            if (fromCbor.TryGetProperty("-260", out var h) && h.TryGetProperty("1", out var inner)) fromCbor = inner;
+            if (!TestJson.Equivalent(fromCose, fromCbor))
+                return (false, "hcert in COSE differs from CBOR");
+        }
+        return (true, "");
+    }
+
+    private static (bool, string) ValidJson(JsonElement test)
+    {
+        if (!test.TryGetProperty("JSON", out var json))
+            return (true, "no JSON to compare");
+        var decoded = Text(test, "PREFIX") is { } prefix ? Hcert(HcertCodec.DecodeToCose(prefix)) : Hcert(Cose(test));
+        if (!TestJson.Equivalent(decoded, json))
+            return (false, "decoded chain differs from JSON");
+        if (Hex(test, "CBOR") is { } cbor)
+        {
+            var fromCbor = CborJson.ToJsonElement(cbor);
+            if (fromCbor.TryGetProperty("-260", out var h) && h.TryGetProperty("1", out var inner)) fromCbor = inner;
+            if (!TestJson.Equivalent(fromCbor, json))
+                return (false, "CBOR differs from JSON");
+        }
+        return (true, "");
+    }
+
+    private static (bool, string) SchemaValidation(JsonElement test)
+    {
+        var r = Schemas.Validate(Hcert(Cose(test)));
+        return (r.IsValid, $"schema {r.SchemaVersion}: {string.Join("; ", r.Errors.Take(3))}");
+    }
+
+    private static (bool, string) ValidObject(JsonElement test)
+    {
+        if (!test.TryGetProperty("JSON", out var json))
+            return (false, "no JSON object");
+        var r = Schemas.Validate(json);
+        return (r.IsValid, $"schema {r.SchemaVersion}: {string.Join("; ", r.Errors.Take(3))}");
+    }
+
+    private static (bool, string) Encode(JsonElement test)
+    {
+        var encoded = CborJson.FromJson(test.GetProperty("JSON"));
+        var cbor = Hex(test, "CBOR")!;
+        var expected = CborJson.ToJsonElement(cbor);
+        if (expected.TryGetProperty("-260", out var h) && h.TryGetProperty("1", out var inner)) expected = inner;
+        return (TestJson.Equivalent(CborJson.ToJsonElement(encoded), expected), "JSON → CBOR compared with CBOR");
+    }
+
+    private static (bool, string) KeyUsage(JsonElement test)
+    {
+        var dcc = Hcert(Cose(test));
+        var type = HcertVerifier.EntryType(dcc);
+        if (type is not (DccKeyUsage.Test or DccKeyUsage.Vaccination or DccKeyUsage.Recovery))
+            return (false, "not exactly one of v/t/r");
+        HcertVerifier.CheckKeyUsage(new TrustEntry(Certificate(test), TrustSource.Certificate), HcertPayloadType.EuDcc, dcc);
+        return (true, "");
+    }
+
+    private static (bool, string) ExpirationCheck(JsonElement test)
+    {
+        var claims = HcertCodec.DecodeClaims(HcertCodec.DecodeCose(Cose(test)).Payload);
+        var dsc = new TrustEntry(Certificate(test), TrustSource.Certificate);
+        HcertVerifier.CheckDscValidity(claims, dsc);
+        HcertVerifier.CheckTimes(claims, HcertPayloadType.EuDcc, Clock(test));
+        return (true, "");
+    }
+
+    private static (bool, string) PictureDecode(JsonElement test)
+    {
+        // Cases without 2DCODE: the picture is derived from PREFIX with our renderer (QR, alphanumeric, ECC Q).
+        var image = Text(test, "2DCODE") is { } png ? Convert.FromBase64String(png) : HcertQr.RenderPng(Text(test, "PREFIX")!);
+        var text = HcertQr.Decode(image);
+        return (text == Text(test, "PREFIX"), Text(test, "2DCODE") is null ? "no 2DCODE: rendered from PREFIX, compared with PREFIX" : "compared with PREFIX");
+    }
+
+    private static Dictionary<string, Dictionary<string, string>> LoadKnownIssues()
+    {
+        var index = Path.Combine(Root, "cases_index.tsv");
+        var result = new Dictionary<string, Dictionary<string, string>>();
+        if (!File.Exists(index)) return result;
+        var lines = File.ReadAllLines(index);
+        var header = lines[0].Split('\t');
+        int caseCol = Array.IndexOf(header, "case"), issueCol = Array.IndexOf(header, "known_issue");
+        // Harness test names of the upstream known_issues.csv → the flag each one checks.
+        var flagOf = new Dictionary<string, string>
+        {
+            ["test_cose_schema"] = "SCHEMAVALIDATION", ["test_cose_json"] = "DECODE", ["test_cbor_json"] = "VALIDJSON",
+            ["test_cose_cbor"] = "DECODE", ["test_verification_check"] = "VERIFY", ["test_expiration_check"] = "EXPIRATIONCHECK",
+            ["test_expected_key_usage"] = "KEYUSAGE", ["test_picture_decode"] = "PICTUREDECODE", ["test_compression"] = "COMPRESSION",
+            ["test_b45decode"] = "B45DECODE", ["test_un_prefix"] = "UNPREFIX",
+        };
+        foreach (var line in lines.Skip(1))
+        {
+            var cols = line.Split('\t');
+            if (cols.Length <= issueCol || cols[issueCol].Length == 0) continue;
+            var flags = new Dictionary<string, string>();
+            foreach (var issue in cols[issueCol].Split(';'))
+            {
+                var test = issue.Split('#')[0];
+                if (flagOf.TryGetValue(test, out var f)) flags[f] = issue;
+                // VALIDOBJECT is the same schema check over the same DCC (the JSON field) as test_cose_schema.
+                if (test == "test_cose_schema") flags["VALIDOBJECT"] = issue;
+            }
+            result[cols[caseCol]] = flags;
+        }
+        return result;
+    }
+}
