@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using Vc.Credentials.Encoding;
+using Vc.Credentials.Json;
+using Vc.Credentials.Keys;
+using Vc.Credentials.Verification;
+
+namespace Vc.Credentials.DataIntegrity;
+
+/// <summary>Adds and checks Data Integrity proofs (VC Data Integrity 1.0 §4) with the registered cryptosuites.</summary>
+public sealed class DataIntegrityProofs
+{
+    /// <summary>The default cryptosuite for new proofs.</summary>
+    public const string DefaultCryptosuite = "eddsa-rdfc-2022";
+
+    private readonly Dictionary<string, Cryptosuite> _suites;
+
+    /// <summary>The JSON-LD canonicalizer the rdfc suites use (also used to validate JCS-secured documents as JSON-LD).</summary>
+    public IRdfCanonicalizer Canonicalizer { get; }
+    private readonly TimeProvider _time;
+
+    /// <summary>Registers eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 and ecdsa-jcs-2019.</summary>
+    public DataIntegrityProofs(IRdfCanonicalizer canonicalizer, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(canonicalizer);
+        _time = time ?? TimeProvider.System;
+        Canonicalizer = canonicalizer;
+        Cryptosuite[] suites = [Cryptosuite.EddsaRdfc2022(canonicalizer), Cryptosuite.EddsaJcs2022, Cryptosuite.EcdsaRdfc2019(canonicalizer), Cryptosuite.EcdsaJcs2019];
+        _suites = suites.ToDictionary(s => s.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The registered cryptosuite names.</summary>
+    public IReadOnlyCollection<string> Cryptosuites => _suites.Keys;
+
+    /// <summary>The cryptosuite with this name, or null.</summary>
+    public Cryptosuite? FindSuite(string? name) => name is not null && _suites.TryGetValue(name, out var s) ? s : null;
+
+    /// <summary>
+    /// DI §4.2 Add Proof: returns a copy of <paramref name="document"/> with a new proof (appended to an
+    /// existing proof set when the document already has proofs).
+    /// </summary>
+    /// <exception cref="CredentialException">UnsupportedCryptosuite, ProofGenerationError, or a transformation failure.</exception>
+    public async ValueTask<JsonObject> AddProofAsync(JsonObject document, ISigningKey key, ProofOptions options, string cryptosuite = DefaultCryptosuite, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(options);
+        var suite = FindSuite(cryptosuite) ?? throw new CredentialException(ProblemCode.UnsupportedCryptosuite, $"Unknown cryptosuite '{cryptosuite}'.");
+        if (!suite.Supports(key.KeyType)) throw new CredentialException(ProblemCode.UnsupportedCryptosuite, $"{cryptosuite} does not sign with {key.KeyType} keys.");
+        if (!JsonInput.IsUrl(options.VerificationMethod)) throw new CredentialException(ProblemCode.ProofGenerationError, "The verification method must be an absolute URL.");
+
+        var output = (JsonObject)document.DeepClone();
+        var existing = JsonInput.Items(output["proof"]).OfType<JsonObject>().ToList();
+        output.Remove("proof");
+        var unsecured = (JsonObject)output.DeepClone();
+        if (options.PreviousProof is { Count: > 0 } previous)
+        {
+            // DI §4.3 Add Proof Set/Chain step 4: the chained proofs are part of what is signed.
+            var chained = new JsonArray();
+            foreach (var id in previous)
+                chained.Add(existing.FirstOrDefault(p => p.GetString("id") == id)?.DeepClone()
+                            ?? throw new CredentialException(ProblemCode.ProofGenerationError, $"previousProof '{id}' is not in the proof set."));
+            unsecured["proof"] = chained.Count == 1 ? chained[0]!.DeepClone() : chained;
+        }
+
+        // DI §2.1 / eddsa-rdfc-2022 §3.2.5 proof configuration.
+        var config = new JsonObject { ["type"] = "DataIntegrityProof", ["cryptosuite"] = suite.Name };
+        if (options.Id is not null) config["id"] = options.Id;
+        config["created"] = JsonInput.FormatDateTime(options.Created ?? _time.GetUtcNow());
+        if (options.Expires is { } expires) config["expires"] = JsonInput.FormatDateTime(expires);
+        config["verificationMethod"] = options.VerificationMethod;
+        config["proofPurpose"] = options.ProofPurpose;
+        if (options.Challenge is not null) config["challenge"] = options.Challenge;
+        if (options.Domain is not null) config["domain"] = options.Domain;
+        if (options.Nonce is not null) config["nonce"] = options.Nonce;
+        if (options.PreviousProof is { Count: > 0 } pp)
+            config["previousProof"] = pp.Count == 1 ? pp[0] : new JsonArray(pp.Select(p => (JsonNode?)p).ToArray());
+        if (unsecured["@context"] is { } context) config["@context"] = context.DeepClone();
+
+        HashDataResult hashData;
+        try { hashData = suite.CreateHashData(unsecured, config, key.KeyType); }
+        catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
+        byte[] signature;
+        try { signature = await key.SignAsync(hashData.HashData, cancellationToken).ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new CredentialException(ProblemCode.ProofGenerationError, "The signing key failed: " + e.GetType().Name, e);
+        }
+
+        var proof = (JsonObject)config.DeepClone();
+        if (!suite.ProofCarriesContext) proof.Remove("@context");
+        proof["proofValue"] = Multibase.EncodeBase58Btc(signature);
+        if (existing.Count == 0) output["proof"] = proof;
+        else
+        {
+            var set = new JsonArray();
+            foreach (var p in existing) set.Add(p.DeepClone());
+            set.Add(proof);
+            output["proof"] = set;
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// DI §4.4 Verify Proof with the suite's transformation: whether the proof's signature verifies with
+    /// <paramref name="key"/> over <paramref name="securedDocument"/>. Checks nothing about who the key belongs to.
+    /// </summary>
+    /// <exception cref="CredentialException">MalformedProof, UnsupportedCryptosuite, UnknownContext, UndefinedTerm, ProofTransformationError.</exception>
+    public bool VerifySignature(JsonObject securedDocument, JsonObject proof, VerificationKey key)
+    {
+        ArgumentNullException.ThrowIfNull(securedDocument);
+        ArgumentNullException.ThrowIfNull(proof);
+        ArgumentNullException.ThrowIfNull(key);
+        var suite = FindSuite(proof.GetString("cryptosuite"))
+                    ?? throw new CredentialException(ProblemCode.UnsupportedCryptosuite, $"Unknown cryptosuite '{proof.GetString("cryptosuite")}'.");
+        if (!suite.Supports(key.KeyType))
+            throw new CredentialException(ProblemCode.UnsupportedCryptosuite, $"{suite.Name} does not verify with {key.KeyType} keys.");
+        var proofValue = proof.GetString("proofValue") ?? throw new CredentialException(ProblemCode.MalformedProof, "The proof has no proofValue.");
+        byte[] signature;
+        try { signature = Multibase.DecodeBase58Btc(proofValue); }
+        catch (FormatException e) { throw new CredentialException(ProblemCode.MalformedProof, "proofValue is not base58btc multibase.", e); }
+
+        var unsecured = new JsonObject();
+        JsonArray? allProofs = securedDocument["proof"] as JsonArray;
+        foreach (var (name, value) in securedDocument)
+            if (name != "proof") unsecured[name] = value?.DeepClone();
+        var previous = JsonInput.Strings(proof["previousProof"]);
+        if (previous.Count > 0)
+        {
+            // DI §4.5 Verify Proof Sets and Chains: a chained proof covers the proofs it names.
+            var chained = new JsonArray();
+            foreach (var id in previous)
+            {
+                var match = JsonInput.Items(allProofs ?? securedDocument["proof"]).OfType<JsonObject>().FirstOrDefault(p => p.GetString("id") == id)
+                            ?? throw new CredentialException(ProblemCode.MalformedProof, $"previousProof '{id}' is not in the proof set.");
+                chained.Add(match.DeepClone());
+            }
+            unsecured["proof"] = chained.Count == 1 ? chained[0]!.DeepClone() : chained;
+        }
+
+        var options = new JsonObject();
+        foreach (var (name, value) in proof)
+            if (name != "proofValue") options[name] = value?.DeepClone();
+        if (suite.ProofCarriesContext)
+        {
+            if (options["@context"] is { } proofContext)
+            {
+                // eddsa-jcs-2022 §3.3.2 step 2: the document's @context must start with the proof's @context.
+                var docContexts = JsonInput.Items(securedDocument["@context"]).ToArray();
+                var proofContexts = JsonInput.Items(proofContext).ToArray();
+                if (proofContexts.Length > docContexts.Length || !proofContexts.Zip(docContexts).All(p => JsonNode.DeepEquals(p.First, p.Second)))
+                    return false;
+                unsecured["@context"] = proofContext.DeepClone();
+            }
+        }
+        else
+        {
+            options.Remove("@context");
+            if (unsecured["@context"] is { } context) options["@context"] = context.DeepClone();
+        }
+
+        HashDataResult hashData;
+        try { hashData = suite.CreateHashData(unsecured, options, key.KeyType); }
+        catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
+        return key.Verify(hashData.HashData, signature);
+    }
+}

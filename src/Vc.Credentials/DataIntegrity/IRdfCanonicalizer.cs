@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Vc.Credentials.Verification;
+
+namespace Vc.Credentials.DataIntegrity;
+
+/// <summary>
+/// The JSON-LD → RDF → RDFC-1.0 step of the *-rdfc-* cryptosuites: expansion in safe mode with the bundled
+/// (offline) contexts only, deserialization to RDF with a null base, canonicalization with RDFC-1.0 using
+/// <paramref name="hash"/> as its hash function. Implemented over Vc.JsonLd by <see cref="JsonLdRdfCanonicalizer"/>.
+/// </summary>
+public interface IRdfCanonicalizer
+{
+    /// <summary>The canonical N-Quads of the document.</summary>
+    /// <exception cref="CanonicalizationException">UnknownContext, UndefinedTerm or ProofTransformationError.</exception>
+    string CanonicalizeJsonLd(JsonObject document, HashAlgorithmName hash);
+}
+
+/// <summary>The document could not be transformed (JSON-LD expansion, toRdf or canonicalization failed).</summary>
+public sealed class CanonicalizationException(ProblemCode code, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>UnknownContext, UndefinedTerm or ProofTransformationError.</summary>
+    public ProblemCode Code { get; } = code;
+}

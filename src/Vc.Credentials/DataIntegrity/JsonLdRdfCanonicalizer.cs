@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Vc.Credentials.Contexts;
+using Vc.Credentials.Verification;
+using Vc.JsonLd;
+
+namespace Vc.Credentials.DataIntegrity;
+
+/// <summary>
+/// <see cref="IRdfCanonicalizer"/> over Vc.JsonLd: safe-mode expansion with the bundled contexts (W3C + this
+/// library's ICVP context), toRdf with a null base, RDFC-1.0. Processed contexts are cached per instance;
+/// share one instance (it is thread-safe).
+/// </summary>
+public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
+{
+    private readonly JsonLdOptions _options;
+    private readonly RdfcOptions _sha256 = new() { HashAlgorithm = HashAlgorithmName.SHA256 };
+    private readonly RdfcOptions _sha384 = new() { HashAlgorithm = HashAlgorithmName.SHA384 };
+
+    /// <summary>A canonicalizer serving <paramref name="loader"/> (default: <see cref="BundledContexts.Loader"/>).</summary>
+    public JsonLdRdfCanonicalizer(DocumentLoader? loader = null)
+    {
+        _options = new JsonLdOptions
+        {
+            DocumentLoader = loader ?? BundledContexts.Loader,
+            ContextCache = new ContextCache(),
+            SafeMode = true,
+            Base = null,
+        };
+    }
+
+    /// <summary>The processed-context cache (hit/miss counters for diagnostics).</summary>
+    public ContextCache ContextCache => _options.ContextCache!;
+
+    /// <inheritdoc/>
+    public string CanonicalizeJsonLd(JsonObject document, HashAlgorithmName hash)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            var element = JsonSerializer.SerializeToElement(document);
+            var rdfc = hash == HashAlgorithmName.SHA384 ? _sha384 : hash == HashAlgorithmName.SHA256 ? _sha256 : new RdfcOptions { HashAlgorithm = hash };
+            return JsonLdProcessor.Canonicalize(element, _options, rdfc).CanonicalNQuads;
+        }
+        catch (JsonLdException e)
+        {
+            var code = e.Code switch
+            {
+                JsonLdErrorCode.LoadingRemoteContextFailed or JsonLdErrorCode.LoadingDocumentFailed => ProblemCode.UnknownContext,
+                JsonLdErrorCode.TermWouldBeDropped => ProblemCode.UndefinedTerm,
+                _ => ProblemCode.ProofTransformationError,
+            };
+            throw new CanonicalizationException(code, $"JSON-LD {e.SpecCode}: {e.Detail}", e);
+        }
+        catch (RdfcException e)
+        {
+            throw new CanonicalizationException(ProblemCode.ProofTransformationError, $"RDFC-1.0 {e.Code}: {e.Message}", e);
+        }
+    }
+}

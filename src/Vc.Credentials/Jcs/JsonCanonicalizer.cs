@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Vc.Credentials.Jcs;
+
+/// <summary>The JSON Canonicalization Scheme (RFC 8785).</summary>
+public static class JsonCanonicalizer
+{
+    /// <summary>Maximum nesting depth accepted (deeper input is rejected, not recursed into).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The canonical UTF-8 bytes of a JSON value.</summary>
+    /// <exception cref="JcsException">The value cannot be canonicalized (NaN/∞, lone surrogate, too deep).</exception>
+    public static byte[] Canonicalize(JsonNode? node) => System.Text.Encoding.UTF8.GetBytes(CanonicalizeToString(node));
+
+    /// <summary>The canonical form as a string.</summary>
+    public static string CanonicalizeToString(JsonNode? node)
+    {
+        var sb = new StringBuilder(256);
+        Write(sb, node, 0);
+        return sb.ToString();
+    }
+
+    private static void Write(StringBuilder sb, JsonNode? node, int depth)
+    {
+        if (depth > MaxDepth) throw new JcsException($"JSON nesting deeper than {MaxDepth}.");
+        switch (node)
+        {
+            case null:
+                sb.Append("null");
+                break;
+            case JsonObject obj:
+                // RFC 8785 §3.2.3: properties sorted by their UTF-16 code units.
+                var props = obj.ToArray();
+                Array.Sort(props, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                sb.Append('{');
+                for (var i = 0; i < props.Length; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    WriteString(sb, props[i].Key);
+                    sb.Append(':');
+                    Write(sb, props[i].Value, depth + 1);
+                }
+                sb.Append('}');
+                break;
+            case JsonArray arr:
+                sb.Append('[');
+                for (var i = 0; i < arr.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    Write(sb, arr[i], depth + 1);
+                }
+                sb.Append(']');
+                break;
+            case JsonValue value:
+                WriteValue(sb, value);
+                break;
+        }
+    }
+
+    private static void WriteValue(StringBuilder sb, JsonValue value)
+    {
+        switch (value.GetValueKind())
+        {
+            case JsonValueKind.String: WriteString(sb, value.GetValue<string>()); break;
+            case JsonValueKind.True: sb.Append("true"); break;
+            case JsonValueKind.False: sb.Append("false"); break;
+            case JsonValueKind.Null: sb.Append("null"); break;
+            case JsonValueKind.Number:
+                double d;
+                if (value.TryGetValue<JsonElement>(out var el)) d = el.GetDouble();
+                else if (!value.TryGetValue(out d)) d = Convert.ToDouble(value.GetValue<object>(), CultureInfo.InvariantCulture);
+                sb.Append(SerializeNumber(d));
+                break;
+            default: throw new JcsException("Unsupported JSON value kind.");
+        }
+    }
+
+    /// <summary>RFC 8785 §3.2.2.2 strings: only ", \, and control characters are escaped.</summary>
+    private static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { sb.Append(c).Append(s[++i]); }
+                    else if (char.IsSurrogate(c)) throw new JcsException("A string holds a lone UTF-16 surrogate.");
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append('"');
+    }
+
+    /// <summary>RFC 8785 §3.2.2.3: ECMAScript Number::toString of the IEEE 754 double.</summary>
+    public static string SerializeNumber(double value)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value)) throw new JcsException("NaN and Infinity have no JSON form.");
+        if (value == 0) return "0"; // also -0
+        var sign = value < 0 ? "-" : "";
+        // .NET's "R" is the shortest round-tripping decimal, as ECMAScript requires; only the layout differs.
+        var r = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
+        var ePos = r.IndexOfAny(['E', 'e']);
+        var mantissa = ePos < 0 ? r : r[..ePos];
+        var exponent = ePos < 0 ? 0 : int.Parse(r[(ePos + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var dot = mantissa.IndexOf('.');
+        var intPart = dot < 0 ? mantissa : mantissa[..dot];
+        var fracPart = dot < 0 ? "" : mantissa[(dot + 1)..];
+        var digits = intPart + fracPart;
+        var n = intPart.Length + exponent;
+        var lead = 0;
+        while (lead < digits.Length - 1 && digits[lead] == '0') lead++;
+        digits = digits[lead..];
+        n -= lead;
+        digits = digits.TrimEnd('0');
+        var k = digits.Length;
+        // ECMA-262 Number::toString steps 6–10.
+        if (k <= n && n <= 21) return sign + digits + new string('0', n - k);
+        if (0 < n && n <= 21) return sign + digits[..n] + "." + digits[n..];
+        if (-6 < n && n <= 0) return sign + "0." + new string('0', -n) + digits;
+        var e = n - 1;
+        var expText = (e < 0 ? "-" : "+") + Math.Abs(e).ToString(CultureInfo.InvariantCulture);
+        return k == 1 ? sign + digits + "e" + expText : sign + digits[0] + "." + digits[1..] + "e" + expText;
+    }
+}
+
+/// <summary>JSON canonicalization failed.</summary>
+public sealed class JcsException(string message) : Exception(message);

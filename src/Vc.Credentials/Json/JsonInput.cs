@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Vc.Credentials.Verification;
+
+namespace Vc.Credentials.Json;
+
+/// <summary>Bounded JSON parsing and small typed accessors shared by the credential code.</summary>
+public static partial class JsonInput
+{
+    /// <summary>Default maximum input size (credentials are small; status lists are ≈ 20 KB).</summary>
+    public const int DefaultMaxBytes = 4 * 1024 * 1024;
+
+    /// <summary>Default maximum JSON nesting depth.</summary>
+    public const int DefaultMaxDepth = 64;
+
+    /// <summary>Parses a JSON object with size and depth limits.</summary>
+    /// <exception cref="CredentialException">ParsingError: not JSON, not an object, too large or too deep.</exception>
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, int maxBytes = DefaultMaxBytes, int maxDepth = DefaultMaxDepth)
+    {
+        if (utf8.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input has {utf8.Length} bytes; the limit is {maxBytes}.");
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
+            return JsonNode.Parse(ref reader, new JsonNodeOptions { PropertyNameCaseInsensitive = false }) as JsonObject
+                   ?? throw new CredentialException(ProblemCode.ParsingError, "The input is not a JSON object.");
+        }
+        catch (JsonException e) { throw new CredentialException(ProblemCode.ParsingError, "The input is not valid JSON: " + e.Message, e); }
+    }
+
+    /// <summary>Parses a JSON object from text.</summary>
+    public static JsonObject ParseObject(string json, int maxBytes = DefaultMaxBytes, int maxDepth = DefaultMaxDepth)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (json.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input exceeds {maxBytes} bytes.");
+        return ParseObject(System.Text.Encoding.UTF8.GetBytes(json), maxBytes, maxDepth);
+    }
+
+    /// <summary>A string property, or null when absent or not a string.</summary>
+    public static string? GetString(this JsonObject o, string name) =>
+        o.TryGetPropertyValue(name, out var n) && n is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    /// <summary>True when the node is a JSON string.</summary>
+    public static bool IsString(this JsonNode? n, out string value)
+    {
+        if (n is JsonValue v && v.GetValueKind() == JsonValueKind.String) { value = v.GetValue<string>(); return true; }
+        value = "";
+        return false;
+    }
+
+    /// <summary>A value or array of values, as a sequence.</summary>
+    public static IEnumerable<JsonNode?> Items(JsonNode? node) => node switch
+    {
+        null => Array.Empty<JsonNode?>(),
+        JsonArray a => a,
+        _ => new[] { node },
+    };
+
+    /// <summary>The strings of a string-or-array property (non-strings are skipped).</summary>
+    public static IReadOnlyList<string> Strings(JsonNode? node) =>
+        Items(node).Select(n => n.IsString(out var s) ? s : null).Where(s => s is not null).Select(s => s!).ToArray();
+
+    /// <summary>XML Schema dateTimeStamp (VC DM 2.0 §4.9): a dateTime with a mandatory time zone.</summary>
+    public static bool TryParseDateTimeStamp(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        return text is not null && DateTimeStampPattern().IsMatch(text)
+               && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+    }
+
+    /// <summary>XML Schema dateTime; a missing zone means UTC (used for proof created/expires).</summary>
+    public static bool TryParseDateTime(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        return text is not null && DateTimePattern().IsMatch(text)
+               && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+    }
+
+    /// <summary>The form the library writes: UTC, whole seconds, 'Z'.</summary>
+    public static string FormatDateTime(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A URL in the RFC 3986 sense (scheme ':' …), which includes DIDs and URNs.</summary>
+    public static bool IsUrl(string? s) => s is { Length: > 0 and < 4096 } && UrlPattern().IsMatch(s);
+
+    [GeneratedRegex(@"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$")]
+    private static partial Regex DateTimeStampPattern();
+
+    [GeneratedRegex(@"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$")]
+    private static partial Regex DateTimePattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$")]
+    private static partial Regex UrlPattern();
+}

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Vc.Credentials.DataIntegrity;
+using Vc.Credentials.Dids;
+using Vc.Credentials.Json;
+using Vc.Credentials.Model;
+using Vc.Credentials.StatusList;
+
+namespace Vc.Credentials.Verification;
+
+/// <summary>
+/// Verifies credentials: data model, every proof (signature, then key authorization as a separate check),
+/// validity period, and Bitstring Status List entries. Each check is reported; failures carry typed problems.
+/// </summary>
+public sealed class CredentialVerifier
+{
+    private const int MaxCachedLists = 256;
+    private readonly ProofChecker _proofs;
+    private readonly IStatusListCredentialFetcher? _statusFetcher;
+    private readonly TimeProvider _time;
+    // Verified status lists by URL + proof values: a changed list has a new proof, so stale entries never match.
+    private readonly ConcurrentDictionary<string, (string Issuer, Bitstring Bits, string[] Purposes)> _verifiedLists = new(StringComparer.Ordinal);
+
+    /// <summary>A verifier over the given proof engine, DID resolver and (optional) status list fetcher.</summary>
+    public CredentialVerifier(DataIntegrityProofs proofs, IDidDocumentResolver resolver, IStatusListCredentialFetcher? statusFetcher = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(proofs);
+        ArgumentNullException.ThrowIfNull(resolver);
+        _proofs = new ProofChecker(proofs, resolver);
+        _statusFetcher = statusFetcher;
+        _time = time ?? TimeProvider.System;
+    }
+
+    internal ProofChecker Proofs => _proofs;
+
+    /// <summary>Verifies a credential given as JSON text (bounded parsing).</summary>
+    public Task<VerificationResult> VerifyAsync(string credentialJson, VerificationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        JsonObject credential;
+        try { credential = JsonInput.ParseObject(credentialJson); }
+        catch (CredentialException e)
+        {
+            return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", e.Code, e.Detail)]));
+        }
+        return VerifyOwnedAsync(credential, options ?? new VerificationOptions(), 0, cancellationToken);
+    }
+
+    /// <summary>Verifies a credential (the object is not modified).</summary>
+    public Task<VerificationResult> VerifyAsync(JsonObject credential, VerificationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return VerifyOwnedAsync((JsonObject)credential.DeepClone(), options ?? new VerificationOptions(), 0, cancellationToken);
+    }
+
+    internal async Task<VerificationResult> VerifyOwnedAsync(JsonObject vc, VerificationOptions options, int depth, CancellationToken cancellationToken)
+    {
+        var now = options.Now ?? _time.GetUtcNow();
+        var checks = new List<CheckResult>();
+
+        // VC DM 2.0 §4 data model rules.
+        var violations = DataModel.ValidateCredential(vc);
+        checks.Add(violations.Count == 0
+            ? new CheckResult("dataModel", true, "VC Data Model 2.0")
+            : ProofChecker.Fail("dataModel", ProblemCode.MalformedValue, string.Join(" ", violations)));
+
+        // Proofs: assertionMethod of the issuer.
+        var issuer = DataModel.IssuerId(vc);
+        await _proofs.CheckAsync(vc, ProofPurposes.AssertionMethod, VerificationRelationship.AssertionMethod, issuer,
+            options, now, presentation: false, checks, cancellationToken).ConfigureAwait(false);
+
+        // VC DM 2.0 §4.9 validity period.
+        checks.Add(CheckValidity(vc, now));
+
+        // Bitstring Status List §3.2 validate algorithm, for each entry.
+        if (options.CheckStatus)
+            foreach (var entry in JsonInput.Items(vc["credentialStatus"]))
+                if (entry is JsonObject e)
+                    checks.Add(await CheckStatusAsync(e, issuer, options, depth, cancellationToken).ConfigureAwait(false));
+
+        return VerificationResult.FromChecks(checks);
+    }
+
+    private static CheckResult CheckValidity(JsonObject vc, DateTimeOffset now)
+    {
+        if (JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"), out var from) && now < from)
+            return ProofChecker.Fail("validity", ProblemCode.NotYetValid, $"The credential is valid from {vc.GetString("validFrom")}.");
+        if (JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"), out var until) && now > until)
+            return ProofChecker.Fail("validity", ProblemCode.Expired, $"The credential expired at {vc.GetString("validUntil")}.");
+        return new CheckResult("validity", true, $"valid at {JsonInput.FormatDateTime(now)}");
+    }
+
+    private async Task<CheckResult> CheckStatusAsync(JsonObject entry, string? issuer, VerificationOptions options, int depth, CancellationToken cancellationToken)
+    {
+        const string check = "status";
+        var types = JsonInput.Strings(entry["type"]);
+        if (!types.Contains("BitstringStatusListEntry"))
+            return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, $"Unsupported credentialStatus type '{string.Join(",", types)}'.");
+        var purpose = entry.GetString("statusPurpose");
+        var url = entry.GetString("statusListCredential");
+        var indexText = entry.GetString("statusListIndex");
+        if (purpose is null || !JsonInput.IsUrl(url) || !int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "The status entry needs statusPurpose, a statusListCredential URL and a decimal statusListIndex.");
+        if (_statusFetcher is null)
+            return ProofChecker.Fail(check, ProblemCode.StatusRetrievalError, "No status list fetcher is configured.");
+        if (depth > 0)
+            return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "A status list credential may not itself depend on a status list.");
+
+        JsonObject list;
+        try { list = (JsonObject)(await _statusFetcher.FetchAsync(url!, cancellationToken).ConfigureAwait(false)).DeepClone(); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ProofChecker.Fail(check, ProblemCode.StatusRetrievalError, $"Fetching {url} failed: {e.Message}");
+        }
+
+        var cacheKey = url + " " + string.Join(" ", JsonInput.Items(list["proof"]).OfType<JsonObject>().Select(p => p.GetString("proofValue")));
+        if (!_verifiedLists.TryGetValue(cacheKey, out var verified))
+        {
+            var listResult = await VerifyOwnedAsync(list, options with { CheckStatus = false }, depth + 1, cancellationToken).ConfigureAwait(false);
+            if (!listResult.Verified)
+                return ProofChecker.Fail(check, ProblemCode.StatusVerificationError,
+                    "The status list credential does not verify: " + string.Join("; ", listResult.ProblemDetails.Select(p => p.Detail)));
+            if (!JsonInput.Strings(list["type"]).Contains("BitstringStatusListCredential") || list["credentialSubject"] is not JsonObject subject
+                || !JsonInput.Strings(subject["type"]).Contains("BitstringStatusList"))
+                return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "The status list credential is not a BitstringStatusListCredential.");
+            Bitstring bits;
+            try { bits = Bitstring.Decode(subject.GetString("encodedList") ?? ""); }
+            catch (CredentialException e) { return ProofChecker.Fail(check, e.Code, e.Detail); }
+            verified = (DataModel.IssuerId(list) ?? "", bits, JsonInput.Strings(subject["statusPurpose"]).ToArray());
+            if (_verifiedLists.Count >= MaxCachedLists) _verifiedLists.Clear();
+            _verifiedLists[cacheKey] = verified;
+        }
+
+        if (!verified.Purposes.Contains(purpose))
+            return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, $"The status list serves '{string.Join(",", verified.Purposes)}', not '{purpose}'.");
+        // The list must come from the credential's own issuer, or anyone could revoke anyone's credentials.
+        if (verified.Issuer != issuer)
+            return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "The status list credential has a different issuer than the credential.");
+        if (index >= verified.Bits.Length)
+            return ProofChecker.Fail(check, ProblemCode.StatusListLengthError, $"statusListIndex {index} is outside the list of {verified.Bits.Length} entries.");
+        if (!verified.Bits[index]) return new CheckResult(check, true, $"{purpose} bit {index} of {url} is clear");
+        return purpose switch
+        {
+            StatusPurposes.Revocation => ProofChecker.Fail(check, ProblemCode.Revoked, $"Revoked: bit {index} of {url} is set."),
+            StatusPurposes.Suspension => ProofChecker.Fail(check, ProblemCode.Suspended, $"Suspended: bit {index} of {url} is set."),
+            _ => new CheckResult(check, true, $"{purpose} bit {index} of {url} is set (informational purpose)"),
+        };
+    }
+}

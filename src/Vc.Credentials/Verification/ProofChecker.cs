@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Vc.Credentials.DataIntegrity;
+using Vc.Credentials.Dids;
+using Vc.Credentials.Json;
+
+namespace Vc.Credentials.Verification;
+
+/// <summary>
+/// Checks every proof of a secured document (strict proof sets: all must verify), each as two separate
+/// checks: "proof" (the signature verifies with the method's key) and "verificationMethod" (the method is
+/// authorized for the relationship by its controller at proof creation, and the controller is the expected party).
+/// </summary>
+internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResolver resolver)
+{
+    public DataIntegrityProofs Proofs => proofs;
+
+    public async Task CheckAsync(JsonObject document, string expectedPurpose, VerificationRelationship relationship,
+        string? expectedController, VerificationOptions options, DateTimeOffset now, bool presentation,
+        List<CheckResult> checks, CancellationToken cancellationToken)
+    {
+        var items = JsonInput.Items(document["proof"]).ToArray();
+        if (items.Length == 0)
+        {
+            checks.Add(Fail("proof", ProblemCode.MalformedProof, "The document has no proof."));
+            return;
+        }
+        var anyRdfc = false;
+        for (var i = 0; i < items.Length; i++)
+        {
+            var label = items.Length == 1 ? "proof" : $"proof[{i}]";
+            if (items[i] is not JsonObject proof)
+            {
+                checks.Add(Fail(label, ProblemCode.MalformedProof, "A proof must be an object."));
+                continue;
+            }
+            anyRdfc |= proof.GetString("cryptosuite")?.Contains("-rdfc-", StringComparison.Ordinal) == true;
+            await CheckOneAsync(document, proof, label, expectedPurpose, relationship, expectedController, options, now, presentation, checks, cancellationToken).ConfigureAwait(false);
+        }
+        if (!anyRdfc) CheckJsonLd(document, checks);
+    }
+
+    // JCS proofs never expand the document; VC DM 2.0 still requires it to be valid JSON-LD with known contexts.
+    private void CheckJsonLd(JsonObject document, List<CheckResult> checks)
+    {
+        var unsecured = new JsonObject();
+        foreach (var (name, value) in document)
+            if (name != "proof") unsecured[name] = value?.DeepClone();
+        try
+        {
+            proofs.Canonicalizer.CanonicalizeJsonLd(unsecured, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            checks.Add(new CheckResult("jsonLd", true, "The document is valid JSON-LD over bundled contexts."));
+        }
+        catch (CanonicalizationException e) { checks.Add(Fail("jsonLd", e.Code, e.Message)); }
+    }
+
+    private async Task CheckOneAsync(JsonObject document, JsonObject proof, string label, string expectedPurpose,
+        VerificationRelationship relationship, string? expectedController, VerificationOptions options, DateTimeOffset now,
+        bool presentation, List<CheckResult> checks, CancellationToken cancellationToken)
+    {
+        // DI §4.4 step 1–3: structure of the proof.
+        if (proof.GetString("type") != "DataIntegrityProof")
+        {
+            checks.Add(Fail(label, ProblemCode.MalformedProof, $"proof.type must be DataIntegrityProof, not '{proof.GetString("type")}'."));
+            return;
+        }
+        var suiteName = proof.GetString("cryptosuite");
+        if (proofs.FindSuite(suiteName) is null)
+        {
+            checks.Add(Fail(label, ProblemCode.UnsupportedCryptosuite, $"Cryptosuite '{suiteName}' is not supported."));
+            return;
+        }
+        var purpose = proof.GetString("proofPurpose");
+        checks.Add(purpose == expectedPurpose
+            ? new CheckResult(label + ".proofPurpose", true, expectedPurpose)
+            : Fail(label + ".proofPurpose", ProblemCode.MismatchedProofPurpose, $"proofPurpose is '{purpose}', expected '{expectedPurpose}'."));
+
+        DateTimeOffset? created = null;
+        if (proof["created"] is not null)
+        {
+            if (!JsonInput.TryParseDateTime(proof.GetString("created"), out var c))
+            {
+                checks.Add(Fail(label, ProblemCode.InvalidProofDatetime, "proof.created is not an XML Schema dateTime."));
+                return;
+            }
+            created = c;
+        }
+        if (proof["expires"] is not null)
+        {
+            if (!JsonInput.TryParseDateTime(proof.GetString("expires"), out var expires))
+            {
+                checks.Add(Fail(label, ProblemCode.InvalidProofDatetime, "proof.expires is not an XML Schema dateTime."));
+                return;
+            }
+            if (expires < now) checks.Add(Fail(label + ".expires", ProblemCode.InvalidProofDatetime, $"The proof expired at {proof.GetString("expires")}."));
+        }
+        if (presentation || options.Challenge is not null)
+        {
+            // DI §4.4 step: challenge and domain must match what the verifier expects.
+            if (options.Challenge is not null)
+                checks.Add(proof.GetString("challenge") == options.Challenge
+                    ? new CheckResult(label + ".challenge", true)
+                    : Fail(label + ".challenge", ProblemCode.InvalidChallenge, "The proof's challenge differs from the verifier's."));
+            if (options.Domain is not null)
+                checks.Add(JsonInput.Strings(proof["domain"]).Contains(options.Domain)
+                    ? new CheckResult(label + ".domain", true)
+                    : Fail(label + ".domain", ProblemCode.InvalidDomain, "The proof's domain differs from the verifier's."));
+        }
+
+        var methodId = proof.GetString("verificationMethod");
+        if (!JsonInput.IsUrl(methodId))
+        {
+            checks.Add(Fail(label, ProblemCode.MalformedProof, "proof.verificationMethod must be a URL."));
+            return;
+        }
+        var hash = methodId!.IndexOf('#');
+        var did = hash < 0 ? methodId : methodId[..hash];
+        DidDocument didDocument;
+        try
+        {
+            // The controller's document as it was when the proof was made: keys rotated later stay valid for old proofs.
+            didDocument = await resolver.ResolveAsync(did, new DidResolutionOptions(created), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DidResolutionException e)
+        {
+            checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError, $"Resolving {CompositeDidResolver.Truncate(did)} failed ({e.Error}): {e.Message}"));
+            return;
+        }
+        var method = didDocument.FindMethod(methodId);
+        if (method?.Key is null)
+        {
+            checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
+                method is null ? $"{CompositeDidResolver.Truncate(methodId)} is not in its DID document." : $"{CompositeDidResolver.Truncate(methodId)} has no supported public key."));
+            return;
+        }
+
+        try
+        {
+            checks.Add(proofs.VerifySignature(document, proof, method.Key)
+                ? new CheckResult(label, true, $"{suiteName} signature by {methodId}")
+                : Fail(label, ProblemCode.ProofVerificationError, "The signature does not verify: the document or its proof was modified, or the key is wrong."));
+        }
+        catch (CredentialException e) { checks.Add(Fail(label, e.Code, e.Detail)); }
+
+        // Separate from the signature: is this key the issuer's (holder's) for this purpose?
+        var relName = DidDocument.PropertyName(relationship);
+        if (!didDocument.IsAuthorized(methodId, relationship))
+            checks.Add(Fail(label + ".verificationMethod", ProblemCode.VerificationMethodNotAuthorized,
+                $"{CompositeDidResolver.Truncate(methodId)} is not listed under {relName} in {CompositeDidResolver.Truncate(did)}" + (created is { } t ? $" at {JsonInput.FormatDateTime(t)}." : ".")));
+        else if (options.RequireControllerMatch && method.Controller != expectedController)
+            checks.Add(Fail(label + ".verificationMethod", ProblemCode.ControllerMismatch,
+                $"The method is controlled by {CompositeDidResolver.Truncate(method.Controller)}, not by {(expectedController is null ? "(none given)" : CompositeDidResolver.Truncate(expectedController))}."));
+        else
+            checks.Add(new CheckResult(label + ".verificationMethod", true, $"{relName} of {CompositeDidResolver.Truncate(method.Controller)}"));
+    }
+
+    internal static CheckResult Fail(string check, ProblemCode code, string detail) =>
+        new(check, false, detail, ProblemDetail.Of(code, detail));
+}
