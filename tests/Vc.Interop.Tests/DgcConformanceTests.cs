@@ -70,6 +70,52 @@ public sealed class DgcConformanceTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    /// <summary>The whole verifier, run once on the case, agrees with every flag: each step a true flag names passes,
+    /// and a case with any false flag is not valid. (Entry checks and value sets are business rules no flag covers.)</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_full_verifier_agrees_with_every_flag(string relativePath)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Root, relativePath)));
+        var test = doc.RootElement;
+        var known = KnownIssues.GetValueOrDefault(relativePath) ?? [];
+        var flags = test.GetProperty("EXPECTEDRESULTS").EnumerateObject()
+            .Where(f => f.Name.StartsWith("EXPECTED", StringComparison.Ordinal) && f.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            .ToDictionary(f => f.Name["EXPECTED".Length..], f => f.Value.ValueKind == JsonValueKind.True ^ known.ContainsKey(f.Name["EXPECTED".Length..]));
+        var verifier = new HcertVerifier(TrustStore.FromCertificates(Certificate(test)));
+        // The input the flags speak about: a broken layer is fed in at that layer, else the whole PREFIX.
+        var clock = Clock(test);
+        HcertVerificationResult result;
+        if (!flags.GetValueOrDefault("UNPREFIX", true) && Text(test, "PREFIX") is { } badPrefix)
+            result = verifier.Verify(badPrefix, clock);
+        else if (!flags.GetValueOrDefault("B45DECODE", true) && Text(test, "BASE45") is { } badBase45)
+            result = verifier.Verify(HcertCodec.Prefix + badBase45, clock);
+        else if (!flags.GetValueOrDefault("COMPRESSION", true) && Hex(test, "COMPRESSED") is { } badZlib)
+            result = verifier.Verify(HcertCodec.Prefix + Base45.Encode(badZlib), clock);
+        else if (Text(test, "PREFIX") is { } prefix)
+            result = verifier.Verify(prefix, clock);
+        else if (Hex(test, "COSE") is { } cose)
+            result = verifier.VerifyCose(cose, clock);
+        else
+            throw new InvalidOperationException("case has neither PREFIX nor COSE");
+        output.WriteLine($"{result.Outcome}: {result.Reason}; steps {string.Join(", ", result.Steps.Select(s => $"{s.Step}={s.Failure}"))}");
+        var stepsOf = new Dictionary<string, HcertStep[]>
+        {
+            ["UNPREFIX"] = [HcertStep.Unprefix], ["B45DECODE"] = [HcertStep.Base45], ["COMPRESSION"] = [HcertStep.Inflate],
+            ["VERIFY"] = [HcertStep.Signature], ["KEYUSAGE"] = [HcertStep.KeyUsage],
+            ["EXPIRATIONCHECK"] = [HcertStep.DscValidity, HcertStep.ValidityTimes], ["SCHEMAVALIDATION"] = [HcertStep.Schema],
+        };
+        foreach (var (flag, want) in flags)
+        {
+            if (!stepsOf.TryGetValue(flag, out var steps)) continue;
+            if (flag is "UNPREFIX" or "B45DECODE" or "COMPRESSION" && result.Step(HcertStep.Unprefix) is null) continue; // COSE-only run
+            if (want)
+                Assert.All(steps, s => Assert.True(result.Passed(s), $"{flag}=true but step {s}: {result.Step(s)?.Failure} {result.Step(s)?.Detail}"));
+        }
+        if (flags.ContainsValue(false) && !(flags.Count == 1 && flags.ContainsKey("PICTUREDECODE")))
+            Assert.False(result.IsValid, "a case with a false flag verified as valid");
+    }
+
     private static (bool, string) Evaluate(string flag, JsonElement test)
     {
         try

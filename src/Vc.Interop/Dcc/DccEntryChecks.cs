@@ -13,9 +13,12 @@ public static class DccEntryChecks
     public static IReadOnlyList<string> Check(JsonElement dcc, DateTimeOffset clock)
     {
         var problems = new List<string>();
-        var today = DateOnly.FromDateTime(clock.UtcDateTime);
+        // Certificate dates are calendar dates of the issuing country: a date is "in the future" only if it is
+        // after today everywhere (UTC+14), and a window has ended only when it has ended everywhere (UTC-12).
+        var latestToday = DateOnly.FromDateTime(clock.UtcDateTime.AddHours(14));
+        var earliestToday = DateOnly.FromDateTime(clock.UtcDateTime.AddHours(-12));
         foreach (var v in Entries(dcc, "v"))
-            if (Date(v, "dt") is { } dt && dt > today)
+            if (Date(v, "dt") is { } dt && dt > latestToday)
                 problems.Add($"vaccination date {dt:yyyy-MM-dd} is in the future");
         foreach (var t in Entries(dcc, "t"))
         {
@@ -27,11 +30,11 @@ public static class DccEntryChecks
         }
         foreach (var r in Entries(dcc, "r"))
         {
-            if (Date(r, "fr") is { } fr && fr > today)
+            if (Date(r, "fr") is { } fr && fr > latestToday)
                 problems.Add($"first positive result {fr:yyyy-MM-dd} is in the future");
-            if (Date(r, "df") is { } df && today < df)
+            if (Date(r, "df") is { } df && latestToday < df)
                 problems.Add($"recovery certificate valid from {df:yyyy-MM-dd}");
-            if (Date(r, "du") is { } du && today > du)
+            if (Date(r, "du") is { } du && earliestToday > du)
                 problems.Add($"recovery certificate valid until {du:yyyy-MM-dd}");
         }
         return problems;

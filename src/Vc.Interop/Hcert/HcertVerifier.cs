@@ -292,13 +292,14 @@ public sealed class HcertVerifier
     private static List<string> IcvpEntryChecks(IcvpCertificate icvp, DateTimeOffset clock)
     {
         var problems = new List<string>();
-        var today = DateOnly.FromDateTime(clock.UtcDateTime);
+        var latestToday = DateOnly.FromDateTime(clock.UtcDateTime.AddHours(14));
+        var earliestToday = DateOnly.FromDateTime(clock.UtcDateTime.AddHours(-12));
         static DateOnly? Parse(string? s) => DateOnly.TryParseExact(s, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d : null;
         var dt = Parse(icvp.Vaccination.Date);
-        if (dt > today) problems.Add($"vaccination date {icvp.Vaccination.Date} is in the future");
+        if (dt > latestToday) problems.Add($"vaccination date {icvp.Vaccination.Date} is in the future");
         var from = Parse(icvp.Vaccination.ValidFrom) ?? (icvp.Vaccination.Disease is null or IcvpValueSets.YellowFever ? dt?.AddDays(10) : dt);
-        if (from > today) problems.Add($"not valid before {from:yyyy-MM-dd}");
-        if (Parse(icvp.Vaccination.ValidUntil) is { } until && today > until) problems.Add($"validity ended {until:yyyy-MM-dd}");
+        if (from > latestToday) problems.Add($"not valid before {from:yyyy-MM-dd}");
+        if (Parse(icvp.Vaccination.ValidUntil) is { } until && earliestToday > until) problems.Add($"validity ended {until:yyyy-MM-dd}");
         return problems;
     }
 
