@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace Vc.JsonLd;
+
+[Flags]
+internal enum Container : byte
+{
+    None = 0,
+    List = 1,
+    Set = 2,
+    Index = 4,
+    Language = 8,
+    Graph = 16,
+    Id = 32,
+    Type = 64,
+}
+
+/// <summary>A term definition (JSON-LD 1.1 API §4.1). Immutable once its active context is complete.</summary>
+internal sealed class TermDefinition
+{
+    public string? Iri;
+    public bool Prefix;
+    public bool Protected;
+    public bool Reverse;
+    public string? TypeMapping;
+    public bool HasLanguage;
+    public string? Language;
+    public bool HasDirection;
+    public string? Direction;
+    public Container Container;
+    public string? Index;
+    public string? Nest;
+    public bool HasLocalContext;
+    public JsonElement LocalContext;
+    public string? BaseUrl;
+
+    public bool SameAs(TermDefinition o) =>
+        Iri == o.Iri && Prefix == o.Prefix && Reverse == o.Reverse && TypeMapping == o.TypeMapping
+        && HasLanguage == o.HasLanguage && Language == o.Language && HasDirection == o.HasDirection
+        && Direction == o.Direction && Container == o.Container && Index == o.Index && Nest == o.Nest
+        && HasLocalContext == o.HasLocalContext
+        && (!HasLocalContext || JsonElement.DeepEquals(LocalContext, o.LocalContext));
+}
+
+/// <summary>An active context. Built by context processing, then never changed (shared through the cache).</summary>
+internal sealed class ActiveContext
+{
+    public Dictionary<string, TermDefinition> Terms;
+    public string? BaseIri;
+    public string? OriginalBaseUrl;
+    public string? Vocab;
+    public string? DefaultLanguage;
+    public string? DefaultDirection;
+    public ActiveContext? Previous;
+    private int _hasProtected = -1;
+
+    public ActiveContext(string? baseIri)
+    {
+        Terms = new Dictionary<string, TermDefinition>(StringComparer.Ordinal);
+        BaseIri = baseIri;
+        OriginalBaseUrl = baseIri;
+    }
+
+    private ActiveContext(ActiveContext o)
+    {
+        Terms = new Dictionary<string, TermDefinition>(o.Terms, StringComparer.Ordinal);
+        BaseIri = o.BaseIri;
+        OriginalBaseUrl = o.OriginalBaseUrl;
+        Vocab = o.Vocab;
+        DefaultLanguage = o.DefaultLanguage;
+        DefaultDirection = o.DefaultDirection;
+        Previous = o.Previous;
+    }
+
+    public ActiveContext Clone() => new(this);
+
+    public TermDefinition? Get(string? term) =>
+        term is not null && Terms.TryGetValue(term, out var d) ? d : null;
+
+    public bool HasProtected
+    {
+        get
+        {
+            if (_hasProtected < 0)
+            {
+                int v = 0;
+                foreach (var d in Terms.Values)
+                    if (d.Protected) { v = 1; break; }
+                _hasProtected = v;
+            }
+            return _hasProtected == 1;
+        }
+    }
+
+    public void InvalidateProtected() => _hasProtected = -1;
+}

@@ -1,0 +1,552 @@
+using System.Text.Json;
+using JList = System.Collections.Generic.List<object?>;
+using JMap = System.Collections.Generic.Dictionary<string, object?>;
+
+namespace Vc.JsonLd;
+
+/// <summary>The value of an @json-typed @value (kept as JSON until it is canonicalized into an rdf:JSON literal).</summary>
+internal sealed class JsonLiteral(JsonElement value)
+{
+    public JsonElement Value { get; } = value;
+}
+
+internal sealed partial class Processor
+{
+    // ---------------------------------------------------------------- expansion entry point (§9.1 expand())
+
+    public JList ExpandDocument(JsonElement document)
+    {
+        var baseIri = _options.Base;
+        var ac = InitialContext(baseIri);
+        if (_options.ExpandContext is { } ec)
+        {
+            var ctx = ec.ValueKind == JsonValueKind.Object && ec.TryGetProperty("@context", out var inner) ? inner : ec;
+            ac = ProcessContext(ac, ctx, baseIri, "expandContext:" + ctx.GetRawText());
+        }
+        var r = Expand(ac, null, document, baseIri, false, 0);
+        if (r is JMap m && m.Count == 1 && m.TryGetValue("@graph", out var g)) r = g;
+        return r switch
+        {
+            null => new JList(),
+            JList l => l,
+            _ => new JList { r },
+        };
+    }
+
+    private void SafeDrop(string what)
+    {
+        if (_options.SafeMode)
+            throw Err(JsonLdErrorCode.TermWouldBeDropped, what);
+    }
+
+    private void CheckString(string s)
+    {
+        if (s.Length > _limits.MaxStringLength)
+            throw Err(JsonLdErrorCode.SizeLimitExceeded, $"a string of {s.Length} characters exceeds {_limits.MaxStringLength}");
+    }
+
+    private object? Scalar(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                var s = e.GetString()!;
+                CheckString(s);
+                return s;
+            case JsonValueKind.Number:
+                return e.GetDouble();
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsScalar(JsonElement e) =>
+        e.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+
+    internal static JList AsList(object? v) => v switch
+    {
+        null => new JList(),
+        JList l => l,
+        _ => new JList { v },
+    };
+
+    internal static void AddValue(JMap obj, string key, object? value)
+    {
+        if (!obj.TryGetValue(key, out var existing) || existing is not JList list)
+        {
+            list = existing is null && !obj.ContainsKey(key) ? new JList() : new JList { existing };
+            obj[key] = list;
+        }
+        if (value is JList vl) list.AddRange(vl);
+        else list.Add(value);
+    }
+
+    private static bool IsGraphObject(JMap m)
+    {
+        if (!m.ContainsKey("@graph")) return false;
+        foreach (var k in m.Keys)
+            if (k is not ("@graph" or "@id" or "@index" or "@context")) return false;
+        return true;
+    }
+
+    // ---------------------------------------------------------------- expansion algorithm (§5.1.2)
+
+    private object? Expand(ActiveContext ac, string? activeProperty, JsonElement element, string? baseUrl, bool fromMap, int depth)
+    {
+        if (depth > _limits.MaxDepth)
+            throw Err(JsonLdErrorCode.MaxDepthExceeded, $"JSON nested more than {_limits.MaxDepth} deep");
+        if (element.ValueKind == JsonValueKind.Null) return null;
+        var apDef = ac.Get(activeProperty);
+
+        if (IsScalar(element))
+        {
+            if (activeProperty is null or "@graph")
+            {
+                SafeDrop("free-floating value " + element.GetRawText());
+                return null;
+            }
+            if (apDef is { HasLocalContext: true })
+                ac = ProcessContext(ac, apDef.LocalContext, apDef.BaseUrl, apDef, overrideProtected: true);
+            return ExpandValue(ac, activeProperty, Scalar(element));
+        }
+
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            var result = new JList();
+            bool listContainer = apDef is not null && (apDef.Container & Container.List) != 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                var e = Expand(ac, activeProperty, item, baseUrl, fromMap, depth + 1);
+                if (listContainer && e is JList el) e = new JMap { ["@list"] = el };
+                if (e is JList l2) result.AddRange(l2);
+                else if (e is not null) result.Add(e);
+            }
+            return result;
+        }
+
+        // element is a map
+        if (ac.Previous is not null && !fromMap)
+        {
+            bool revert = true;
+            int count = 0;
+            bool hasId = false;
+            foreach (var p in element.EnumerateObject())
+            {
+                count++;
+                var ek = ExpandIri(ac, p.Name, false, true);
+                if (ek == "@value") { revert = false; break; }
+                if (ek == "@id") hasId = true;
+            }
+            if (revert && count == 1 && hasId) revert = false;
+            if (revert) ac = ac.Previous;
+        }
+        if (apDef is { HasLocalContext: true })
+            ac = ProcessContext(ac, apDef.LocalContext, apDef.BaseUrl, apDef, overrideProtected: true);
+        if (element.TryGetProperty("@context", out var lc))
+            ac = ProcessContext(ac, lc, baseUrl, lc.GetRawText());
+        var typeScoped = ac;
+
+        // type-scoped contexts, keys and values in lexicographic order
+        List<(string Key, JsonElement Value)>? typeKeys = null;
+        foreach (var p in element.EnumerateObject())
+            if (ExpandIri(ac, p.Name, false, true) == "@type")
+                (typeKeys ??= new()).Add((p.Name, p.Value));
+        string? inputType = null;
+        if (typeKeys is not null)
+        {
+            if (typeKeys.Count > 1) typeKeys.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+            foreach (var (_, v) in typeKeys)
+            {
+                var terms = new List<string>();
+                if (v.ValueKind == JsonValueKind.String) terms.Add(v.GetString()!);
+                else if (v.ValueKind == JsonValueKind.Array)
+                    foreach (var t in v.EnumerateArray())
+                        if (t.ValueKind == JsonValueKind.String) terms.Add(t.GetString()!);
+                if (terms.Count > 1) terms.Sort(StringComparer.Ordinal);
+                foreach (var term in terms)
+                    if (typeScoped.Get(term) is { HasLocalContext: true } td)
+                        ac = ProcessContext(ac, td.LocalContext, td.BaseUrl, td, propagate: false);
+            }
+            var first = typeKeys[0].Value;
+            JsonElement last = first;
+            if (first.ValueKind == JsonValueKind.Array)
+            {
+                int n = first.GetArrayLength();
+                if (n > 0) last = first[n - 1];
+            }
+            if (last.ValueKind == JsonValueKind.String) inputType = ExpandIri(ac, last.GetString(), false, true);
+        }
+
+        var res = new JMap();
+        ExpandEntries(ac, typeScoped, activeProperty, element, baseUrl, inputType, res, depth);
+
+        // value objects, lists and sets (steps 15–19)
+        if (res.TryGetValue("@value", out var val))
+        {
+            foreach (var k in res.Keys)
+                if (k is not ("@direction" or "@index" or "@language" or "@type" or "@value"))
+                    throw Err(JsonLdErrorCode.InvalidValueObject, $"value object has '{k}'");
+            bool hasType = res.TryGetValue("@type", out var typ);
+            if (hasType && (res.ContainsKey("@language") || res.ContainsKey("@direction")))
+                throw Err(JsonLdErrorCode.InvalidValueObject, "value object with @type and @language/@direction");
+            if (hasType && typ is "@json")
+            {
+                // any JSON value
+            }
+            else if (val is null)
+            {
+                return null;
+            }
+            else if (val is not string && res.ContainsKey("@language"))
+                throw Err(JsonLdErrorCode.InvalidLanguageTaggedValue, "@language on a non-string @value");
+            else if (hasType && (typ is not string ts || !Iri.IsWellFormed(ts)))
+                throw Err(JsonLdErrorCode.InvalidTypedValue, "@type of a value object must be an IRI");
+        }
+        else if (res.TryGetValue("@type", out var tv) && tv is not JList)
+        {
+            res["@type"] = new JList { tv };
+        }
+        else if (res.ContainsKey("@set") || res.ContainsKey("@list"))
+        {
+            if (res.Count > 2 || (res.Count == 2 && !res.ContainsKey("@index")))
+                throw Err(JsonLdErrorCode.InvalidSetOrListObject, "@set/@list with other entries");
+            if (res.TryGetValue("@set", out var sv)) return sv;
+        }
+        if (res.Count == 1 && res.ContainsKey("@language")) return null;
+        if (activeProperty is null or "@graph")
+        {
+            if (res.Count == 0) return null;
+            if (res.ContainsKey("@value") || res.ContainsKey("@list"))
+            {
+                SafeDrop("free-floating value or list");
+                return null;
+            }
+            if (res.Count == 1 && res.ContainsKey("@id")) return null;
+        }
+        return res;
+    }
+
+    private void ExpandEntries(ActiveContext ac, ActiveContext typeScoped, string? activeProperty, JsonElement element,
+        string? baseUrl, string? inputType, JMap result, int depth)
+    {
+        List<string>? nests = null;
+        foreach (var prop in element.EnumerateObject())
+        {
+            var key = prop.Name;
+            var value = prop.Value;
+            if (key == "@context") continue;
+            CheckString(key);
+            var ep = ExpandIri(ac, key, false, true);
+            if (ep is null || (!ep.Contains(':') && !IsKeyword(ep)))
+            {
+                SafeDrop($"property '{key}' does not expand to an IRI");
+                continue;
+            }
+            if (IsKeyword(ep))
+            {
+                if (activeProperty == "@reverse")
+                    throw Err(JsonLdErrorCode.InvalidReversePropertyMap, $"keyword '{key}' in a reverse property map");
+                if (result.ContainsKey(ep) && ep is not ("@included" or "@type"))
+                    throw Err(JsonLdErrorCode.CollidingKeywords, $"'{ep}'");
+                object? ev;
+                switch (ep)
+                {
+                    case "@id":
+                    {
+                        if (value.ValueKind != JsonValueKind.String)
+                            throw Err(JsonLdErrorCode.InvalidAtIdValue, $"'{key}' must be a string");
+                        var s = value.GetString()!;
+                        CheckString(s);
+                        ev = ExpandIri(ac, s, true, false);
+                        if (ev is null) SafeDrop($"@id '{s}'");
+                        break;
+                    }
+                    case "@type":
+                    {
+                        JList? types = null;
+                        if (value.ValueKind == JsonValueKind.String)
+                            ev = ExpandType(typeScoped, value.GetString()!);
+                        else if (value.ValueKind == JsonValueKind.Array)
+                        {
+                            types = new JList();
+                            foreach (var t in value.EnumerateArray())
+                            {
+                                if (t.ValueKind != JsonValueKind.String)
+                                    throw Err(JsonLdErrorCode.InvalidTypeValue, "@type values must be strings");
+                                var x = ExpandType(typeScoped, t.GetString()!);
+                                if (x is not null) types.Add(x);
+                            }
+                            ev = types;
+                        }
+                        else throw Err(JsonLdErrorCode.InvalidTypeValue, "@type must be a string or an array of strings");
+                        if (result.TryGetValue("@type", out var existing))
+                        {
+                            var merged = new JList(AsList(existing));
+                            merged.AddRange(AsList(ev));
+                            ev = merged;
+                        }
+                        break;
+                    }
+                    case "@graph":
+                        ev = AsList(Expand(ac, "@graph", value, baseUrl, false, depth + 1));
+                        break;
+                    case "@included":
+                    {
+                        if (_mode10) continue;
+                        var inc = AsList(Expand(ac, "@included", value, baseUrl, false, depth + 1));
+                        foreach (var i in inc)
+                            if (i is not JMap im || im.ContainsKey("@value") || im.ContainsKey("@list") || im.ContainsKey("@set"))
+                                throw Err(JsonLdErrorCode.InvalidAtIncludedValue, "@included values must be node objects");
+                        if (result.TryGetValue("@included", out var prevInc))
+                        {
+                            var merged = new JList(AsList(prevInc));
+                            merged.AddRange(inc);
+                            inc = merged;
+                        }
+                        ev = inc;
+                        break;
+                    }
+                    case "@value":
+                        if (inputType == "@json") ev = new JsonLiteral(value.Clone());
+                        else if (value.ValueKind == JsonValueKind.Null)
+                        {
+                            result["@value"] = null;
+                            continue;
+                        }
+                        else if (IsScalar(value)) ev = Scalar(value);
+                        else throw Err(JsonLdErrorCode.InvalidValueObjectValue, "@value must be a scalar or null");
+                        break;
+                    case "@language":
+                        if (value.ValueKind != JsonValueKind.String)
+                            throw Err(JsonLdErrorCode.InvalidLanguageTaggedString, "@language must be a string");
+                        ev = value.GetString();
+                        break;
+                    case "@direction":
+                        if (value.ValueKind != JsonValueKind.String || value.GetString() is not ("ltr" or "rtl"))
+                            throw Err(JsonLdErrorCode.InvalidBaseDirection, "@direction must be \"ltr\" or \"rtl\"");
+                        ev = value.GetString();
+                        break;
+                    case "@index":
+                        if (value.ValueKind != JsonValueKind.String)
+                            throw Err(JsonLdErrorCode.InvalidAtIndexValue, "@index must be a string");
+                        ev = value.GetString();
+                        break;
+                    case "@list":
+                        if (activeProperty is null or "@graph")
+                        {
+                            SafeDrop("free-floating @list");
+                            continue;
+                        }
+                        ev = AsList(Expand(ac, activeProperty, value, baseUrl, false, depth + 1));
+                        break;
+                    case "@set":
+                        ev = Expand(ac, activeProperty, value, baseUrl, false, depth + 1);
+                        break;
+                    case "@reverse":
+                    {
+                        if (value.ValueKind != JsonValueKind.Object)
+                            throw Err(JsonLdErrorCode.InvalidAtReverseValue, "@reverse must be an object");
+                        var r = Expand(ac, "@reverse", value, baseUrl, false, depth + 1) as JMap;
+                        if (r is null) continue;
+                        if (r.TryGetValue("@reverse", out var rr) && rr is JMap rrm)
+                            foreach (var (p, item) in rrm) AddValue(result, p, item);
+                        JMap? reverseMap = null;
+                        foreach (var (p, items) in r)
+                        {
+                            if (p == "@reverse") continue;
+                            if (reverseMap is null)
+                            {
+                                if (result.TryGetValue("@reverse", out var rm) && rm is JMap rmm) reverseMap = rmm;
+                                else result["@reverse"] = reverseMap = new JMap();
+                            }
+                            foreach (var item in AsList(items))
+                            {
+                                if (item is JMap im && (im.ContainsKey("@value") || im.ContainsKey("@list")))
+                                    throw Err(JsonLdErrorCode.InvalidReversePropertyValue, $"'{p}'");
+                                AddValue(reverseMap, p, item);
+                            }
+                        }
+                        continue;
+                    }
+                    case "@nest":
+                        (nests ??= new()).Add(key);
+                        continue;
+                    default:
+                        // framing keywords and the like have no meaning in expansion
+                        SafeDrop($"keyword '{ep}' is not used in expansion");
+                        continue;
+                }
+                if (ev is null && ep != "@id") continue;
+                result[ep] = ev;
+                continue;
+            }
+
+            var td = ac.Get(key);
+            var container = td?.Container ?? Container.None;
+            object? expanded;
+            if (td?.TypeMapping == "@json")
+                expanded = new JMap { ["@value"] = new JsonLiteral(value.Clone()), ["@type"] = "@json" };
+            else if ((container & Container.Language) != 0 && value.ValueKind == JsonValueKind.Object)
+                expanded = ExpandLanguageMap(ac, td!, value);
+            else if ((container & (Container.Index | Container.Type | Container.Id)) != 0 && value.ValueKind == JsonValueKind.Object)
+                expanded = ExpandIndexMap(ac, key, td!, value, baseUrl, depth);
+            else
+                expanded = Expand(ac, key, value, baseUrl, false, depth + 1);
+            if (expanded is null) continue;
+            if ((container & Container.List) != 0 && !(expanded is JMap em && em.ContainsKey("@list")))
+                expanded = new JMap { ["@list"] = AsList(expanded) };
+            if ((container & Container.Graph) != 0 && (container & (Container.Id | Container.Index)) == 0)
+            {
+                var wrapped = new JList();
+                foreach (var ev in AsList(expanded)) wrapped.Add(new JMap { ["@graph"] = AsList(ev) });
+                expanded = wrapped;
+            }
+            if (td is { Reverse: true })
+            {
+                JMap reverseMap;
+                if (result.TryGetValue("@reverse", out var rm) && rm is JMap rmm) reverseMap = rmm;
+                else result["@reverse"] = reverseMap = new JMap();
+                foreach (var item in AsList(expanded))
+                {
+                    if (item is JMap im && (im.ContainsKey("@value") || im.ContainsKey("@list")))
+                        throw Err(JsonLdErrorCode.InvalidReversePropertyValue, $"'{key}'");
+                    AddValue(reverseMap, ep, item);
+                }
+            }
+            else AddValue(result, ep, expanded);
+        }
+
+        if (nests is null) return;
+        foreach (var nestingKey in nests)
+        {
+            var nv = element.GetProperty(nestingKey);
+            IEnumerable<JsonElement> items = nv.ValueKind == JsonValueKind.Array ? nv.EnumerateArray() : new[] { nv };
+            var nestContext = ac;
+            if (ac.Get(nestingKey) is { HasLocalContext: true } ntd)
+                nestContext = ProcessContext(ac, ntd.LocalContext, ntd.BaseUrl, ntd, overrideProtected: true);
+            foreach (var nested in items)
+            {
+                if (nested.ValueKind != JsonValueKind.Object)
+                    throw Err(JsonLdErrorCode.InvalidAtNestValue, $"'{nestingKey}' must hold objects");
+                foreach (var p in nested.EnumerateObject())
+                    if (ExpandIri(ac, p.Name, false, true) == "@value")
+                        throw Err(JsonLdErrorCode.InvalidAtNestValue, $"'{nestingKey}' holds a value object");
+                ExpandEntries(nestContext, typeScoped, activeProperty, nested, baseUrl, inputType, result, depth + 1);
+            }
+        }
+    }
+
+    private string? ExpandType(ActiveContext typeScoped, string t)
+    {
+        CheckString(t);
+        var x = ExpandIri(typeScoped, t, true, true);
+        if (x is null) SafeDrop($"@type '{t}'");
+        return x;
+    }
+
+    private JList ExpandLanguageMap(ActiveContext ac, TermDefinition td, JsonElement value)
+    {
+        var ev = new JList();
+        var direction = td.HasDirection ? td.Direction : ac.DefaultDirection;
+        foreach (var p in value.EnumerateObject())
+        {
+            var language = p.Name;
+            IEnumerable<JsonElement> items = p.Value.ValueKind == JsonValueKind.Array ? p.Value.EnumerateArray() : new[] { p.Value };
+            foreach (var item in items)
+            {
+                if (item.ValueKind == JsonValueKind.Null) continue;
+                if (item.ValueKind != JsonValueKind.String)
+                    throw Err(JsonLdErrorCode.InvalidLanguageMapValue, $"language '{language}'");
+                var s = item.GetString()!;
+                CheckString(s);
+                var v = new JMap { ["@value"] = s };
+                if (language != "@none" && ExpandIri(ac, language, false, true) != "@none") v["@language"] = language;
+                if (direction is not null) v["@direction"] = direction;
+                ev.Add(v);
+            }
+        }
+        return ev;
+    }
+
+    private JList ExpandIndexMap(ActiveContext ac, string key, TermDefinition td, JsonElement value, string? baseUrl, int depth)
+    {
+        var ev = new JList();
+        var container = td.Container;
+        var indexKey = td.Index ?? "@index";
+        foreach (var p in value.EnumerateObject())
+        {
+            var index = p.Name;
+            CheckString(index);
+            ActiveContext mapContext = ac;
+            if ((container & Container.Type) != 0)
+            {
+                mapContext = ac.Previous ?? ac;
+                if (mapContext.Get(index) is { HasLocalContext: true } itd)
+                    mapContext = ProcessContext(mapContext, itd.LocalContext, itd.BaseUrl, itd, propagate: false);
+            }
+            var expandedIndex = ExpandIri(ac, index, false, true);
+            var items = AsList(Expand(mapContext, key, p.Value, baseUrl, true, depth + 1));
+            foreach (var it in items)
+            {
+                object? item = it;
+                if ((container & Container.Graph) != 0 && !(item is JMap gm && IsGraphObject(gm)))
+                    item = new JMap { ["@graph"] = AsList(item) };
+                if (item is not JMap m)
+                {
+                    ev.Add(item);
+                    continue;
+                }
+                if ((container & Container.Index) != 0 && indexKey != "@index" && expandedIndex != "@none")
+                {
+                    var reExpanded = ExpandValue(ac, indexKey, index);
+                    var eik = ExpandIri(ac, indexKey, false, true)!;
+                    var ipv = new JList { reExpanded };
+                    if (m.TryGetValue(eik, out var existing)) ipv.AddRange(AsList(existing));
+                    m[eik] = ipv;
+                    if (m.ContainsKey("@value"))
+                        throw Err(JsonLdErrorCode.InvalidValueObject, $"property-valued index on a value object ('{key}')");
+                }
+                else if ((container & Container.Index) != 0 && !m.ContainsKey("@index") && expandedIndex != "@none")
+                    m["@index"] = index;
+                else if ((container & Container.Id) != 0 && !m.ContainsKey("@id") && expandedIndex != "@none")
+                    m["@id"] = ExpandIri(ac, index, true, false);
+                else if ((container & Container.Type) != 0 && expandedIndex != "@none")
+                {
+                    var types = new JList { expandedIndex };
+                    if (m.TryGetValue("@type", out var et)) types.AddRange(AsList(et));
+                    m["@type"] = types;
+                }
+                ev.Add(m);
+            }
+        }
+        return ev;
+    }
+
+    // ---------------------------------------------------------------- value expansion (§5.3.2)
+
+    private object? ExpandValue(ActiveContext ac, string activeProperty, object? value)
+    {
+        var td = ac.Get(activeProperty);
+        var tm = td?.TypeMapping;
+        if (value is string s && tm is "@id" or "@vocab")
+        {
+            var id = ExpandIri(ac, s, true, tm == "@vocab");
+            if (id is null) SafeDrop($"'{activeProperty}' value '{s}' is a reserved keyword form");
+            return new JMap { ["@id"] = id };
+        }
+        var result = new JMap { ["@value"] = value };
+        if (tm is not null && tm is not ("@id" or "@vocab" or "@none")) result["@type"] = tm;
+        else if (value is string)
+        {
+            var lang = td is { HasLanguage: true } ? td.Language : ac.DefaultLanguage;
+            var dir = td is { HasDirection: true } ? td.Direction : ac.DefaultDirection;
+            if (lang is not null) result["@language"] = lang;
+            if (dir is not null) result["@direction"] = dir;
+        }
+        return result;
+    }
+}

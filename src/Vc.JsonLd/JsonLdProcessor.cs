@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JList = System.Collections.Generic.List<object?>;
+using JMap = System.Collections.Generic.Dictionary<string, object?>;
+
+namespace Vc.JsonLd;
+
+/// <summary>
+/// JSON-LD 1.1 processing: parse (bounded), expand, toRdf, and RDFC-1.0 canonicalization of a JSON-LD document.
+/// All methods are thread-safe; pass a shared <see cref="ContextCache"/> in <see cref="JsonLdOptions"/> to process
+/// each distinct context once.
+/// </summary>
+public static class JsonLdProcessor
+{
+    /// <summary>Parses JSON within <paramref name="limits"/>: size, depth, and no duplicate keys
+    /// (errors: SizeLimitExceeded, MaxDepthExceeded, InvalidJson). Dispose the result.</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, JsonLdLimits? limits = null)
+    {
+        limits ??= JsonLdLimits.Default;
+        if (utf8.Length > limits.MaxDocumentBytes)
+            throw new JsonLdException(JsonLdErrorCode.SizeLimitExceeded,
+                $"document of {utf8.Length} bytes exceeds {limits.MaxDocumentBytes}");
+        try
+        {
+            return JsonDocument.Parse(utf8, new JsonDocumentOptions
+            {
+                MaxDepth = limits.MaxDepth,
+                AllowDuplicateProperties = false,
+            });
+        }
+        catch (JsonException e) when (e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new JsonLdException(JsonLdErrorCode.MaxDepthExceeded, $"JSON nested more than {limits.MaxDepth} deep", e);
+        }
+        catch (JsonException e)
+        {
+            throw new JsonLdException(JsonLdErrorCode.InvalidJson, e.Message, e);
+        }
+    }
+
+    /// <summary>Parses a JSON string (see <see cref="Parse(ReadOnlyMemory{byte}, JsonLdLimits?)"/>).</summary>
+    public static JsonDocument Parse(string json, JsonLdLimits? limits = null)
+    {
+        limits ??= JsonLdLimits.Default;
+        if (json.Length > limits.MaxDocumentBytes)
+            throw new JsonLdException(JsonLdErrorCode.SizeLimitExceeded,
+                $"document of {json.Length} characters exceeds {limits.MaxDocumentBytes}");
+        return Parse(Encoding.UTF8.GetBytes(json), limits);
+    }
+
+    /// <summary>Expands a document (JSON-LD 1.1 API §5.1) and returns the expanded form (an array).</summary>
+    public static JsonArray Expand(JsonElement document, JsonLdOptions? options = null)
+    {
+        var p = new Processor(options ?? JsonLdOptions.Default);
+        return (JsonArray)ToNode(p.ExpandDocument(document))!;
+    }
+
+    /// <summary>Converts a document to an RDF dataset (expansion, node map generation, §8.1 Deserialize JSON-LD to
+    /// RDF). Blank nodes are labelled b0, b1, …</summary>
+    public static IReadOnlyList<RdfQuad> ToRdf(JsonElement document, JsonLdOptions? options = null)
+    {
+        var p = new Processor(options ?? JsonLdOptions.Default);
+        return p.ToRdf(p.ExpandDocument(document));
+    }
+
+    /// <summary>toRdf followed by RDFC-1.0: the canonical N-Quads of a JSON-LD document.</summary>
+    public static RdfcResult Canonicalize(JsonElement document, JsonLdOptions? options = null, RdfcOptions? rdfc = null) =>
+        Rdfc10.Canonicalize(ToRdf(document, options), rdfc);
+
+    /// <summary>Parses (bounded) and canonicalizes a JSON-LD document given as UTF-8 bytes.</summary>
+    public static RdfcResult Canonicalize(ReadOnlyMemory<byte> utf8Json, JsonLdOptions? options = null, RdfcOptions? rdfc = null)
+    {
+        using var doc = Parse(utf8Json, (options ?? JsonLdOptions.Default).Limits);
+        return Canonicalize(doc.RootElement, options, rdfc);
+    }
+
+    internal static JsonNode? ToNode(object? v) => v switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        double d => d % 1 == 0 && Math.Abs(d) < 1e15 ? JsonValue.Create((long)d) : JsonValue.Create(d),
+        JsonLiteral j => JsonNode.Parse(j.Value.GetRawText()) ?? JsonValue.Create((string?)null),
+        JList l => ToArray(l),
+        JMap m => ToObject(m),
+        _ => throw new InvalidOperationException("unexpected " + v.GetType()),
+    };
+
+    private static JsonArray ToArray(JList l)
+    {
+        var a = new JsonArray();
+        foreach (var item in l) a.Add(ToNode(item));
+        return a;
+    }
+
+    private static JsonObject ToObject(JMap m)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in m) o[k] = ToNode(v);
+        return o;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace Vc.JsonLd;
+
+/// <summary>Bounds on what one JSON-LD operation may consume; exceeding one raises a typed <see cref="JsonLdException"/>.</summary>
+public sealed class JsonLdLimits
+{
+    public static readonly JsonLdLimits Default = new();
+
+    /// <summary>Deepest JSON nesting accepted (arrays and objects).</summary>
+    public int MaxDepth { get; init; } = 64;
+
+    /// <summary>Most remote contexts dereferenced in one chain ("context overflow" beyond it).</summary>
+    public int MaxRemoteContexts { get; init; } = 32;
+
+    /// <summary>Deepest nesting of context processing (scoped contexts inside contexts).</summary>
+    public int MaxContextDepth { get; init; } = 32;
+
+    /// <summary>Largest document accepted by the byte/string entry points.</summary>
+    public int MaxDocumentBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Longest JSON string (literal, IRI or key) accepted.</summary>
+    public int MaxStringLength { get; init; } = 1024 * 1024;
+
+    /// <summary>Most quads toRdf may produce.</summary>
+    public int MaxQuads { get; init; } = 100_000;
+}
+
+/// <summary>Options for expansion and toRdf.</summary>
+public sealed class JsonLdOptions
+{
+    internal static readonly JsonLdOptions Default = new();
+
+    /// <summary>Serves remote contexts. Default: the bundled contexts only.</summary>
+    public DocumentLoader DocumentLoader { get; init; } = DocumentLoader.Bundled;
+
+    /// <summary>Processed-context cache to reuse across calls (thread-safe; share one per loader). Null: a fresh
+    /// cache per call (contexts are still processed only once within that call).</summary>
+    public ContextCache? ContextCache { get; init; }
+
+    /// <summary>Safe mode (default on): a property, type, @id or value that would be dropped, or an IRI that would
+    /// not become an RDF term, raises <see cref="JsonLdErrorCode.TermWouldBeDropped"/> instead of vanishing.</summary>
+    public bool SafeMode { get; init; } = true;
+
+    /// <summary>The document's base IRI (null for Data Integrity: relative IRIs then fail in safe mode).</summary>
+    public string? Base { get; init; }
+
+    /// <summary>A context applied before the document's own (the API's expandContext option).</summary>
+    public JsonElement? ExpandContext { get; init; }
+
+    /// <summary>Only "json-ld-1.1" is supported; anything else raises UnsupportedFeature.</summary>
+    public string ProcessingMode { get; init; } = "json-ld-1.1";
+
+    /// <summary>Only null (the default: @direction is not represented in RDF) is supported.</summary>
+    public string? RdfDirection { get; init; }
+
+    /// <summary>Only false is supported.</summary>
+    public bool ProduceGeneralizedRdf { get; init; }
+
+    /// <summary>Resource limits.</summary>
+    public JsonLdLimits Limits { get; init; } = JsonLdLimits.Default;
+}
+
+/// <summary>
+/// Cache of processed contexts: the active context that results from applying a context value (a document's
+/// @context, or a type-/property-scoped context) to a given active context. Verifying many credentials with the same
+/// contexts then processes them once. Thread-safe; the caller owns and shares the instance. Entries hold only
+/// immutable data; when <see cref="Capacity"/> is reached the cache is cleared.
+/// </summary>
+public sealed class ContextCache
+{
+    private readonly ConcurrentDictionary<Key, ActiveContext> _processed = new();
+    private readonly ConcurrentDictionary<(DocumentLoader, string), ActiveContext> _initial = new();
+    private long _hits;
+    private long _misses;
+
+    public ContextCache(int capacity = 4096) => Capacity = capacity;
+
+    /// <summary>Most processed contexts kept.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Processed contexts held.</summary>
+    public int Count => _processed.Count;
+
+    /// <summary>Lookups answered from the cache.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Lookups that had to process the context.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    public void Clear()
+    {
+        _processed.Clear();
+        _initial.Clear();
+    }
+
+    internal ActiveContext Initial(DocumentLoader loader, string? baseIri) =>
+        _initial.GetOrAdd((loader, baseIri ?? "\0null"), _ => new ActiveContext(baseIri));
+
+    internal bool TryGet(in Key key, out ActiveContext ctx)
+    {
+        if (_processed.TryGetValue(key, out ctx!))
+        {
+            Interlocked.Increment(ref _hits);
+            return true;
+        }
+        Interlocked.Increment(ref _misses);
+        return false;
+    }
+
+    internal void Add(in Key key, ActiveContext ctx)
+    {
+        if (_processed.Count >= Capacity) _processed.Clear();
+        _processed.TryAdd(key, ctx);
+    }
+
+    /// <summary>Source is the raw JSON text of an inline/URL context, or the TermDefinition owning a scoped context
+    /// (compared by reference).</summary>
+    internal readonly record struct Key(ActiveContext Active, object Source, string? BaseUrl, int Flags);
+}
