@@ -1,0 +1,152 @@
+using System.Numerics;
+using Nethereum.Contracts;
+using Nethereum.Contracts.Extensions;
+using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Signer;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Newtonsoft.Json.Linq;
+using Vc.Did.Ledger;
+using Vc.Trust.Abi;
+
+namespace Vc.Trust;
+
+/// <summary>How a write reaches the chain.</summary>
+public enum WriteMode
+{
+    /// <summary>The actor sends (and pays for) its own transaction.</summary>
+    Direct,
+    /// <summary>The actor signs EIP-712 typed data; the connection's relayer account submits it.</summary>
+    Relayed,
+}
+
+/// <summary>A mined registry write.</summary>
+public sealed record TrustWriteResult(string TransactionHash, long BlockNumber, long GasUsed, string Actor, string Sender);
+
+/// <summary>Writes to a deployed TrustRegistry: onboarding, issuers, status changes, snapshots; direct or relayed.</summary>
+public sealed class TrustRegistryClient
+{
+    /// <summary>Name of the compiled contract (contracts/build/TrustRegistry.json).</summary>
+    public const string ArtifactName = "TrustRegistry";
+    private static readonly TimeSpan DefaultSignatureLifetime = TimeSpan.FromHours(1);
+
+    public LedgerConnection Connection { get; }
+    public string Address { get; }
+    public TrustRegistryDomain Domain { get; }
+
+    public TrustRegistryClient(LedgerConnection connection, string address)
+    {
+        Connection = connection;
+        Address = address;
+        Domain = new TrustRegistryDomain(connection.ChainId, address);
+    }
+
+    /// <summary>Deploys a new registry whose trust anchor is <paramref name="trustAnchor"/> (paid by the relayer).</summary>
+    public static async Task<(TrustRegistryClient Client, long Block)> DeployAsync(LedgerConnection connection, string trustAnchor)
+    {
+        var (address, block) = await connection.DeployAsync(ContractArtifact.Load(ArtifactName), trustAnchor);
+        return (new TrustRegistryClient(connection, address), block);
+    }
+
+    /// <summary>
+    /// Performs one write as <paramref name="actor"/>: its own transaction (<see cref="WriteMode.Direct"/>, the
+    /// actor's account needs ether) or signed by it and submitted by the relayer (<see cref="WriteMode.Relayed"/>).
+    /// Contract rejections surface as <see cref="TrustRegistryException"/> with the decoded custom error.
+    /// </summary>
+    public async Task<TrustWriteResult> ExecuteAsync(TrustOperation operation, EthECKey actor, WriteMode mode = WriteMode.Direct, CancellationToken ct = default)
+    {
+        if (mode == WriteMode.Relayed)
+            return await RelayAsync(await SignAsync(operation, actor, ct: ct), ct);
+        var web3 = new Web3(new Account(actor, Connection.ChainId), Connection.RpcUrl.ToString());
+        web3.TransactionManager.UseLegacyAsDefault = false;
+        var address = actor.GetPublicAddress();
+        return await SendAsync(web3, address, operation.Direct(), address, ct);
+    }
+
+    /// <summary>Signs a write for this registry with the signer's current nonce (read from the chain).</summary>
+    public async Task<SignedTrustWrite> SignAsync(TrustOperation operation, EthECKey signer, DateTimeOffset? deadline = null, CancellationToken ct = default)
+    {
+        var nonce = await GetNonceAsync(signer.GetPublicAddress(), ct);
+        return SignedTrustWrite.Sign(operation, signer, Domain, nonce, deadline ?? DateTimeOffset.UtcNow + DefaultSignatureLifetime);
+    }
+
+    /// <summary>Submits a signed write from the connection's relayer account.</summary>
+    public Task<TrustWriteResult> RelayAsync(SignedTrustWrite write, CancellationToken ct = default)
+    {
+        var signature = write.SignatureHex.HexToByteArray();
+        var auth = new AuthTuple
+        {
+            Signer = write.Signer,
+            Nonce = write.Nonce,
+            Deadline = write.Deadline.ToUnixTimeSeconds(),
+            ChainId = write.ChainId,
+            Signature = signature,
+        };
+        return SendAsync(Connection.Web3, Connection.RelayerAddress, write.Operation.Signed(auth), write.Signer, ct);
+    }
+
+    /// <summary>The next nonce the registry expects in a signed write from <paramref name="signer"/>.</summary>
+    public async Task<BigInteger> GetNonceAsync(string signer, CancellationToken ct = default) =>
+        await Connection.Web3.Eth.GetContractQueryHandler<NoncesFunction>()
+            .QueryAsync<BigInteger>(Address, new NoncesFunction { Signer = signer }).WaitAsync(ct);
+
+    /// <summary>The current trust anchor address.</summary>
+    public async Task<string> GetAnchorAsync() =>
+        await Connection.Web3.Eth.GetContractQueryHandler<AnchorFunction>().QueryAsync<string>(Address, new AnchorFunction());
+
+    private async Task<TrustWriteResult> SendAsync(Web3 web3, string from, FunctionMessage message, string actor, CancellationToken ct)
+    {
+        var data = message.GetCallData().ToHex(true);
+        var call = new CallInput { From = from, To = Address, Data = data };
+        HexBigInteger estimate;
+        try
+        {
+            // A reverting write fails here, with the custom error in the RPC error data.
+            estimate = await web3.Eth.Transactions.EstimateGas.SendRequestAsync(call).WaitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Translate(e);
+        }
+        var tx = new TransactionInput { From = from, To = Address, Data = data, Gas = new HexBigInteger(estimate.Value * 6 / 5 + 10_000) };
+        TransactionReceipt receipt;
+        try
+        {
+            receipt = await web3.Eth.TransactionManager.SendTransactionAndWaitForReceiptAsync(tx, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Translate(e);
+        }
+        if (receipt.Status?.Value != BigInteger.One)
+            throw new TrustRegistryException(TrustRegistryError.TransactionFailed, $"transaction {receipt.TransactionHash} reverted");
+        return new TrustWriteResult(receipt.TransactionHash, (long)receipt.BlockNumber.Value, (long)receipt.GasUsed.Value, actor, from);
+    }
+
+    /// <summary>Finds revert data anywhere in a Nethereum/RPC exception chain and decodes it.</summary>
+    internal static TrustRegistryException Translate(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            var hex = x switch
+            {
+                SmartContractCustomErrorRevertException c => c.ExceptionEncodedData,
+                RpcResponseException r => DataOf(r.RpcError?.Data),
+                _ => null,
+            };
+            if (hex is { Length: >= 10 }) return RevertDecoder.Decode(hex, e);
+        }
+        return new TrustRegistryException(TrustRegistryError.TransactionFailed, e.Message, e);
+    }
+
+    private static string? DataOf(object? data) => data switch
+    {
+        string s => s,
+        JValue { Type: JTokenType.String } v => (string?)v,
+        JObject o => DataOf(o["data"]),
+        _ => null,
+    };
+}

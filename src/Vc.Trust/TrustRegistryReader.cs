@@ -1,0 +1,268 @@
+using System.Numerics;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Vc.Did.Ledger;
+using Vc.Trust.Abi;
+
+namespace Vc.Trust;
+
+/// <summary>
+/// Reads the registry from its events (eth_getLogs, timestamps from block headers): the audit trail, trust answers
+/// at any past time, and trust-list snapshots rebuilt at any block. Nothing is cached between calls.
+/// </summary>
+public sealed class TrustRegistryReader
+{
+    /// <summary>Upper bound on events one call decodes: a reader must not be made to allocate without limit.</summary>
+    public const int MaxEvents = 1_000_000;
+
+    private readonly Web3 _web3;
+
+    public string Address { get; }
+    /// <summary>First block to scan (the deployment block).</summary>
+    public long FromBlock { get; }
+
+    public TrustRegistryReader(LedgerConnection connection, string address, long fromBlock = 0)
+    {
+        _web3 = connection.Web3;
+        Address = address;
+        FromBlock = fromBlock;
+    }
+
+    /// <summary>
+    /// Every registry event, oldest first, optionally narrowed to one participant (its own and its issuers' events)
+    /// or one issuer of a participant, up to <paramref name="toBlock"/> (default: latest).
+    /// </summary>
+    public async Task<IReadOnlyList<TrustRegistryEvent>> GetAuditTrailAsync(
+        CountryCode? country = null, IssuerRef? issuer = null, long? toBlock = null, CancellationToken ct = default)
+    {
+        if (issuer is not null && country is null)
+            throw new TrustRegistryException(TrustRegistryError.InvalidInput, "an issuer is scoped by its participant: give the country too");
+        var to = toBlock ?? await LatestBlockAsync(ct);
+        return await LoadEventsAsync(country, issuer?.Id, to, ct);
+    }
+
+    /// <summary>
+    /// Answers "is this issuer trusted for this domain, for this country, at this time?" from the events in force
+    /// at that time, so an issuer suspended later keeps its answer for credentials issued before the suspension.
+    /// An event applies from its block's timestamp on (inclusive).
+    /// </summary>
+    public async Task<TrustDecision> CheckAsync(TrustQuery query, CancellationToken ct = default)
+    {
+        if (query.Domain == TrustDomains.None)
+            throw new TrustRegistryException(TrustRegistryError.InvalidDomains, "ask about at least one trust domain");
+        var latest = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).WaitAsync(ct);
+        var latestBlock = (long)latest.Number.Value;
+        var at = query.At ?? DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value);
+        var events = await LoadEventsAsync(query.Country, null, latestBlock, ct);
+        var state = RegistryState.Replay(events.Where(e => e.Timestamp <= at));
+        return Decide(query, at, latestBlock, state);
+    }
+
+    /// <summary>Rebuilds the trust list (the whole registry, or one participant's) as it stood at a block.</summary>
+    public async Task<TrustListSnapshot> BuildSnapshotAsync(CountryCode? country, long? asOfBlock = null, CancellationToken ct = default)
+    {
+        var at = asOfBlock ?? await LatestBlockAsync(ct);
+        var state = RegistryState.Replay(await LoadEventsAsync(country, null, at, ct));
+        return TrustListSnapshot.Build(country, at, state.TrustListLeaves(country));
+    }
+
+    /// <summary>Checks a published trust list: is its root anchored on chain, and does it equal the chain's list at the anchored block?</summary>
+    public async Task<SnapshotVerification> VerifySnapshotAsync(TrustListSnapshot published, CancellationToken ct = default)
+    {
+        var record = await _web3.Eth.GetContractQueryHandler<SnapshotsFunction>()
+            .QueryDeserializingToObjectAsync<SnapshotOutput>(new SnapshotsFunction { Root = published.Root.ToArray() }, Address).WaitAsync(ct);
+        if (record.AnchoredAt == 0)
+            return new SnapshotVerification(false, false, published.Country, published.Leaves.Count, published.AsOfBlock, null, null);
+        CountryCode? country = record.Country.All(b => b == 0) ? null : CountryCode.FromBytes3(record.Country);
+        var chain = await BuildSnapshotAsync(country, (long)record.AsOfBlock, ct);
+        var matches = chain.Root == published.Root && chain.Leaves.Count == (int)record.LeafCount && country == published.Country;
+        return new SnapshotVerification(true, matches, country, (int)record.LeafCount, (long)record.AsOfBlock,
+            ChainTime.FromSeconds(record.AnchoredAt), chain.Root);
+    }
+
+    /// <summary>The contract's own current answer (isTrusted view), without history.</summary>
+    public async Task<bool> IsTrustedOnChainNowAsync(CountryCode country, IssuerRef issuer, TrustDomains domain, CancellationToken ct = default) =>
+        await _web3.Eth.GetContractQueryHandler<IsTrustedFunction>().QueryAsync<bool>(Address,
+            new IsTrustedFunction { Country = country.ToBytes3(), IssuerId = issuer.Id.ToArray(), Domain = (uint)domain }).WaitAsync(ct);
+
+    /// <summary>Whether the contract accepts an inclusion proof for a leaf of an anchored snapshot (on-chain RFC 9162 check).</summary>
+    public async Task<bool> VerifyLeafOnChainAsync(Bytes32 root, Bytes32 leafHash, long index, IReadOnlyList<Bytes32> proof, CancellationToken ct = default) =>
+        await _web3.Eth.GetContractQueryHandler<VerifySnapshotLeafFunction>().QueryAsync<bool>(Address, new VerifySnapshotLeafFunction
+        {
+            Root = root.ToArray(), Leaf = leafHash.ToArray(), Index = index, Proof = proof.Select(p => p.ToArray()).ToList(),
+        }).WaitAsync(ct);
+
+    /// <summary>The contract's leafHash for a leaf (cross-checks the documented encoding).</summary>
+    public async Task<Bytes32> LeafHashOnChainAsync(TrustListLeaf leaf, CancellationToken ct = default) =>
+        Bytes32.FromBytes(await _web3.Eth.GetContractQueryHandler<LeafHashFunction>().QueryAsync<byte[]>(Address, new LeafHashFunction
+        {
+            Country = leaf.Country.ToBytes3(), Kind = (byte)leaf.Kind, IssuerId = leaf.IssuerId.ToArray(),
+            Thumbprint = leaf.Thumbprint.ToArray(), Domains = (uint)leaf.Domains, ValidFrom = leaf.ValidFrom,
+            ValidUntil = leaf.ValidUntil, Status = (byte)leaf.Status,
+        }).WaitAsync(ct));
+
+    private static TrustDecision Decide(TrustQuery q, DateTimeOffset at, long latestBlock, RegistryState state)
+    {
+        state.Participants.TryGetValue(q.Country, out var p);
+        state.Issuers.TryGetValue((q.Country, q.Issuer.Id), out var i);
+        TrustDecision Answer(TrustReason reason) => new(reason == TrustReason.Trusted, reason, at, latestBlock,
+            p?.Entry, p?.Block, i?.Entry, i?.Block, i?.Transaction);
+
+        if (p is null) return Answer(TrustReason.ParticipantNotOnboarded);
+        if (p.Entry.Status == EntryStatus.Removed) return Answer(TrustReason.ParticipantRemoved);
+        if (p.Entry.Status == EntryStatus.Suspended) return Answer(TrustReason.ParticipantSuspended);
+        if ((p.Entry.Domains & q.Domain) != q.Domain) return Answer(TrustReason.DomainNotOnboarded);
+        if (i is null) return Answer(TrustReason.IssuerNotRegistered);
+        if (i.Entry.Status == EntryStatus.Removed) return Answer(TrustReason.IssuerRemoved);
+        if (i.Entry.Status == EntryStatus.Suspended) return Answer(TrustReason.IssuerSuspended);
+        if ((i.Entry.Domains & q.Domain) != q.Domain) return Answer(TrustReason.DomainNotAuthorized);
+        if (at < i.Entry.ValidFrom) return Answer(TrustReason.NotYetValid);
+        if (i.Entry.ValidUntil is { } until && at > until) return Answer(TrustReason.Expired);
+        if (q.Thumbprint is { } t && i.Entry.Thumbprint != t) return Answer(TrustReason.ThumbprintMismatch);
+        return Answer(TrustReason.Trusted);
+    }
+
+    private async Task<long> LatestBlockAsync(CancellationToken ct) =>
+        (long)(await _web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(ct)).Value;
+
+    private async Task<IReadOnlyList<TrustRegistryEvent>> LoadEventsAsync(CountryCode? country, Bytes32? issuerId, long toBlock, CancellationToken ct)
+    {
+        // Topic 1 is the participant (bytes3, left-aligned in its word), topic 2 the issuer id.
+        var topics = new List<object?> { null };
+        if (country is { } c) topics.Add("0x" + Convert.ToHexStringLower(Words.FixedBytes(c.ToBytes3())));
+        if (issuerId is { } id) topics.Add(id.ToString());
+        var filter = new NewFilterInput
+        {
+            Address = [Address],
+            FromBlock = new BlockParameter(new HexBigInteger(FromBlock)),
+            ToBlock = new BlockParameter(new HexBigInteger(toBlock)),
+            Topics = topics.Count > 1 ? topics.ToArray() : null,
+        };
+        var logs = await _web3.Eth.Filters.GetLogs.SendRequestAsync(filter).WaitAsync(ct);
+        if (logs.Length > MaxEvents)
+            throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"more than {MaxEvents} events in one read");
+
+        var times = new Dictionary<BigInteger, DateTimeOffset>();
+        foreach (var n in logs.Select(l => l.BlockNumber.Value).Distinct())
+        {
+            var block = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(new HexBigInteger(n))).WaitAsync(ct);
+            times[n] = DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp.Value);
+        }
+        return logs
+            .OrderBy(l => l.BlockNumber.Value).ThenBy(l => l.LogIndex.Value)
+            .Select(l => Decode(l, times[l.BlockNumber.Value]))
+            .ToArray();
+    }
+
+    private static TrustRegistryEvent Decode(FilterLog log, DateTimeOffset time)
+    {
+        var block = (long)log.BlockNumber.Value;
+        var index = (int)log.LogIndex.Value;
+        var tx = log.TransactionHash;
+        try
+        {
+            if (log.IsLogForEvent<IssuerAddedEvent>())
+            {
+                var e = log.DecodeEvent<IssuerAddedEvent>().Event;
+                var country = CountryCode.FromBytes3(e.Country);
+                var issuer = IssuerRef.FromIdentifier((IssuerKind)e.Kind, e.Identifier);
+                var entry = new IssuerEntry(country, issuer, Bytes32.FromBytes(e.IssuerId),
+                    (IssuerKind)e.Kind == IssuerKind.Dsc ? Bytes32.FromBytes(e.Thumbprint) : null, (TrustDomains)e.Domains,
+                    ChainTime.FromSeconds(e.ValidFrom), ChainTime.UntilFromSeconds(e.ValidUntil), EntryStatus.Active);
+                return new IssuerAdded(block, index, tx, time, e.Actor, entry);
+            }
+            if (log.IsLogForEvent<IssuerStatusChangedEvent>())
+            {
+                var e = log.DecodeEvent<IssuerStatusChangedEvent>().Event;
+                return new IssuerStatusChanged(block, index, tx, time, e.Actor, CountryCode.FromBytes3(e.Country),
+                    Bytes32.FromBytes(e.IssuerId), Status(e.Status));
+            }
+            if (log.IsLogForEvent<ParticipantOnboardedEvent>())
+            {
+                var e = log.DecodeEvent<ParticipantOnboardedEvent>().Event;
+                return new ParticipantOnboarded(block, index, tx, time, e.Actor, CountryCode.FromBytes3(e.Country), e.Admin, (TrustDomains)e.Domains);
+            }
+            if (log.IsLogForEvent<ParticipantUpdatedEvent>())
+            {
+                var e = log.DecodeEvent<ParticipantUpdatedEvent>().Event;
+                return new ParticipantUpdated(block, index, tx, time, e.Actor, CountryCode.FromBytes3(e.Country), e.Admin, (TrustDomains)e.Domains);
+            }
+            if (log.IsLogForEvent<ParticipantStatusChangedEvent>())
+            {
+                var e = log.DecodeEvent<ParticipantStatusChangedEvent>().Event;
+                return new ParticipantStatusChanged(block, index, tx, time, e.Actor, CountryCode.FromBytes3(e.Country), Status(e.Status));
+            }
+            if (log.IsLogForEvent<SnapshotAnchoredEvent>())
+            {
+                var e = log.DecodeEvent<SnapshotAnchoredEvent>().Event;
+                CountryCode? country = e.Country.All(b => b == 0) ? null : CountryCode.FromBytes3(e.Country);
+                return new SnapshotAnchored(block, index, tx, time, e.Actor, country, Bytes32.FromBytes(e.Root), (int)e.LeafCount, (long)e.AsOfBlock);
+            }
+            if (log.IsLogForEvent<AnchorTransferredEvent>())
+            {
+                var e = log.DecodeEvent<AnchorTransferredEvent>().Event;
+                return new AnchorTransferred(block, index, tx, time, e.PreviousAnchor, e.PreviousAnchor, e.NewAnchor);
+            }
+        }
+        catch (Exception e) when (e is not TrustRegistryException)
+        {
+            throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"log {tx}#{index} does not decode as a registry event", e);
+        }
+        throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"log {tx}#{index} is no registry event");
+    }
+
+    private static EntryStatus Status(byte value) => value <= (byte)EntryStatus.Removed
+        ? (EntryStatus)value
+        : throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"status {value} out of range");
+
+    /// <summary>Registry state folded from events, with the block and transaction that set each entry.</summary>
+    private sealed class RegistryState
+    {
+        public sealed record Placed<T>(T Entry, long Block, string Transaction);
+
+        public Dictionary<CountryCode, Placed<ParticipantEntry>> Participants { get; } = [];
+        public Dictionary<(CountryCode, Bytes32), Placed<IssuerEntry>> Issuers { get; } = [];
+
+        public static RegistryState Replay(IEnumerable<TrustRegistryEvent> events)
+        {
+            var s = new RegistryState();
+            foreach (var ev in events)
+            {
+                switch (ev)
+                {
+                    case ParticipantOnboarded o:
+                        s.Participants[o.Country] = new(new ParticipantEntry(o.Country, o.Admin, o.Domains, EntryStatus.Active), o.BlockNumber, o.TransactionHash);
+                        break;
+                    case ParticipantUpdated u when s.Participants.TryGetValue(u.Country, out var p):
+                        s.Participants[u.Country] = new(p.Entry with { Admin = u.Admin, Domains = u.Domains }, u.BlockNumber, u.TransactionHash);
+                        break;
+                    case ParticipantStatusChanged c when s.Participants.TryGetValue(c.Country, out var p):
+                        s.Participants[c.Country] = new(p.Entry with { Status = c.Status }, c.BlockNumber, c.TransactionHash);
+                        break;
+                    case IssuerAdded a:
+                        s.Issuers[(a.Entry.Country, a.Entry.IssuerId)] = new(a.Entry, a.BlockNumber, a.TransactionHash);
+                        break;
+                    case IssuerStatusChanged c when s.Issuers.TryGetValue((c.Country, c.IssuerId), out var i):
+                        s.Issuers[(c.Country, c.IssuerId)] = new(i.Entry with { Status = c.Status }, c.BlockNumber, c.TransactionHash);
+                        break;
+                }
+            }
+            return s;
+        }
+
+        /// <summary>Issuers not removed, of participants not removed; status Suspended if either is suspended.</summary>
+        public IEnumerable<TrustListLeaf> TrustListLeaves(CountryCode? country)
+        {
+            foreach (var ((c, _), placed) in Issuers)
+            {
+                if (country is { } only && c != only) continue;
+                if (placed.Entry.Status == EntryStatus.Removed) continue;
+                if (!Participants.TryGetValue(c, out var p) || p.Entry.Status == EntryStatus.Removed) continue;
+                var status = p.Entry.Status == EntryStatus.Suspended ? EntryStatus.Suspended : placed.Entry.Status;
+                yield return TrustListLeaf.From(placed.Entry, status);
+            }
+        }
+    }
+}
