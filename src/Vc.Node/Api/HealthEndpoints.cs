@@ -15,7 +15,7 @@ public static class HealthEndpoints
             {
                 return Results.Json(new { status = "degraded", error = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).RequireRateLimiting(NodeApp.PublicPolicy);
         app.MapGet("/ready", () => Results.Json(new { ready = true }));
     }
 }

@@ -13,6 +13,7 @@ public static class CliApp
         ("status", "start or reuse the ledger and print the node status JSON", NodeCommands.StatusAsync),
         ("demo", "run the whole story on the embedded default", DemoCommand.RunAsync),
         ("ledger", "start|stop|status of the embedded ledger daemon", LedgerCommands.RunAsync),
+        ("apikey", "create|revoke API keys for the node's write endpoints", ApiKeyCommands.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -41,6 +42,11 @@ public static class CliApp
         catch (LedgerException e)
         {
             CliOutput.Error(context.Err, "ledger." + e.Error, e.Message);
+            return ExitCodes.Failed;
+        }
+        catch (Vc.Node.Storage.StoreException e)
+        {
+            CliOutput.Error(context.Err, "store", e.Message);
             return ExitCodes.Failed;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

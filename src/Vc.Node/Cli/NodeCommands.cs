@@ -12,6 +12,9 @@ public static class NodeCommands
         {
             Ledger = CliContext.LedgerSettingsFrom(args),
             Urls = args.Option("urls") ?? "http://127.0.0.1:8480",
+            TlsCertificatePath = args.Option("tls-cert"),
+            TlsKeyPath = args.Option("tls-key"),
+            PublicRequestsPerSecond = args.Option("rate-limit") is { } r ? CliParse.PositiveInt(r, "--rate-limit") : 5000,
         };
         args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);

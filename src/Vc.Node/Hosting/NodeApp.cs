@@ -1,6 +1,10 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Vc.Node.Api;
+using Vc.Node.Storage;
 
 namespace Vc.Node.Hosting;
 
@@ -10,25 +14,89 @@ public sealed record NodeOptions
     public required LedgerSettings Ledger { get; init; }
     /// <summary>Listen URLs; loopback only unless the operator says otherwise. Port 0 = pick a free one.</summary>
     public string Urls { get; init; } = "http://127.0.0.1:8480";
+    /// <summary>PEM certificate (with its key in <see cref="TlsKeyPath"/>) or PFX for https URLs.</summary>
+    public string? TlsCertificatePath { get; init; }
+    public string? TlsKeyPath { get; init; }
+    /// <summary>Requests per second per client address on public (unauthenticated) endpoints.</summary>
+    public int PublicRequestsPerSecond { get; init; } = 5000;
+    /// <summary>Largest accepted request body (QR images included).</summary>
+    public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
 }
 
-/// <summary>Builds the ASP.NET Core node: services, endpoints, and its ledger.</summary>
+/// <summary>Builds the ASP.NET Core node: services, limits, endpoints, and its ledger.</summary>
 public static class NodeApp
 {
+    public const string PublicPolicy = "public";
+
     public static async Task<WebApplication> BuildAsync(NodeOptions options, NodeLedger ledger)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            if (options.TlsCertificatePath is { } cert)
+                k.ConfigureHttpsDefaults(h => h.ServerCertificate = LoadCertificate(cert, options.TlsKeyPath));
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        var store = await NodeStore.OpenAsync(options.Ledger.DataDirectory);
+        var protector = KeyProtector.FromConfiguration(options.Ledger.DataDirectory);
         builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(protector);
+        builder.Services.AddSingleton<ApiKeys>();
+        builder.Services.AddSingleton<IssuerStore>();
+        builder.Services.AddSingleton<StatusListStore>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddRateLimiter(r =>
+        {
+            r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            r.AddPolicy(PublicPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.PublicRequestsPerSecond, Window = TimeSpan.FromSeconds(1), QueueLimit = 0 }));
+        });
+
         var app = builder.Build();
+        // Unexpected failures answer 500 with a neutral problem: no stack traces, no key material.
+        app.UseExceptionHandler(e => e.Run(async http =>
+        {
+            var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var (status, type, detail) = error switch
+            {
+                BadHttpRequestException b => (b.StatusCode, "bad-request", b.Message),
+                _ => (500, "internal-error", "the node failed to process the request; see the node log"),
+            };
+            if (status == 500)
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Vc.Node")
+                    .LogError("{Path} failed: {Type}: {Message}", http.Request.Path, error?.GetType().Name, error?.Message);
+            http.Response.StatusCode = status;
+            http.Response.ContentType = "application/problem+json";
+            await http.Response.WriteAsJsonAsync(Problems.Body(status, type, status == 500 ? "Internal error" : "Bad request", detail));
+        }));
+        app.UseStatusCodePages(async s =>
+        {
+            var http = s.HttpContext;
+            if (http.Response.HasStarted || http.Response.ContentLength > 0) return;
+            http.Response.ContentType = "application/problem+json";
+            await http.Response.WriteAsJsonAsync(Problems.Body(http.Response.StatusCode, "http-" + http.Response.StatusCode,
+                ((System.Net.HttpStatusCode)http.Response.StatusCode).ToString(), $"{http.Request.Method} {http.Request.Path}"));
+        });
+        app.UseRateLimiter();
+        app.MapOpenApi("/openapi/v1.json");
         HealthEndpoints.Map(app);
-        await Task.CompletedTask;
         return app;
     }
+
+    private static X509Certificate2 LoadCertificate(string path, string? keyPath) =>
+        keyPath is not null
+            ? X509Certificate2.CreateFromPemFile(path, keyPath)
+            : X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
 
     /// <summary>The addresses the started server actually listens on (resolves port 0).</summary>
     public static IReadOnlyList<string> ListeningAddresses(WebApplication app) =>

@@ -28,11 +28,9 @@ public sealed class KeyProtector
         {
             Directory.CreateDirectory(dataDirectory);
             var fresh = RandomNumberGenerator.GetBytes(32);
-            using (var f = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var f = new FileStream(path, create))
                 f.Write(fresh);
             return new KeyProtector(fresh);
         }

@@ -1,0 +1,32 @@
+using Vc.Node.Storage;
+
+namespace Vc.Node.Api;
+
+/// <summary>
+/// Every write endpoint requires an API key with a scope: <c>Authorization: Bearer vch_…</c> or
+/// <c>X-API-Key: vch_…</c>. 401 without a valid key, 403 when the key lacks the scope.
+/// </summary>
+public static class ApiKeyAuth
+{
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScope scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var token = Token(http.Request);
+            if (token is null)
+                return Problems.Unauthorized("an API key is required (Authorization: Bearer <key> or X-API-Key)");
+            var key = await http.RequestServices.GetRequiredService<ApiKeys>().AuthenticateAsync(token);
+            if (key is null) return Problems.Unauthorized("the API key is unknown or revoked");
+            if (!key.Scopes.HasFlag(scope))
+                return Problems.Forbidden($"the API key lacks the '{ApiKeys.ScopeNames(scope)}' scope");
+            http.Items[typeof(ApiKeyInfo)] = key;
+            return await next(context);
+        });
+
+    private static string? Token(HttpRequest request)
+    {
+        var auth = request.Headers.Authorization.ToString();
+        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return auth[7..].Trim();
+        return request.Headers.TryGetValue("X-API-Key", out var v) && v.ToString() is { Length: > 0 } s ? s.Trim() : null;
+    }
+}

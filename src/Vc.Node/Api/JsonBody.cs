@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Vc.Node.Api;
+
+/// <summary>
+/// Reads a JSON request body with clear 4xx answers: 415 for a wrong content type, 413 over the size
+/// limit, 400 for malformed or over-deep JSON. Endpoints get a JsonObject or a ready problem result.
+/// </summary>
+public static class JsonBody
+{
+    public const int MaxDepth = 64;
+
+    public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request)
+    {
+        if (!request.HasJsonContentType())
+            return (null, Problems.Result(415, "unsupported-media-type", "Unsupported media type",
+                $"expected application/json, got '{request.ContentType ?? "none"}'"));
+        try
+        {
+            var node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
+            return node is JsonObject o
+                ? (o, null)
+                : (null, Problems.BadRequest("malformed-json", "the body must be a JSON object"));
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.BadRequest("malformed-json", "the body is not valid JSON: " + e.Message));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.Result(413, "payload-too-large", "Payload too large", e.Message));
+        }
+    }
+}
