@@ -22,7 +22,7 @@ public sealed class JwsDetachedProofVerifier(AsymmetricAlgorithm anchorKey) : ID
     public bool Verify(JsonElement document, JsonElement proof, out string reason)
     {
         reason = "";
-        if (!proof.TryGetProperty("jws", out var jwsElement) || jwsElement.ValueKind != JsonValueKind.String)
+        if (proof.ValueKind != JsonValueKind.Object || !proof.TryGetProperty("jws", out var jwsElement) || jwsElement.ValueKind != JsonValueKind.String)
         {
             reason = "proof has no jws";
             return false;
