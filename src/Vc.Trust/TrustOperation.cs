@@ -14,8 +14,11 @@ public abstract record TrustOperation
 
     /// <summary>EIP-712 encodeData of the operation's own fields (one 32-byte word each), before nonce and deadline.</summary>
     internal abstract byte[][] EncodeFields();
-    internal abstract FunctionMessage Direct();
-    internal abstract FunctionMessage Signed(AuthTuple auth);
+    internal abstract byte[] Direct();
+    internal abstract byte[] Signed(AuthTuple auth);
+
+    // Nethereum encodes by the message's static type, hence generic.
+    private protected static byte[] Encode<T>(T message) where T : FunctionMessage, new() => message.GetCallData();
 
     public static TrustOperation SuspendParticipant(CountryCode country) => new SetParticipantStatus(country, EntryStatus.Suspended);
     public static TrustOperation ReinstateParticipant(CountryCode country) => new SetParticipantStatus(country, EntryStatus.Active);
@@ -30,8 +33,8 @@ public sealed record TransferAnchor(string NewAnchor) : TrustOperation
 {
     public override string TypeString => "TransferAnchor(address newAnchor,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() => [Words.Address(NewAnchor)];
-    internal override FunctionMessage Direct() => new TransferAnchorFunction { NewAnchor = NewAnchor };
-    internal override FunctionMessage Signed(AuthTuple auth) => new TransferAnchorSignedFunction { NewAnchor = NewAnchor, Auth = auth };
+    internal override byte[] Direct() => Encode(new TransferAnchorFunction { NewAnchor = NewAnchor });
+    internal override byte[] Signed(AuthTuple auth) => Encode(new TransferAnchorSignedFunction { NewAnchor = NewAnchor, Auth = auth });
 }
 
 /// <summary>Trust anchor only: onboard a participant with its admin address and the domains it may serve.</summary>
@@ -39,10 +42,10 @@ public sealed record OnboardParticipant(CountryCode Country, string Admin, Trust
 {
     public override string TypeString => "OnboardParticipant(bytes3 country,address admin,uint32 domains,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() => [Words.FixedBytes(Country.ToBytes3()), Words.Address(Admin), Words.Uint((uint)Domains)];
-    internal override FunctionMessage Direct() =>
-        new OnboardParticipantFunction { Country = Country.ToBytes3(), Admin = Admin, Domains = (uint)Domains };
-    internal override FunctionMessage Signed(AuthTuple auth) =>
-        new OnboardParticipantSignedFunction { Country = Country.ToBytes3(), Admin = Admin, Domains = (uint)Domains, Auth = auth };
+    internal override byte[] Direct() =>
+        Encode(new OnboardParticipantFunction { Country = Country.ToBytes3(), Admin = Admin, Domains = (uint)Domains });
+    internal override byte[] Signed(AuthTuple auth) =>
+        Encode(new OnboardParticipantSignedFunction { Country = Country.ToBytes3(), Admin = Admin, Domains = (uint)Domains, Auth = auth });
 }
 
 /// <summary>Trust anchor only: rotate a participant's admin or change its domains.</summary>
@@ -50,10 +53,10 @@ public sealed record UpdateParticipant(CountryCode Country, string Admin, TrustD
 {
     public override string TypeString => "UpdateParticipant(bytes3 country,address admin,uint32 domains,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() => [Words.FixedBytes(Country.ToBytes3()), Words.Address(Admin), Words.Uint((uint)Domains)];
-    internal override FunctionMessage Direct() =>
-        new UpdateParticipantFunction { Country = Country.ToBytes3(), Admin = Admin, Domains = (uint)Domains };
-    internal override FunctionMessage Signed(AuthTuple auth) =>
-        new UpdateParticipantSignedFunction { Country = Country.ToBytes3(), Admin = Admin, Domains = (uint)Domains, Auth = auth };
+    internal override byte[] Direct() =>
+        Encode(new UpdateParticipantFunction { Country = Country.ToBytes3(), Admin = Admin, Domains = (uint)Domains });
+    internal override byte[] Signed(AuthTuple auth) =>
+        Encode(new UpdateParticipantSignedFunction { Country = Country.ToBytes3(), Admin = Admin, Domains = (uint)Domains, Auth = auth });
 }
 
 /// <summary>Trust anchor only: suspend, reinstate or (finally) remove a participant.</summary>
@@ -61,10 +64,10 @@ public sealed record SetParticipantStatus(CountryCode Country, EntryStatus Statu
 {
     public override string TypeString => "SetParticipantStatus(bytes3 country,uint8 status,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() => [Words.FixedBytes(Country.ToBytes3()), Words.Uint((ulong)Status)];
-    internal override FunctionMessage Direct() =>
-        new SetParticipantStatusFunction { Country = Country.ToBytes3(), Status = (byte)Status };
-    internal override FunctionMessage Signed(AuthTuple auth) =>
-        new SetParticipantStatusSignedFunction { Country = Country.ToBytes3(), Status = (byte)Status, Auth = auth };
+    internal override byte[] Direct() =>
+        Encode(new SetParticipantStatusFunction { Country = Country.ToBytes3(), Status = (byte)Status });
+    internal override byte[] Signed(AuthTuple auth) =>
+        Encode(new SetParticipantStatusSignedFunction { Country = Country.ToBytes3(), Status = (byte)Status, Auth = auth });
 }
 
 /// <summary>Participant admin only: register an issuer of its own country.</summary>
@@ -81,8 +84,8 @@ public sealed record AddIssuer(IssuerRegistration Registration) : TrustOperation
         Words.Uint(ValidFrom), Words.Uint(ValidUntil),
     ];
 
-    internal override FunctionMessage Direct() => new AddIssuerFunction { Input = Input() };
-    internal override FunctionMessage Signed(AuthTuple auth) => new AddIssuerSignedFunction { Input = Input(), Auth = auth };
+    internal override byte[] Direct() => Encode(new AddIssuerFunction { Input = Input() });
+    internal override byte[] Signed(AuthTuple auth) => Encode(new AddIssuerSignedFunction { Input = Input(), Auth = auth });
 
     private ulong ValidFrom => ChainTime.ToSeconds(Registration.ValidFrom, 0);
     private ulong ValidUntil => ChainTime.ToSeconds(Registration.ValidUntil, ChainTime.Open);
@@ -105,10 +108,10 @@ public sealed record SetIssuerStatus(CountryCode Country, Bytes32 IssuerId, Entr
 {
     public override string TypeString => "SetIssuerStatus(bytes3 country,bytes32 issuerId,uint8 status,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() => [Words.FixedBytes(Country.ToBytes3()), IssuerId.ToArray(), Words.Uint((ulong)Status)];
-    internal override FunctionMessage Direct() =>
-        new SetIssuerStatusFunction { Country = Country.ToBytes3(), IssuerId = IssuerId.ToArray(), Status = (byte)Status };
-    internal override FunctionMessage Signed(AuthTuple auth) =>
-        new SetIssuerStatusSignedFunction { Country = Country.ToBytes3(), IssuerId = IssuerId.ToArray(), Status = (byte)Status, Auth = auth };
+    internal override byte[] Direct() =>
+        Encode(new SetIssuerStatusFunction { Country = Country.ToBytes3(), IssuerId = IssuerId.ToArray(), Status = (byte)Status });
+    internal override byte[] Signed(AuthTuple auth) =>
+        Encode(new SetIssuerStatusSignedFunction { Country = Country.ToBytes3(), IssuerId = IssuerId.ToArray(), Status = (byte)Status, Auth = auth });
 }
 
 /// <summary>
@@ -124,10 +127,10 @@ public sealed record AnchorSnapshot(CountryCode? Country, Bytes32 Root, int Leaf
         "AnchorSnapshot(bytes3 country,bytes32 root,uint32 leafCount,uint64 asOfBlock,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() =>
         [Words.FixedBytes(CountryBytes), Root.ToArray(), Words.Uint((ulong)checked((uint)LeafCount)), Words.Uint((ulong)AsOfBlock)];
-    internal override FunctionMessage Direct() => new AnchorSnapshotFunction
-        { Country = CountryBytes, Root = Root.ToArray(), LeafCount = checked((uint)LeafCount), AsOfBlock = checked((ulong)AsOfBlock) };
-    internal override FunctionMessage Signed(AuthTuple auth) => new AnchorSnapshotSignedFunction
-        { Country = CountryBytes, Root = Root.ToArray(), LeafCount = checked((uint)LeafCount), AsOfBlock = checked((ulong)AsOfBlock), Auth = auth };
+    internal override byte[] Direct() => Encode(new AnchorSnapshotFunction
+        { Country = CountryBytes, Root = Root.ToArray(), LeafCount = checked((uint)LeafCount), AsOfBlock = checked((ulong)AsOfBlock) });
+    internal override byte[] Signed(AuthTuple auth) => Encode(new AnchorSnapshotSignedFunction
+        { Country = CountryBytes, Root = Root.ToArray(), LeafCount = checked((uint)LeafCount), AsOfBlock = checked((ulong)AsOfBlock), Auth = auth });
 
     private byte[] CountryBytes => Country?.ToBytes3() ?? new byte[3];
 }

@@ -97,9 +97,9 @@ public sealed class TrustRegistryClient
     public async Task<string> GetAnchorAsync() =>
         await Connection.Web3.Eth.GetContractQueryHandler<AnchorFunction>().QueryAsync<string>(Address, new AnchorFunction());
 
-    private async Task<TrustWriteResult> SendAsync(Web3 web3, string from, FunctionMessage message, string actor, CancellationToken ct)
+    private async Task<TrustWriteResult> SendAsync(Web3 web3, string from, byte[] callData, string actor, CancellationToken ct)
     {
-        var data = message.GetCallData().ToHex(true);
+        var data = callData.ToHex(true);
         var call = new CallInput { From = from, To = Address, Data = data };
         HexBigInteger estimate;
         try

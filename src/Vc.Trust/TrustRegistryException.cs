@@ -118,11 +118,13 @@ internal static class RevertDecoder
 
     private static object Render(TrustRegistryError error, string type, object value) => type switch
     {
-        "uint8" when error == TrustRegistryError.InvalidIssuer => (IssuerKind)(byte)Convert.ToInt32(value),
+        "uint8" when error == TrustRegistryError.InvalidIssuer => (IssuerKind)SmallInt(value),
         "bytes3" => System.Text.Encoding.ASCII.GetString((byte[])value).TrimEnd('\0'),
         "bytes32" => "0x" + Convert.ToHexStringLower((byte[])value),
-        "uint8" => (EntryStatus)(byte)Convert.ToInt32(value),
+        "uint8" => (EntryStatus)SmallInt(value),
         "uint256" or "uint64" or "uint32" => value is BigInteger b ? b : new BigInteger(Convert.ToUInt64(value)),
         _ => value,
     };
+
+    private static byte SmallInt(object value) => value is BigInteger b ? (byte)b : Convert.ToByte(value);
 }
