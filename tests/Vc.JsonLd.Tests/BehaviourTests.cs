@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+using Vc.JsonLd;
+
+namespace Vc.JsonLd.Tests;
+
+public class BehaviourTests
+{
+    [Theory]
+    [InlineData("1.1", "\"1.1E0\"^^<http://www.w3.org/2001/XMLSchema#double>")]
+    [InlineData("5", "\"5\"^^<http://www.w3.org/2001/XMLSchema#integer>")]
+    [InlineData("5.0", "\"5\"^^<http://www.w3.org/2001/XMLSchema#integer>")]
+    [InlineData("-0.5", "\"-5.0E-1\"^^<http://www.w3.org/2001/XMLSchema#double>")]
+    [InlineData("1e21", "\"1.0E21\"^^<http://www.w3.org/2001/XMLSchema#double>")]
+    [InlineData("1e20", "\"100000000000000000000\"^^<http://www.w3.org/2001/XMLSchema#integer>")]
+    [InlineData("1e-7", "\"1.0E-7\"^^<http://www.w3.org/2001/XMLSchema#double>")]
+    [InlineData("123.456", "\"1.23456E2\"^^<http://www.w3.org/2001/XMLSchema#double>")]
+    [InlineData("true", "\"true\"^^<http://www.w3.org/2001/XMLSchema#boolean>")]
+    public void Native_literals_use_canonical_forms(string json, string expected)
+    {
+        using var doc = JsonDocument.Parse($$"""{"@id":"urn:s","urn:p":{{json}}}""");
+        var q = Assert.Single(JsonLdProcessor.ToRdf(doc.RootElement));
+        Assert.Equal(expected, q.Object.ToString());
+    }
+
+    [Fact]
+    public void Canonical_sort_uses_code_points_not_utf16_units()
+    {
+        // U+FFFD sorts before U+1F600 by code point, after it by UTF-16 code unit (D83D < FFFD)
+        var nq = "<urn:s> <urn:p> \"\U0001F600\" .\n<urn:s> <urn:p> \"\uFFFD\" .\n";
+        var r = Rdfc10.CanonicalizeNQuads(nq);
+        Assert.Equal("<urn:s> <urn:p> \"\uFFFD\" .\n<urn:s> <urn:p> \"\U0001F600\" .\n", r.CanonicalNQuads);
+        Assert.True(CodePointComparer.Instance.Compare("\uFFFD", "\U0001F600") < 0);
+        Assert.True(string.CompareOrdinal("\uFFFD", "\U0001F600") > 0);
+    }
+
+    [Fact]
+    public void Input_labels_starting_with_c14n_are_relabelled()
+    {
+        var r = Rdfc10.CanonicalizeNQuads("_:c14n9 <urn:p> _:x .\n");
+        Assert.Equal("_:c14n1 <urn:p> _:c14n0 .\n", r.CanonicalNQuads); // order decided by the first-degree hashes
+        Assert.Equal("c14n1", r.IssuedIdentifiers["c14n9"]);
+        Assert.Equal("c14n0", r.IssuedIdentifiers["x"]);
+    }
+
+    [Fact]
+    public void Json_literals_are_jcs_canonicalized()
+    {
+        using var doc = JsonDocument.Parse("""{"@context":{"j":{"@id":"urn:j","@type":"@json"}},"@id":"urn:s","j":{"b":[1.0,2e0,"x"],"a":null}}""");
+        var q = Assert.Single(JsonLdProcessor.ToRdf(doc.RootElement));
+        Assert.Equal("{\"a\":null,\"b\":[1,2,\"x\"]}", q.Object.Value);
+        Assert.Equal("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON", q.Object.Datatype);
+    }
+
+    [Fact]
+    public void Nquads_round_trip_escapes()
+    {
+        var q = new RdfQuad(RdfTerm.Iri("urn:s"), RdfTerm.Iri("urn:p"), RdfTerm.Literal("a\"b\\c\nd\te\u0001\u007f"), RdfTerm.DefaultGraph);
+        var text = NQuads.Serialize(new[] { q });
+        Assert.Equal("<urn:s> <urn:p> \"a\\\"b\\\\c\\nd\\te\\u0001\\u007F\" .\n", text);
+        Assert.Equal(q, Assert.Single(NQuads.Parse(text)));
+    }
+
+    [Fact]
+    public void Bad_nquads_raise_typed_errors()
+    {
+        var e = Assert.Throws<RdfcException>(() => NQuads.Parse("<urn:s> <urn:p> \"unterminated .\n"));
+        Assert.Equal(RdfcErrorCode.InvalidNQuads, e.Code);
+    }
+
+    [Fact]
+    public void Expand_returns_the_expanded_form()
+    {
+        using var doc = JsonDocument.Parse("""{"@context":{"@vocab":"http://ex/"},"@id":"urn:s","name":"n","tags":["a","b"]}""");
+        var x = JsonLdProcessor.Expand(doc.RootElement);
+        Assert.Equal("""[{"@id":"urn:s","http://ex/name":[{"@value":"n"}],"http://ex/tags":[{"@value":"a"},{"@value":"b"}]}]""",
+            x.ToJsonString());
+    }
+
+    [Fact]
+    public void Shared_cache_is_thread_safe_and_gives_identical_results()
+    {
+        var cache = new ContextCache();
+        var options = new JsonLdOptions { ContextCache = cache };
+        var json = File.ReadAllBytes(Path.Combine(Vc.TestSupport.TestPaths.TestData("di-vectors"), "js-generated", "vc-eddsa-rdfc-2022-rich.json"));
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node.Remove("proof");
+        var bytes = Encoding.UTF8.GetBytes(node.ToJsonString());
+        var expected = JsonLdProcessor.Canonicalize(bytes, new JsonLdOptions()).CanonicalNQuads;
+        var results = new string[64];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            i => results[i] = JsonLdProcessor.Canonicalize(bytes, options).CanonicalNQuads);
+        Assert.All(results, r => Assert.Equal(expected, r));
+        Assert.True(cache.Hits > 0);
+        Assert.True(cache.Count > 0);
+    }
+}
