@@ -66,11 +66,18 @@ public sealed class TrustRegistryClient
         return await SendAsync(web3, address, operation.Direct(), address, ct);
     }
 
-    /// <summary>Signs a write for this registry with the signer's current nonce (read from the chain).</summary>
+    /// <summary>Signs a write for this registry with the signer's current nonce; default deadline: one hour of chain time.</summary>
     public async Task<SignedTrustWrite> SignAsync(TrustOperation operation, EthECKey signer, DateTimeOffset? deadline = null, CancellationToken ct = default)
     {
         var nonce = await GetNonceAsync(signer.GetPublicAddress(), ct);
-        return SignedTrustWrite.Sign(operation, signer, Domain, nonce, deadline ?? DateTimeOffset.UtcNow + DefaultSignatureLifetime);
+        if (deadline is null)
+        {
+            // The contract compares with block time, which need not follow the wall clock (dev chains jump).
+            var latest = await Connection.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber
+                .SendRequestAsync(BlockParameter.CreateLatest()).WaitAsync(ct);
+            deadline = DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value) + DefaultSignatureLifetime;
+        }
+        return SignedTrustWrite.Sign(operation, signer, Domain, nonce, deadline.Value);
     }
 
     /// <summary>Submits a signed write from the connection's relayer account.</summary>
