@@ -175,6 +175,44 @@ internal sealed class SnapshotOutput : IFunctionOutputDTO
     [Parameter("uint64", "anchoredAt", 4)] public ulong AnchoredAt { get; set; }
 }
 
+[Function("participants", typeof(ParticipantOutput))]
+internal sealed class ParticipantsFunction : FunctionMessage
+{
+    [Parameter("bytes3", "", 1)] public byte[] Country { get; set; }
+}
+
+[FunctionOutput]
+internal sealed class ParticipantOutput : IFunctionOutputDTO
+{
+    [Parameter("address", "admin", 1)] public string Admin { get; set; }
+    [Parameter("uint32", "domains", 2)] public uint Domains { get; set; }
+    [Parameter("uint8", "status", 3)] public byte Status { get; set; }
+}
+
+[Function("issuers", typeof(IssuerOutput))]
+internal sealed class IssuersFunction : FunctionMessage
+{
+    [Parameter("bytes3", "", 1)] public byte[] Country { get; set; }
+    [Parameter("bytes32", "", 2)] public byte[] IssuerId { get; set; }
+}
+
+[FunctionOutput]
+internal sealed class IssuerOutput : IFunctionOutputDTO
+{
+    [Parameter("uint8", "kind", 1)] public byte Kind { get; set; }
+    [Parameter("uint8", "status", 2)] public byte Status { get; set; }
+    [Parameter("uint32", "domains", 3)] public uint Domains { get; set; }
+    [Parameter("uint64", "validFrom", 4)] public ulong ValidFrom { get; set; }
+    [Parameter("uint64", "validUntil", 5)] public ulong ValidUntil { get; set; }
+}
+
+[Function("thumbprints", "bytes32")]
+internal sealed class ThumbprintsFunction : FunctionMessage
+{
+    [Parameter("bytes3", "", 1)] public byte[] Country { get; set; }
+    [Parameter("bytes32", "", 2)] public byte[] IssuerId { get; set; }
+}
+
 [Function("leafHash", "bytes32")]
 internal sealed class LeafHashFunction : FunctionMessage
 {

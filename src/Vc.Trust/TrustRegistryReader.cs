@@ -87,6 +87,28 @@ public sealed class TrustRegistryReader
         await _web3.Eth.GetContractQueryHandler<IsTrustedFunction>().QueryAsync<bool>(Address,
             new IsTrustedFunction { Country = country.ToBytes3(), IssuerId = issuer.Id.ToArray(), Domain = (uint)domain }).WaitAsync(ct);
 
+    /// <summary>A participant as contract storage holds it now (null when never onboarded).</summary>
+    public async Task<ParticipantEntry?> GetParticipantOnChainAsync(CountryCode country, CancellationToken ct = default)
+    {
+        var p = await _web3.Eth.GetContractQueryHandler<ParticipantsFunction>()
+            .QueryDeserializingToObjectAsync<ParticipantOutput>(new ParticipantsFunction { Country = country.ToBytes3() }, Address).WaitAsync(ct);
+        return p.Status == 0 ? null : new ParticipantEntry(country, p.Admin, (TrustDomains)p.Domains, Status(p.Status));
+    }
+
+    /// <summary>An issuer entry as contract storage holds it now (null when never registered).</summary>
+    public async Task<IssuerEntry?> GetIssuerOnChainAsync(CountryCode country, IssuerRef issuer, CancellationToken ct = default)
+    {
+        var key = new IssuersFunction { Country = country.ToBytes3(), IssuerId = issuer.Id.ToArray() };
+        var i = await _web3.Eth.GetContractQueryHandler<IssuersFunction>().QueryDeserializingToObjectAsync<IssuerOutput>(key, Address).WaitAsync(ct);
+        if (i.Status == 0) return null;
+        Bytes32? thumbprint = null;
+        if ((IssuerKind)i.Kind == IssuerKind.Dsc)
+            thumbprint = Bytes32.FromBytes(await _web3.Eth.GetContractQueryHandler<ThumbprintsFunction>().QueryAsync<byte[]>(Address,
+                new ThumbprintsFunction { Country = key.Country, IssuerId = key.IssuerId }).WaitAsync(ct));
+        return new IssuerEntry(country, issuer, issuer.Id, thumbprint, (TrustDomains)i.Domains,
+            ChainTime.FromSeconds(i.ValidFrom), ChainTime.UntilFromSeconds(i.ValidUntil), Status(i.Status));
+    }
+
     /// <summary>Whether the contract accepts an inclusion proof for a leaf of an anchored snapshot (on-chain RFC 9162 check).</summary>
     public async Task<bool> VerifyLeafOnChainAsync(Bytes32 root, Bytes32 leafHash, long index, IReadOnlyList<Bytes32> proof, CancellationToken ct = default) =>
         await _web3.Eth.GetContractQueryHandler<VerifySnapshotLeafFunction>().QueryAsync<bool>(Address, new VerifySnapshotLeafFunction
