@@ -19,7 +19,7 @@ public sealed class CredentialVerifier
     private readonly ProofChecker _proofs;
     private readonly IStatusListCredentialFetcher? _statusFetcher;
     private readonly TimeProvider _time;
-    // Verified status lists by URL + proof values: a changed list has a new proof, so stale entries never match.
+    // Status lists that verified, by URL + SHA-256 of the fetched JSON, so unchanged lists are not re-verified.
     private readonly ConcurrentDictionary<string, (string Issuer, Bitstring Bits, string[] Purposes)> _verifiedLists = new(StringComparer.Ordinal);
 
     /// <summary>A verifier over the given proof engine, DID resolver and (optional) status list fetcher.</summary>
@@ -113,7 +113,8 @@ public sealed class CredentialVerifier
             return ProofChecker.Fail(check, ProblemCode.StatusRetrievalError, $"Fetching {url} failed: {e.Message}");
         }
 
-        var cacheKey = url + " " + string.Join(" ", JsonInput.Items(list["proof"]).OfType<JsonObject>().Select(p => p.GetString("proofValue")));
+        // Keyed by a hash of the whole fetched document: any change (new bits, new proof, tampering) misses the cache.
+        var cacheKey = url + " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(list.ToJsonString())));
         if (!_verifiedLists.TryGetValue(cacheKey, out var verified))
         {
             var listResult = await VerifyOwnedAsync(list, options with { CheckStatus = false }, depth + 1, cancellationToken).ConfigureAwait(false);
