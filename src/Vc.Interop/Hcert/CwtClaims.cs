@@ -129,6 +129,18 @@ public sealed record CwtClaims
     /// <summary>Encodes the claims set (RFC 8392 §3) with integer keys, sub-claims as given.</summary>
     public byte[] Encode()
     {
+        try
+        {
+            return EncodeUnchecked();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or CborContentException)
+        {
+            throw new HcertException(HcertFailure.Encode, "a sub-claim is not well-formed CBOR: " + e.Message, e);
+        }
+    }
+
+    private byte[] EncodeUnchecked()
+    {
         var w = new CborWriter(CborConformanceMode.Lax);
         var count = (Issuer is null ? 0 : 1) + (IssuedAt is null ? 0 : 1) + (Expiration is null ? 0 : 1) + (NotBefore is null ? 0 : 1) + 1;
         w.WriteStartMap(count);

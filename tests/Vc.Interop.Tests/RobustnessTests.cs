@@ -1,0 +1,285 @@
+using System.Formats.Cbor;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using CsCheck;
+using Vc.Interop.Hcert;
+using Vc.Interop.Qr;
+using Vc.Interop.TrustLists;
+
+namespace Vc.Interop.Tests;
+
+/// <summary>Hostile input: every failure is a typed outcome, never an unhandled exception, and resource use is bounded.</summary>
+public sealed class RobustnessTests
+{
+    private static readonly System.Security.Cryptography.X509Certificates.X509Certificate2 Ca = TestPki.CreateCa("Fuzz CSCA");
+    private static readonly System.Security.Cryptography.X509Certificates.X509Certificate2 Dsc = TestPki.CreateDsc(Ca);
+    private static readonly HcertSigner Signer = new(Dsc);
+    private static readonly HcertVerifier Verifier = new(TrustStore.FromCertificates(TestPki.PublicOnly(Dsc)));
+    private static readonly DateTimeOffset Issued = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Clock = Issued.AddDays(1);
+
+    private static readonly string ValidHc1 = Signer.SignEuDcc(TestJson.Parse(
+        """{"ver":"1.3.0","nam":{"fn":"Doe","fnt":"DOE","gn":"Jo","gnt":"JO"},"dob":"1970-01-01","t":[{"tg":"840539006","tt":"LP6464-4","nm":"PCR","sc":"2025-05-31T10:00:00Z","tr":"260415000","tc":"Lab","co":"AT","is":"MoH","ci":"URN:UVCI:01:AT:T#1"}]}"""),
+        "AT", Issued, Issued.AddDays(3));
+
+    private static readonly HashSet<HcertFailure> InputFailures =
+        [HcertFailure.Input, HcertFailure.Unprefix, HcertFailure.Base45, HcertFailure.Inflate, HcertFailure.Cose, HcertFailure.KidMissing,
+         HcertFailure.Cwt, HcertFailure.KidUnknown, HcertFailure.Signature, HcertFailure.UnsupportedAlgorithm];
+
+    [Fact]
+    public void The_reference_certificate_of_these_tests_is_valid() =>
+        Assert.True(Verifier.Verify(ValidHc1, Clock).IsValid);
+
+    [Fact]
+    public void Arbitrary_text_is_rejected_with_a_typed_outcome()
+    {
+        Gen.String.Sample(text =>
+        {
+            var r = Verifier.Verify(text, Clock);
+            Assert.Contains(r.Outcome, InputFailures);
+        }, iter: 3000);
+        Gen.Char["0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"].Array[0, 600].Select(c => "HC1:" + new string(c)).Sample(text =>
+            Assert.Contains(Verifier.Verify(text, Clock).Outcome, InputFailures), iter: 3000);
+    }
+
+    [Fact]
+    public void Arbitrary_bytes_as_COSE_are_rejected_with_a_typed_outcome()
+    {
+        Gen.Byte.Array[0, 800].Sample(bytes => Assert.Contains(Verifier.VerifyCose(bytes, Clock).Outcome, InputFailures), iter: 5000);
+        // Biased towards CBOR: start with a COSE_Sign1 tag and array header.
+        Gen.Byte.Array[0, 300].Select(b => (byte[])[0xD2, 0x84, .. b]).Sample(bytes => Assert.Contains(Verifier.VerifyCose(bytes, Clock).Outcome, InputFailures), iter: 5000);
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_valid_HC1_fails_with_a_typed_outcome()
+    {
+        for (var n = 0; n < ValidHc1.Length; n++)
+        {
+            var r = Verifier.Verify(ValidHc1[..n], Clock);
+            Assert.False(r.IsValid);
+            Assert.Contains(r.Outcome, InputFailures);
+        }
+        var cose = HcertCodec.DecodeToCose(ValidHc1);
+        for (var n = 0; n < cose.Length; n++)
+            Assert.Contains(Verifier.VerifyCose(cose.AsMemory(0, n), Clock).Outcome, InputFailures);
+    }
+
+    [Fact]
+    public void Any_single_bit_flip_in_the_COSE_bytes_invalidates_the_certificate_without_an_exception()
+    {
+        var cose = HcertCodec.DecodeToCose(ValidHc1);
+        Gen.Int[0, cose.Length * 8 - 1].Sample(bit =>
+        {
+            var copy = (byte[])cose.Clone();
+            copy[bit / 8] ^= (byte)(1 << (bit % 8));
+            var r = Verifier.VerifyCose(copy, Clock);
+            Assert.False(r.IsValid, $"bit {bit} flipped and still valid");
+        }, iter: 2000);
+    }
+
+    [Fact]
+    public void Oversized_input_is_refused_before_decoding()
+    {
+        var r = Verifier.Verify("HC1:" + new string('A', HcertCodec.DefaultMaxInputChars), Clock);
+        Assert.Equal(HcertFailure.Input, r.Outcome);
+    }
+
+    [Fact]
+    public void A_zlib_bomb_stops_at_the_inflate_cap()
+    {
+        var bomb = Zlib.Deflate(new byte[8 * 1024 * 1024]); // 8 MB of zeros → about 8 KB compressed
+        var e = Assert.Throws<HcertException>(() => Zlib.Inflate(bomb, Zlib.DefaultMaxInflatedBytes));
+        Assert.Equal(HcertFailure.Inflate, e.Failure);
+        var small = Zlib.Deflate(new byte[200_000]);
+        var r = new HcertVerifier(TrustStore.Empty).Verify(HcertCodec.Prefix + Base45.Encode(small), Clock);
+        Assert.Equal(HcertFailure.Inflate, r.Outcome); // the verifier's cap is 64 KB
+        Assert.Contains("exceeds", r.Reason);
+    }
+
+    [Fact]
+    public void Deeply_nested_CBOR_in_a_correctly_signed_payload_is_a_typed_failure()
+    {
+        foreach (var depth in new[] { 20, 1_000, 100_000 })
+        {
+            var dcc = new List<byte> { 0xA2, 0x63, (byte)'v', (byte)'e', (byte)'r', 0x65, (byte)'1', (byte)'.', (byte)'3', (byte)'.', (byte)'0', 0x64, (byte)'d', (byte)'e', (byte)'e', (byte)'p' };
+            dcc.AddRange(Enumerable.Repeat((byte)0x81, depth)); // [[[…1…]]]
+            dcc.Add(0x01);
+            // The CWT is assembled by hand (our encoder refuses such sub-claims) and really signed.
+            var cwt = new List<byte> { 0xA3, 0x06 };
+            cwt.AddRange(Int(Issued.ToUnixTimeSeconds()));
+            cwt.Add(0x04);
+            cwt.AddRange(Int(Issued.AddDays(3).ToUnixTimeSeconds()));
+            cwt.AddRange([0x39, 0x01, 0x03, 0xA1, 0x01]);
+            cwt.AddRange(dcc);
+            var cose = CoseSign1.Sign(cwt.ToArray(), TrustEntry.KidOf(Dsc), Dsc.GetECDsaPrivateKey()!);
+            var r = Verifier.VerifyCose(cose, Clock);
+            Assert.False(r.IsValid);
+            Assert.Equal(HcertFailure.Cwt, r.Outcome);
+        }
+        var deep = new List<byte> { 0xA1, 0x61, (byte)'x' };
+        deep.AddRange(Enumerable.Repeat((byte)0x81, 1000));
+        deep.Add(0x01);
+        Assert.Equal(HcertFailure.Encode, Assert.Throws<HcertException>(() => Sign(deep.ToArray())).Failure);
+    }
+
+    private static byte[] Int(long value)
+    {
+        var w = new CborWriter();
+        w.WriteInt64(value);
+        return w.Encode();
+    }
+
+    [Fact]
+    public void Huge_declared_lengths_and_item_counts_are_typed_failures()
+    {
+        // An array claiming 2^32-1 items, a text claiming 2^31 bytes: the reader must not allocate for them.
+        byte[][] payloads =
+        [
+            [0xA1, 0x39, 0x01, 0x03, 0xA1, 0x01, 0x9B, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF],
+            [0xA1, 0x39, 0x01, 0x03, 0xA1, 0x01, 0xA1, 0x7A, 0x80, 0x00, 0x00, 0x00],
+        ];
+        foreach (var payload in payloads)
+        {
+            var cose = CoseSign1.Sign(payload, TrustEntry.KidOf(Dsc), Dsc.GetECDsaPrivateKey()!);
+            Assert.Contains(Verifier.VerifyCose(cose, Clock).Outcome, InputFailures);
+        }
+        // Many small items inside the item cap's reach.
+        var wide = new CborWriter();
+        wide.WriteStartMap(1);
+        wide.WriteTextString("v");
+        wide.WriteStartArray(CborJson.MaxItems + 10);
+        for (var i = 0; i < CborJson.MaxItems + 10; i++) wide.WriteInt32(i);
+        wide.WriteEndArray();
+        wide.WriteEndMap();
+        var result = Verifier.VerifyCose(HcertCodec.DecodeToCose(Sign(wide.Encode()), maxChars: 1 << 20), Clock);
+        Assert.Equal(HcertFailure.Cwt, result.Outcome);
+    }
+
+    [Theory]
+    [InlineData("iat-as-text")]
+    [InlineData("hcert-as-array")]
+    [InlineData("iss-as-int")]
+    [InlineData("dcc-as-text")]
+    [InlineData("duplicate-claim")]
+    [InlineData("no-hcert")]
+    public void Wrong_types_in_claims_are_a_CWT_failure(string shape)
+    {
+        var w = new CborWriter(CborConformanceMode.Lax);
+        w.WriteStartMap(null);
+        switch (shape)
+        {
+            case "iat-as-text": w.WriteInt32(6); w.WriteTextString("2025-06-01"); break;
+            case "iss-as-int": w.WriteInt32(1); w.WriteInt32(42); break;
+            case "duplicate-claim": w.WriteInt32(6); w.WriteInt64(1); w.WriteInt32(6); w.WriteInt64(2); break;
+        }
+        if (shape != "no-hcert")
+        {
+            w.WriteInt32(-260);
+            if (shape == "hcert-as-array") { w.WriteStartArray(0); w.WriteEndArray(); }
+            else
+            {
+                w.WriteStartMap(1);
+                w.WriteInt32(1);
+                if (shape == "dcc-as-text") w.WriteTextString("{}");
+                else { w.WriteStartMap(0); w.WriteEndMap(); }
+                w.WriteEndMap();
+            }
+        }
+        w.WriteEndMap();
+        var cose = CoseSign1.Sign(w.Encode(), TrustEntry.KidOf(Dsc), Dsc.GetECDsaPrivateKey()!);
+        var r = Verifier.VerifyCose(cose, Clock);
+        Assert.Equal(HcertFailure.Cwt, r.Outcome);
+        Assert.Equal(HcertStep.Cwt, r.Steps[^1].Step);
+    }
+
+    [Theory]
+    [InlineData(-8)]   // EdDSA
+    [InlineData(-257)] // RS256
+    [InlineData(999)]
+    public void Unknown_algorithms_are_refused(int alg)
+    {
+        var header = new CborWriter();
+        header.WriteStartMap(2);
+        header.WriteInt32(1);
+        header.WriteInt32(alg);
+        header.WriteInt32(4);
+        header.WriteByteString(TrustEntry.KidOf(Dsc));
+        header.WriteEndMap();
+        var genuine = CoseSign1.Decode(HcertCodec.DecodeToCose(ValidHc1));
+        var w = new CborWriter();
+        w.WriteTag((CborTag)18);
+        w.WriteStartArray(4);
+        w.WriteByteString(header.Encode());
+        w.WriteStartMap(0);
+        w.WriteEndMap();
+        w.WriteByteString(genuine.Payload.Span);
+        w.WriteByteString(genuine.Signature.Span);
+        w.WriteEndArray();
+        Assert.Equal(HcertFailure.UnsupportedAlgorithm, Verifier.VerifyCose(w.Encode(), Clock).Outcome);
+    }
+
+    [Fact]
+    public void Kid_collisions_try_every_candidate_and_fail_only_if_none_verifies()
+    {
+        var impostor = TestPki.CreateDsc(Ca, "Impostor");
+        var kid = TrustEntry.KidOf(Dsc);
+        var colliding = new TrustEntry(TestPki.PublicOnly(impostor), TrustSource.Certificate, kid: kid);
+        var genuine = new TrustEntry(TestPki.PublicOnly(Dsc), TrustSource.Certificate);
+        var both = new HcertVerifier(new TrustStore([colliding, genuine])).Verify(ValidHc1, Clock);
+        Assert.True(both.IsValid, $"{both.Outcome}: {both.Reason}");
+        Assert.Same(genuine, both.Signer);
+        var onlyImpostor = new HcertVerifier(new TrustStore([colliding, new TrustEntry(TestPki.PublicOnly(TestPki.CreateDsc(Ca)), TrustSource.Certificate, kid: kid)])).Verify(ValidHc1, Clock);
+        Assert.Equal(HcertFailure.Signature, onlyImpostor.Outcome);
+        Assert.Contains("none of the 2", onlyImpostor.Reason);
+    }
+
+    [Fact]
+    public void A_kid_that_belongs_to_a_CA_key_does_not_verify_an_HCERT()
+    {
+        var asSca = new TrustEntry(TestPki.PublicOnly(Dsc), TrustSource.GdhcnDid, "XA", "DCC", ["SCA"]);
+        Assert.Equal(HcertFailure.KidUnknown, new HcertVerifier(new TrustStore([asSca])).Verify(ValidHc1, Clock).Outcome);
+    }
+
+    [Fact]
+    public void Arbitrary_bytes_as_an_image_are_a_QR_decode_failure()
+    {
+        Gen.Byte.Array[0, 2000].Sample(bytes =>
+        {
+            var e = Assert.Throws<HcertException>(() => HcertQr.Decode(bytes));
+            Assert.Equal(HcertFailure.QrDecode, e.Failure);
+        }, iter: 500);
+        var png = HcertQr.RenderPng(ValidHc1);
+        Gen.Int[8, png.Length - 1].Sample(n =>
+        {
+            try { Assert.Equal(ValidHc1, HcertQr.Decode(png[..n])); }
+            catch (HcertException e) { Assert.Equal(HcertFailure.QrDecode, e.Failure); }
+        }, iter: 200);
+    }
+
+    [Fact]
+    public void A_rendered_QR_code_decodes_back_to_the_same_HC1_string() =>
+        Assert.Equal(ValidHc1, HcertQr.Decode(HcertQr.RenderPng(ValidHc1)));
+
+    [Fact]
+    public void Arbitrary_trust_files_fail_with_a_typed_trust_list_error()
+    {
+        Gen.Byte.Array[0, 500].Sample(bytes =>
+        {
+            try { TrustFiles.Load(bytes); }
+            catch (TrustListException) { }
+        }, iter: 2000);
+        Gen.String.Select(s => System.Text.Encoding.UTF8.GetBytes("{" + s)).Sample(bytes =>
+        {
+            try { GdhcnDidTrustList.Load(bytes); }
+            catch (TrustListException) { }
+        }, iter: 2000);
+    }
+
+    private static string Sign(byte[] dcc) => Signer.Sign(new CwtClaims
+    {
+        Issuer = "AT",
+        IssuedAt = Issued.ToUnixTimeSeconds(),
+        Expiration = Issued.AddDays(3).ToUnixTimeSeconds(),
+        Hcert = new Dictionary<int, ReadOnlyMemory<byte>> { [HcertClaimKey.EuDcc] = dcc },
+    });
+}
