@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Vc.Credentials.Dids;
+using Vc.Credentials.Jcs;
+using Vc.Credentials.Keys;
+
+namespace Vc.Credentials.Tests;
+
+/// <summary>RFC 8785 JCS, Multikey and did:key.</summary>
+public sealed class EncodingAndKeyTests
+{
+    [Theory]
+    // RFC 8785 Appendix B / ECMAScript Number::toString samples.
+    [InlineData(0.0, "0")]
+    [InlineData(1.0, "1")]
+    [InlineData(-1.5, "-1.5")]
+    [InlineData(5e-324, "5e-324")]
+    [InlineData(1.7976931348623157e308, "1.7976931348623157e+308")]
+    [InlineData(9007199254740992.0, "9007199254740992")]
+    [InlineData(295147905179352830000.0, "295147905179352830000")]
+    [InlineData(1e21, "1e+21")]
+    [InlineData(1e-7, "1e-7")]
+    [InlineData(0.000001, "0.000001")]
+    [InlineData(333333333.3333333, "333333333.3333333")]
+    [InlineData(4.5, "4.5")]
+    [InlineData(2e-3, "0.002")]
+    [InlineData(0.0000001234, "1.234e-7")]
+    public void Numbers_serialize_like_ECMAScript(double value, string expected) =>
+        Assert.Equal(expected, JsonCanonicalizer.SerializeNumber(value));
+
+    [Fact]
+    public void Negative_zero_serializes_as_zero() => Assert.Equal("0", JsonCanonicalizer.SerializeNumber(-0.0));
+
+    [Fact]
+    public void Properties_sort_by_UTF16_code_units_and_strings_escape_only_what_JSON_requires()
+    {
+        var json = JsonNode.Parse("{\"\\u20ac\":\"Euro\",\"\\r\":\"CR\",\"\\ud83d\\ude00\":\"smile\",\"1\":\"one\",\"\\u0080\":\"ctl\",\"\\u00f6\":\"o\",\"b\":[1e1,true,null,\"\\u000f\\\"/\"]}");
+        Assert.Equal("{\"\\r\":\"CR\",\"1\":\"one\",\"b\":[10,true,null,\"\\u000f\\\"/\"],\"\u0080\":\"ctl\",\"ö\":\"o\",\"€\":\"Euro\",\"😀\":\"smile\"}",
+            JsonCanonicalizer.CanonicalizeToString(json));
+    }
+
+    [Fact]
+    public void Lone_surrogates_and_excessive_depth_are_refused()
+    {
+        Assert.Throws<JcsException>(() => JsonCanonicalizer.CanonicalizeToString(JsonValue.Create("\ud800")));
+        JsonNode deep = new JsonArray();
+        for (var i = 0; i < 100; i++) deep = new JsonArray(deep);
+        Assert.Throws<JcsException>(() => JsonCanonicalizer.CanonicalizeToString(deep));
+    }
+
+    [Theory]
+    [InlineData(KeyType.Ed25519, "z6Mk")]
+    [InlineData(KeyType.P256, "zDna")]
+    [InlineData(KeyType.P384, "z82L")]
+    public async Task Generated_keys_round_trip_through_Multikey_and_did_key(KeyType type, string prefix)
+    {
+        var key = SigningKeys.Generate(type);
+        var multibase = key.PublicKey.PublicKeyMultibase;
+        Assert.StartsWith(prefix, multibase);
+
+        var decoded = VerificationKey.FromMultikey(multibase);
+        Assert.Equal(key.PublicKey, decoded);
+        var signature = await key.SignAsync(new byte[] { 1, 2, 3 });
+        Assert.True(decoded.Verify([1, 2, 3], signature));
+        Assert.False(decoded.Verify([1, 2, 4], signature));
+
+        var doc = new DidKeyResolver().Resolve(DidKeyResolver.CreateDid(key.PublicKey));
+        Assert.True(doc.IsAuthorized(DidKeyResolver.VerificationMethodId(key.PublicKey), VerificationRelationship.AssertionMethod));
+        Assert.True(doc.IsAuthorized(DidKeyResolver.VerificationMethodId(key.PublicKey), VerificationRelationship.Authentication));
+        Assert.False(doc.IsAuthorized(DidKeyResolver.VerificationMethodId(key.PublicKey), VerificationRelationship.KeyAgreement));
+        (key as IDisposable)?.Dispose();
+    }
+
+    [Fact]
+    public void The_vector_keys_decode_to_the_published_public_keys()
+    {
+        Assert.Equal(Vectors.Json("eddsa", "keyPair.json")["publicKeyMultibase"]!.GetValue<string>(),
+            SigningKeys.FromSecretKeyMultibase(Vectors.Json("eddsa", "keyPair.json")["privateKeyMultibase"]!.GetValue<string>()).PublicKey.PublicKeyMultibase);
+        foreach (var name in new[] { "ed25519Issuer", "ed25519Holder", "p256Issuer" })
+        {
+            var k = Vectors.Json("js-generated", "keys.json")[name]!;
+            Assert.Equal(k["publicKeyMultibase"]!.GetValue<string>(), SigningKeys.FromSecretKeyMultibase(k["secretKeyMultibase"]!.GetValue<string>()).PublicKey.PublicKeyMultibase);
+        }
+    }
+
+    [Fact]
+    public void Private_keys_never_appear_in_ToString()
+    {
+        var pair = Vectors.Json("js-generated", "keys.json")["ed25519Issuer"]!;
+        var secret = pair["secretKeyMultibase"]!.GetValue<string>();
+        var key = SigningKeys.FromSecretKeyMultibase(secret);
+        Assert.DoesNotContain(secret[1..20], key.ToString());
+        Assert.DoesNotContain(pair["seedHex"]!.GetValue<string>(), key.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(key.PublicKey.PublicKeyMultibase, key.ToString());
+    }
+
+    [Theory]
+    [InlineData("did:key:")]
+    [InlineData("did:key:z6MkNotAKey")]
+    [InlineData("did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme")] // secp256k1: unsupported
+    [InlineData("did:web:example.com")]
+    public void Invalid_or_unsupported_did_keys_are_typed_resolution_errors(string did)
+    {
+        var e = Assert.Throws<DidResolutionException>(() => new DidKeyResolver().Resolve(did));
+        Assert.Equal(DidResolutionError.InvalidDid, e.Error);
+    }
+
+    [Fact]
+    public void A_P256_JWK_and_its_compressed_Multikey_are_the_same_key()
+    {
+        var key = EcdsaSigningKey.Generate(KeyType.P256);
+        var sec1 = key.PublicKey.RawBytes.ToArray();
+        Assert.Equal(33, sec1.Length);
+        var fromSec1 = VerificationKey.FromSec1(KeyType.P256, sec1);
+        Assert.Equal(key.PublicKey, fromSec1);
+        Assert.Throws<KeyFormatException>(() => VerificationKey.FromSec1(KeyType.P256, [0x02, .. new byte[32].Select(_ => (byte)0xff)]));
+    }
+}
