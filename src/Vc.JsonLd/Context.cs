@@ -54,6 +54,18 @@ internal sealed class ActiveContext
     public ActiveContext? Previous;
     private int _hasProtected = -1;
 
+    /// <summary>Set once the context is complete (returned by context processing): only then is
+    /// <see cref="KeyMemo"/> available.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string?>? KeyMemo { get; private set; }
+
+    public const int MaxMemo = 2048;
+
+    public ActiveContext Freeze()
+    {
+        KeyMemo ??= new System.Collections.Concurrent.ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
+        return this;
+    }
+
     public ActiveContext(string? baseIri)
     {
         Terms = new Dictionary<string, TermDefinition>(StringComparer.Ordinal);

@@ -64,7 +64,7 @@ internal sealed partial class Processor
     {
         var key = new ContextCache.Key(active, source, baseUrl, (overrideProtected ? 1 : 0) | (propagate ? 2 : 0));
         if (_cache.TryGet(key, out var cached)) return cached;
-        var result = ProcessCore(active, local, baseUrl, new List<string>(), overrideProtected, propagate, true, 0);
+        var result = ProcessCore(active, local, baseUrl, new List<string>(), overrideProtected, propagate, true, 0).Freeze();
         _cache.Add(key, result);
         return result;
     }

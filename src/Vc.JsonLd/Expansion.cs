@@ -129,15 +129,16 @@ internal sealed partial class Processor
         }
 
         // element is a map
+        var props = Properties(element);
         if (ac.Previous is not null && !fromMap)
         {
             bool revert = true;
             int count = 0;
             bool hasId = false;
-            foreach (var p in element.EnumerateObject())
+            foreach (var p in props)
             {
                 count++;
-                var ek = ExpandIri(ac, p.Name, false, true);
+                var ek = ExpandKey(ac, p.Name);
                 if (ek == "@value") { revert = false; break; }
                 if (ek == "@id") hasId = true;
             }
@@ -152,8 +153,8 @@ internal sealed partial class Processor
 
         // type-scoped contexts, keys and values in lexicographic order
         List<(string Key, JsonElement Value)>? typeKeys = null;
-        foreach (var p in element.EnumerateObject())
-            if (ExpandIri(ac, p.Name, false, true) == "@type")
+        foreach (var p in props)
+            if (ExpandKey(ac, p.Name) == "@type")
                 (typeKeys ??= new()).Add((p.Name, p.Value));
         string? inputType = null;
         if (typeKeys is not null)
@@ -182,7 +183,7 @@ internal sealed partial class Processor
         }
 
         var res = new JMap();
-        ExpandEntries(ac, typeScoped, activeProperty, element, baseUrl, inputType, res, depth);
+        ExpandEntries(ac, typeScoped, activeProperty, props, baseUrl, inputType, res, depth);
 
         // value objects, lists and sets (steps 15–19)
         if (res.TryGetValue("@value", out var val))
@@ -230,17 +231,33 @@ internal sealed partial class Processor
         return res;
     }
 
-    private void ExpandEntries(ActiveContext ac, ActiveContext typeScoped, string? activeProperty, JsonElement element,
-        string? baseUrl, string? inputType, JMap result, int depth)
+    private static (string Name, JsonElement Value)[] Properties(JsonElement element)
     {
-        List<string>? nests = null;
-        foreach (var prop in element.EnumerateObject())
+        var props = new (string, JsonElement)[element.GetPropertyCount()];
+        int i = 0;
+        foreach (var p in element.EnumerateObject()) props[i++] = (p.Name, p.Value);
+        return props;
+    }
+
+    /// <summary>IRI expansion of a key (vocab-relative), memoized on the immutable active context.</summary>
+    private string? ExpandKey(ActiveContext ac, string key)
+    {
+        var memo = ac.KeyMemo;
+        if (memo is not null && memo.TryGetValue(key, out var hit)) return hit;
+        var r = ExpandIri(ac, key, false, true);
+        if (memo is not null && memo.Count < ActiveContext.MaxMemo) memo.TryAdd(key, r);
+        return r;
+    }
+
+    private void ExpandEntries(ActiveContext ac, ActiveContext typeScoped, string? activeProperty,
+        (string Name, JsonElement Value)[] props, string? baseUrl, string? inputType, JMap result, int depth)
+    {
+        List<(string, JsonElement)>? nests = null;
+        foreach (var (key, value) in props)
         {
-            var key = prop.Name;
-            var value = prop.Value;
             if (key == "@context") continue;
             CheckString(key);
-            var ep = ExpandIri(ac, key, false, true);
+            var ep = ExpandKey(ac, key);
             if (ep is null || (!ep.Contains(':') && !IsKeyword(ep)))
             {
                 SafeDrop($"property '{key}' does not expand to an IRI");
@@ -373,7 +390,7 @@ internal sealed partial class Processor
                         continue;
                     }
                     case "@nest":
-                        (nests ??= new()).Add(key);
+                        (nests ??= new()).Add((key, value));
                         continue;
                     default:
                         // framing keywords and the like have no meaning in expansion
@@ -421,9 +438,8 @@ internal sealed partial class Processor
         }
 
         if (nests is null) return;
-        foreach (var nestingKey in nests)
+        foreach (var (nestingKey, nv) in nests)
         {
-            var nv = element.GetProperty(nestingKey);
             IEnumerable<JsonElement> items = nv.ValueKind == JsonValueKind.Array ? nv.EnumerateArray() : new[] { nv };
             var nestContext = ac;
             if (ac.Get(nestingKey) is { HasLocalContext: true } ntd)
@@ -432,10 +448,11 @@ internal sealed partial class Processor
             {
                 if (nested.ValueKind != JsonValueKind.Object)
                     throw Err(JsonLdErrorCode.InvalidAtNestValue, $"'{nestingKey}' must hold objects");
-                foreach (var p in nested.EnumerateObject())
-                    if (ExpandIri(ac, p.Name, false, true) == "@value")
+                var nestedProps = Properties(nested);
+                foreach (var p in nestedProps)
+                    if (ExpandKey(ac, p.Name) == "@value")
                         throw Err(JsonLdErrorCode.InvalidAtNestValue, $"'{nestingKey}' holds a value object");
-                ExpandEntries(nestContext, typeScoped, activeProperty, nested, baseUrl, inputType, result, depth + 1);
+                ExpandEntries(nestContext, typeScoped, activeProperty, nestedProps, baseUrl, inputType, result, depth + 1);
             }
         }
     }

@@ -60,13 +60,23 @@ public static class JsonLdProcessor
     /// RDF). Blank nodes are labelled b0, b1, …</summary>
     public static IReadOnlyList<RdfQuad> ToRdf(JsonElement document, JsonLdOptions? options = null)
     {
+        var quads = ToRdfWithDuplicates(document, options);
+        var seen = new HashSet<RdfQuad>(quads.Count);
+        var unique = new List<RdfQuad>(quads.Count);
+        foreach (var q in quads)
+            if (seen.Add(q)) unique.Add(q);
+        return unique;
+    }
+
+    private static List<RdfQuad> ToRdfWithDuplicates(JsonElement document, JsonLdOptions? options)
+    {
         var p = new Processor(options ?? JsonLdOptions.Default);
         return p.ToRdf(p.ExpandDocument(document));
     }
 
     /// <summary>toRdf followed by RDFC-1.0: the canonical N-Quads of a JSON-LD document.</summary>
     public static RdfcResult Canonicalize(JsonElement document, JsonLdOptions? options = null, RdfcOptions? rdfc = null) =>
-        Rdfc10.Canonicalize(ToRdf(document, options), rdfc);
+        Rdfc10.Canonicalize(ToRdfWithDuplicates(document, options), rdfc);
 
     /// <summary>Parses (bounded) and canonicalizes a JSON-LD document given as UTF-8 bytes.</summary>
     public static RdfcResult Canonicalize(ReadOnlyMemory<byte> utf8Json, JsonLdOptions? options = null, RdfcOptions? rdfc = null)

@@ -96,7 +96,7 @@ public sealed class ContextCache
     }
 
     internal ActiveContext Initial(DocumentLoader loader, string? baseIri) =>
-        _initial.GetOrAdd((loader, baseIri ?? "\0null"), _ => new ActiveContext(baseIri));
+        _initial.GetOrAdd((loader, baseIri ?? "\0null"), _ => new ActiveContext(baseIri).Freeze());
 
     internal bool TryGet(in Key key, out ActiveContext ctx)
     {

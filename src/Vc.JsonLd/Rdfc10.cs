@@ -126,13 +126,63 @@ public static class Rdfc10
 
         public RdfcResult Run(IReadOnlyList<RdfQuad> dataset)
         {
-            // An RDF dataset is a set: drop duplicate quads first.
-            var seen = new HashSet<RdfQuad>(dataset.Count);
-            var unique = new List<RdfQuad>(dataset.Count);
-            foreach (var q in dataset)
-                if (seen.Add(q)) unique.Add(q);
-            dataset = unique;
+            bool anyBlank = false;
+            for (int i = 0; i < dataset.Count && !anyBlank; i++)
+            {
+                var q = dataset[i];
+                anyBlank = q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank;
+            }
 
+            if (anyBlank)
+            {
+                // An RDF dataset is a set: duplicates would change the first-degree hashes.
+                var seen = new HashSet<RdfQuad>(dataset.Count);
+                var unique = new List<RdfQuad>(dataset.Count);
+                foreach (var q in dataset)
+                    if (seen.Add(q)) unique.Add(q);
+                dataset = unique;
+                IssueIdentifiers(dataset);
+            }
+
+            // 6. relabel and serialize, sort by code point, drop duplicate lines
+            int n = dataset.Count;
+            var lines = new string[n];
+            var quads = new RdfQuad[n];
+            for (int i = 0; i < n; i++)
+            {
+                var q = dataset[i];
+                if (anyBlank && (q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank))
+                    q = new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph));
+                _sb.Clear();
+                NQuads.AppendQuad(_sb, q);
+                lines[i] = _sb.ToString();
+                quads[i] = q;
+            }
+            Array.Sort(lines, quads, CodePointComparer.Instance);
+            int total = 0, kept = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (i > 0 && string.Equals(lines[i], lines[kept - 1], StringComparison.Ordinal)) continue;
+                lines[kept] = lines[i];
+                quads[kept] = quads[i];
+                total += lines[i].Length;
+                kept++;
+            }
+            var text = string.Create(total, (lines, kept), static (span, st) =>
+            {
+                int pos = 0;
+                for (int i = 0; i < st.kept; i++)
+                {
+                    st.lines[i].AsSpan().CopyTo(span.Slice(pos));
+                    pos += st.lines[i].Length;
+                }
+            });
+            if (kept < n) Array.Resize(ref quads, kept);
+            return new RdfcResult(text, quads, _canonical.Map, _calls, _perms);
+        }
+
+        private void IssueIdentifiers(IReadOnlyList<RdfQuad> dataset)
+        {
             // 2. blank node to quads map
             for (int i = 0; i < dataset.Count; i++)
             {
@@ -143,18 +193,22 @@ public static class Rdfc10
             }
 
             // 3. first degree hashes
-            var hashToBnodes = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+            var hashToBnodes = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var id in _bnodeQuads.Keys)
             {
                 var h = HashFirstDegree(id);
                 if (!hashToBnodes.TryGetValue(h, out var list)) hashToBnodes[h] = list = new List<string>(1);
                 list.Add(id);
             }
+            var hashes = new string[hashToBnodes.Count];
+            hashToBnodes.Keys.CopyTo(hashes, 0);
+            Array.Sort(hashes, StringComparer.Ordinal); // hex: ordinal = code point order
 
-            // 4. unique hashes get canonical identifiers (hex hashes: ordinal = code point order)
+            // 4. unique hashes get canonical identifiers
             var remaining = new List<List<string>>();
-            foreach (var (_, list) in hashToBnodes)
+            foreach (var h in hashes)
             {
+                var list = hashToBnodes[h];
                 if (list.Count == 1) _canonical.Issue(list[0]);
                 else remaining.Add(list);
             }
@@ -163,41 +217,18 @@ public static class Rdfc10
             foreach (var list in remaining)
             {
                 var results = new List<(string Hash, Issuer Issuer)>();
-                foreach (var n in list)
+                foreach (var bn in list)
                 {
-                    if (_canonical.Map.ContainsKey(n)) continue;
+                    if (_canonical.Map.ContainsKey(bn)) continue;
                     var temp = new Issuer("b");
-                    temp.Issue(n);
-                    results.Add(HashNDegree(n, temp));
+                    temp.Issue(bn);
+                    results.Add(HashNDegree(bn, temp));
                 }
                 results.Sort((a, b) => string.CompareOrdinal(a.Hash, b.Hash));
                 foreach (var (_, issuer) in results)
                     foreach (var existing in issuer.Order)
                         _canonical.Issue(existing);
             }
-
-            // 6. relabel and serialize
-            var lines = new List<(string Line, RdfQuad Quad)>(dataset.Count);
-            foreach (var q in dataset)
-            {
-                var cq = new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph));
-                _sb.Clear();
-                NQuads.AppendQuad(_sb, cq);
-                lines.Add((_sb.ToString(), cq));
-            }
-            lines.Sort((a, b) => CodePointComparer.CompareSpans(a.Line, b.Line));
-            var sb = new StringBuilder();
-            var quads = new List<RdfQuad>(lines.Count);
-            string? prev = null;
-            foreach (var (line, quad) in lines)
-            {
-                if (prev is not null && string.Equals(prev, line, StringComparison.Ordinal)) continue;
-                sb.Append(line);
-                quads.Add(quad);
-                prev = line;
-            }
-            var issued = new Dictionary<string, string>(_canonical.Map, StringComparer.Ordinal);
-            return new RdfcResult(sb.ToString(), quads, issued, _calls, _perms);
         }
 
         private RdfTerm Relabel(RdfTerm t) =>

@@ -18,7 +18,7 @@ internal sealed partial class Processor
 
     private int _bnodeCounter;
     private Dictionary<string, string>? _bnodeMap;
-    private Dictionary<(JMap, string), HashSet<string>>? _seen;
+    private Dictionary<string, string>? _nodeIndexes;
     private List<RdfQuad>? _quads;
 
     private string IssueBlank(string? existing)
@@ -31,158 +31,120 @@ internal sealed partial class Processor
         return id;
     }
 
-    // ---------------------------------------------------------------- node map generation (§7.2.2)
-
-    private void NodeMap(object? element, Dictionary<string, Dictionary<string, JMap>> nodeMap, string activeGraph,
-        object? activeSubject, string? activeProperty, JList? list)
-    {
-        if (element is JList l)
-        {
-            foreach (var item in l) NodeMap(item, nodeMap, activeGraph, activeSubject, activeProperty, list);
-            return;
-        }
-        if (element is not JMap el) return;
-        if (!nodeMap.TryGetValue(activeGraph, out var graph)) nodeMap[activeGraph] = graph = new Dictionary<string, JMap>(StringComparer.Ordinal);
-        JMap? subjectNode = activeSubject is string sid ? graph[sid] : null;
-
-        if (el.ContainsKey("@value"))
-        {
-            if (list is null) AddUnique(subjectNode!, activeProperty!, el, ValueKey(el));
-            else list.Add(el);
-            return;
-        }
-        if (el.TryGetValue("@list", out var lv))
-        {
-            var inner = new JList();
-            var result = new JMap { ["@list"] = inner };
-            NodeMap(lv, nodeMap, activeGraph, activeSubject, activeProperty, inner);
-            if (list is null) AddValue(subjectNode!, activeProperty!, result);
-            else list.Add(result);
-            return;
-        }
-
-        if (el.TryGetValue("@id", out var nullId) && nullId is null) return; // {"@id": null}: reserved value, ignored
-        string id = el.TryGetValue("@id", out var idv) && idv is string ids
-            ? (Iri.IsBlank(ids) ? IssueBlank(ids) : ids)
-            : IssueBlank(null);
-        if (!graph.TryGetValue(id, out var node)) graph[id] = node = new JMap { ["@id"] = id };
-
-        if (activeSubject is JMap reference)
-            AddUnique(node, activeProperty!, reference, "r|" + (string)reference["@id"]!);
-        else if (activeProperty is not null)
-        {
-            var r = new JMap { ["@id"] = id };
-            if (list is null) AddUnique(subjectNode!, activeProperty, r, "r|" + id);
-            else list.Add(r);
-        }
-        if (el.TryGetValue("@type", out var types))
-            foreach (var t in AsList(types))
-                if (t is string ts)
-                {
-                    var ty = Iri.IsBlank(ts) ? IssueBlank(ts) : ts;
-                    AddUnique(node, "@type", ty, ty);
-                }
-        if (el.TryGetValue("@index", out var ix))
-        {
-            if (node.TryGetValue("@index", out var existing) && !Equals(existing, ix))
-                throw Err(JsonLdErrorCode.ConflictingIndexes, $"node '{id}'");
-            node["@index"] = ix;
-        }
-        if (el.TryGetValue("@reverse", out var rev) && rev is JMap revMap)
-        {
-            var referenced = new JMap { ["@id"] = id };
-            foreach (var (p, values) in revMap)
-                foreach (var v in AsList(values))
-                    NodeMap(v, nodeMap, activeGraph, referenced, p, null);
-        }
-        if (el.TryGetValue("@graph", out var g)) NodeMap(g, nodeMap, id, null, null, null);
-        if (el.TryGetValue("@included", out var inc)) NodeMap(inc, nodeMap, activeGraph, null, null, null);
-        foreach (var (p, v) in el)
-        {
-            if (p is "@id" or "@type" or "@index" or "@reverse" or "@graph" or "@included") continue;
-            var prop = Iri.IsBlank(p) ? IssueBlank(p) : p;
-            if (!node.ContainsKey(prop)) node[prop] = new JList();
-            NodeMap(v, nodeMap, activeGraph, id, prop, null);
-        }
-    }
-
-    private void AddUnique(JMap node, string property, object value, string key)
-    {
-        _seen ??= new Dictionary<(JMap, string), HashSet<string>>();
-        if (!_seen.TryGetValue((node, property), out var set))
-        {
-            _seen[(node, property)] = set = new HashSet<string>(StringComparer.Ordinal);
-            if (node.TryGetValue(property, out var existing))
-                foreach (var e in AsList(existing))
-                    if (e is JMap em) set.Add(em.ContainsKey("@value") ? ValueKey(em) : em.TryGetValue("@id", out var i) && em.Count == 1 ? "r|" + i : "x|" + set.Count);
-                    else if (e is string es) set.Add(es);
-        }
-        if (set.Add(key)) AddValue(node, property, value);
-    }
-
-    private static string ValueKey(JMap v)
-    {
-        var sb = new StringBuilder("v|");
-        var val = v["@value"];
-        sb.Append(val switch
-        {
-            string s => "s" + s,
-            double d => "n" + d.ToString("R", CultureInfo.InvariantCulture),
-            bool b => b ? "t" : "f",
-            JsonLiteral j => "j" + Jcs(j.Value),
-            _ => "0",
-        });
-        foreach (var k in new[] { "@type", "@language", "@direction", "@index" })
-            sb.Append('|').Append(v.TryGetValue(k, out var x) ? x as string ?? "?" : "\0");
-        return sb.ToString();
-    }
-
-    // ---------------------------------------------------------------- deserialize JSON-LD to RDF (§8.1.2)
+    // ---------------------------------------------------------------- deserialize JSON-LD to RDF (§7.2 + §8.1)
+    //
+    // Node map generation followed by §8.1 yields, as a set of quads, exactly the triples of each node object with
+    // its (relabelled) subject in its graph: merging nodes that share an @id only deduplicates. So the quads are
+    // emitted straight from the expanded form; blank node identifiers are relabelled as node map generation does,
+    // @index conflicts are still detected, and duplicates are left to the consumer (RDFC-1.0 removes them).
 
     public List<RdfQuad> ToRdf(JList expanded)
     {
-        var nodeMap = new Dictionary<string, Dictionary<string, JMap>>(StringComparer.Ordinal)
-        {
-            ["@default"] = new Dictionary<string, JMap>(StringComparer.Ordinal),
-        };
-        NodeMap(expanded, nodeMap, "@default", null, null, null);
         _quads = new List<RdfQuad>();
-        foreach (var (graphName, graph) in nodeMap)
+        foreach (var item in expanded)
+            if (item is JMap m) EmitTop(m, RdfTerm.DefaultGraph);
+        return _quads;
+    }
+
+    private void EmitTop(JMap m, RdfTerm? graph)
+    {
+        if (m.ContainsKey("@value")) return;
+        if (m.TryGetValue("@list", out var lv))
         {
-            RdfTerm g;
-            if (graphName == "@default") g = RdfTerm.DefaultGraph;
-            else if (ToNode(graphName) is { } gt) g = gt;
-            else continue;
-            foreach (var (subject, node) in graph)
+            // a free-floating list still makes its node objects
+            foreach (var item in AsList(lv)) ObjectToRdf(item, graph);
+            return;
+        }
+        EmitNode(m, graph);
+    }
+
+    /// <summary>Emits the triples of a node object into <paramref name="graph"/> (null: a graph that cannot be
+    /// named, whose triples are dropped) and returns its subject term (null when it has none).</summary>
+    private RdfTerm? EmitNode(JMap node, RdfTerm? graph)
+    {
+        string id;
+        if (node.TryGetValue("@id", out var idv))
+        {
+            if (idv is null) return null; // {"@id": null}: reserved keyword form, ignored
+            var ids = (string)idv;
+            id = Iri.IsBlank(ids) ? IssueBlank(ids) : ids;
+        }
+        else id = IssueBlank(null);
+        var s = ToNode(id);
+        bool emit = s is not null && graph is not null;
+
+        foreach (var (key, value) in node)
+        {
+            switch (key)
             {
-                var s = ToNode(subject);
-                if (s is null) continue;
-                foreach (var (property, values) in node)
+                case "@id":
+                    continue;
+                case "@type":
+                    foreach (var t in AsList(value))
+                    {
+                        if (t is not string ts) continue;
+                        var tt = ToNode(Iri.IsBlank(ts) ? IssueBlank(ts) : ts);
+                        if (emit && tt is not null) Emit(s!, s_rdfType, tt, graph!);
+                    }
+                    continue;
+                case "@index":
                 {
-                    if (property == "@type")
-                    {
-                        foreach (var t in AsList(values))
-                            if (t is string ts && ToNode(ts) is { } tt) Emit(s, s_rdfType, tt, g);
-                        continue;
-                    }
-                    if (IsKeyword(property)) continue;
-                    if (Iri.IsBlank(property))
-                    {
-                        SafeDrop($"blank node property '{property}' (generalized RDF)");
-                        continue;
-                    }
-                    if (!Iri.IsWellFormed(property))
-                    {
-                        SafeDrop($"property '{property}' is not an absolute IRI");
-                        continue;
-                    }
-                    var p = RdfTerm.Iri(property);
-                    foreach (var item in AsList(values))
-                        if (ObjectToRdf(item, g) is { } o) Emit(s, p, o, g);
+                    _nodeIndexes ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                    var ix = (string)value!;
+                    if (_nodeIndexes.TryGetValue(id, out var existing) && existing != ix)
+                        throw Err(JsonLdErrorCode.ConflictingIndexes, $"node '{id}' has @index '{existing}' and '{ix}'");
+                    _nodeIndexes[id] = ix;
+                    continue;
                 }
+                case "@reverse":
+                    if (value is JMap rev)
+                        foreach (var (p, values) in rev)
+                        {
+                            var pt = PropertyTerm(p);
+                            foreach (var v in AsList(values))
+                            {
+                                if (v is not JMap vm) continue;
+                                var o = EmitNode(vm, graph);
+                                if (o is not null && emit && pt is not null) Emit(o, pt, s!, graph!);
+                            }
+                        }
+                    continue;
+                case "@graph":
+                {
+                    RdfTerm? g = s;
+                    foreach (var item in AsList(value))
+                        if (item is JMap gm) EmitTop(gm, g);
+                    continue;
+                }
+                case "@included":
+                    foreach (var item in AsList(value))
+                        if (item is JMap im) EmitNode(im, graph);
+                    continue;
+            }
+            if (IsKeyword(key)) continue;
+            var pterm = PropertyTerm(key);
+            foreach (var item in AsList(value))
+            {
+                var o = ObjectToRdf(item, graph);
+                if (o is not null && emit && pterm is not null) Emit(s!, pterm, o, graph!);
             }
         }
-        return _quads;
+        return s;
+    }
+
+    private RdfTerm? PropertyTerm(string property)
+    {
+        if (Iri.IsBlank(property))
+        {
+            SafeDrop($"blank node property '{property}' (generalized RDF)");
+            return null;
+        }
+        if (!Iri.IsWellFormed(property))
+        {
+            SafeDrop($"property '{property}' is not an absolute IRI");
+            return null;
+        }
+        return RdfTerm.Iri(property);
     }
 
     private void Emit(RdfTerm s, RdfTerm p, RdfTerm o, RdfTerm g)
@@ -200,12 +162,11 @@ internal sealed partial class Processor
         return null;
     }
 
-    private RdfTerm? ObjectToRdf(object? item, RdfTerm graph)
+    private RdfTerm? ObjectToRdf(object? item, RdfTerm? graph)
     {
         if (item is not JMap m) return null;
         if (m.TryGetValue("@list", out var lv)) return ListToRdf(AsList(lv), graph);
-        if (!m.TryGetValue("@value", out var value))
-            return m.TryGetValue("@id", out var id) && id is string ids ? ToNode(ids) : null;
+        if (!m.TryGetValue("@value", out var value)) return EmitNode(m, graph);
 
         string? datatype = m.TryGetValue("@type", out var dt) ? dt as string : null;
         if (datatype is not null && datatype != "@json" && !Iri.IsWellFormed(datatype))
@@ -252,14 +213,16 @@ internal sealed partial class Processor
         return RdfTerm.Literal(lexical, language is null ? datatype : null, language);
     }
 
-    private RdfTerm ListToRdf(JList list, RdfTerm graph)
+    private RdfTerm ListToRdf(JList list, RdfTerm? graph)
     {
         if (list.Count == 0) return s_rdfNil;
         var nodes = new RdfTerm[list.Count];
         for (int i = 0; i < nodes.Length; i++) nodes[i] = RdfTerm.Blank(IssueBlank(null).Substring(2));
         for (int i = 0; i < nodes.Length; i++)
         {
-            if (ObjectToRdf(list[i], graph) is { } o) Emit(nodes[i], s_rdfFirst, o, graph);
+            var o = ObjectToRdf(list[i], graph);
+            if (graph is null) continue;
+            if (o is not null) Emit(nodes[i], s_rdfFirst, o, graph);
             Emit(nodes[i], s_rdfRest, i + 1 < nodes.Length ? nodes[i + 1] : s_rdfNil, graph);
         }
         return nodes[0];
