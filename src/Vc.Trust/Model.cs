@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json.Serialization;
 using Nethereum.Util;
 
 namespace Vc.Trust;
 
 /// <summary>GDHCN trust domains (shared/notes/icvp-gdhcn.md), one bit each in the registry's uint32 mask.</summary>
 [Flags]
+[JsonConverter(typeof(TrustDomainsJsonConverter))]
 public enum TrustDomains : uint
 {
     None = 0,
@@ -19,9 +21,11 @@ public enum TrustDomains : uint
 }
 
 /// <summary>Life cycle of a participant or issuer entry (the contract's Status enum).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<EntryStatus>))]
 public enum EntryStatus : byte { None = 0, Active = 1, Suspended = 2, Removed = 3 }
 
 /// <summary>What an issuer entry identifies (the contract's IssuerKind enum).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IssuerKind>))]
 public enum IssuerKind : byte { None = 0, Did = 1, Dsc = 2 }
 
 public static class TrustDomainCodes
@@ -59,6 +63,7 @@ public static class TrustDomainCodes
 }
 
 /// <summary>A participant's ISO 3166-1 alpha-3 code (the contract's bytes3). WHO test codes like XXA are valid too.</summary>
+[JsonConverter(typeof(CountryCodeJsonConverter))]
 public readonly record struct CountryCode
 {
     public string Alpha3 { get; }
@@ -81,6 +86,7 @@ public readonly record struct CountryCode
 }
 
 /// <summary>A 32-byte value (issuer id, thumbprint, Merkle root) with value equality; text form 0x + lower-case hex.</summary>
+[JsonConverter(typeof(Bytes32JsonConverter))]
 public readonly record struct Bytes32
 {
     private readonly string? _hex;
@@ -114,6 +120,7 @@ public readonly record struct Bytes32
 /// An issuer as a verifier meets it: a DID (issuerId = keccak256 of its UTF-8 string) or a DSC key id
 /// (issuerId = keccak256 of the raw kid bytes; text form: standard base64 as in HCERT and GDHCN lists).
 /// </summary>
+[JsonConverter(typeof(IssuerRefJsonConverter))]
 public sealed record IssuerRef
 {
     private const int MaxDidLength = 512;
@@ -148,15 +155,21 @@ public sealed record IssuerRef
         return Kid(bytes);
     }
 
-    /// <summary>"did:…" → DID; anything else is read as a base64 kid.</summary>
+    /// <summary>"did:…" → DID; "kid:BASE64" or bare base64 → a DSC kid (the forms <see cref="ToString"/> writes).</summary>
     public static IssuerRef Parse(string value) =>
-        value.StartsWith("did:", StringComparison.Ordinal) ? Did(value) : KidBase64(value);
+        value.StartsWith("did:", StringComparison.Ordinal) ? Did(value)
+        : KidBase64(value.StartsWith("kid:", StringComparison.Ordinal) ? value[4..] : value);
 
+    /// <summary>
+    /// An identifier as an IssuerAdded event carries it. Lenient on purpose: the contract checks less than
+    /// <see cref="Did"/> does, and one odd entry must not make a participant's history unreadable (entries are
+    /// keyed by the event's issuer id, never by re-hashing this text).
+    /// </summary>
     internal static IssuerRef FromIdentifier(IssuerKind kind, byte[] identifier) => kind switch
     {
-        IssuerKind.Did => Did(Encoding.UTF8.GetString(identifier)),
-        IssuerKind.Dsc => Kid(identifier),
-        _ => throw new TrustRegistryException(TrustRegistryError.InvalidIssuer, $"unknown issuer kind {kind}"),
+        IssuerKind.Did => new IssuerRef(IssuerKind.Did, Encoding.UTF8.GetString(identifier)),
+        IssuerKind.Dsc when identifier.Length is > 0 and <= MaxKidLength => Kid(identifier),
+        _ => throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"issuer of kind {kind} with {identifier.Length} identifier bytes"),
     };
 
     /// <summary>The bytes hashed into the issuer id and carried in the IssuerAdded event.</summary>

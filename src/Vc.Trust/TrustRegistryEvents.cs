@@ -1,9 +1,20 @@
+using System.Text.Json.Serialization;
+
 namespace Vc.Trust;
 
 /// <summary>One decoded registry event: where it is on the chain, when (block timestamp), and who authorised it.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "event")]
+[JsonDerivedType(typeof(AnchorTransferred), "AnchorTransferred")]
+[JsonDerivedType(typeof(ParticipantOnboarded), "ParticipantOnboarded")]
+[JsonDerivedType(typeof(ParticipantUpdated), "ParticipantUpdated")]
+[JsonDerivedType(typeof(ParticipantStatusChanged), "ParticipantStatusChanged")]
+[JsonDerivedType(typeof(IssuerAdded), "IssuerAdded")]
+[JsonDerivedType(typeof(IssuerStatusChanged), "IssuerStatusChanged")]
+[JsonDerivedType(typeof(SnapshotAnchored), "SnapshotAnchored")]
 public abstract record TrustRegistryEvent(long BlockNumber, int LogIndex, string TransactionHash, DateTimeOffset Timestamp, string Actor)
 {
     /// <summary>The contract's event name.</summary>
+    [JsonIgnore]
     public abstract string Name { get; }
 }
 
@@ -50,6 +61,7 @@ public sealed record SnapshotAnchored(long BlockNumber, int LogIndex, string Tra
 }
 
 /// <summary>The answer to "is this issuer trusted for domain D, for country C, at time T?".</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TrustReason>))]
 public enum TrustReason
 {
     Trusted,
