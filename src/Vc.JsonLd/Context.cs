@@ -58,7 +58,7 @@ internal sealed class ActiveContext
     /// <see cref="KeyMemo"/> available.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, string?>? KeyMemo { get; private set; }
 
-    public const int MaxMemo = 2048;
+    public const int MaxMemo = 512;
 
     public ActiveContext Freeze()
     {

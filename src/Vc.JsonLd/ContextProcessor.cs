@@ -33,7 +33,7 @@ internal sealed partial class Processor
     internal static JsonLdException Unsupported(string feature) =>
         new(JsonLdErrorCode.UnsupportedFeature, "unsupported JSON-LD feature " + feature);
 
-    public ActiveContext InitialContext(string? baseIri) => _cache.Initial(_loader, baseIri);
+    public ActiveContext InitialContext(string? baseIri) => _cache.Initial(_loader, baseIri, _mode10);
 
     // ---------------------------------------------------------------- keywords
 
@@ -62,6 +62,8 @@ internal sealed partial class Processor
     public ActiveContext ProcessContext(ActiveContext active, JsonElement local, string? baseUrl, object source,
         bool overrideProtected = false, bool propagate = true)
     {
+        if (source is string text && text.Length > ContextCache.MaxCachedContextText)
+            return ProcessCore(active, local, baseUrl, new List<string>(), overrideProtected, propagate, true, 0).Freeze();
         var key = new ContextCache.Key(active, source, baseUrl, (overrideProtected ? 1 : 0) | (propagate ? 2 : 0));
         if (_cache.TryGet(key, out var cached)) return cached;
         var result = ProcessCore(active, local, baseUrl, new List<string>(), overrideProtected, propagate, true, 0).Freeze();

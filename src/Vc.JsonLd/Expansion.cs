@@ -54,7 +54,9 @@ internal sealed partial class Processor
                 CheckString(s);
                 return s;
             case JsonValueKind.Number:
-                return e.GetDouble();
+                if (!e.TryGetDouble(out var d) || !double.IsFinite(d))
+                    throw Err(JsonLdErrorCode.InvalidJson, $"number {e.GetRawText()} is out of range");
+                return d;
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:

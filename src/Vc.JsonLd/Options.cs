@@ -71,11 +71,14 @@ public sealed class JsonLdOptions
 public sealed class ContextCache
 {
     private readonly ConcurrentDictionary<Key, ActiveContext> _processed = new();
-    private readonly ConcurrentDictionary<(DocumentLoader, string), ActiveContext> _initial = new();
+    private readonly ConcurrentDictionary<(DocumentLoader, string, bool), ActiveContext> _initial = new();
     private long _hits;
     private long _misses;
 
-    public ContextCache(int capacity = 4096) => Capacity = capacity;
+    /// <summary>Inline contexts whose JSON text is longer than this are processed but not cached (bounds memory).</summary>
+    public const int MaxCachedContextText = 64 * 1024;
+
+    public ContextCache(int capacity = 1024) => Capacity = capacity;
 
     /// <summary>Most processed contexts kept.</summary>
     public int Capacity { get; }
@@ -95,8 +98,11 @@ public sealed class ContextCache
         _initial.Clear();
     }
 
-    internal ActiveContext Initial(DocumentLoader loader, string? baseIri) =>
-        _initial.GetOrAdd((loader, baseIri ?? "\0null"), _ => new ActiveContext(baseIri).Freeze());
+    internal ActiveContext Initial(DocumentLoader loader, string? baseIri, bool mode10)
+    {
+        if (_initial.Count >= Capacity) _initial.Clear();
+        return _initial.GetOrAdd((loader, baseIri ?? "\0null", mode10), _ => new ActiveContext(baseIri).Freeze());
+    }
 
     internal bool TryGet(in Key key, out ActiveContext ctx)
     {

@@ -32,7 +32,7 @@ public class RdfcTests(ITestOutputHelper output)
             if (r.HashNDegreeQuadsCalls > 50) output.WriteLine($"{e.GetProperty("id")}: {r.HashNDegreeQuadsCalls} calls, {r.Permutations} permutations");
         }
         output.WriteLine($"max over W3C positives: {max}");
-        for (int n = 2; n <= 7; n++)
+        for (int n = 2; n <= 6; n++)
         {
             var sw = Stopwatch.StartNew();
             var r = Rdfc10.CanonicalizeNQuads(Clique(n), new RdfcOptions { MaxHashNDegreeQuadsCalls = int.MaxValue, MaxPermutations = long.MaxValue });

@@ -175,6 +175,26 @@ public class SafetyTests
     }
 
     [Fact]
+    public void Out_of_range_numbers_are_rejected()
+    {
+        var e = ToRdfFails("""{"@id":"urn:x","urn:p":1e400}""");
+        Assert.Equal(JsonLdErrorCode.InvalidJson, e.Code);
+    }
+
+    [Fact]
+    public void Many_distinct_inline_contexts_keep_the_cache_bounded()
+    {
+        var cache = new ContextCache(capacity: 16);
+        var options = new JsonLdOptions { ContextCache = cache };
+        for (int i = 0; i < 100; i++)
+        {
+            using var doc = JsonLdProcessor.Parse($$"""{"@context":{"p{{i}}":"urn:p{{i}}"},"@id":"urn:x","p{{i}}":"v"}""");
+            Assert.Single(JsonLdProcessor.ToRdf(doc.RootElement, options));
+            Assert.True(cache.Count <= 16);
+        }
+    }
+
+    [Fact]
     public void Duplicate_keys_are_rejected()
     {
         var e = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Parse("""{"@id":"urn:a","@id":"urn:b"}"""));
