@@ -40,7 +40,7 @@ public sealed record TrustEntry
         // Key objects are created once per thread and reused: parsing the certificate per verification
         // costs more than the ECDSA check itself.
         _key = new ThreadLocal<AsymmetricAlgorithm?>(() =>
-            (AsymmetricAlgorithm?)certificate.GetECDsaPublicKey() ?? certificate.GetRSAPublicKey());
+            (AsymmetricAlgorithm?)NamedCurveKey(certificate) ?? certificate.GetRSAPublicKey());
     }
 
     /// <summary>hcert §3.3.1: first 8 bytes of SHA-256 over the DSC's DER encoding.</summary>
@@ -63,6 +63,43 @@ public sealed record TrustEntry
 
     /// <summary>The public key for this thread (ECDsa or RSA), or null for other key types.</summary>
     public AsymmetricAlgorithm? PublicKey => _key.Value;
+
+    private static readonly ECCurve[] NamedCurves = [ECCurve.NamedCurves.nistP256, ECCurve.NamedCurves.nistP384, ECCurve.NamedCurves.nistP521];
+
+    /// <summary>Some DSCs spell P-256 out with explicit curve parameters (RFC 3279 specifiedCurve); OpenSSL then takes
+    /// its generic, several times slower EC code path. Such keys are re-imported under the named curve they equal.</summary>
+    private static ECDsa? NamedCurveKey(X509Certificate2 certificate)
+    {
+        var key = certificate.GetECDsaPublicKey();
+        if (key is null)
+            return null;
+        try
+        {
+            var explicitParameters = key.ExportExplicitParameters(false);
+            if (key.ExportParameters(false).Curve.IsNamed)
+                return key;
+            foreach (var named in NamedCurves)
+            {
+                using var probe = ECDsa.Create(named);
+                var c = probe.ExportExplicitParameters(false).Curve;
+                var e = explicitParameters.Curve;
+                if (Same(c.Prime, e.Prime) && Same(c.A, e.A) && Same(c.B, e.B) && Same(c.Order, e.Order) && Same(c.G.X, e.G.X) && Same(c.G.Y, e.G.Y))
+                {
+                    var named2 = ECDsa.Create(new ECParameters { Curve = named, Q = explicitParameters.Q });
+                    key.Dispose();
+                    return named2;
+                }
+            }
+        }
+        catch (CryptographicException)
+        {
+            // Keep the key as the certificate states it.
+        }
+        return key;
+    }
+
+    private static bool Same(byte[]? a, byte[]? b) =>
+        a is not null && b is not null && a.AsSpan().TrimStart((byte)0).SequenceEqual(b.AsSpan().TrimStart((byte)0));
 
     public static byte[] KidOf(X509Certificate2 certificate) => SHA256.HashData(certificate.RawData).AsSpan(0, 8).ToArray();
 

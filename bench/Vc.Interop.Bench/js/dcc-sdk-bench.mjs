@@ -1,0 +1,46 @@
+// Baselines for the HCERT bench: the npm verifier a JS user would pick (@pathcheck/dcc-sdk) and node:crypto's raw
+// P-256 verify. Input: a JSON file [{hc1, kid, cert}], seconds per measurement. Output: one JSON line.
+// Run: node --experimental-detect-module --import ./register.mjs dcc-sdk-bench.mjs CASES SECONDS TOOLS_JS_DIR
+import path from 'node:path';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const [casesFile, secondsArg, toolsJs] = process.argv.slice(2);
+const seconds = Number(secondsArg || 3);
+const cases = JSON.parse(fs.readFileSync(casesFile, 'utf8'));
+
+async function main() {
+  const origLog = console.log;
+  console.log = () => {}; // the SDK logs on every call
+  console.warn = () => {};
+  const dcc = await import(pathToFileURL(path.join(toolsJs, 'node_modules', '@pathcheck', 'dcc-sdk', 'lib', 'main.js')).href);
+  const certs = {};
+  for (const c of cases) certs[c.kid] = c.cert;
+  dcc.addCachedCerts(certs);
+
+  let verified = 0;
+  for (const c of cases) if ((await dcc.unpackAndVerify(c.hc1)).status === 'verified') verified++;
+
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  const start = process.hrtime.bigint();
+  while (Date.now() < end) {
+    for (const c of cases) { await dcc.unpackAndVerify(c.hc1); n++; }
+  }
+  const sdkSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+
+  // Raw P-256 ECDSA verify over a message of HCERT size with a prepared key object.
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const msg = crypto.randomBytes(300);
+  const sig = crypto.sign('sha256', msg, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  const rawEnd = Date.now() + seconds * 1000;
+  let m = 0;
+  const rawStart = process.hrtime.bigint();
+  while (Date.now() < rawEnd) {
+    for (let i = 0; i < 100; i++) { crypto.verify('sha256', msg, { key: publicKey, dsaEncoding: 'ieee-p1363' }, sig); m++; }
+  }
+  const rawSeconds = Number(process.hrtime.bigint() - rawStart) / 1e9;
+  console.log = origLog;
+  console.log(JSON.stringify({ cases: cases.length, sdkVerified: verified, sdkPerSecond: n / sdkSeconds, nodeP256PerSecond: m / rawSeconds }));
+}
+main().catch(e => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
