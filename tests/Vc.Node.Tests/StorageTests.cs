@@ -56,7 +56,7 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
-    public async Task Status_indexes_are_never_handed_out_twice_even_under_concurrency()
+    public async Task Status_indexes_are_random_and_never_handed_out_twice_even_under_concurrency()
     {
         var store = await NodeStore.OpenAsync(_data);
         await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
@@ -68,8 +68,25 @@ public sealed class StorageTests : IDisposable
             Task.Run(() => lists.AllocateAsync("i-revocation-1", "i", null, "VerifiableCredential"))));
 
         Assert.Equal(40, allocations.Select(a => a.Index).Distinct().Count());
-        Assert.Equal(Enumerable.Range(0, 40), allocations.Select(a => a.Index).Order());
+        Assert.All(allocations, a => Assert.InRange(a.Index, 0, StatusListStore.DefaultSize - 1));
+        Assert.Equal(allocations.Select(a => a.Index).Order(), (await lists.AllocatedAsync("i-revocation-1")).Order());
         Assert.Equal(40, await lists.IssuedCountAsync("i"));
+    }
+
+    [Fact]
+    public async Task A_full_status_list_refuses_further_allocations()
+    {
+        var store = await NodeStore.OpenAsync(_data);
+        await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
+            new IssuerRecord("i", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
+        var lists = new StatusListStore(store);
+        await lists.EnsureListAsync("tiny", "i", "revocation", size: 8);
+        var indexes = new List<int>();
+        for (var i = 0; i < 8; i++) indexes.Add((await lists.AllocateAsync("tiny", "i", null, "VerifiableCredential")).Index);
+
+        Assert.Equal(Enumerable.Range(0, 8), indexes.Order());
+        var e = await Assert.ThrowsAsync<StoreException>(() => lists.AllocateAsync("tiny", "i", null, "VerifiableCredential"));
+        Assert.Contains("full", e.Message);
     }
 
     [Fact]

@@ -5,8 +5,8 @@ public sealed record StatusAllocation(string StatusListId, int Index, long LogSe
 
 /// <summary>
 /// Status lists (Bitstring Status List bits) and the issuance log. An index is allocated and logged in
-/// one transaction before the credential is signed: a node killed mid-issuance may leave an unused index,
-/// but never hands the same index out twice and never loses a logged issuance.
+/// one transaction before the credential is signed: a node killed mid-issuance may leave an index logged
+/// but unused, and never hands the same index out twice nor loses a logged issuance.
 /// </summary>
 public sealed class StatusListStore(NodeStore store)
 {
@@ -23,29 +23,67 @@ public sealed class StatusListStore(NodeStore store)
     }
 
     /// <summary>
-    /// Allocates the next index of a list and logs the issuance (no personal data: id and types only).
+    /// Allocates an unused index of a list, chosen uniformly at random (so an index says nothing about when
+    /// or to whom a credential was issued), and logs the issuance (no personal data: id and types only).
+    /// The log's UNIQUE (list, index) constraint is what guarantees an index is never handed out twice.
     /// </summary>
     public async Task<StatusAllocation> AllocateAsync(string listId, string issuerId, string? credentialId, string credentialTypes)
     {
         await using var c = await store.OpenConnectionAsync();
-        await using var tx = (Microsoft.Data.Sqlite.SqliteTransaction)await c.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
-        await using var read = NodeStore.Command(c, tx, "SELECT next_index, size FROM status_lists WHERE id = $id", ("$id", listId));
-        int next, size;
-        await using (var r = await read.ExecuteReaderAsync())
+        for (var attempt = 0; attempt < 64; attempt++)
         {
-            if (!await r.ReadAsync()) throw new StoreException($"status list '{listId}' does not exist");
-            next = r.GetInt32(0);
-            size = r.GetInt32(1);
+            await using var tx = (Microsoft.Data.Sqlite.SqliteTransaction)await c.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+            await using var read = NodeStore.Command(c, tx, "SELECT next_index, size FROM status_lists WHERE id = $id", ("$id", listId));
+            int used, size;
+            await using (var r = await read.ExecuteReaderAsync())
+            {
+                if (!await r.ReadAsync()) throw new StoreException($"status list '{listId}' does not exist");
+                used = r.GetInt32(0);
+                size = r.GetInt32(1);
+            }
+            if (used >= size) throw new StoreException($"status list '{listId}' is full ({size} entries)");
+            var index = attempt < 16 ? System.Security.Cryptography.RandomNumberGenerator.GetInt32(size) : await FreeIndexAsync(c, tx, listId, size);
+            try
+            {
+                var seq = (long)(await NodeStore.Scalar(c, tx, """
+                    INSERT INTO issuance_log (issuer_id, credential_id, credential_types, status_list_id, status_index, issued_at)
+                    VALUES ($iss, $cid, $types, $list, $idx, $t) RETURNING seq
+                    """, ("$iss", issuerId), ("$cid", credentialId), ("$types", credentialTypes), ("$list", listId), ("$idx", index),
+                    ("$t", DateTimeOffset.UtcNow.ToString("O"))))!;
+                await NodeStore.Execute(c, tx, "UPDATE status_lists SET next_index = next_index + 1 WHERE id = $id", ("$id", listId));
+                await tx.CommitAsync();
+                return new StatusAllocation(listId, index, seq);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19)
+            {
+                await tx.RollbackAsync(); // index taken: draw again
+            }
         }
-        if (next >= size) throw new StoreException($"status list '{listId}' is full ({size} entries)");
-        await NodeStore.Execute(c, tx, "UPDATE status_lists SET next_index = $n WHERE id = $id", ("$n", next + 1), ("$id", listId));
-        var seq = (long)(await NodeStore.Scalar(c, tx, """
-            INSERT INTO issuance_log (issuer_id, credential_id, credential_types, status_list_id, status_index, issued_at)
-            VALUES ($iss, $cid, $types, $list, $idx, $t) RETURNING seq
-            """, ("$iss", issuerId), ("$cid", credentialId), ("$types", credentialTypes), ("$list", listId), ("$idx", next),
-            ("$t", DateTimeOffset.UtcNow.ToString("O"))))!;
-        await tx.CommitAsync();
-        return new StatusAllocation(listId, next, seq);
+        throw new StoreException($"status list '{listId}': no free index after 64 attempts (concurrent allocations); retry");
+    }
+
+    /// <summary>A uniformly chosen free index, for nearly full lists where random draws keep colliding.</summary>
+    private static async Task<int> FreeIndexAsync(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, string listId, int size)
+    {
+        var taken = new HashSet<int>();
+        await using (var cmd = NodeStore.Command(c, tx, "SELECT status_index FROM issuance_log WHERE status_list_id = $id", ("$id", listId)))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) taken.Add(r.GetInt32(0));
+        var skip = System.Security.Cryptography.RandomNumberGenerator.GetInt32(size - taken.Count);
+        for (var i = 0; i < size; i++)
+            if (!taken.Contains(i) && skip-- == 0) return i;
+        throw new StoreException($"status list '{listId}' is full ({size} entries)");
+    }
+
+    /// <summary>Indexes handed out so far for a list (for restoring a status list manager).</summary>
+    public async Task<IReadOnlyList<int>> AllocatedAsync(string listId)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null, "SELECT status_index FROM issuance_log WHERE status_list_id = $id", ("$id", listId));
+        await using var r = await cmd.ExecuteReaderAsync();
+        var list = new List<int>();
+        while (await r.ReadAsync()) list.Add(r.GetInt32(0));
+        return list;
     }
 
     /// <summary>Sets or clears one status bit (revocation is final; suspension can be lifted).</summary>
