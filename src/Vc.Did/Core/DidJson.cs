@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Vc.Did.Core;
+
+/// <summary>
+/// Writes DID documents and resolution results exactly as the reference resolver's JSON.stringify(x, null, 2)
+/// does: member order of the reference, 2-space indentation, ECMA-262 string escaping and number formatting.
+/// </summary>
+public static class DidJson
+{
+    public static string Serialize(DidResolutionResult result)
+    {
+        var w = new Writer();
+        w.BeginObject();
+        w.Name("didDocumentMetadata"); WriteMetadata(w, result.DidDocumentMetadata);
+        w.Name("didResolutionMetadata"); WriteMetadata(w, result.DidResolutionMetadata);
+        w.Name("didDocument");
+        if (result.DidDocument is null) w.Raw("null"); else WriteDocument(w, result.DidDocument);
+        w.EndObject();
+        return w.ToString();
+    }
+
+    public static string Serialize(DidDocument document)
+    {
+        var w = new Writer();
+        WriteDocument(w, document);
+        return w.ToString();
+    }
+
+    private static void WriteMetadata(Writer w, DidDocumentMetadata m)
+    {
+        w.BeginObject();
+        if (m.Deactivated) { w.Name("deactivated"); w.Raw("true"); }
+        w.OptionalString("versionId", m.VersionId);
+        w.OptionalString("updated", m.Updated);
+        w.OptionalString("nextVersionId", m.NextVersionId);
+        w.OptionalString("nextUpdate", m.NextUpdate);
+        w.EndObject();
+    }
+
+    private static void WriteMetadata(Writer w, DidResolutionMetadata m)
+    {
+        w.BeginObject();
+        w.OptionalString("error", m.Error);
+        w.OptionalString("message", m.Message);
+        w.OptionalString("contentType", m.ContentType);
+        if (m.IndexFreshness is { } f)
+        {
+            w.Name("indexFreshness");
+            w.BeginObject();
+            w.Name("stale"); w.Raw(f.Stale ? "true" : "false");
+            w.Name("indexedToBlock"); w.Raw(f.IndexedToBlock.ToString(CultureInfo.InvariantCulture));
+            w.OptionalString("indexedBlockTime", f.IndexedBlockTime);
+            w.OptionalString("lastSyncedAt", f.LastSyncedAt);
+            if (f.SecondsSinceLastSync is { } s) { w.Name("secondsSinceLastSync"); w.Raw(s.ToString(CultureInfo.InvariantCulture)); }
+            w.OptionalString("reason", f.Reason);
+            w.EndObject();
+        }
+        w.EndObject();
+    }
+
+    private static void WriteDocument(Writer w, DidDocument d)
+    {
+        w.BeginObject();
+        w.Name("id"); w.String(d.Id);
+        w.Name("verificationMethod");
+        w.BeginArray();
+        foreach (var vm in d.VerificationMethod) { w.Item(); WriteVerificationMethod(w, vm); }
+        w.EndArray();
+        w.Name("authentication"); w.StringArray(d.Authentication);
+        w.Name("assertionMethod"); w.StringArray(d.AssertionMethod);
+        if (d.Service.Count > 0)
+        {
+            w.Name("service");
+            w.BeginArray();
+            foreach (var s in d.Service)
+            {
+                w.Item();
+                w.BeginObject();
+                w.Name("id"); w.String(s.Id);
+                w.Name("type"); w.String(s.Type);
+                w.Name("serviceEndpoint"); w.Element(s.ServiceEndpoint, 0);
+                w.EndObject();
+            }
+            w.EndArray();
+        }
+        if (d.KeyAgreement.Count > 0) { w.Name("keyAgreement"); w.StringArray(d.KeyAgreement); }
+        if (d.CapabilityInvocation.Count > 0) { w.Name("capabilityInvocation"); w.StringArray(d.CapabilityInvocation); }
+        if (d.CapabilityDelegation.Count > 0) { w.Name("capabilityDelegation"); w.StringArray(d.CapabilityDelegation); }
+        if (d.Context is { } context)
+        {
+            w.Name("@context");
+            w.BeginArray();
+            foreach (var c in context) { w.Item(); w.Element(c, 0); }
+            w.EndArray();
+        }
+        w.EndObject();
+    }
+
+    private static void WriteVerificationMethod(Writer w, VerificationMethod vm)
+    {
+        w.BeginObject();
+        w.Name("id"); w.String(vm.Id);
+        w.Name("type"); w.String(vm.Type);
+        w.Name("controller"); w.String(vm.Controller);
+        w.OptionalString("blockchainAccountId", vm.BlockchainAccountId);
+        if (vm.PublicKeyJwk is { } jwk)
+        {
+            w.Name("publicKeyJwk");
+            w.BeginObject();
+            w.Name("kty"); w.String(jwk.Kty);
+            w.Name("crv"); w.String(jwk.Crv);
+            w.Name("x"); w.String(jwk.X);
+            w.Name("y"); w.String(jwk.Y);
+            w.EndObject();
+        }
+        w.OptionalString("publicKeyMultibase", vm.PublicKeyMultibase);
+        w.OptionalString("publicKeyHex", vm.PublicKeyHex);
+        w.OptionalString("publicKeyBase58", vm.PublicKeyBase58);
+        w.OptionalString("publicKeyBase64", vm.PublicKeyBase64);
+        w.OptionalString("publicKeyPem", vm.PublicKeyPem);
+        w.OptionalString("value", vm.Value);
+        w.EndObject();
+    }
+
+    /// <summary>ECMA-262 Number::toString for a finite double (JSON.stringify prints non-finite numbers as null).</summary>
+    public static string FormatNumber(double d)
+    {
+        if (double.IsNaN(d) || double.IsInfinity(d)) return "null";
+        if (d == 0) return "0";
+        var negative = d < 0;
+        // Shortest round-trip digits: "R" gives them; normalise to digits + decimal exponent.
+        var shortest = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
+        string mantissa; int exp10;
+        var eIdx = shortest.IndexOfAny(['E', 'e']);
+        if (eIdx >= 0) { mantissa = shortest[..eIdx]; exp10 = int.Parse(shortest[(eIdx + 1)..], CultureInfo.InvariantCulture); }
+        else { mantissa = shortest; exp10 = 0; }
+        var dot = mantissa.IndexOf('.');
+        var intPart = dot >= 0 ? mantissa[..dot] : mantissa;
+        var fracPart = dot >= 0 ? mantissa[(dot + 1)..] : "";
+        var digits = (intPart + fracPart).TrimStart('0');
+        var leadingZeros = (intPart + fracPart).Length - digits.Length;
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0) return "0";
+        // n: position of the decimal point relative to the digit string (ECMA-262 §6.1.6.1.20).
+        var n = intPart.Length - leadingZeros + exp10;
+        var k = digits.Length;
+        string s;
+        if (k <= n && n <= 21) s = digits + new string('0', n - k);
+        else if (0 < n && n <= 21) s = digits[..n] + "." + digits[n..];
+        else if (-6 < n && n <= 0) s = "0." + new string('0', -n) + digits;
+        else
+        {
+            var e = n - 1;
+            var expText = (e >= 0 ? "+" : "-") + Math.Abs(e).ToString(CultureInfo.InvariantCulture);
+            s = k == 1 ? digits + "e" + expText : digits[..1] + "." + digits[1..] + "e" + expText;
+        }
+        return negative ? "-" + s : s;
+    }
+
+    /// <summary>A tiny indenting writer with JSON.stringify's layout.</summary>
+    private sealed class Writer
+    {
+        private readonly StringBuilder _sb = new();
+        private readonly Stack<bool> _hasItems = new();
+        
+
+        public override string ToString() => _sb.ToString();
+
+        private void Indent() { _sb.Append('\n'); _sb.Append(' ', _hasItems.Count * 2); }
+
+        private void BeforeMember()
+        {
+            if (_hasItems.Count == 0) return;
+            if (_hasItems.Peek()) _sb.Append(',');
+            _hasItems.Pop(); _hasItems.Push(true);
+            Indent();
+        }
+
+        public void BeginObject() { Open('{'); }
+        public void BeginArray() { Open('['); }
+        private void Open(char c) { _sb.Append(c); _hasItems.Push(false); }
+        public void EndObject() => Close('}');
+        public void EndArray() => Close(']');
+        private void Close(char c)
+        {
+            var had = _hasItems.Pop();
+            if (had) Indent();
+            _sb.Append(c);
+        }
+
+        public void Name(string name) { BeforeMember(); Quote(name); _sb.Append(": "); }
+        public void Item() { BeforeMember(); }
+        public void Raw(string text) { _sb.Append(text); }
+        public void String(string value) { Quote(value); }
+        public void OptionalString(string name, string? value) { if (value is not null) { Name(name); String(value); } }
+        public void StringArray(IReadOnlyList<string> values)
+        {
+            BeginArray();
+            foreach (var v in values) { Item(); String(v); }
+            EndArray();
+        }
+
+        public void Element(JsonElement e, int depth)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.String: String(e.GetString()!); break;
+                case JsonValueKind.Number: Raw(FormatNumber(e.GetDouble())); break;
+                case JsonValueKind.True: Raw("true"); break;
+                case JsonValueKind.False: Raw("false"); break;
+                case JsonValueKind.Null: Raw("null"); break;
+                case JsonValueKind.Array:
+                    BeginArray();
+                    foreach (var item in e.EnumerateArray()) { Item(); Element(item, depth + 1); }
+                    EndArray();
+                    break;
+                case JsonValueKind.Object:
+                    // JSON.parse keeps the first position of a repeated key and the last value.
+                    var members = new List<(string Name, JsonElement Value)>();
+                    var index = new Dictionary<string, int>(StringComparer.Ordinal);
+                    foreach (var p in e.EnumerateObject())
+                    {
+                        if (index.TryGetValue(p.Name, out var i)) members[i] = (p.Name, p.Value);
+                        else { index[p.Name] = members.Count; members.Add((p.Name, p.Value)); }
+                    }
+                    // Integer-like keys come first in ascending order in JS objects (ECMA-262 OrdinaryOwnPropertyKeys).
+                    var ordered = members.Where(m => IsArrayIndex(m.Name)).OrderBy(m => uint.Parse(m.Name, CultureInfo.InvariantCulture))
+                        .Concat(members.Where(m => !IsArrayIndex(m.Name)));
+                    BeginObject();
+                    foreach (var (name, value) in ordered) { Name(name); Element(value, depth + 1); }
+                    EndObject();
+                    break;
+                default: Raw("null"); break;
+            }
+        }
+
+        private static bool IsArrayIndex(string s) =>
+            s.Length is > 0 and <= 10 && s.All(char.IsAsciiDigit) && (s == "0" || s[0] != '0')
+            && uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v < uint.MaxValue;
+
+        /// <summary>ECMA-262 QuoteJSONString: short escapes, \u00XX for other controls, lone surrogates escaped.</summary>
+        private void Quote(string s)
+        {
+            _sb.Append('"');
+            for (var i = 0; i < s.Length; i++)
+            {
+                var c = s[i];
+                switch (c)
+                {
+                    case '"': _sb.Append("\\\""); break;
+                    case '\\': _sb.Append("\\\\"); break;
+                    case '\b': _sb.Append("\\b"); break;
+                    case '\f': _sb.Append("\\f"); break;
+                    case '\n': _sb.Append("\\n"); break;
+                    case '\r': _sb.Append("\\r"); break;
+                    case '\t': _sb.Append("\\t"); break;
+                    default:
+                        if (c < 0x20) _sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { _sb.Append(c).Append(s[i + 1]); i++; }
+                        else if (char.IsSurrogate(c)) _sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        else _sb.Append(c);
+                        break;
+                }
+            }
+            _sb.Append('"');
+        }
+    }
+}

@@ -1,0 +1,328 @@
+using Microsoft.Data.Sqlite;
+using Vc.Did.Core;
+using Vc.Did.Encoding;
+
+namespace Vc.Did.Ethr;
+
+/// <summary>The local event index cannot serve (never synced while the node is unreachable, or a foreign database).</summary>
+public sealed class EthrIndexException(string message, Exception? inner = null) : Exception("did:ethr index: " + message, inner);
+
+/// <summary>Options of the event index.</summary>
+public sealed record EthrIndexOptions
+{
+    /// <summary>Blocks a log must be buried under before it is indexed (0: index the head).</summary>
+    public int Confirmations { get; init; }
+    /// <summary>Skip syncing before a resolution when the last successful sync is younger than this.</summary>
+    public TimeSpan MaxSyncAge { get; init; } = TimeSpan.Zero;
+    /// <summary>Block range of one eth_getLogs call.</summary>
+    public int MaxLogRange { get; init; } = 10_000;
+    public int MaxValueBytes { get; init; } = Erc1056Log.DefaultMaxValueBytes;
+}
+
+/// <summary>
+/// An index of every registry event of one network, kept in SQLite. It follows new blocks (each sync is a
+/// constant number of round trips), waits for confirmations, detects a reorg by the hash of the last indexed
+/// block and re-reads from the fork point, and when the node is unreachable answers from what it has, saying so.
+/// </summary>
+public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
+{
+    private readonly IEthRpc _rpc;
+    private readonly EthrNetwork _network;
+    private readonly EthrIndexOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly SqliteConnection _db;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private EthrEventIndex(IEthRpc rpc, EthrNetwork network, EthrIndexOptions options, TimeProvider clock, SqliteConnection db)
+    {
+        _rpc = rpc;
+        _network = network;
+        _options = options;
+        _clock = clock;
+        _db = db;
+    }
+
+    /// <summary>Opens (or creates) the index database at <paramref name="path"/> (":memory:" for a private in-memory one).</summary>
+    public static async Task<EthrEventIndex> OpenAsync(string path, IEthRpc rpc, EthrNetwork network, EthrIndexOptions? options = null, TimeProvider? clock = null)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await db.OpenAsync();
+        try
+        {
+            await ExecAsync(db, """
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS blocks(number INTEGER PRIMARY KEY, hash TEXT NOT NULL, time INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS logs(block INTEGER NOT NULL, log_index INTEGER NOT NULL, identity TEXT NOT NULL,
+                    topic0 TEXT NOT NULL, topic1 TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY(block, log_index));
+                CREATE INDEX IF NOT EXISTS logs_by_identity ON logs(identity, block, log_index);
+                """);
+            var registry = network.RegistryAddress.ToLowerInvariant();
+            var storedChain = await MetaAsync(db, "chain_id");
+            var storedRegistry = await MetaAsync(db, "registry");
+            if (storedChain is null)
+            {
+                await SetMetaAsync(db, "chain_id", network.ChainId.ToString());
+                await SetMetaAsync(db, "registry", registry);
+            }
+            else if (storedChain != network.ChainId.ToString() || storedRegistry != registry)
+                throw new EthrIndexException($"{path} indexes chain {storedChain} registry {storedRegistry}, not chain {network.ChainId} registry {registry}");
+            return new EthrEventIndex(rpc, network, options ?? new EthrIndexOptions(), clock ?? TimeProvider.System, db);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The last block indexed (-1 before the first sync).</summary>
+    public async Task<long> IndexedToAsync()
+    {
+        await _gate.WaitAsync();
+        try { return await IndexedToUnlockedAsync(); }
+        finally { _gate.Release(); }
+    }
+
+    private async Task<long> IndexedToUnlockedAsync() =>
+        await MetaAsync(_db, "indexed_to") is { } s ? long.Parse(s) : _network.StartBlock - 1;
+
+    /// <summary>Follows the chain until cancelled, syncing every <paramref name="interval"/>; failures are retried.</summary>
+    public async Task FollowAsync(TimeSpan interval, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            try { await SyncAsync(ct); }
+            catch (EthRpcException) { /* recorded by SyncAsync; the next tick retries */ }
+        } while (await timer.WaitForNextTickAsync(ct));
+    }
+
+    /// <summary>Last error of a sync attempt (null after a success).</summary>
+    public string? LastSyncError { get; private set; }
+
+    /// <summary>
+    /// Brings the index up to head − confirmations. Round trips: 1 when nothing is new; 3 when there are new
+    /// blocks (head + cursor check, logs, block headers); a reorg adds the fork search.
+    /// </summary>
+    public async Task<long> SyncAsync(CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    var to = await SyncUnlockedAsync(ct);
+                    LastSyncError = null;
+                    return to;
+                }
+                catch (ReorgDuringSync) when (attempt < 3) { }
+                catch (EthRpcException e) { LastSyncError = e.Message; throw; }
+                catch (ReorgDuringSync) { throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getLogs", "chain kept reorganising during sync"); }
+            }
+        }
+        finally { _gate.Release(); }
+    }
+
+    private sealed class ReorgDuringSync : Exception;
+
+    private async Task<long> SyncUnlockedAsync(CancellationToken ct)
+    {
+        var cursor = await IndexedToUnlockedAsync();
+        var cursorHash = cursor >= _network.StartBlock ? await BlockHashAsync(cursor) : null;
+        var first = await _rpc.SendAsync(cursorHash is null ? [EthReads.BlockNumber()] : [EthReads.BlockNumber(), EthReads.Block(cursor)], ct);
+        var head = EthReads.ParseQuantity(first[0], "eth_blockNumber");
+        if (cursorHash is not null && EthReads.ParseBlock(first[1])?.Hash != cursorHash)
+        {
+            // Reorg (or a reset dev chain): the last indexed block is no longer canonical.
+            cursor = await FindForkPointAsync(ct);
+            await TruncateAboveAsync(cursor);
+        }
+        var target = head - _options.Confirmations;
+        if (target <= cursor)
+        {
+            await SetMetaAsync(_db, "last_sync", _clock.GetUtcNow().ToUnixTimeSeconds().ToString());
+            return cursor;
+        }
+
+        var logs = new List<RawLog>();
+        for (var from = cursor + 1; from <= target; from += _options.MaxLogRange)
+        {
+            var to = Math.Min(target, from + _options.MaxLogRange - 1);
+            logs.AddRange(EthReads.ParseLogs(await _rpc.OneAsync(EthReads.Logs(_network.RegistryAddress, from, to), ct)));
+        }
+        var registry = _network.RegistryAddress.ToLowerInvariant();
+        logs = logs.Where(l => l.Address == registry && l.Topics.Count == 2 && Erc1056Log.IsRegistryEvent(l.Topics[0])).ToList();
+        foreach (var l in logs)
+            if (l.BlockNumber <= cursor || l.BlockNumber > target)
+                throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getLogs", $"log of block {l.BlockNumber} outside {cursor + 1}..{target}");
+            else _ = Erc1056Log.Decode(l, _options.MaxValueBytes); // validate before anything is stored
+
+        var wanted = logs.Select(l => l.BlockNumber).Append(target).Distinct().Order().ToList();
+        var headers = new Dictionary<long, BlockHeader>();
+        foreach (var chunk in wanted.Chunk(100))
+        {
+            var replies = await _rpc.SendAsync(chunk.Select(EthReads.Block).ToList(), ct);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var h = EthReads.ParseBlock(replies[i]) ?? throw new ReorgDuringSync();
+                if (h.Number != chunk[i]) throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getBlockByNumber", $"asked for block {chunk[i]}, got {h.Number}");
+                headers[h.Number] = h;
+            }
+        }
+        if (logs.Any(l => headers[l.BlockNumber].Hash != l.BlockHash)) throw new ReorgDuringSync();
+
+        await using var tx = (SqliteTransaction)await _db.BeginTransactionAsync(ct);
+        foreach (var h in headers.Values)
+            await ExecAsync(_db, "INSERT OR REPLACE INTO blocks(number, hash, time) VALUES($n, $h, $t)", tx, ("$n", h.Number), ("$h", h.Hash), ("$t", h.Timestamp));
+        foreach (var l in logs)
+            await ExecAsync(_db, "INSERT OR REPLACE INTO logs(block, log_index, identity, topic0, topic1, data) VALUES($b, $i, $id, $t0, $t1, $d)", tx,
+                ("$b", l.BlockNumber), ("$i", l.LogIndex), ("$id", "0x" + l.Topics[1][26..]), ("$t0", l.Topics[0]), ("$t1", l.Topics[1]), ("$d", l.Data));
+        await SetMetaAsync(_db, "indexed_to", target.ToString(), tx);
+        await SetMetaAsync(_db, "last_sync", _clock.GetUtcNow().ToUnixTimeSeconds().ToString(), tx);
+        await tx.CommitAsync(ct);
+        return target;
+    }
+
+    /// <summary>Walks our stored blocks newest → oldest, batch-comparing hashes with the chain, to the last common block.</summary>
+    private async Task<long> FindForkPointAsync(CancellationToken ct)
+    {
+        var stored = new List<(long Number, string Hash)>();
+        await using (var cmd = _db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT number, hash FROM blocks ORDER BY number DESC";
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) stored.Add((r.GetInt64(0), r.GetString(1)));
+        }
+        foreach (var chunk in stored.Chunk(64))
+        {
+            var replies = await _rpc.SendAsync(chunk.Select(b => EthReads.Block(b.Number)).ToList(), ct);
+            for (var i = 0; i < chunk.Length; i++)
+                if (EthReads.ParseBlock(replies[i])?.Hash == chunk[i].Hash) return chunk[i].Number;
+        }
+        return _network.StartBlock - 1;
+    }
+
+    private async Task TruncateAboveAsync(long block)
+    {
+        await using var tx = (SqliteTransaction)await _db.BeginTransactionAsync();
+        await ExecAsync(_db, "DELETE FROM logs WHERE block > $b", tx, ("$b", block));
+        await ExecAsync(_db, "DELETE FROM blocks WHERE number > $b", tx, ("$b", block));
+        await SetMetaAsync(_db, "indexed_to", block.ToString(), tx);
+        await tx.CommitAsync();
+    }
+
+    public async Task<EthrHistory> HistoryAsync(string address, CancellationToken ct = default)
+    {
+        IndexFreshness? freshness = null;
+        if (await NeedsSyncAsync())
+        {
+            try { await SyncAsync(ct); }
+            catch (EthRpcException e) { freshness = await StaleFreshnessAsync(e.Message); }
+        }
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var events = new List<Erc1056Event>();
+            var times = new Dictionary<long, long>();
+            await using var cmd = _db.CreateCommand();
+            cmd.CommandText = """
+                SELECT l.block, l.log_index, l.topic0, l.topic1, l.data, b.hash, b.time FROM logs l JOIN blocks b ON b.number = l.block
+                WHERE l.identity = $id ORDER BY l.block, l.log_index
+                """;
+            cmd.Parameters.AddWithValue("$id", address.ToLowerInvariant());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var log = new RawLog(r.GetInt64(0), r.GetString(5), r.GetInt32(1), _network.RegistryAddress, [r.GetString(2), r.GetString(3)], (byte[])r[4]);
+                times[log.BlockNumber] = r.GetInt64(6);
+                if (Erc1056Log.Decode(log, _options.MaxValueBytes).Event is { } ev) events.Add(ev);
+            }
+            return new EthrHistory(events, times) { Freshness = freshness };
+        }
+        finally { _gate.Release(); }
+    }
+
+    public async Task<long?> BlockTimeAsync(long blockNumber, CancellationToken ct = default)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT time FROM blocks WHERE number = $n";
+            cmd.Parameters.AddWithValue("$n", blockNumber);
+            if (await cmd.ExecuteScalarAsync(ct) is long t) return t;
+        }
+        finally { _gate.Release(); }
+        return EthReads.ParseBlock(await _rpc.OneAsync(EthReads.Block(blockNumber), ct))?.Timestamp;
+    }
+
+    private async Task<bool> NeedsSyncAsync()
+    {
+        if (_options.MaxSyncAge <= TimeSpan.Zero) return true;
+        await _gate.WaitAsync();
+        try
+        {
+            return await MetaAsync(_db, "last_sync") is not { } s
+                || _clock.GetUtcNow().ToUnixTimeSeconds() - long.Parse(s) > _options.MaxSyncAge.TotalSeconds;
+        }
+        finally { _gate.Release(); }
+    }
+
+    private async Task<IndexFreshness> StaleFreshnessAsync(string reason)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var indexedTo = await IndexedToUnlockedAsync();
+            if (indexedTo < _network.StartBlock)
+                throw new EthrIndexException("the ledger is unreachable and the index has never synced: " + reason);
+            await using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT time FROM blocks WHERE number = $n";
+            cmd.Parameters.AddWithValue("$n", indexedTo);
+            var blockTime = await cmd.ExecuteScalarAsync() is long t ? Codec.IsoTime(t) : null;
+            var lastSync = await MetaAsync(_db, "last_sync") is { } s ? long.Parse(s) : (long?)null;
+            var now = _clock.GetUtcNow().ToUnixTimeSeconds();
+            return new IndexFreshness(true, indexedTo, blockTime, lastSync is { } ls ? Codec.IsoTime(ls) : null, lastSync is { } l2 ? now - l2 : null, reason);
+        }
+        finally { _gate.Release(); }
+    }
+
+    private async Task<string?> BlockHashAsync(long number)
+    {
+        await using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT hash FROM blocks WHERE number = $n";
+        cmd.Parameters.AddWithValue("$n", number);
+        return await cmd.ExecuteScalarAsync() as string;
+    }
+
+    private static async Task<string?> MetaAsync(SqliteConnection db, string key)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT value FROM meta WHERE key = $k";
+        cmd.Parameters.AddWithValue("$k", key);
+        return await cmd.ExecuteScalarAsync() as string;
+    }
+
+    private static Task SetMetaAsync(SqliteConnection db, string key, string value, SqliteTransaction? tx = null) =>
+        ExecAsync(db, "INSERT OR REPLACE INTO meta(key, value) VALUES($k, $v)", tx, ("$k", key), ("$v", value));
+
+    private static Task ExecAsync(SqliteConnection db, string sql) => ExecAsync(db, sql, null);
+
+    private static async Task ExecAsync(SqliteConnection db, string sql, SqliteTransaction? tx, params (string Name, object Value)[] args)
+    {
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        _gate.Dispose();
+    }
+}
