@@ -17,6 +17,7 @@ public sealed class TrustRegistryReader
     /// <summary>Upper bound on events one call decodes: a reader must not be made to allocate without limit.</summary>
     public const int MaxEvents = 1_000_000;
 
+    private const int HeaderReadsInFlight = 8;
     private readonly Web3 _web3;
 
     public string Address { get; }
@@ -43,6 +44,13 @@ public sealed class TrustRegistryReader
         return await LoadEventsAsync(country, issuer?.Id, to, ct);
     }
 
+    /// <summary>Every registration of an issuer, in any participant, oldest first (for a verifier that knows no country yet).</summary>
+    public async Task<IReadOnlyList<IssuerAdded>> FindRegistrationsAsync(IssuerRef issuer, CancellationToken ct = default)
+    {
+        var events = await LoadEventsAsync(null, issuer.Id, await LatestBlockAsync(ct), ct);
+        return events.OfType<IssuerAdded>().ToArray();
+    }
+
     /// <summary>
     /// Answers "is this issuer trusted for this domain, for this country, at this time?" from the events in force
     /// at that time, so an issuer suspended later keeps its answer for credentials issued before the suspension.
@@ -55,7 +63,10 @@ public sealed class TrustRegistryReader
         var latest = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).WaitAsync(ct);
         var latestBlock = (long)latest.Number.Value;
         var at = query.At ?? DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value);
-        var events = await LoadEventsAsync(query.Country, null, latestBlock, ct);
+        // Only the participant's own events and this issuer's: a few block headers instead of the whole country's.
+        var participantEvents = LoadEventsAsync(query.Country, null, latestBlock, ct, ParticipantEventTopics);
+        var issuerEvents = LoadEventsAsync(query.Country, query.Issuer.Id, latestBlock, ct);
+        var events = (await participantEvents).Concat(await issuerEvents).OrderBy(e => e.BlockNumber).ThenBy(e => e.LogIndex);
         var state = RegistryState.Replay(events.Where(e => e.Timestamp <= at));
         return Decide(query, at, latestBlock, state);
     }
@@ -149,29 +160,45 @@ public sealed class TrustRegistryReader
     private async Task<long> LatestBlockAsync(CancellationToken ct) =>
         (long)(await _web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(ct)).Value;
 
-    private async Task<IReadOnlyList<TrustRegistryEvent>> LoadEventsAsync(CountryCode? country, Bytes32? issuerId, long toBlock, CancellationToken ct)
+    // Event signatures as topic 0 (enums are uint8 in the ABI).
+    private static readonly object[] ParticipantEventTopics =
+    [
+        EventTopic("ParticipantOnboarded(bytes3,address,uint32,address)"),
+        EventTopic("ParticipantUpdated(bytes3,address,uint32,address)"),
+        EventTopic("ParticipantStatusChanged(bytes3,uint8,address)"),
+    ];
+
+    private static string EventTopic(string signature) => "0x" + Convert.ToHexStringLower(Words.Keccak(signature));
+
+    private async Task<IReadOnlyList<TrustRegistryEvent>> LoadEventsAsync(
+        CountryCode? country, Bytes32? issuerId, long toBlock, CancellationToken ct, object[]? eventTopics = null)
     {
-        // Topic 1 is the participant (bytes3, left-aligned in its word), topic 2 the issuer id.
-        var topics = new List<object?> { null };
-        if (country is { } c) topics.Add("0x" + Convert.ToHexStringLower(Words.FixedBytes(c.ToBytes3())));
+        // Topic 0 is the event signature (any of eventTopics), topic 1 the participant (bytes3, left-aligned in its
+        // word), topic 2 the issuer id.
+        var topics = new List<object?> { eventTopics };
+        if (country is not null || issuerId is not null)
+            topics.Add(country is { } c ? "0x" + Convert.ToHexStringLower(Words.FixedBytes(c.ToBytes3())) : null);
         if (issuerId is { } id) topics.Add(id.ToString());
         var filter = new NewFilterInput
         {
             Address = [Address],
             FromBlock = new BlockParameter(new HexBigInteger(FromBlock)),
             ToBlock = new BlockParameter(new HexBigInteger(toBlock)),
-            Topics = topics.Count > 1 ? topics.ToArray() : null,
+            Topics = topics.Count > 1 || eventTopics is not null ? topics.ToArray() : null,
         };
         var logs = await _web3.Eth.Filters.GetLogs.SendRequestAsync(filter).WaitAsync(ct);
         if (logs.Length > MaxEvents)
             throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"more than {MaxEvents} events in one read");
 
-        var times = new Dictionary<BigInteger, DateTimeOffset>();
-        foreach (var n in logs.Select(l => l.BlockNumber.Value).Distinct())
-        {
-            var block = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(new HexBigInteger(n))).WaitAsync(ct);
-            times[n] = DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp.Value);
-        }
+        // Logs carry no time: read each distinct block's header, a few at a time.
+        var times = new System.Collections.Concurrent.ConcurrentDictionary<BigInteger, DateTimeOffset>();
+        await Parallel.ForEachAsync(logs.Select(l => l.BlockNumber.Value).Distinct(),
+            new ParallelOptions { MaxDegreeOfParallelism = HeaderReadsInFlight, CancellationToken = ct }, async (n, token) =>
+            {
+                var block = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber
+                    .SendRequestAsync(new BlockParameter(new HexBigInteger(n))).WaitAsync(token);
+                times[n] = DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp.Value);
+            });
         return logs
             .OrderBy(l => l.BlockNumber.Value).ThenBy(l => l.LogIndex.Value)
             .Select(l => Decode(l, times[l.BlockNumber.Value]))

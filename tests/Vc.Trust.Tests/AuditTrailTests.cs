@@ -91,3 +91,23 @@ public sealed class AuditTrailTests(RegistryFixture f)
         Assert.Equal(TrustRegistryError.InvalidInput, e.Error);
     }
 }
+
+[Collection(RegistryCollection.Name)]
+public sealed class RegistrationLookupTests(RegistryFixture f)
+{
+    [Fact]
+    public async Task An_issuer_is_found_in_every_participant_that_registered_it()
+    {
+        var (a, adminA, _) = await f.OnboardAsync();
+        var (b, adminB, _) = await f.OnboardAsync();
+        var regional = IssuerRef.Did("did:web:regional-agency-" + Guid.NewGuid().ToString("N") + ".example");
+        await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(a, regional, TrustDomains.Icvp)), adminA);
+        await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(b, regional, TrustDomains.Dcc)), adminB);
+
+        var found = await f.Reader.FindRegistrationsAsync(regional);
+
+        Assert.Equal([a, b], found.Select(r => r.Entry.Country));
+        Assert.Equal([TrustDomains.Icvp, TrustDomains.Dcc], found.Select(r => r.Entry.Domains));
+        Assert.Empty(await f.Reader.FindRegistrationsAsync(IssuerRef.Did("did:web:never-registered.example")));
+    }
+}
