@@ -240,11 +240,22 @@ internal static class Words
 
     public static byte[] Address(string address)
     {
-        var b = Convert.FromHexString(address.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? address[2..] : address);
-        if (b.Length != 20) throw new TrustRegistryException(TrustRegistryError.InvalidAddress, $"'{address}' is not a 20-byte address");
         var w = new byte[32];
+        CheckedAddress(address, out var b);
         b.CopyTo(w, 12);
         return w;
+    }
+
+    /// <summary>Returns the address unchanged if it is 0x + 40 hex digits; a typed error otherwise.</summary>
+    public static string CheckedAddress(string? address) => CheckedAddress(address, out _);
+
+    private static string CheckedAddress(string? address, out byte[] bytes)
+    {
+        var hex = address is not null && address.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? address[2..] : null;
+        if (hex is not { Length: 40 } || !hex.All(Uri.IsHexDigit))
+            throw new TrustRegistryException(TrustRegistryError.InvalidAddress, $"'{address}' is not an address (0x + 40 hex digits)");
+        bytes = Convert.FromHexString(hex);
+        return address!;
     }
 
     public static byte[] FixedBytes(ReadOnlySpan<byte> value)

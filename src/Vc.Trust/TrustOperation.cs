@@ -31,6 +31,7 @@ public abstract record TrustOperation
 /// <summary>Trust anchor only: hand the anchor role to another address.</summary>
 public sealed record TransferAnchor(string NewAnchor) : TrustOperation
 {
+    public string NewAnchor { get; } = Words.CheckedAddress(NewAnchor);
     public override string TypeString => "TransferAnchor(address newAnchor,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() => [Words.Address(NewAnchor)];
     internal override byte[] Direct() => Encode(new TransferAnchorFunction { NewAnchor = NewAnchor });
@@ -40,6 +41,7 @@ public sealed record TransferAnchor(string NewAnchor) : TrustOperation
 /// <summary>Trust anchor only: onboard a participant with its admin address and the domains it may serve.</summary>
 public sealed record OnboardParticipant(CountryCode Country, string Admin, TrustDomains Domains) : TrustOperation
 {
+    public string Admin { get; } = Words.CheckedAddress(Admin);
     public override string TypeString => "OnboardParticipant(bytes3 country,address admin,uint32 domains,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() => [Words.FixedBytes(Country.ToBytes3()), Words.Address(Admin), Words.Uint((uint)Domains)];
     internal override byte[] Direct() =>
@@ -51,6 +53,7 @@ public sealed record OnboardParticipant(CountryCode Country, string Admin, Trust
 /// <summary>Trust anchor only: rotate a participant's admin or change its domains.</summary>
 public sealed record UpdateParticipant(CountryCode Country, string Admin, TrustDomains Domains) : TrustOperation
 {
+    public string Admin { get; } = Words.CheckedAddress(Admin);
     public override string TypeString => "UpdateParticipant(bytes3 country,address admin,uint32 domains,uint256 nonce,uint256 deadline)";
     internal override byte[][] EncodeFields() => [Words.FixedBytes(Country.ToBytes3()), Words.Address(Admin), Words.Uint((uint)Domains)];
     internal override byte[] Direct() =>
@@ -120,6 +123,11 @@ public sealed record SetIssuerStatus(CountryCode Country, Bytes32 IssuerId, Entr
 /// </summary>
 public sealed record AnchorSnapshot(CountryCode? Country, Bytes32 Root, int LeafCount, long AsOfBlock) : TrustOperation
 {
+    public int LeafCount { get; } = LeafCount >= 0 ? LeafCount
+        : throw new TrustRegistryException(TrustRegistryError.InvalidSnapshot, "a leaf count is not negative");
+    public long AsOfBlock { get; } = AsOfBlock >= 0 ? AsOfBlock
+        : throw new TrustRegistryException(TrustRegistryError.InvalidSnapshot, "a block number is not negative");
+
     public static AnchorSnapshot Of(TrustListSnapshot snapshot) =>
         new(snapshot.Country, snapshot.Root, snapshot.Leaves.Count, snapshot.AsOfBlock);
 

@@ -83,7 +83,10 @@ public sealed class TrustRegistryClient
     /// <summary>Submits a signed write from the connection's relayer account.</summary>
     public Task<TrustWriteResult> RelayAsync(SignedTrustWrite write, CancellationToken ct = default)
     {
-        var signature = write.SignatureHex.HexToByteArray();
+        byte[] signature;
+        try { signature = write.SignatureHex.HexToByteArray(); }
+        catch (FormatException e) { throw new TrustRegistryException(TrustRegistryError.InvalidInput, "signature is not hex", e); }
+        Words.CheckedAddress(write.Signer);
         var auth = new AuthTuple
         {
             Signer = write.Signer,

@@ -161,7 +161,7 @@ public sealed class TrustRegistryReader
         (long)(await _web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(ct)).Value;
 
     // Event signatures as topic 0 (enums are uint8 in the ABI).
-    private static readonly object[] ParticipantEventTopics =
+    private static object[] ParticipantEventTopics =>
     [
         EventTopic("ParticipantOnboarded(bytes3,address,uint32,address)"),
         EventTopic("ParticipantUpdated(bytes3,address,uint32,address)"),

@@ -59,3 +59,47 @@ public sealed class ModelTests
         Assert.True(default(Bytes32).IsZero);
     }
 }
+
+public sealed class OperationInputTests
+{
+    private static readonly CountryCode Kenya = CountryCode.Parse("KEN");
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("0x1234")]
+    [InlineData("00000000000000000000000000000000000000AB")]
+    [InlineData("0xZZ000000000000000000000000000000000000AB")]
+    public void Operations_refuse_malformed_addresses_before_anything_is_sent(string address)
+    {
+        Assert.Equal(TrustRegistryError.InvalidAddress, Assert.Throws<TrustRegistryException>(() => new OnboardParticipant(Kenya, address, TrustDomains.Icvp)).Error);
+        Assert.Equal(TrustRegistryError.InvalidAddress, Assert.Throws<TrustRegistryException>(() => new UpdateParticipant(Kenya, address, TrustDomains.Icvp)).Error);
+        Assert.Equal(TrustRegistryError.InvalidAddress, Assert.Throws<TrustRegistryException>(() => new TransferAnchor(address)).Error);
+    }
+
+    [Fact]
+    public void A_snapshot_operation_refuses_negative_counts()
+    {
+        Assert.Equal(TrustRegistryError.InvalidSnapshot, Assert.Throws<TrustRegistryException>(() => new AnchorSnapshot(Kenya, Bytes32.Zero, -1, 5)).Error);
+        Assert.Equal(TrustRegistryError.InvalidSnapshot, Assert.Throws<TrustRegistryException>(() => new AnchorSnapshot(Kenya, Bytes32.Zero, 1, -5)).Error);
+    }
+
+    [Fact]
+    public void Unknown_revert_data_is_reported_as_such()
+    {
+        var e = RevertDecoder.Decode("0xdeadbeef", null);
+        Assert.Equal(TrustRegistryError.UnknownRevert, e.Error);
+        Assert.True(e.RevertedOnChain);
+        // Solidity's Error(string) from a require: not one of the registry's errors.
+        Assert.Equal(TrustRegistryError.UnknownRevert, RevertDecoder.Decode("0x08c379a0" + new string('0', 128), null).Error);
+    }
+
+    [Fact]
+    public void A_signed_write_carries_no_key_material()
+    {
+        var key = Nethereum.Signer.EthECKey.GenerateKey();
+        var signed = SignedTrustWrite.Sign(new OnboardParticipant(Kenya, key.GetPublicAddress(), TrustDomains.Icvp), key,
+            new TrustRegistryDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3"), 0, DateTimeOffset.UnixEpoch.AddYears(60));
+        Assert.DoesNotContain(key.GetPrivateKey()[2..], signed.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(132, signed.SignatureHex.Length);
+    }
+}
