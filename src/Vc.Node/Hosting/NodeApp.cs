@@ -3,7 +3,9 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Vc.Credentials.Dids;
 using Vc.Node.Api;
+using Vc.Node.Services;
 using Vc.Node.Storage;
 
 namespace Vc.Node.Hosting;
@@ -19,6 +21,8 @@ public sealed record NodeOptions
     public string? TlsKeyPath { get; init; }
     /// <summary>Requests per second per client address on public (unauthenticated) endpoints.</summary>
     public int PublicRequestsPerSecond { get; init; } = 5000;
+    /// <summary>Public base URL used in minted URLs (status lists); default: the listening address.</summary>
+    public string? PublicUrl { get; init; }
     /// <summary>Largest accepted request body (QR images included).</summary>
     public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
 }
@@ -52,6 +56,13 @@ public static class NodeApp
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddSingleton<IssuerStore>();
         builder.Services.AddSingleton<StatusListStore>();
+        builder.Services.AddSingleton(new NodeUrls(options.PublicUrl));
+        builder.Services.AddSingleton(sp => new NodeStatusListFetcher(sp.GetRequiredService<NodeUrls>(),
+            () => sp.GetRequiredService<IssuerService>(), new HttpClient { Timeout = TimeSpan.FromSeconds(5) }));
+        builder.Services.AddSingleton<IDidDocumentResolver>(_ => CompositeDidResolver.DidKeyOnly);
+        builder.Services.AddSingleton(sp => new CredentialServices(sp.GetRequiredService<IDidDocumentResolver>(), sp.GetRequiredService<NodeStatusListFetcher>()));
+        builder.Services.AddSingleton(sp => new IssuerService(sp.GetRequiredService<IssuerStore>(), sp.GetRequiredService<StatusListStore>(),
+            sp.GetRequiredService<CredentialServices>(), sp.GetRequiredService<NodeUrls>(), sp.GetService<IDidMethodProvisioner>()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(r =>
@@ -70,6 +81,10 @@ public static class NodeApp
             var (status, type, detail) = error switch
             {
                 BadHttpRequestException b => (b.StatusCode, "bad-request", b.Message),
+                IssuerServiceException { Kind: "not-found" } i => (404, "not-found", i.Message),
+                IssuerServiceException { Kind: "conflict" } i => (409, "conflict", i.Message),
+                IssuerServiceException i => (400, i.Kind, i.Message),
+                StoreException s => (400, "store", s.Message),
                 _ => (500, "internal-error", "the node failed to process the request; see the node log"),
             };
             if (status == 500)
@@ -77,7 +92,13 @@ public static class NodeApp
                     .LogError("{Path} failed: {Type}: {Message}", http.Request.Path, error?.GetType().Name, error?.Message);
             http.Response.StatusCode = status;
             http.Response.ContentType = "application/problem+json";
-            await http.Response.WriteAsJsonAsync(Problems.Body(status, type, status == 500 ? "Internal error" : "Bad request", detail));
+            await http.Response.WriteAsJsonAsync(Problems.Body(status, type, status switch
+            {
+                500 => "Internal error",
+                404 => "Not found",
+                409 => "Conflict",
+                _ => "Bad request",
+            }, detail));
         }));
         app.UseStatusCodePages(async s =>
         {
@@ -90,6 +111,11 @@ public static class NodeApp
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/v1.json");
         HealthEndpoints.Map(app);
+        VcApiEndpoints.Map(app);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            if (ListeningAddresses(app).FirstOrDefault() is { } address) app.Services.GetRequiredService<NodeUrls>().OnStarted(address);
+        });
         return app;
     }
 

@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using Vc.Credentials.Verification;
+using Vc.Node.Hosting;
+using Vc.Node.Services;
+using Vc.Node.Storage;
+
+namespace Vc.Node.Api;
+
+/// <summary>
+/// The VC-API (W3C CCG / VCALM) endpoints: issuer instances, issue, verify credentials and presentations,
+/// status changes, and the status list credentials themselves. Writes need a scoped API key.
+/// </summary>
+public static class VcApiEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/issuers", async (HttpRequest request, IssuerService issuers) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            var create = new CreateIssuerRequest(
+                Str(body!, "id") ?? "",
+                Str(body!, "method") ?? "key",
+                Str(body!, "cryptosuite") ?? "eddsa-rdfc-2022");
+            var record = await issuers.CreateAsync(create, request.HttpContext.RequestAborted);
+            return Results.Json(Profile(record), statusCode: StatusCodes.Status201Created);
+        }).RequireScope(ApiScope.ManageIssuers);
+
+        app.MapGet("/issuers/{id}", async (string id, IssuerService issuers) => Results.Json(Profile(await issuers.GetAsync(id))))
+            .RequireRateLimiting(NodeApp.PublicPolicy);
+
+        // VC-API: POST {issuer}/credentials/issue {credential, options} → 201 {verifiableCredential}.
+        app.MapPost("/issuers/{id}/credentials/issue", async (string id, HttpRequest request, IssuerService issuers) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            if (body!["credential"] is not JsonObject credential)
+                return Problems.BadRequest("malformed-request", "the body needs a 'credential' object");
+            var purposes = StatusPurposes(body["options"] as JsonObject);
+            var signed = await issuers.IssueAsync(id, credential, purposes, request.HttpContext.RequestAborted);
+            return Results.Json(new JsonObject { ["verifiableCredential"] = signed }, statusCode: StatusCodes.Status201Created);
+        }).RequireScope(ApiScope.Issue);
+
+        // VC-API: POST /credentials/verify {verifiableCredential, options} → 200 verified | 400 with problemDetails.
+        app.MapPost("/credentials/verify", async (HttpRequest request, CredentialServices services) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            if (body!["verifiableCredential"] is not JsonObject vc)
+                return Problems.BadRequest("malformed-request", "the body needs a 'verifiableCredential' object");
+            var result = await services.Verifier.VerifyAsync(vc, Options(body["options"] as JsonObject), request.HttpContext.RequestAborted);
+            return Answer(result);
+        }).RequireRateLimiting(NodeApp.PublicPolicy);
+
+        app.MapPost("/presentations/verify", async (HttpRequest request, CredentialServices services) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            if (body!["verifiablePresentation"] is not JsonObject vp)
+                return Problems.BadRequest("malformed-request", "the body needs a 'verifiablePresentation' object");
+            var result = await services.PresentationVerifier.VerifyAsync(vp, Options(body["options"] as JsonObject), request.HttpContext.RequestAborted);
+            return Answer(result);
+        }).RequireRateLimiting(NodeApp.PublicPolicy);
+
+        // Status change: {credentialStatus: {statusListCredential, statusListIndex, statusPurpose}} or
+        // {verifiableCredential} plus {statusPurpose, status: true|false}.
+        app.MapPost("/credentials/status", async (HttpRequest request, IssuerService issuers) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            var value = body!["status"] is JsonValue v && v.TryGetValue(out bool b) ? b : true;
+            var purpose = Str(body, "statusPurpose");
+            var entries = body["credentialStatus"] switch
+            {
+                JsonObject one => [one],
+                JsonArray many => many.OfType<JsonObject>().ToArray(),
+                _ => (body["verifiableCredential"] as JsonObject)?["credentialStatus"] switch
+                {
+                    JsonObject one => [one],
+                    JsonArray many => many.OfType<JsonObject>().ToArray(),
+                    _ => Array.Empty<JsonObject>(),
+                },
+            };
+            var matching = entries.Where(e => purpose is null || Str(e, "statusPurpose") == purpose).ToArray();
+            if (matching.Length != 1)
+                return Problems.BadRequest("malformed-request", purpose is null
+                    ? "name exactly one status entry (credentialStatus) or give statusPurpose"
+                    : $"the credential has no single '{purpose}' status entry");
+            var entry = matching[0];
+            if (Str(entry, "statusListCredential") is not { } list || !int.TryParse(entry["statusListIndex"]?.ToString(), out var index))
+                return Problems.BadRequest("malformed-request", "the status entry needs statusListCredential and statusListIndex");
+            var change = await issuers.SetStatusAsync(list, index, value, request.HttpContext.RequestAborted);
+            return Results.Json(change);
+        }).RequireScope(ApiScope.Revoke);
+
+        app.MapGet("/status-lists/{listId}", async (string listId, IssuerService issuers, HttpContext http) =>
+            await issuers.StatusListCredentialAsync(listId, http.RequestAborted) is { } vc
+                ? Results.Json(vc, contentType: "application/vc+ld+json")
+                : Problems.NotFound($"status list '{listId}' does not exist"))
+            .RequireRateLimiting(NodeApp.PublicPolicy);
+    }
+
+    /// <summary>VC-API status rules: 200 when verified, 400 with the problem details otherwise.</summary>
+    private static IResult Answer(VerificationResult result) =>
+        Results.Json(result.ToJsonNode(), statusCode: result.Verified ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+
+    /// <summary>Unknown options (e.g. checks) are accepted, as the VC-API asks.</summary>
+    private static VerificationOptions Options(JsonObject? options) => new()
+    {
+        Challenge = options is null ? null : Str(options, "challenge"),
+        Domain = options is null ? null : Str(options, "domain"),
+    };
+
+    private static string[] StatusPurposes(JsonObject? options) => options?["credentialStatus"] switch
+    {
+        null => [],
+        JsonValue v when v.TryGetValue(out bool b) => b ? [Vc.Credentials.StatusList.StatusPurposes.Revocation] : [],
+        JsonValue v when v.TryGetValue(out string? s) => [s!],
+        JsonArray a => a.Select(x => x?.ToString() ?? "").ToArray(),
+        JsonObject o => [Str(o, "statusPurpose") ?? Vc.Credentials.StatusList.StatusPurposes.Revocation],
+        _ => throw new IssuerServiceException("invalid", "options.credentialStatus must be true, a purpose, a list of purposes or {statusPurpose}"),
+    };
+
+    internal static string? Str(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    internal static JsonObject Profile(IssuerRecord r) => new()
+    {
+        ["id"] = r.Id,
+        ["did"] = r.Did,
+        ["method"] = r.Method,
+        ["verificationMethod"] = r.VerificationMethod,
+        ["cryptosuite"] = r.Cryptosuite,
+        ["createdAt"] = r.CreatedAt.ToString("O"),
+    };
+}

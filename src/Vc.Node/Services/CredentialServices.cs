@@ -1,0 +1,27 @@
+using Vc.Credentials.DataIntegrity;
+using Vc.Credentials.Dids;
+using Vc.Credentials.Presentations;
+using Vc.Credentials.StatusList;
+using Vc.Credentials.Verification;
+
+namespace Vc.Node.Services;
+
+/// <summary>
+/// The node's shared, thread-safe credential machinery: one canonicalizer (its processed-context cache is
+/// what makes verification fast), the proof suites, the DID resolver chain and the verifiers.
+/// </summary>
+public sealed class CredentialServices
+{
+    public DataIntegrityProofs Proofs { get; }
+    public IDidDocumentResolver Resolver { get; }
+    public CredentialVerifier Verifier { get; }
+    public PresentationVerifier PresentationVerifier { get; }
+
+    public CredentialServices(IDidDocumentResolver resolver, IStatusListCredentialFetcher statusFetcher, TimeProvider? time = null)
+    {
+        Proofs = new DataIntegrityProofs(new JsonLdRdfCanonicalizer(), time);
+        Resolver = resolver;
+        Verifier = new CredentialVerifier(Proofs, resolver, statusFetcher, time);
+        PresentationVerifier = new PresentationVerifier(Verifier, time);
+    }
+}

@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+using Vc.Credentials.Keys;
+
+namespace Vc.Node.Services;
+
+/// <summary>
+/// Key material the node generates and stores (encrypted) for its issuers: the raw Ed25519 seed or ECDSA
+/// scalar, loaded back into a signing key for one use.
+/// </summary>
+public static class IssuerKeys
+{
+    public static (byte[] Secret, KeyType Type) Generate(string cryptosuite) => cryptosuite switch
+    {
+        "eddsa-rdfc-2022" or "eddsa-jcs-2022" => (RandomNumberGenerator.GetBytes(32), KeyType.Ed25519),
+        "ecdsa-rdfc-2019" or "ecdsa-jcs-2019" => (NewP256Scalar(), KeyType.P256),
+        _ => throw new ArgumentException($"unsupported cryptosuite '{cryptosuite}' (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019)"),
+    };
+
+    public static ISigningKey Load(KeyType type, ReadOnlySpan<byte> secret) => type switch
+    {
+        KeyType.Ed25519 => Ed25519SigningKey.FromSeed(secret),
+        _ => EcdsaSigningKey.FromPrivateScalar(type, secret),
+    };
+
+    private static byte[] NewP256Scalar()
+    {
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return ec.ExportParameters(includePrivateParameters: true).D!;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using Vc.Credentials.Dids;
+using Vc.Credentials.Issuance;
+using Vc.Credentials.Keys;
+using Vc.Credentials.StatusList;
+using Vc.Credentials.Verification;
+using Vc.Node.Storage;
+
+namespace Vc.Node.Services;
+
+/// <summary>What a caller asks for when creating an issuer instance.</summary>
+public sealed record CreateIssuerRequest(string Id, string Method = "key", string Cryptosuite = "eddsa-rdfc-2022");
+
+/// <summary>A failure of an issuer operation the caller can act on (maps to 4xx / exit 1-3).</summary>
+public sealed class IssuerServiceException(string kind, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>not-found, conflict, invalid, unsupported.</summary>
+    public string Kind { get; } = kind;
+}
+
+/// <summary>
+/// Issuer instances of this node: creation (DID + key), issuance with status entries, and status changes.
+/// The HTTP API and the CLI both call this; keys are decrypted only for the signing that needs them.
+/// </summary>
+public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLists, CredentialServices credentials, NodeUrls urls, IDidMethodProvisioner? ethr = null)
+{
+    public static readonly string[] StatusPurposes = [Vc.Credentials.StatusList.StatusPurposes.Revocation, Vc.Credentials.StatusList.StatusPurposes.Suspension];
+
+    public async Task<IssuerRecord> CreateAsync(CreateIssuerRequest request, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 64 || !request.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new IssuerServiceException("invalid", "issuer id must be 1-64 characters of A-Z a-z 0-9 - _");
+        (byte[] secret, KeyType type) key;
+        try { key = IssuerKeys.Generate(request.Cryptosuite); }
+        catch (ArgumentException e) { throw new IssuerServiceException("unsupported", e.Message); }
+        using var signing = (IDisposable)IssuerKeys.Load(key.type, key.secret);
+        var publicKey = ((ISigningKey)signing).PublicKey;
+
+        IssuerRecord record;
+        byte[]? controllerKey = null;
+        switch (request.Method)
+        {
+            case "key":
+                record = new IssuerRecord(request.Id, DidKeyResolver.CreateDid(publicKey), "key", DidKeyResolver.VerificationMethodId(publicKey),
+                    request.Cryptosuite, key.type.ToString(), DateTimeOffset.UtcNow, new JsonObject());
+                break;
+            case "ethr" when ethr is not null:
+                var provisioned = await ethr.CreateAsync(publicKey, ct);
+                controllerKey = provisioned.ControllerKey;
+                record = new IssuerRecord(request.Id, provisioned.Did, "ethr", provisioned.VerificationMethod,
+                    request.Cryptosuite, key.type.ToString(), DateTimeOffset.UtcNow, provisioned.Metadata);
+                break;
+            default:
+                throw new IssuerServiceException("unsupported", $"DID method '{request.Method}' is not supported here (key{(ethr is null ? "" : ", ethr")})");
+        }
+        try
+        {
+            await issuers.AddAsync(record, key.secret, controllerKey);
+        }
+        catch (StoreException e) when (e.Message.Contains("already exists"))
+        {
+            throw new IssuerServiceException("conflict", e.Message, e);
+        }
+        finally
+        {
+            Array.Clear(key.secret);
+            if (controllerKey is not null) Array.Clear(controllerKey);
+        }
+        foreach (var purpose in StatusPurposes)
+            await statusLists.EnsureListAsync(ListId(record.Id, purpose), record.Id, purpose);
+        return record;
+    }
+
+    public async Task<IssuerRecord> GetAsync(string id) =>
+        await issuers.FindAsync(id) ?? throw new IssuerServiceException("not-found", $"issuer '{id}' does not exist");
+
+    /// <summary>
+    /// Signs a credential as issuer <paramref name="id"/>, adding one status entry per requested purpose
+    /// (allocated and logged before signing, so a crash never reuses an index).
+    /// </summary>
+    public async Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, CancellationToken ct = default)
+    {
+        var issuer = await GetAsync(id);
+        var unsigned = (JsonObject)credential.DeepClone();
+        if (statusPurposes.Count > 0)
+        {
+            if (unsigned["credentialStatus"] is not null)
+                throw new IssuerServiceException("invalid", "the credential already has a credentialStatus; do not also ask for one");
+            var entries = new JsonArray();
+            foreach (var purpose in statusPurposes)
+            {
+                if (!StatusPurposes.Contains(purpose)) throw new IssuerServiceException("invalid", $"unknown status purpose '{purpose}' (revocation, suspension)");
+                var listId = ListId(id, purpose);
+                var allocation = await statusLists.AllocateAsync(listId, id, unsigned["id"]?.GetValue<string>(), TypesOf(unsigned));
+                var entry = new StatusListEntry(urls.StatusList(listId), purpose, allocation.Index).ToJson();
+                entries.Add(entry);
+            }
+            unsigned["credentialStatus"] = entries.Count == 1 ? entries[0]!.DeepClone() : entries;
+        }
+        using var key = await SigningKeyAsync(issuer);
+        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, issuer.Cryptosuite));
+        try
+        {
+            return await signer.IssueAsync(unsigned, cancellationToken: ct);
+        }
+        catch (CredentialException e)
+        {
+            throw new IssuerServiceException("invalid", e.Message, e);
+        }
+    }
+
+    /// <summary>Sets a status bit of one of this node's lists: revoke (final) or suspend / unsuspend.</summary>
+    public async Task<StatusChange> SetStatusAsync(string statusListCredential, int index, bool value, CancellationToken ct = default)
+    {
+        var listId = urls.LocalStatusListId(statusListCredential)
+            ?? throw new IssuerServiceException("not-found", $"{statusListCredential} is not a status list of this node");
+        var list = await statusLists.ReadAsync(listId) ?? throw new IssuerServiceException("not-found", $"status list '{listId}' does not exist");
+        var allocated = await statusLists.AllocatedAsync(listId);
+        var manager = StatusListManager.Restore(statusListCredential, list.Purpose, list.Bits, allocated);
+        try { manager.SetStatus(index, value); }
+        catch (InvalidOperationException e) { throw new IssuerServiceException("invalid", e.Message, e); }
+        catch (ArgumentOutOfRangeException e) { throw new IssuerServiceException("invalid", $"status index {index} is outside the list", e); }
+        await statusLists.SetAsync(listId, index, value);
+        return new StatusChange(statusListCredential, list.Purpose, index, value);
+    }
+
+    /// <summary>The signed BitstringStatusListCredential of one of this node's lists, as currently set.</summary>
+    public async Task<JsonObject?> StatusListCredentialAsync(string listId, CancellationToken ct = default)
+    {
+        var list = await statusLists.ReadAsync(listId);
+        if (list is null) return null;
+        var issuer = await GetAsync(list.Value.IssuerId);
+        var url = urls.StatusList(listId);
+        var manager = StatusListManager.Restore(url, list.Value.Purpose, list.Value.Bits, []);
+        var unsigned = manager.BuildCredential(issuer.Did, list.Value.Updated);
+        using var key = await SigningKeyAsync(issuer);
+        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, issuer.Cryptosuite));
+        return await signer.IssueAsync(unsigned, cancellationToken: ct);
+    }
+
+    public static string ListId(string issuerId, string purpose) => $"{issuerId}-{purpose}-1";
+
+    private async Task<IDisposable> SigningKeyAsync(IssuerRecord issuer)
+    {
+        var secret = await issuers.SigningKeyAsync(issuer.Id);
+        try { return (IDisposable)IssuerKeys.Load(Enum.Parse<KeyType>(issuer.KeyType), secret); }
+        finally { Array.Clear(secret); }
+    }
+
+    private static string TypesOf(JsonObject credential) => credential["type"] switch
+    {
+        JsonArray a => string.Join(",", a.Select(t => t?.ToString())),
+        JsonNode n => n.ToString(),
+        _ => "",
+    };
+}
+
+/// <summary>A status change that was applied.</summary>
+public sealed record StatusChange(string StatusListCredential, string StatusPurpose, int StatusListIndex, bool Status);
+
+/// <summary>Provisioning of ledger-anchored issuer DIDs (did:ethr), plugged in from the ledger side.</summary>
+public interface IDidMethodProvisioner
+{
+    Task<ProvisionedDid> CreateAsync(VerificationKey assertionKey, CancellationToken ct);
+}
+
+/// <summary>A DID created on the ledger: its id, the method to sign with, the encrypted-at-rest controller key.</summary>
+public sealed record ProvisionedDid(string Did, string VerificationMethod, byte[] ControllerKey, JsonObject Metadata)
+{
+    public override string ToString() => $"provisioned {Did}";
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Headers;
+using Vc.Node.Hosting;
+using Vc.Node.Storage;
+
+namespace Vc.Node.Tests;
+
+/// <summary>
+/// A running node on a free loopback port with its own data directory and embedded ledger, plus API keys
+/// of each scope. Shared by the tests of one class.
+/// </summary>
+public sealed class NodeFixture : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("vchealth-api-").FullName;
+    private NodeLedger? _ledger;
+    private WebApplication? _app;
+
+    public HttpClient Anonymous { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public string AdminKey { get; private set; } = "";
+    public string IssueKey { get; private set; } = "";
+    public string RevokeKey { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var options = new NodeOptions { Ledger = new LedgerSettings { DataDirectory = _data }, Urls = "http://127.0.0.1:0" };
+        _ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);
+        _app = await NodeApp.BuildAsync(options, _ledger);
+        await _app.StartAsync();
+        BaseUrl = NodeApp.ListeningAddresses(_app)[0];
+        Anonymous = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        var keys = _app.Services.GetRequiredService<ApiKeys>();
+        AdminKey = (await keys.CreateAsync(ApiScope.ManageIssuers, "admin")).Secret;
+        IssueKey = (await keys.CreateAsync(ApiScope.Issue, "issuer")).Secret;
+        RevokeKey = (await keys.CreateAsync(ApiScope.Revoke, "revoker")).Secret;
+    }
+
+    public HttpClient With(string key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Anonymous.Dispose();
+        if (_app is not null) { await _app.StopAsync(); await _app.DisposeAsync(); }
+        if (_ledger is not null) await _ledger.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+}

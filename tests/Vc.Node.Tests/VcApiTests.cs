@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Vc.Node.Tests;
+
+public sealed class VcApiTests(NodeFixture node) : IClassFixture<NodeFixture>
+{
+    private static JsonObject SampleCredential() => new()
+    {
+        ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"),
+        ["type"] = new JsonArray("VerifiableCredential", "ExampleAlumniCredential"),
+        ["validFrom"] = "2025-01-01T00:00:00Z",
+        ["credentialSubject"] = new JsonObject { ["id"] = "did:example:holder", ["alumniOf"] = "Example University" },
+    };
+
+    private async Task<string> CreateIssuer(string id, string cryptosuite = "eddsa-rdfc-2022")
+    {
+        using var admin = node.With(node.AdminKey);
+        var response = await admin.PostAsJsonAsync("/issuers", new { id, method = "key", cryptosuite });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return id;
+    }
+
+    private async Task<JsonObject> Issue(string issuer, bool withStatus)
+    {
+        using var client = node.With(node.IssueKey);
+        var body = new JsonObject { ["credential"] = SampleCredential() };
+        if (withStatus) body["options"] = new JsonObject { ["credentialStatus"] = true };
+        var response = await client.PostAsync($"/issuers/{issuer}/credentials/issue", Json(body));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (JsonObject)(await response.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonObject Body)> Verify(JsonObject vc)
+    {
+        var response = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }));
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
+    }
+
+    private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
+
+    [Theory]
+    [InlineData("eddsa-rdfc-2022")]
+    [InlineData("eddsa-jcs-2022")]
+    [InlineData("ecdsa-rdfc-2019")]
+    public async Task Issued_credential_verifies_with_200_and_every_check_reported(string suite)
+    {
+        var vc = await Issue(await CreateIssuer("iss-" + suite, suite), withStatus: true);
+        Assert.Equal(suite, (string?)vc["proof"]!["cryptosuite"]);
+
+        var (status, result) = await Verify(vc);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True((bool)result["verified"]!);
+        Assert.Empty(result["problemDetails"]!.AsArray());
+        Assert.Contains(result["checks"]!.AsArray(), c => (string?)c!["check"] == "status" && (bool)c["valid"]!);
+    }
+
+    [Fact]
+    public async Task A_modified_credential_fails_with_400_and_a_proof_problem()
+    {
+        var vc = await Issue(await CreateIssuer("tamper"), withStatus: false);
+        vc["credentialSubject"]!["alumniOf"] = "Another University";
+
+        var (status, result) = await Verify(vc);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.False((bool)result["verified"]!);
+        Assert.Contains(result["problemDetails"]!.AsArray(), p => ((string?)p!["type"])!.Contains("PROOF_VERIFICATION_ERROR"));
+    }
+
+    [Fact]
+    public async Task Revoking_through_the_status_endpoint_makes_verification_fail_as_revoked()
+    {
+        var vc = await Issue(await CreateIssuer("revoker"), withStatus: true);
+        Assert.Equal(HttpStatusCode.OK, (await Verify(vc)).Status);
+
+        using var revoker = node.With(node.RevokeKey);
+        var change = await revoker.PostAsync("/credentials/status", Json(new JsonObject
+        {
+            ["verifiableCredential"] = vc.DeepClone(), ["statusPurpose"] = "revocation", ["status"] = true,
+        }));
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+
+        var (status, result) = await Verify(vc);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(result["problemDetails"]!.AsArray(), p => ((string?)p!["title"])!.Contains("evoked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Status_list_credential_is_served_signed_at_its_url()
+    {
+        var vc = await Issue(await CreateIssuer("lists"), withStatus: true);
+        var url = (string)vc["credentialStatus"]!["statusListCredential"]!;
+        var list = await node.Anonymous.GetFromJsonAsync<JsonObject>(url);
+
+        Assert.Contains("BitstringStatusListCredential", list!["type"]!.AsArray().Select(t => (string?)t));
+        Assert.NotNull(list["proof"]);
+        Assert.Equal(HttpStatusCode.OK, (await Verify(list)).Status);
+    }
+
+    [Fact]
+    public async Task Writes_without_a_key_get_401_and_with_the_wrong_scope_403()
+    {
+        var anonymous = await node.Anonymous.PostAsync("/issuers", Json(new JsonObject { ["id"] = "x" }));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var wrongKey = node.With("vch_000000000000_notakey");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrongKey.PostAsync("/issuers", Json(new JsonObject { ["id"] = "x" }))).StatusCode);
+
+        using var issueOnly = node.With(node.IssueKey);
+        var forbidden = await issueOnly.PostAsync("/issuers", Json(new JsonObject { ["id"] = "x" }));
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
+
+        using var revokeOnly = node.With(node.RevokeKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await revokeOnly.PostAsync("/issuers/any/credentials/issue", Json(new JsonObject()))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_clear_4xx_answers()
+    {
+        var malformed = await node.Anonymous.PostAsync("/credentials/verify", new StringContent("{\"verifiableCredential\": ", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+
+        var wrongType = await node.Anonymous.PostAsync("/credentials/verify", new StringContent("<xml/>", Encoding.UTF8, "application/xml"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.StatusCode);
+
+        var deep = new string('[', 200) + new string(']', 200);
+        var tooDeep = await node.Anonymous.PostAsync("/credentials/verify", new StringContent(deep, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, tooDeep.StatusCode);
+
+        var huge = new StringContent("{\"x\":\"" + new string('a', 3 * 1024 * 1024) + "\"}", Encoding.UTF8, "application/json");
+        var tooLarge = await node.Anonymous.PostAsync("/credentials/verify", huge);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+
+        var missing = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["credential"] = 1 }));
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+
+        using var issuer = node.With(node.IssueKey);
+        Assert.Equal(HttpStatusCode.NotFound, (await issuer.PostAsync("/issuers/nobody/credentials/issue", Json(new JsonObject { ["credential"] = SampleCredential() }))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Anonymous.GetAsync("/no/such/path")).StatusCode);
+
+        // The node is still healthy after all of that.
+        Assert.Equal(HttpStatusCode.OK, (await node.Anonymous.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Creating_an_issuer_twice_is_a_conflict_and_bad_ids_are_refused()
+    {
+        await CreateIssuer("twice");
+        using var admin = node.With(node.AdminKey);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/issuers", new { id = "twice" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/issuers", new { id = "../etc" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/issuers", new { id = "ok", cryptosuite = "rsa-2000" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        var doc = await node.Anonymous.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
+        Assert.NotNull(doc!["paths"]!["/credentials/verify"]);
+    }
+}
