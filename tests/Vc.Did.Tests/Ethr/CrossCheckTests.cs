@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using Vc.Did.Core;
+using Vc.Did.Encoding;
+using Vc.Did.Ethr;
+using Vc.Did.Ledger;
+using Vc.Did.Tests.Ledger;
+
+namespace Vc.Did.Tests.Ethr;
+
+/// <summary>
+/// Live cross-check on one Anvil chain: histories written by our writer and by ethers.js are resolved by our
+/// resolvers (walker and index) and by npm ethr-did-resolver 11.1.3 (key encodings mapped to the current spec);
+/// every DID and every historical version must agree. Also against the reference registry bytecode.
+/// </summary>
+[Collection(LedgerCollection.Name)]
+public sealed class CrossCheckTests(LedgerFixture ledger)
+{
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    private static async Task<List<string>> OurDidsAsync(EthrDidWriter writer, string network, WriteMode mode)
+    {
+        var dids = new List<string>();
+        // C1: issuer with Ed25519 + P-256 assertion keys, a JSON service, then a rotation that revokes the old key.
+        var c1 = EthrIdentity.Create();
+        var ed1 = KeyAttribute.Ed25519Assertion(RandomBytes(32));
+        await writer.PublishKeyAsync(c1, c1.Address, ed1, Day, mode: mode);
+        await writer.PublishKeyAsync(c1, c1.Address, KeyAttribute.P256Assertion(P256Compressed()), Day, mode: mode);
+        await writer.AddServiceAsync(c1, c1.Address, "CredentialRegistry", """{"uri":"https://issuer.example","n":1.5e-7,"big":1e21}""", Day, mode: mode);
+        await writer.RotateKeyAsync(c1, c1.Address, ed1, KeyAttribute.Ed25519Assertion(RandomBytes(32)), Day, mode: mode);
+        dids.Add(c1.Did(network));
+        // C2: delegates added and revoked, owner change, the new owner writes (typed signed writes).
+        var c2 = EthrIdentity.Create();
+        var c2b = EthrIdentity.Create();
+        var d = EthrIdentity.Create().Address;
+        await writer.AddDelegateAsync(c2, c2.Address, "veriKey", d, Day, mode: mode);
+        await writer.AddDelegateAsync(c2, c2.Address, "sigAuth", EthrIdentity.Create().Address, Day, mode: mode);
+        await writer.RevokeDelegateAsync(c2, c2.Address, "veriKey", d, mode);
+        await writer.ChangeOwnerAsync(c2, c2.Address, c2b.Address, mode);
+        await writer.PublishKeyAsync(c2b, c2.Address, KeyAttribute.X25519KeyAgreement(RandomBytes(32)), Day, mode: mode);
+        dids.Add(c2.Did(network));
+        // C3: ERC-1056 signed writes, then deactivation.
+        var c3 = EthrIdentity.Create();
+        await writer.SetAttributeAsync(c3, c3.Address, "did/pub/Secp256k1/veriKey/hex", EthrIdentity.Create().PublicKey, Day, WriteMode.SignedErc1056);
+        await writer.AddServiceAsync(c3, c3.Address, "Hub", "https://c3.example", Day, WriteMode.SignedErc1056);
+        await writer.DeactivateAsync(c3, c3.Address, WriteMode.SignedErc1056);
+        dids.Add(c3.Did(network));
+        // C4: rotation letting the old key expire at a chosen (near) time; public-key DID form.
+        var c4 = EthrIdentity.Create();
+        var old = KeyAttribute.Ed25519Assertion(RandomBytes(32));
+        var pkDid = $"did:ethr:{network}:{Codec.ToHex0x(c4.PublicKey)}";
+        await writer.PublishKeyAsync(c4, c4.Address, old, Day, mode: mode);
+        await writer.RotateKeyAsync(c4, c4.Address, old, KeyAttribute.Ed25519Assertion(RandomBytes(32)), Day, DateTimeOffset.UtcNow.AddSeconds(2), mode);
+        dids.Add(pkDid);
+        dids.Add($"did:ethr:0x7a69:{c4.Address}"); // hex chain id form of the same identity
+        // C5: never written.
+        dids.Add(EthrIdentity.Create().Did(network));
+        return dids;
+    }
+
+    private static byte[] RandomBytes(int n) => System.Security.Cryptography.RandomNumberGenerator.GetBytes(n);
+
+    private static byte[] P256Compressed()
+    {
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var q = ec.ExportParameters(false).Q;
+        return [(byte)(2 + (q.Y![31] & 1)), .. q.X!];
+    }
+
+    private async Task CrossCheckAsync(string registry, string? abi, bool ethersToo)
+    {
+        var conn = ledger.Connection;
+        var writer = new EthrDidWriter(conn.Web3, conn.RelayerAddress, registry, conn.ChainId, abi);
+        var dids = await OurDidsAsync(writer, "anvil", abi is null ? WriteMode.SignedTyped : WriteMode.SignedErc1056);
+        if (ethersToo)
+        {
+            var written = await NodeCrossCheck.RunAsync(new JsonObject
+            {
+                ["op"] = "write", ["rpc"] = conn.RpcUrl.ToString(), ["registry"] = registry, ["funderKey"] = DevAccounts.Keys[5],
+            }, TimeSpan.FromSeconds(90));
+            dids.AddRange(written.GetProperty("dids").EnumerateArray().Select(e => e.GetString()!));
+        }
+        await Task.Delay(2100); // the near expiry of C4 lapses; revocations fall into a past second
+
+        var network = new EthrNetwork("anvil", conn.ChainId, conn.RpcUrl, registry);
+        using var http = new HttpEthRpc(conn.RpcUrl);
+        var walker = new EthrDidResolver(network, new RpcHistoryWalker(http, network));
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, network);
+        var indexed = new EthrDidResolver(network, index);
+
+        // Every version of every DID: its history blocks as ?versionId.
+        var urls = new List<string>();
+        foreach (var did in dids)
+        {
+            urls.Add(did);
+            var history = await new RpcHistoryWalker(http, network).HistoryAsync(EthrDid.Parse(did).Address);
+            urls.AddRange(history.Events.Select(e => e.BlockNumber).Distinct().Select(b => $"{did}?versionId={b}"));
+        }
+        var reference = await NodeCrossCheck.RunAsync(new JsonObject
+        {
+            ["op"] = "resolve", ["rpc"] = conn.RpcUrl.ToString(), ["registry"] = registry, ["chainId"] = conn.ChainId,
+            ["dids"] = new JsonArray(urls.Select(u => (JsonNode)u!).ToArray()),
+        });
+        Assert.True(dids.Count >= (ethersToo ? 10 : 6), $"only {dids.Count} DIDs");
+        foreach (var url in urls)
+        {
+            var expected = reference.GetProperty("results").GetProperty(url).GetString()!;
+            Assert.True(expected.Contains("\"didDocument\": {"), $"reference failed on {url}: {expected}");
+            Assert.Equal(expected, (await walker.ResolveAsync(url)).ToJson());
+            Assert.Equal(expected, (await indexed.ResolveAsync(url)).ToJson());
+        }
+    }
+
+    [Fact]
+    public Task Our_writer_and_ethers_histories_resolve_identically_in_our_resolvers_and_the_npm_reference() =>
+        CrossCheckAsync(ledger.Connection.Contracts[ContractArtifact.DidRegistry], null, ethersToo: true);
+
+    [Fact]
+    public async Task Our_resolver_reads_the_reference_registry_bytecode_written_by_our_writer()
+    {
+        var reference = DevChain.ReferenceRegistry();
+        var (address, _) = await ledger.Connection.DeployAsync(reference);
+        await CrossCheckAsync(Codec.ChecksumAddress(address), reference.Abi, ethersToo: true);
+    }
+}
