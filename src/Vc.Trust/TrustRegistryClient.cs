@@ -51,6 +51,15 @@ public sealed class TrustRegistryClient
         return (new TrustRegistryClient(connection, address), block);
     }
 
+    /// <summary>Opens an existing registry, refusing an address without contract code (RegistryNotFound).</summary>
+    public static async Task<TrustRegistryClient> OpenAsync(LedgerConnection connection, string address)
+    {
+        Words.CheckedAddress(address);
+        if (!await connection.HasCodeAsync(address))
+            throw new TrustRegistryException(TrustRegistryError.RegistryNotFound, $"no contract at {address} on chain {connection.ChainId}");
+        return new TrustRegistryClient(connection, address);
+    }
+
     /// <summary>
     /// Performs one write as <paramref name="actor"/>: its own transaction (<see cref="WriteMode.Direct"/>, the
     /// actor's account needs ether) or signed by it and submitted by the relayer (<see cref="WriteMode.Relayed"/>).

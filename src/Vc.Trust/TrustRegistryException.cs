@@ -37,6 +37,8 @@ public enum TrustRegistryError
     TransactionFailed,
     /// <summary>A log or answer from the chain did not decode as the registry's ABI.</summary>
     MalformedChainData,
+    /// <summary>No registry contract at the given address.</summary>
+    RegistryNotFound,
 }
 
 /// <summary>A typed registry failure. For contract reverts, <see cref="Arguments"/> holds the decoded error arguments.</summary>

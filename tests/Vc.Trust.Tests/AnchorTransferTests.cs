@@ -29,4 +29,13 @@ public sealed class AnchorTransferTests(RegistryFixture f)
         Assert.Equal(oldAnchor.GetPublicAddress(), transfers[1].PreviousAnchor, StringComparer.OrdinalIgnoreCase);
         Assert.Equal(newAnchor.GetPublicAddress(), transfers[1].NewAnchor, StringComparer.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Opening_a_registry_needs_contract_code_at_the_address()
+    {
+        var opened = await TrustRegistryClient.OpenAsync(f.Connection, f.Client.Address);
+        Assert.Equal(f.Client.Address, opened.Address);
+        var e = await Assert.ThrowsAsync<TrustRegistryException>(() => TrustRegistryClient.OpenAsync(f.Connection, f.Connection.RelayerAddress));
+        Assert.Equal(TrustRegistryError.RegistryNotFound, e.Error);
+    }
 }
