@@ -45,7 +45,10 @@ public sealed class DccSchemaValidator
         if (release is null)
             return new(false, null, [ver is null ? "ver is missing" : $"no schema release for ver '{ver}'"]);
         var schema = _built.GetOrAdd(release, Build);
-        var result = schema.Evaluate(dcc, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        // The flag format stops at the first error and builds no result tree; details are collected only on failure.
+        var result = schema.Evaluate(dcc, FlagOptions);
+        if (!result.IsValid)
+            result = schema.Evaluate(dcc, ListOptions);
         var errors = new List<string>();
         if (!result.IsValid)
             foreach (var detail in result.Details ?? [])
@@ -62,6 +65,9 @@ public sealed class DccSchemaValidator
             errors.Add($"{groups[0]} must hold exactly one entry, found {entries.GetArrayLength()}");
         return new(errors.Count == 0, release.ToString(3), errors);
     }
+
+    private readonly EvaluationOptions FlagOptions = new() { OutputFormat = OutputFormat.Flag };
+    private readonly EvaluationOptions ListOptions = new() { OutputFormat = OutputFormat.List };
 
     private JsonSchema Build(Version release)
     {
