@@ -64,6 +64,10 @@ if (args.Contains("--steps"))
     Console.WriteLine($"{"Ed25519 verify of hashData",-40}{Rate(seconds, () => key.PublicKey.Verify(hashData2, signature)),12:N0}/s");
     Console.WriteLine($"{"VerifySignature (all of the above)",-40}{Rate(seconds, () => proofs.VerifySignature(signed, proofNode, key.PublicKey)),12:N0}/s");
     Console.WriteLine($"{"full verify from JSON text",-40}{await RateAsync(seconds, async () => await verifier.VerifyAsync(signedJson, options)),12:N0}/s");
+    Console.WriteLine($"{"SerializeToElement(document)",-40}{Rate(seconds, () => System.Text.Json.JsonSerializer.SerializeToElement(unsigned)),12:N0}/s");
+    Console.WriteLine($"{"DeepClone(signed)",-40}{Rate(seconds, () => signed.DeepClone()),12:N0}/s");
+    var sink = new System.Buffers.ArrayBufferWriter<byte>(4096);
+    Console.WriteLine($"{"Utf8JsonWriter+JsonDocument.Parse",-40}{Rate(seconds, () => { sink.ResetWrittenCount(); using (var w = new System.Text.Json.Utf8JsonWriter(sink)) unsigned.WriteTo(w); using var d = System.Text.Json.JsonDocument.Parse(sink.WrittenMemory); }),12:N0}/s");
     Console.WriteLine($"context cache: {canonicalizer.ContextCache.Count} entries, {canonicalizer.ContextCache.Hits:N0} hits, {canonicalizer.ContextCache.Misses} misses");
     return;
 }
