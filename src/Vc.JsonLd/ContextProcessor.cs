@@ -22,8 +22,8 @@ internal sealed partial class Processor
         if (options.ProcessingMode == "json-ld-1.0") _mode10 = true;
         else if (options.ProcessingMode != "json-ld-1.1")
             throw Unsupported($"processingMode '{options.ProcessingMode}'");
-        if (options.RdfDirection is not null)
-            throw Unsupported($"rdfDirection '{options.RdfDirection}'");
+        if (options.RdfDirection is not (null or "i18n-datatype"))
+            throw Unsupported($"rdfDirection '{options.RdfDirection}' (only i18n-datatype)");
         if (options.ProduceGeneralizedRdf)
             throw Unsupported("produceGeneralizedRdf");
     }
@@ -63,12 +63,25 @@ internal sealed partial class Processor
         bool overrideProtected = false, bool propagate = true)
     {
         if (source is string text && text.Length > ContextCache.MaxCachedContextText)
+        {
+            CountProcessing();
             return ProcessCore(active, local, baseUrl, new List<string>(), overrideProtected, propagate, true, 0).Freeze();
+        }
         var key = new ContextCache.Key(active, source, baseUrl, (overrideProtected ? 1 : 0) | (propagate ? 2 : 0));
         if (_cache.TryGet(key, out var cached)) return cached;
+        CountProcessing();
         var result = ProcessCore(active, local, baseUrl, new List<string>(), overrideProtected, propagate, true, 0).Freeze();
         _cache.Add(key, result);
         return result;
+    }
+
+    private int _processings;
+
+    private void CountProcessing()
+    {
+        if (++_processings > _limits.MaxContextProcessings)
+            throw Err(JsonLdErrorCode.SizeLimitExceeded,
+                $"more than {_limits.MaxContextProcessings} contexts had to be processed for one document");
     }
 
     private ActiveContext ProcessCore(ActiveContext active, JsonElement local, string? baseUrl, List<string> remote,

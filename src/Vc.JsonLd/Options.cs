@@ -17,6 +17,10 @@ public sealed class JsonLdLimits
     /// <summary>Deepest nesting of context processing (scoped contexts inside contexts).</summary>
     public int MaxContextDepth { get; init; } = 32;
 
+    /// <summary>Most contexts processed (not found in the cache) for one document: bounds the work an attacker can
+    /// cause with many distinct inline contexts.</summary>
+    public int MaxContextProcessings { get; init; } = 1000;
+
     /// <summary>Largest document accepted by the byte/string entry points.</summary>
     public int MaxDocumentBytes { get; init; } = 4 * 1024 * 1024;
 
@@ -52,7 +56,9 @@ public sealed class JsonLdOptions
     /// <summary>Only "json-ld-1.1" is supported; anything else raises UnsupportedFeature.</summary>
     public string ProcessingMode { get; init; } = "json-ld-1.1";
 
-    /// <summary>Only null (the default: @direction is not represented in RDF) is supported.</summary>
+    /// <summary>null (default: @direction is not represented in RDF, as in jsonld.js) or "i18n-datatype"
+    /// (direction and language in the datatype IRI https://www.w3.org/ns/i18n#lang_dir). "compound-literal" is
+    /// unsupported.</summary>
     public string? RdfDirection { get; init; }
 
     /// <summary>Only false is supported.</summary>

@@ -210,6 +210,10 @@ internal sealed partial class Processor
             datatype ??= language is not null ? RdfTerm.RdfLangString : RdfTerm.XsdString;
         }
         else return null;
+        if (_options.RdfDirection == "i18n-datatype" && m.TryGetValue("@direction", out var dir) && dir is string ds
+            && value is string)
+            return RdfTerm.Literal(lexical,
+                "https://www.w3.org/ns/i18n#" + (language?.ToLowerInvariant() ?? "") + "_" + ds);
         return RdfTerm.Literal(lexical, language is null ? datatype : null, language);
     }
 

@@ -169,7 +169,7 @@ public class SafetyTests
     public void Unsupported_options_fail_clearly()
     {
         using var doc = JsonLdProcessor.Parse("""{"@id":"urn:x","urn:p":"v"}""");
-        var e = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { RdfDirection = "i18n-datatype" }));
+        var e = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement, new JsonLdOptions { RdfDirection = "compound-literal" }));
         Assert.Equal(JsonLdErrorCode.UnsupportedFeature, e.Code);
         Assert.StartsWith("unsupported JSON-LD feature", e.Message);
     }
@@ -192,6 +192,17 @@ public class SafetyTests
             Assert.Single(JsonLdProcessor.ToRdf(doc.RootElement, options));
             Assert.True(cache.Count <= 16);
         }
+    }
+
+    [Fact]
+    public void Many_inline_contexts_in_one_document_are_bounded()
+    {
+        var nodes = Enumerable.Range(0, 1500).Select(i => $$"""{"@context":{"p":"urn:p{{i}}"},"@id":"urn:n{{i}}","p":"v"}""");
+        using var doc = JsonLdProcessor.Parse("[" + string.Join(",", nodes) + "]");
+        var sw = Stopwatch.StartNew();
+        var e = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
+        Assert.Equal(JsonLdErrorCode.SizeLimitExceeded, e.Code);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
     }
 
     [Fact]
