@@ -223,6 +223,7 @@ public class JsonLdSuiteTests(ITestOutputHelper output)
             var (o, _) = JsonLdSuite.Run(id);
             var key = (id.StartsWith("toRdf", StringComparison.Ordinal) ? "toRdf" : "expand", o, s_subset.Contains(id));
             counts[key] = counts.GetValueOrDefault(key) + 1;
+            if (o == SuiteOutcome.Unsupported) output.WriteLine($"unsupported {id}: {JsonLdSuite.Run(id).Detail}");
         }
         foreach (var (k, v) in counts.OrderBy(k => k.Key.ToString()))
             output.WriteLine($"{k.Item1} {(k.Item3 ? "vc-subset" : "other")} {k.Item2}: {v}");
