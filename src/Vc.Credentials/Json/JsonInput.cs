@@ -22,8 +22,9 @@ public static partial class JsonInput
         if (utf8.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input has {utf8.Length} bytes; the limit is {maxBytes}.");
         try
         {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
-            return JsonNode.Parse(ref reader, new JsonNodeOptions { PropertyNameCaseInsensitive = false }) as JsonObject
+            // Duplicate names are rejected while parsing (I-JSON, RFC 7493 §2.3): JsonObject would otherwise throw lazily.
+            return JsonNode.Parse(utf8, new JsonNodeOptions { PropertyNameCaseInsensitive = false },
+                       new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Disallow }) as JsonObject
                    ?? throw new CredentialException(ProblemCode.ParsingError, "The input is not a JSON object.");
         }
         catch (JsonException e) { throw new CredentialException(ProblemCode.ParsingError, "The input is not valid JSON: " + e.Message, e); }

@@ -125,6 +125,12 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError, $"Resolving {CompositeDidResolver.Truncate(did)} failed ({e.Error}): {e.Message}"));
             return;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A host resolver (e.g. a ledger client) failing in its own way is still a resolution failure.
+            checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError, $"Resolving {CompositeDidResolver.Truncate(did)} failed: {e.GetType().Name}: {e.Message}"));
+            return;
+        }
         var method = didDocument.FindMethod(methodId);
         if (method?.Key is null)
         {
@@ -140,6 +146,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
                 : Fail(label, ProblemCode.ProofVerificationError, "The signature does not verify: the document or its proof was modified, or the key is wrong."));
         }
         catch (CredentialException e) { checks.Add(Fail(label, e.Code, e.Detail)); }
+        catch (System.Security.Cryptography.CryptographicException e) { checks.Add(Fail(label, ProblemCode.ProofVerificationError, "The signature could not be checked: " + e.Message)); }
 
         // Separate from the signature: is this key the issuer's (holder's) for this purpose?
         var relName = DidDocument.PropertyName(relationship);
