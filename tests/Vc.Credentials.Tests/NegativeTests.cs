@@ -196,6 +196,21 @@ public sealed class NegativeTests
         Assert.Contains(ProblemCode.VerificationMethodResolutionError, Codes(await stack.Verifier.VerifyAsync(badDidKey, At)));
     }
 
+    [Fact]
+    public async Task A_host_resolver_that_fails_in_its_own_way_is_a_resolution_error()
+    {
+        using var key = Fixtures.IssuerKey();
+        var stack = new TestStack();
+        var verifier = new CredentialVerifier(stack.Proofs, new StaticResolver(_ => throw new HttpRequestException("ledger node unreachable")));
+        var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile("did:example:moh", "did:example:moh#key-1", key));
+        var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile), Fixtures.Now);
+
+        var result = await verifier.VerifyAsync(vc, At);
+
+        Assert.Equal([ProblemCode.VerificationMethodResolutionError], Codes(result));
+        Assert.Contains("ledger node unreachable", result.ProblemDetails[0].Detail);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[1,2,3]")]
