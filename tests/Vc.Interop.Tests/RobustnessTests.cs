@@ -162,6 +162,8 @@ public sealed class RobustnessTests
     [InlineData("dcc-as-text")]
     [InlineData("duplicate-claim")]
     [InlineData("no-hcert")]
+    [InlineData("iat-beyond-year-9999")]
+    [InlineData("exp-as-huge-float")]
     public void Wrong_types_in_claims_are_a_CWT_failure(string shape)
     {
         var w = new CborWriter(CborConformanceMode.Lax);
@@ -171,6 +173,8 @@ public sealed class RobustnessTests
             case "iat-as-text": w.WriteInt32(6); w.WriteTextString("2025-06-01"); break;
             case "iss-as-int": w.WriteInt32(1); w.WriteInt32(42); break;
             case "duplicate-claim": w.WriteInt32(6); w.WriteInt64(1); w.WriteInt32(6); w.WriteInt64(2); break;
+            case "iat-beyond-year-9999": w.WriteInt32(6); w.WriteInt64(long.MaxValue); break;
+            case "exp-as-huge-float": w.WriteInt32(4); w.WriteDouble(1e300); break;
         }
         if (shape != "no-hcert")
         {
@@ -190,6 +194,73 @@ public sealed class RobustnessTests
         var r = Verifier.VerifyCose(cose, Clock);
         Assert.Equal(HcertFailure.Cwt, r.Outcome);
         Assert.Equal(HcertStep.Cwt, r.Steps[^1].Step);
+    }
+
+    [Fact]
+    public void Correctly_signed_random_claims_and_payloads_never_escape_as_exceptions()
+    {
+        // Random CWTs whose keys are the ones the verifier looks at, with values of random CBOR types, so every
+        // step after the signature (times, key usage, JSON, schema, value sets, entry checks, ICVP) sees odd input.
+        Gen.Int.Sample(seed =>
+        {
+            var random = new Random(seed);
+            var w = new CborWriter(CborConformanceMode.Lax);
+            w.WriteStartMap(null);
+            foreach (var key in new[] { 1, 4, 5, 6 }.Where(_ => random.Next(3) > 0))
+            {
+                w.WriteInt32(key);
+                if (random.Next(3) == 0) RandomItem(w, random, 2);
+                else w.WriteInt64(Issued.AddDays(random.Next(-400, 400)).ToUnixTimeSeconds());
+            }
+            w.WriteInt32(-260);
+            w.WriteStartMap(1);
+            w.WriteInt32(random.Next(2) == 0 ? 1 : -6);
+            RandomPayload(w, random);
+            w.WriteEndMap();
+            w.WriteEndMap();
+            var cose = CoseSign1.Sign(w.Encode(), TrustEntry.KidOf(Dsc), Dsc.GetECDsaPrivateKey()!);
+            var r = Verifier.Verify(HcertCodec.Encode(cose), Clock);
+            Assert.True(r.Passed(HcertStep.Signature) || r.Outcome == HcertFailure.Cwt, $"{r.Outcome}: {r.Reason}");
+        }, iter: 1500);
+    }
+
+    private static readonly string[] Keys = ["ver", "nam", "dob", "v", "t", "r", "fn", "fnt", "tg", "vp", "mp", "ma", "dn", "sd", "dt", "co", "is", "ci",
+        "sc", "tr", "tt", "fr", "df", "du", "n", "s", "ntl", "nid", "vx", "bo", "vls", "vle", "cn", "d", "id", "nt"];
+
+    private static void RandomPayload(CborWriter w, Random random)
+    {
+        var count = random.Next(0, 8);
+        w.WriteStartMap(count);
+        var used = new HashSet<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var key = Keys[random.Next(Keys.Length)];
+            if (!used.Add(key)) key += i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            w.WriteTextString(key);
+            if (key is "v" or "t" or "r" && random.Next(2) == 0) { w.WriteStartArray(1); RandomPayload(w, random); w.WriteEndArray(); }
+            else if (key is "v" or "vx" or "nam" && random.Next(2) == 0) RandomPayload(w, random);
+            else if (key is "ver" && random.Next(2) == 0) w.WriteTextString(random.Next(3) switch { 0 => "1.3.0", 1 => "1.0.0", _ => "2.0.0" });
+            else RandomItem(w, random, 2);
+        }
+        w.WriteEndMap();
+    }
+
+    private static void RandomItem(CborWriter w, Random random, int depth)
+    {
+        switch (random.Next(depth > 0 ? 11 : 8))
+        {
+            case 0: w.WriteInt64(random.NextInt64(long.MinValue, long.MaxValue)); break;
+            case 1: w.WriteTextString(random.Next(3) == 0 ? "2021-06-01" : new string('x', random.Next(0, 20))); break;
+            case 2: w.WriteByteString(RandomNumberGenerator.GetBytes(random.Next(0, 10))); break;
+            case 3: w.WriteDouble(random.NextDouble() * Math.Pow(10, random.Next(-5, 300))); break;
+            case 4: w.WriteBoolean(random.Next(2) == 0); break;
+            case 5: w.WriteNull(); break;
+            case 6: w.WriteTag((CborTag)random.Next(0, 2)); w.WriteTextString("2021-06-01T00:00:00Z"); break;
+            case 7: w.WriteUInt64(ulong.MaxValue); break;
+            case 8: w.WriteStartArray(2); RandomItem(w, random, depth - 1); RandomItem(w, random, depth - 1); w.WriteEndArray(); break;
+            case 9: w.WriteStartMap(1); w.WriteInt32(random.Next()); RandomItem(w, random, depth - 1); w.WriteEndMap(); break;
+            default: w.WriteDouble(double.NaN); break;
+        }
     }
 
     [Theory]

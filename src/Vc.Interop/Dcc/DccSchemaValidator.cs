@@ -46,9 +46,17 @@ public sealed class DccSchemaValidator
             return new(false, null, [ver is null ? "ver is missing" : $"no schema release for ver '{ver}'"]);
         var schema = _built.GetOrAdd(release, Build);
         // The flag format stops at the first error and builds no result tree; details are collected only on failure.
-        var result = schema.Evaluate(dcc, FlagOptions);
-        if (!result.IsValid)
-            result = schema.Evaluate(dcc, ListOptions);
+        EvaluationResults result;
+        try
+        {
+            result = schema.Evaluate(dcc, FlagOptions);
+            if (!result.IsValid)
+                result = schema.Evaluate(dcc, ListOptions);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException or JsonException)
+        {
+            return new(false, release.ToString(3), ["the payload cannot be evaluated against the schema: " + e.Message]);
+        }
         var errors = new List<string>();
         if (!result.IsValid)
             foreach (var detail in result.Details ?? [])

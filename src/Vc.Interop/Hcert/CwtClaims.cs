@@ -92,10 +92,14 @@ public sealed record CwtClaims
         switch (reader.PeekState())
         {
             case CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger:
-                return reader.ReadInt64();
+                var seconds = reader.ReadInt64();
+                // Only instants .NET can represent (years 1–9999) are meaningful dates.
+                if (seconds is < -62135596800 or > 253402300799)
+                    throw new HcertException(HcertFailure.Cwt, $"{name} is out of range");
+                return seconds;
             case CborReaderState.HalfPrecisionFloat or CborReaderState.SinglePrecisionFloat or CborReaderState.DoublePrecisionFloat:
                 var d = reader.ReadDouble();
-                if (double.IsNaN(d) || Math.Abs(d) > 253402300799d)
+                if (double.IsNaN(d) || d < -62135596800d || d > 253402300799d)
                     throw new HcertException(HcertFailure.Cwt, $"{name} is out of range");
                 return (long)Math.Floor(d);
             default:
