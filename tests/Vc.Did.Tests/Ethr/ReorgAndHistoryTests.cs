@@ -1,0 +1,92 @@
+using Vc.Did.Core;
+using Vc.Did.Ethr;
+using Vc.Did.Ledger;
+
+namespace Vc.Did.Tests.Ethr;
+
+/// <summary>Tests on a private chain (time travel and reorgs must not disturb the shared one).</summary>
+public sealed class ReorgAndHistoryTests
+{
+    private static async Task<(AnvilProcess Anvil, EthrNetwork Network, EthrDidWriter Writer)> StartAsync()
+    {
+        var anvil = await AnvilProcess.StartAsync(new AnvilOptions());
+        var web3 = DevChain.Web3For(anvil.RpcUrl, 0);
+        var artifact = ContractArtifact.Load(ContractArtifact.DidRegistry);
+        var (registry, _) = await DevChain.DeployAsync(web3, artifact.Abi, artifact.Bytecode);
+        var network = new EthrNetwork("anvil", DevChain.ChainId, anvil.RpcUrl, registry);
+        return (anvil, network, new EthrDidWriter(web3, DevAccounts.Address(0), registry, DevChain.ChainId));
+    }
+
+    [Fact]
+    public async Task After_a_reorg_the_index_rereads_from_the_fork_point_and_forgets_the_orphaned_change()
+    {
+        var (anvil, network, writer) = await StartAsync();
+        await using var _ = anvil;
+        var owner = EthrIdentity.Create();
+        await writer.AddServiceAsync(owner, owner.Address, "Kept", "https://kept", TimeSpan.FromHours(1));
+        using var http = new HttpEthRpc(anvil.RpcUrl);
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, network);
+        var resolver = new EthrDidResolver(network, index);
+
+        var snapshot = (await DevChain.RpcAsync(anvil.RpcUrl, "evm_snapshot")).Trim('"');
+        await writer.AddServiceAsync(owner, owner.Address, "Orphaned", "https://orphaned", TimeSpan.FromHours(1));
+        Assert.Equal(["Kept", "Orphaned"], (await resolver.ResolveAsync(owner.Did("anvil"))).DidDocument!.Service.Select(s => s.Type));
+
+        Assert.Equal("true", await DevChain.RpcAsync(anvil.RpcUrl, "evm_revert", snapshot));
+        // A fresh relayer account object: Nethereum caches the nonce, which the revert took back.
+        writer = new EthrDidWriter(DevChain.Web3For(anvil.RpcUrl, 0), DevAccounts.Address(0), network.RegistryAddress, DevChain.ChainId);
+        await writer.AddServiceAsync(owner, owner.Address, "Canonical", "https://canonical", TimeSpan.FromHours(1));
+        await DevChain.RpcAsync(anvil.RpcUrl, "evm_mine");
+
+        var afterReorg = await resolver.ResolveAsync(owner.Did("anvil"));
+        Assert.Equal(["Kept", "Canonical"], afterReorg.DidDocument!.Service.Select(s => s.Type));
+        var walked = await new EthrDidResolver(network, new RpcHistoryWalker(http, network)).ResolveAsync(owner.Did("anvil"));
+        Assert.Equal(walked.ToJson(), afterReorg.ToJson());
+    }
+
+    [Fact]
+    public async Task Unconfirmed_changes_are_not_served_until_buried_under_the_configured_confirmations()
+    {
+        var (anvil, network, writer) = await StartAsync();
+        await using var _ = anvil;
+        var owner = EthrIdentity.Create();
+        using var http = new HttpEthRpc(anvil.RpcUrl);
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, network, new EthrIndexOptions { Confirmations = 2 });
+        var resolver = new EthrDidResolver(network, index);
+        await writer.AddServiceAsync(owner, owner.Address, "Hub", "https://hub", TimeSpan.FromHours(1));
+        Assert.Empty((await resolver.ResolveAsync(owner.Did("anvil"))).DidDocument!.Service);
+        await DevChain.RpcAsync(anvil.RpcUrl, "anvil_mine", "0x2");
+        Assert.Single((await resolver.ResolveAsync(owner.Did("anvil"))).DidDocument!.Service);
+    }
+
+    [Fact]
+    public async Task A_key_rotated_away_was_authorized_for_assertion_before_the_rotation_and_not_after()
+    {
+        var (anvil, network, writer) = await StartAsync();
+        await using var _ = anvil;
+        var issuer = EthrIdentity.Create();
+        var did = issuer.Did("anvil");
+        var oldKey = KeyAttribute.Ed25519Assertion(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var published = await writer.PublishKeyAsync(issuer, issuer.Address, oldKey, TimeSpan.FromDays(1));
+        var publishedAt = await DevChain.BlockTimeAsync(anvil.RpcUrl, published.BlockNumber);
+        await DevChain.WaitPastAsync(publishedAt);
+        var rotated = await writer.RotateKeyAsync(issuer, issuer.Address, oldKey,
+            KeyAttribute.Ed25519Assertion(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), TimeSpan.FromDays(1));
+        var revokedAt = await DevChain.BlockTimeAsync(anvil.RpcUrl, rotated[^1].BlockNumber);
+        Assert.True(revokedAt > publishedAt);
+
+        using var http = new HttpEthRpc(anvil.RpcUrl);
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, network);
+        IDidResolver resolver = new EthrDidResolver(network, index);
+        var before = await resolver.WasAuthorizedAsync(did, did + "#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(publishedAt));
+        Assert.True(before.Authorized, before.Reason);
+        Assert.Equal("Ed25519VerificationKey2020", before.Method!.Type);
+        await DevChain.WaitPastAsync(revokedAt);
+        var after = await resolver.WasAuthorizedAsync(did, did + "#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(revokedAt + 1));
+        Assert.False(after.Authorized);
+        var notYet = await resolver.WasAuthorizedAsync(did, did + "#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(publishedAt - 1));
+        Assert.False(notYet.Authorized);
+        var foreign = await resolver.WasAuthorizedAsync(did, "did:ethr:anvil:0x70997970C51812dc3A010C7d01b50e0d17dc79C8#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.UtcNow);
+        Assert.False(foreign.Authorized);
+    }
+}
