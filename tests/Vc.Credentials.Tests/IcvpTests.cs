@@ -137,6 +137,21 @@ public sealed class IcvpTests
     }
 
     [Fact]
+    public void A_built_credential_reads_back_to_the_same_holder_and_dose()
+    {
+        var holder = Fixtures.Holder("did:example:jane");
+        var dose = Fixtures.YellowFeverDose() with { VaccineType = "XM0N24" };
+        var vc = Fixtures.Builder().Build(holder, dose, "did:example:moh");
+
+        var read = IcvpCredential.Read(vc);
+
+        Assert.Equal(holder, read.Holder);
+        Assert.Equal(dose, read.Dose);
+        Assert.Equal(("did:example:moh", new DateOnly(2025, 10, 11), true, IcvpCatalogue.V1.Version), (read.Issuer, read.ValidFrom, read.Lifelong, read.CatalogueVersion));
+        Assert.Throws<IcvpValidationException>(() => IcvpCredential.Read(new JsonObject { ["type"] = "VerifiableCredential" }));
+    }
+
+    [Fact]
     public void One_credential_carries_exactly_one_dose()
     {
         var vc = Fixtures.Builder().Build(Fixtures.Holder(), Fixtures.YellowFeverDose(), "did:example:moh");
