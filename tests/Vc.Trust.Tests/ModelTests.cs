@@ -103,3 +103,26 @@ public sealed class OperationInputTests
         Assert.Equal(132, signed.SignatureHex.Length);
     }
 }
+
+public sealed class TrustKeysTests
+{
+    [Fact]
+    public void A_private_key_file_round_trips_to_the_same_account()
+    {
+        var key = Nethereum.Signer.EthECKey.GenerateKey();
+        var text = "  " + TrustKeys.ExportPrivateKey(key) + "\n";
+        Assert.Equal(key.GetPublicAddress(), TrustKeys.ParsePrivateKey(text).GetPublicAddress());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("0x1234")]
+    [InlineData("zz00000000000000000000000000000000000000000000000000000000000001")]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    public void A_malformed_private_key_is_refused_without_echoing_it(string text)
+    {
+        var e = Assert.Throws<TrustRegistryException>(() => TrustKeys.ParsePrivateKey(text));
+        Assert.Equal(TrustRegistryError.InvalidInput, e.Error);
+        if (text.Length > 4) Assert.DoesNotContain(text, e.Message);
+    }
+}
