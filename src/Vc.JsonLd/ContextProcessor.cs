@@ -586,14 +586,20 @@ internal sealed partial class Processor
         int colon = value.IndexOf(':', 1 < value.Length ? 1 : 0);
         if (colon > 0)
         {
-            var prefix = value.Substring(0, colon);
-            var suffix = value.Substring(colon + 1);
-            if (prefix == "_" || suffix.StartsWith("//", StringComparison.Ordinal)) return value;
-            if (local is not null && local.ContainsKey(prefix) && (!defined!.TryGetValue(prefix, out var pd) || !pd))
-                CreateTermDefinition(active, local, prefix, defined!, defined!.BaseUrl, defined.ProtectedDefault,
-                    defined.OverrideProtected, defined.Remote, defined.ValidateScoped, defined.Depth);
-            var pdef = active.Get(prefix);
-            if (pdef is { Iri: not null, Prefix: true }) return pdef.Iri + suffix;
+            var prefixSpan = value.AsSpan(0, colon);
+            var suffixSpan = value.AsSpan(colon + 1);
+            if (prefixSpan is "_" || suffixSpan.StartsWith("//", StringComparison.Ordinal)) return value;
+            TermDefinition? pdef;
+            if (local is not null)
+            {
+                var prefix = value.Substring(0, colon);
+                if (local.ContainsKey(prefix) && (!defined!.TryGetValue(prefix, out var pd) || !pd))
+                    CreateTermDefinition(active, local, prefix, defined!, defined!.BaseUrl, defined.ProtectedDefault,
+                        defined.OverrideProtected, defined.Remote, defined.ValidateScoped, defined.Depth);
+                pdef = active.Get(prefix);
+            }
+            else active.Terms.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(prefixSpan, out pdef);
+            if (pdef is { Iri: not null, Prefix: true }) return string.Concat(pdef.Iri, suffixSpan);
             if (Iri.IsAbsolute(value)) return value;
         }
         if (vocab && active.Vocab is not null) return active.Vocab + value;

@@ -57,7 +57,19 @@ public sealed class RdfTerm : IEquatable<RdfTerm>
 
     public override bool Equals(object? obj) => obj is RdfTerm t && Equals(t);
 
-    public override int GetHashCode() => HashCode.Combine(Kind, Value, Datatype, Language);
+    private int _hash;
+
+    public override int GetHashCode()
+    {
+        int h = _hash;
+        if (h == 0)
+        {
+            h = HashCode.Combine(Kind, Value, Datatype, Language);
+            if (h == 0) h = 1;
+            _hash = h;
+        }
+        return h;
+    }
 
     /// <summary>The term in canonical N-Quads syntax.</summary>
     public override string ToString()

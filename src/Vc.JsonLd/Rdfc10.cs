@@ -120,7 +120,7 @@ public static class Rdfc10
         private readonly Dictionary<string, List<RdfQuad>> _bnodeQuads = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _firstDegree = new(StringComparer.Ordinal);
         private readonly Issuer _canonical = new("c14n");
-        private readonly StringBuilder _sb = new();
+        private readonly StringBuilder _sb = new(256);
         private int _calls;
         private long _perms;
 

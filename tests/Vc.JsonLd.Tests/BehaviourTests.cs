@@ -78,6 +78,23 @@ public class BehaviourTests
     }
 
     [Fact]
+    public void Credentials_v2_with_data_integrity_v2_context_has_no_protected_conflict()
+    {
+        const string body = """
+            "type":["VerifiableCredential"],"issuer":"did:example:issuer","validFrom":"2025-01-01T00:00:00Z",
+            "credentialSubject":{"id":"did:example:subject","name":"Jane"},
+            "proof":{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","proofPurpose":"assertionMethod",
+                     "verificationMethod":"did:example:issuer#key-1","created":"2025-01-01T00:00:00Z","proofValue":"z1"}}
+            """;
+        using var a = JsonLdProcessor.Parse("""{"@context":["https://www.w3.org/ns/credentials/v2"],""" + body);
+        using var b = JsonLdProcessor.Parse(
+            """{"@context":["https://www.w3.org/ns/credentials/v2","https://w3id.org/security/data-integrity/v2"],""" + body);
+        var ca = JsonLdProcessor.Canonicalize(a.RootElement).CanonicalNQuads;
+        Assert.Equal(ca, JsonLdProcessor.Canonicalize(b.RootElement).CanonicalNQuads);
+        Assert.Contains("<https://w3id.org/security#proof> _:c14n", ca); // proof lives in its own named graph
+    }
+
+    [Fact]
     public void Shared_cache_is_thread_safe_and_gives_identical_results()
     {
         var cache = new ContextCache();
