@@ -62,6 +62,12 @@ if (args.Contains("--steps"))
     Console.WriteLine($"{"canonicalize proof config (5 quads)",-40}{Rate(seconds, () => canonicalizer.CanonicalizeJsonLd(config, sha)),12:N0}/s");
     Console.WriteLine($"(document: {canonicalizer.CanonicalizeJsonLd(unsigned, sha).Count(c => c == '\n')} quads, proof config: {canonicalizer.CanonicalizeJsonLd(config, sha).Count(c => c == '\n')} quads)");
     Console.WriteLine($"{"canonicalize document",-40}{Rate(seconds, () => canonicalizer.CanonicalizeJsonLd(unsigned, sha)),12:N0}/s");
+    var jsonLdOptions = new Vc.JsonLd.JsonLdOptions { DocumentLoader = Vc.Credentials.Contexts.BundledContexts.Loader, ContextCache = new Vc.JsonLd.ContextCache() };
+    var element = System.Text.Json.JsonSerializer.SerializeToElement(unsigned);
+    Console.WriteLine($"{"  of which expansion (Vc.JsonLd)",-40}{Rate(seconds, () => Vc.JsonLd.JsonLdProcessor.Expand(element, jsonLdOptions)),12:N0}/s");
+    Console.WriteLine($"{"  of which expansion+toRdf (Vc.JsonLd)",-40}{Rate(seconds, () => Vc.JsonLd.JsonLdProcessor.ToRdf(element, jsonLdOptions)),12:N0}/s");
+    var quads = Vc.JsonLd.JsonLdProcessor.ToRdf(element, jsonLdOptions);
+    Console.WriteLine($"{"  of which RDFC-1.0 alone (Vc.JsonLd)",-40}{Rate(seconds, () => Vc.JsonLd.Rdfc10.Canonicalize(quads)),12:N0}/s");
     Console.WriteLine($"{"Ed25519 verify of hashData",-40}{Rate(seconds, () => key.PublicKey.Verify(hashData2, signature)),12:N0}/s");
     Console.WriteLine($"{"VerifySignature (all of the above)",-40}{Rate(seconds, () => proofs.VerifySignature(signed, proofNode, key.PublicKey)),12:N0}/s");
     Console.WriteLine($"{"full verify from JSON text",-40}{await RateAsync(seconds, async () => await verifier.VerifyAsync(signedJson, options)),12:N0}/s");
