@@ -24,11 +24,17 @@ public sealed class TrustRegistryReader
     /// <summary>First block to scan (the deployment block).</summary>
     public long FromBlock { get; }
 
-    public TrustRegistryReader(LedgerConnection connection, string address, long fromBlock = 0)
+    /// <summary>Most blocks one eth_getLogs request spans.</summary>
+    public long MaxBlockRange { get; }
+
+    public TrustRegistryReader(LedgerConnection connection, string address, long fromBlock = 0, long maxBlockRange = 10_000)
     {
+        if (fromBlock < 0 || maxBlockRange < 1)
+            throw new TrustRegistryException(TrustRegistryError.InvalidInput, "fromBlock ≥ 0 and maxBlockRange ≥ 1");
         _web3 = connection.Web3;
-        Address = address;
+        Address = Words.CheckedAddress(address);
         FromBlock = fromBlock;
+        MaxBlockRange = maxBlockRange;
     }
 
     /// <summary>
@@ -179,16 +185,21 @@ public sealed class TrustRegistryReader
         if (country is not null || issuerId is not null)
             topics.Add(country is { } c ? "0x" + Convert.ToHexStringLower(Words.FixedBytes(c.ToBytes3())) : null);
         if (issuerId is { } id) topics.Add(id.ToString());
-        var filter = new NewFilterInput
+        var logs = new List<FilterLog>();
+        // Public nodes cap the block range of one eth_getLogs: read in windows of MaxBlockRange blocks.
+        for (var from = FromBlock; from <= toBlock; from += MaxBlockRange)
         {
-            Address = [Address],
-            FromBlock = new BlockParameter(new HexBigInteger(FromBlock)),
-            ToBlock = new BlockParameter(new HexBigInteger(toBlock)),
-            Topics = topics.Count > 1 || eventTopics is not null ? topics.ToArray() : null,
-        };
-        var logs = await _web3.Eth.Filters.GetLogs.SendRequestAsync(filter).WaitAsync(ct);
-        if (logs.Length > MaxEvents)
-            throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"more than {MaxEvents} events in one read");
+            var filter = new NewFilterInput
+            {
+                Address = [Address],
+                FromBlock = new BlockParameter(new HexBigInteger(from)),
+                ToBlock = new BlockParameter(new HexBigInteger(Math.Min(toBlock, from + MaxBlockRange - 1))),
+                Topics = topics.Count > 1 || eventTopics is not null ? topics.ToArray() : null,
+            };
+            logs.AddRange(await _web3.Eth.Filters.GetLogs.SendRequestAsync(filter).WaitAsync(ct));
+            if (logs.Count > MaxEvents)
+                throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"more than {MaxEvents} events in one read");
+        }
 
         // Logs carry no time: read each distinct block's header, a few at a time.
         var times = new System.Collections.Concurrent.ConcurrentDictionary<BigInteger, DateTimeOffset>();

@@ -85,6 +85,20 @@ public sealed class AuditTrailTests(RegistryFixture f)
     }
 
     [Fact]
+    public async Task Reading_in_small_block_windows_gives_the_same_history()
+    {
+        var (country, admin, _) = await f.OnboardAsync();
+        var issuer = IssuerRef.Did("did:web:windows.example");
+        await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(country, issuer, TrustDomains.Icvp)), admin);
+        await f.Client.ExecuteAsync(TrustOperation.SuspendIssuer(country, issuer), admin);
+        var windowed = new TrustRegistryReader(f.Connection, f.Client.Address, f.DeploymentBlock, maxBlockRange: 3);
+
+        Assert.Equal(await f.Reader.GetAuditTrailAsync(country), await windowed.GetAuditTrailAsync(country));
+        Assert.Equal((await f.Reader.BuildSnapshotAsync(null)).Root, (await windowed.BuildSnapshotAsync(null)).Root);
+        Assert.Equal(TrustReason.IssuerSuspended, (await windowed.CheckAsync(new TrustQuery(country, issuer, TrustDomains.Icvp))).Reason);
+    }
+
+    [Fact]
     public async Task An_issuer_trail_needs_its_participant()
     {
         var e = await Assert.ThrowsAsync<TrustRegistryException>(() => f.Reader.GetAuditTrailAsync(null, IssuerRef.Did("did:web:x.example")));
