@@ -118,7 +118,7 @@ internal sealed partial class Processor
 
         if (element.ValueKind == JsonValueKind.Array)
         {
-            var result = new JList();
+            var result = new JList(element.GetArrayLength());
             bool listContainer = apDef is not null && (apDef.Container & Container.List) != 0;
             foreach (var item in element.EnumerateArray())
             {
@@ -184,7 +184,7 @@ internal sealed partial class Processor
             if (last.ValueKind == JsonValueKind.String) inputType = ExpandIri(ac, last.GetString(), false, true);
         }
 
-        var res = new JMap();
+        var res = new JMap(props.Length);
         ExpandEntries(ac, typeScoped, activeProperty, props, baseUrl, inputType, res, depth);
 
         // value objects, lists and sets (steps 15–19)

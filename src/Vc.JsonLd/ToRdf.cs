@@ -40,7 +40,7 @@ internal sealed partial class Processor
 
     public List<RdfQuad> ToRdf(JList expanded)
     {
-        _quads = new List<RdfQuad>();
+        _quads = new List<RdfQuad>(32);
         foreach (var item in expanded)
             if (item is JMap m) EmitTop(m, RdfTerm.DefaultGraph);
         return _quads;
