@@ -5,8 +5,9 @@ pragma solidity 0.8.30;
 /// @notice Our own implementation: same functions, events and signed-write hash layout as ERC-1056, so existing
 ///         did:ethr resolvers read this chain. Nothing personal is ever stored: only addresses, key material
 ///         published by the identity itself, and validity times.
-///         Additions: chain-bound signed writes (EIP-712, domain with chainId and this registry's address), so a
-///         signature cannot be replayed on another chain; deactivation (owner 0x0) is final.
+///         Additions: chain-bound signed writes through the same *Signed functions (EIP-712 domain with chainId
+///         and this registry's address, marked by sigV 29/30), so such a signature cannot be replayed on another
+///         chain; deactivation (owner 0x0) is final.
 contract EthereumDIDRegistry {
     // One slot per identity: owner (bits 0..159) | block of the last change (bits 160..223) | deactivated (bit 255).
     // Keeping owner and `changed` together costs each write one storage slot instead of two.
@@ -24,16 +25,8 @@ contract EthereumDIDRegistry {
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant NAME_HASH = keccak256("EthereumDIDRegistry");
     bytes32 private constant VERSION_HASH = keccak256("1");
-    bytes32 private constant CHANGE_OWNER_TYPEHASH =
-        keccak256("ChangeOwner(address identity,address newOwner,uint256 nonce)");
-    bytes32 private constant ADD_DELEGATE_TYPEHASH = keccak256(
-        "AddDelegate(address identity,bytes32 delegateType,address delegate,uint256 validity,uint256 nonce)");
-    bytes32 private constant REVOKE_DELEGATE_TYPEHASH =
-        keccak256("RevokeDelegate(address identity,bytes32 delegateType,address delegate,uint256 nonce)");
-    bytes32 private constant SET_ATTRIBUTE_TYPEHASH =
-        keccak256("SetAttribute(address identity,bytes32 name,bytes value,uint256 validity,uint256 nonce)");
-    bytes32 private constant REVOKE_ATTRIBUTE_TYPEHASH =
-        keccak256("RevokeAttribute(address identity,bytes32 name,bytes value,uint256 nonce)");
+    /// Chain-bound signed writes sign this EIP-712 struct over the ERC-1056 signed-write hash.
+    bytes32 private constant ERC1056_WRITE_TYPEHASH = keccak256("ERC1056Write(bytes32 erc1056Hash)");
 
     event DIDOwnerChanged(address indexed identity, address owner, uint256 previousChange);
     event DIDDelegateChanged(
@@ -82,13 +75,6 @@ contract EthereumDIDRegistry {
         _changeOwner(identity, _checkSignature(identity, sigV, sigR, sigS, hash), newOwner);
     }
 
-    function changeOwnerSignedTyped(address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, address newOwner)
-        external {
-        bytes32 structHash = keccak256(abi.encode(
-            CHANGE_OWNER_TYPEHASH, identity, newOwner, nonce[identityOwner(identity)]));
-        _changeOwner(identity, _checkSignature(identity, sigV, sigR, sigS, _typedHash(structHash)), newOwner);
-    }
-
     function _changeOwner(address identity, address actor, address newOwner) internal {
         uint256 record = _authorize(identity, actor);
         emit DIDOwnerChanged(identity, newOwner, (record & CHANGED_MASK) >> CHANGED_SHIFT);
@@ -110,20 +96,12 @@ contract EthereumDIDRegistry {
         _addDelegate(identity, _checkSignature(identity, sigV, sigR, sigS, hash), delegateType, delegate, validity);
     }
 
-    function addDelegateSignedTyped(
-        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 delegateType, address delegate,
-        uint256 validity) external {
-        bytes32 hash = _addDelegateTypedHash(identity, delegateType, delegate, validity);
-        _addDelegate(identity, _checkSignature(identity, sigV, sigR, sigS, hash), delegateType, delegate, validity);
-    }
-
     function _addDelegate(address identity, address actor, bytes32 delegateType, address delegate, uint256 validity)
         internal {
-        uint256 record = _authorize(identity, actor);
+        uint256 previousChange = _change(identity, actor);
         uint256 validTo = block.timestamp + validity;
         delegates[identity][keccak256(abi.encode(delegateType))][delegate] = validTo;
-        emit DIDDelegateChanged(identity, delegateType, delegate, validTo, (record & CHANGED_MASK) >> CHANGED_SHIFT);
-        _touch(identity, record);
+        emit DIDDelegateChanged(identity, delegateType, delegate, validTo, previousChange);
     }
 
     function revokeDelegate(address identity, bytes32 delegateType, address delegate) external {
@@ -138,20 +116,10 @@ contract EthereumDIDRegistry {
         _revokeDelegate(identity, _checkSignature(identity, sigV, sigR, sigS, hash), delegateType, delegate);
     }
 
-    function revokeDelegateSignedTyped(
-        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 delegateType, address delegate) external {
-        bytes32 structHash = keccak256(abi.encode(
-            REVOKE_DELEGATE_TYPEHASH, identity, delegateType, delegate, nonce[identityOwner(identity)]));
-        _revokeDelegate(identity, _checkSignature(identity, sigV, sigR, sigS, _typedHash(structHash)),
-            delegateType, delegate);
-    }
-
     function _revokeDelegate(address identity, address actor, bytes32 delegateType, address delegate) internal {
-        uint256 record = _authorize(identity, actor);
+        uint256 previousChange = _change(identity, actor);
         delegates[identity][keccak256(abi.encode(delegateType))][delegate] = block.timestamp;
-        emit DIDDelegateChanged(
-            identity, delegateType, delegate, block.timestamp, (record & CHANGED_MASK) >> CHANGED_SHIFT);
-        _touch(identity, record);
+        emit DIDDelegateChanged(identity, delegateType, delegate, block.timestamp, previousChange);
     }
 
     // ---- attributes ----
@@ -168,19 +136,9 @@ contract EthereumDIDRegistry {
         _setAttribute(identity, _checkSignature(identity, sigV, sigR, sigS, hash), name, value, validity);
     }
 
-    function setAttributeSignedTyped(
-        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 name, bytes calldata value,
-        uint256 validity) external {
-        bytes32 hash = _setAttributeTypedHash(identity, name, keccak256(value), validity);
-        _setAttribute(identity, _checkSignature(identity, sigV, sigR, sigS, hash), name, value, validity);
-    }
-
     function _setAttribute(address identity, address actor, bytes32 name, bytes calldata value, uint256 validity)
         internal {
-        uint256 record = _authorize(identity, actor);
-        emit DIDAttributeChanged(
-            identity, name, value, block.timestamp + validity, (record & CHANGED_MASK) >> CHANGED_SHIFT);
-        _touch(identity, record);
+        emit DIDAttributeChanged(identity, name, value, block.timestamp + validity, _change(identity, actor));
     }
 
     function revokeAttribute(address identity, bytes32 name, bytes calldata value) external {
@@ -195,32 +153,11 @@ contract EthereumDIDRegistry {
         _revokeAttribute(identity, _checkSignature(identity, sigV, sigR, sigS, hash), name, value);
     }
 
-    function revokeAttributeSignedTyped(
-        address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 name, bytes calldata value) external {
-        bytes32 hash = _typedHash(keccak256(abi.encode(
-            REVOKE_ATTRIBUTE_TYPEHASH, identity, name, keccak256(value), nonce[identityOwner(identity)])));
-        _revokeAttribute(identity, _checkSignature(identity, sigV, sigR, sigS, hash), name, value);
-    }
-
     function _revokeAttribute(address identity, address actor, bytes32 name, bytes calldata value) internal {
-        uint256 record = _authorize(identity, actor);
-        emit DIDAttributeChanged(identity, name, value, 0, (record & CHANGED_MASK) >> CHANGED_SHIFT);
-        _touch(identity, record);
+        emit DIDAttributeChanged(identity, name, value, 0, _change(identity, actor));
     }
 
     // ---- internals ----
-
-    function _setAttributeTypedHash(address identity, bytes32 name, bytes32 valueHash, uint256 validity)
-        private view returns (bytes32) {
-        return _typedHash(keccak256(abi.encode(
-            SET_ATTRIBUTE_TYPEHASH, identity, name, valueHash, validity, nonce[identityOwner(identity)])));
-    }
-
-    function _addDelegateTypedHash(address identity, bytes32 delegateType, address delegate, uint256 validity)
-        private view returns (bytes32) {
-        return _typedHash(keccak256(abi.encode(
-            ADD_DELEGATE_TYPEHASH, identity, delegateType, delegate, validity, nonce[identityOwner(identity)])));
-    }
 
     function _ownerOf(address identity, uint256 record) private pure returns (address) {
         if (record & DEACTIVATED != 0) return address(0);
@@ -234,19 +171,26 @@ contract EthereumDIDRegistry {
         require(actor != address(0) && actor == _ownerOf(identity, record), "bad_actor");
     }
 
-    /// Records this block as the identity's latest change, keeping owner and flags.
-    function _touch(address identity, uint256 record) private {
+    /// Authorizes a write and records this block as the identity's latest change (owner and flags kept);
+    /// returns the previous change block for the event.
+    function _change(address identity, address actor) private returns (uint256 previousChange) {
+        uint256 record = _authorize(identity, actor);
         _records[identity] = (record & ~CHANGED_MASK) | (block.number << CHANGED_SHIFT);
+        return (record & CHANGED_MASK) >> CHANGED_SHIFT;
     }
 
-    // EIP-712 §"Specification of the eth_signTypedData JSON RPC": "\x19\x01" ‖ domainSeparator ‖ hashStruct(message).
-    function _typedHash(bytes32 structHash) private view returns (bytes32) {
-        return keccak256(abi.encodePacked(bytes2(0x1901), DOMAIN_SEPARATOR(), structHash));
-    }
-
-    // ERC-1056 layout for the untyped form: raw hash, no personal-message prefix.
+    /// Signed writes (ERC-1056 layout: raw hash, no personal-message prefix). Addition, in the spirit of EIP-155's
+    /// chain-marked v: sigV 27/28 signs the ERC-1056 hash itself (compatible, but replayable on another chain with
+    /// a registry at the same address); sigV 29/30 signs the EIP-712 digest of ERC1056Write(hash) under a domain
+    /// with this chain id and registry, so the signature is valid on this chain and registry only.
     function _checkSignature(address identity, uint8 sigV, bytes32 sigR, bytes32 sigS, bytes32 hash)
         private returns (address) {
+        if (sigV == 29 || sigV == 30) {
+            // EIP-712: "\x19\x01" ‖ domainSeparator ‖ hashStruct(message).
+            hash = keccak256(abi.encodePacked(
+                bytes2(0x1901), DOMAIN_SEPARATOR(), keccak256(abi.encode(ERC1056_WRITE_TYPEHASH, hash))));
+            sigV -= 2;
+        }
         address signer = ecrecover(hash, sigV, sigR, sigS);
         require(signer != address(0) && signer == identityOwner(identity), "bad_signature");
         nonce[signer]++;

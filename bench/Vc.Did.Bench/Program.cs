@@ -50,12 +50,12 @@ var oursGas = await GasRun(conn, http, new EthrDidWriter(conn.Web3, conn.Relayer
 var refGas = (await GasRun(conn, http, new EthrDidWriter(conn.Web3, conn.RelayerAddress, refAddress, conn.ChainId, reference.Abi), typed: false)).ToDictionary(x => x.Op, x => x.Gas);
 Console.WriteLine();
 Console.WriteLine("gas per operation (incl. 21,000 intrinsic), same chain, same calls");
-Console.WriteLine($"{"operation",-44} | {"ours",9} | {"reference",9} | {"Δ",8}");
-Console.WriteLine($"{"deploy",-44} | {oursDeploy,9:N0} | {refDeploy,9:N0} | {oursDeploy - refDeploy,8:+#,0;-#,0;0}");
+Console.WriteLine($"{"operation",-50} | {"ours",9} | {"reference",9} | {"Δ",8}");
+Console.WriteLine($"{"deploy",-50} | {oursDeploy,9:N0} | {refDeploy,9:N0} | {oursDeploy - refDeploy,8:+#,0;-#,0;0}");
 foreach (var (op, gas) in oursGas)
 {
     var r = refGas.TryGetValue(op, out var g) ? g : (long?)null;
-    Console.WriteLine($"{op,-44} | {gas,9:N0} | {(r is null ? "n/a" : r.Value.ToString("N0")),9} | {(r is null ? "" : (gas - r.Value).ToString("+#,0;-#,0;0")),8}");
+    Console.WriteLine($"{op,-50} | {gas,9:N0} | {(r is null ? "n/a" : r.Value.ToString("N0")),9} | {(r is null ? "" : (gas - r.Value).ToString("+#,0;-#,0;0")),8}");
 }
 Console.WriteLine($"(shared/testdata/did-ethr/reference-gas.json: deploy {refGasFile[0].GetProperty("gasUsed").GetInt64():N0}, " +
     $"changeOwnerSigned {refGasFile.EnumerateArray().First(e => e.GetProperty("op").GetString()!.StartsWith("changeOwnerSigned")).GetProperty("gasUsed").GetInt64():N0})");
@@ -109,8 +109,8 @@ static async Task<List<(string Op, long Gas)>> GasRun(LedgerConnection conn, Htt
     if (typed)
     {
         var t = EthrIdentity.Create();
-        list.Add(("+ setAttributeSignedTyped svc JSON [first]", (await w.AddServiceAsync(t, t.Address, "IssuerService", """{"uri":"https://issuer.example/vc","accept":["didcomm/v2"]}""", hour, WriteMode.SignedTyped)).GasUsed));
-        list.Add(("+ changeOwnerSignedTyped [later]", (await w.ChangeOwnerAsync(t, t.Address, EthrIdentity.Create().Address, WriteMode.SignedTyped)).GasUsed));
+        list.Add(("+ setAttributeSigned chain-bound svc JSON [first]", (await w.AddServiceAsync(t, t.Address, "IssuerService", """{"uri":"https://issuer.example/vc","accept":["didcomm/v2"]}""", hour, WriteMode.SignedTyped)).GasUsed));
+        list.Add(("+ changeOwnerSigned chain-bound [later]", (await w.ChangeOwnerAsync(t, t.Address, EthrIdentity.Create().Address, WriteMode.SignedTyped)).GasUsed));
     }
     return list;
 }

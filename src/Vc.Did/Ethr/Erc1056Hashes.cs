@@ -10,9 +10,6 @@ public abstract record Erc1056Operation(string Identity)
     public abstract string Function { get; }
     /// <summary>abi.encodePacked of the arguments after the function name (ERC-1056 signed-write layout).</summary>
     public abstract byte[] PackedArguments();
-    /// <summary>EIP-712 hashStruct(message) fields after the type hash, nonce excluded.</summary>
-    internal abstract byte[][] TypedFields();
-    internal abstract string TypeSignature { get; }
     /// <summary>Arguments of the contract call after the (v, r, s) of a signed form.</summary>
     public abstract object[] CallArguments();
 }
@@ -21,8 +18,6 @@ public sealed record ChangeOwner(string Identity, string NewOwner) : Erc1056Oper
 {
     public override string Function => "changeOwner";
     public override byte[] PackedArguments() => Erc1056Hashes.Address(NewOwner);
-    internal override string TypeSignature => "ChangeOwner(address identity,address newOwner,uint256 nonce)";
-    internal override byte[][] TypedFields() => [Erc1056Hashes.Word(NewOwner)];
     public override object[] CallArguments() => [NewOwner];
 }
 
@@ -30,8 +25,6 @@ public sealed record AddDelegate(string Identity, string DelegateType, string De
 {
     public override string Function => "addDelegate";
     public override byte[] PackedArguments() => [.. Erc1056Log.StringToBytes32(DelegateType), .. Erc1056Hashes.Address(Delegate), .. Erc1056Hashes.Word(Validity)];
-    internal override string TypeSignature => "AddDelegate(address identity,bytes32 delegateType,address delegate,uint256 validity,uint256 nonce)";
-    internal override byte[][] TypedFields() => [Erc1056Log.StringToBytes32(DelegateType), Erc1056Hashes.Word(Delegate), Erc1056Hashes.Word(Validity)];
     public override object[] CallArguments() => [Erc1056Log.StringToBytes32(DelegateType), Delegate, Validity];
 }
 
@@ -39,8 +32,6 @@ public sealed record RevokeDelegate(string Identity, string DelegateType, string
 {
     public override string Function => "revokeDelegate";
     public override byte[] PackedArguments() => [.. Erc1056Log.StringToBytes32(DelegateType), .. Erc1056Hashes.Address(Delegate)];
-    internal override string TypeSignature => "RevokeDelegate(address identity,bytes32 delegateType,address delegate,uint256 nonce)";
-    internal override byte[][] TypedFields() => [Erc1056Log.StringToBytes32(DelegateType), Erc1056Hashes.Word(Delegate)];
     public override object[] CallArguments() => [Erc1056Log.StringToBytes32(DelegateType), Delegate];
 }
 
@@ -48,8 +39,6 @@ public sealed record SetAttribute(string Identity, string Name, byte[] Value, Bi
 {
     public override string Function => "setAttribute";
     public override byte[] PackedArguments() => [.. Erc1056Log.StringToBytes32(Name), .. Value, .. Erc1056Hashes.Word(Validity)];
-    internal override string TypeSignature => "SetAttribute(address identity,bytes32 name,bytes value,uint256 validity,uint256 nonce)";
-    internal override byte[][] TypedFields() => [Erc1056Log.StringToBytes32(Name), Codec.Keccak256(Value), Erc1056Hashes.Word(Validity)];
     public override object[] CallArguments() => [Erc1056Log.StringToBytes32(Name), Value, Validity];
 }
 
@@ -57,8 +46,6 @@ public sealed record RevokeAttribute(string Identity, string Name, byte[] Value)
 {
     public override string Function => "revokeAttribute";
     public override byte[] PackedArguments() => [.. Erc1056Log.StringToBytes32(Name), .. Value];
-    internal override string TypeSignature => "RevokeAttribute(address identity,bytes32 name,bytes value,uint256 nonce)";
-    internal override byte[][] TypedFields() => [Erc1056Log.StringToBytes32(Name), Codec.Keccak256(Value)];
     public override object[] CallArguments() => [Erc1056Log.StringToBytes32(Name), Value];
 }
 
@@ -83,17 +70,19 @@ public static class Erc1056Hashes
         .. Word(new BigInteger(chainId)),
         .. Word(registry)]);
 
-    /// <summary>EIP-712 signing hash: keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(message)); chain- and registry-bound.</summary>
+    /// <summary>
+    /// Chain-bound signing hash (our registry's addition, submitted with v + 2): EIP-712
+    /// keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(ERC1056Write(bytes32 erc1056Hash))), the domain naming the
+    /// chain id and registry; the ERC-1056 hash inside already binds registry, owner nonce, identity and arguments.
+    /// </summary>
     public static byte[] TypedHash(long chainId, string registry, BigInteger ownerNonce, Erc1056Operation op)
     {
-        var fields = op.TypedFields();
-        var structBytes = new List<byte>(Codec.Keccak256(System.Text.Encoding.ASCII.GetBytes(op.TypeSignature)));
-        structBytes.AddRange(Word(op.Identity));
-        foreach (var f in fields) structBytes.AddRange(f);
-        structBytes.AddRange(Word(ownerNonce));
-        var structHash = Codec.Keccak256(structBytes.ToArray());
+        var structHash = Codec.Keccak256([.. Codec.Keccak256("ERC1056Write(bytes32 erc1056Hash)"u8), .. Erc1056Hash(registry, ownerNonce, op)]);
         return Codec.Keccak256([0x19, 0x01, .. DomainSeparator(chainId, registry), .. structHash]);
     }
+
+    /// <summary>sigV offset marking a chain-bound (EIP-712) signature in the *Signed functions of our registry.</summary>
+    public const byte ChainBoundVOffset = 2;
 
     internal static byte[] Address(string address)
     {

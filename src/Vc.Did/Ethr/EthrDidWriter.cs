@@ -61,7 +61,10 @@ public enum WriteMode
     Direct,
     /// <summary>The owner signs the ERC-1056 hash; the relayer submits *Signed (works on any ERC-1056 registry, replayable across chains).</summary>
     SignedErc1056,
-    /// <summary>The owner signs an EIP-712 hash bound to chain id and registry; the relayer submits *SignedTyped.</summary>
+    /// <summary>
+    /// The owner signs an EIP-712 hash bound to chain id and registry; the relayer submits *Signed with v + 2
+    /// (our registry only: a signature for one chain is rejected on every other).
+    /// </summary>
     SignedTyped,
 }
 
@@ -208,9 +211,10 @@ public sealed class EthrDidWriter
                     ? Erc1056Hashes.TypedHash(ChainId, _registry, nonce, op)
                     : Erc1056Hashes.Erc1056Hash(_registry, nonce, op);
                 var (v, r, s) = owner.SignHash(hash);
+                if (mode == WriteMode.SignedTyped) v += Erc1056Hashes.ChainBoundVOffset;
                 sender = _relayer;
                 from = _relayerAddress;
-                function = op.Function + (mode == WriteMode.SignedTyped ? "SignedTyped" : "Signed");
+                function = op.Function + "Signed";
                 args = [op.Identity, v, r, s, .. op.CallArguments()];
             }
             var fn = sender.Eth.GetContract(_abi, _registry).GetFunction(function);

@@ -142,17 +142,18 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
     {
         var owner = EthrIdentity.Create();
         await Writer.AddServiceAsync(owner, owner.Address, "First", "https://first", TimeSpan.FromHours(1));
-        // A raw registry write whose bytes32 name is not UTF-8 (0xff…): not a DID event.
-        var fn = ledger.Connection.Web3.Eth.GetContract(ContractArtifact.Load(ContractArtifact.DidRegistry).Abi, Network.RegistryAddress).GetFunction("setAttributeSignedTyped");
-        var op = new SetAttribute(owner.Address, "x", [1], 3600);
+        // A registry write whose bytes32 name is not UTF-8 (0xff…): not a DID event.
+        var fn = ledger.Connection.Web3.Eth.GetContract(ContractArtifact.Load(ContractArtifact.DidRegistry).Abi, Network.RegistryAddress).GetFunction("setAttributeSigned");
         var badName = Enumerable.Repeat((byte)0xff, 32).ToArray();
         var nonce = await Writer.NonceAsync(owner.Address);
-        var hash = TypedHashWithRawName(nonce, owner.Address, badName, [1], 3600);
-        var (v, r, s) = owner.SignHash(hash);
-        var gas = await fn.EstimateGasAsync(ledger.Connection.RelayerAddress, null, null, owner.Address, v, r, s, badName, new byte[] { 1 }, new System.Numerics.BigInteger(3600));
-        await fn.SendTransactionAndWaitForReceiptAsync(ledger.Connection.RelayerAddress, new Nethereum.Hex.HexTypes.HexBigInteger(gas.Value * 2), null, null, owner.Address, v, r, s, badName, new byte[] { 1 }, new System.Numerics.BigInteger(3600));
+        byte[] packed = [0x19, 0x00, .. Convert.FromHexString(Network.RegistryAddress[2..]), .. Word(nonce), .. Convert.FromHexString(owner.Address[2..]),
+            .. "setAttribute"u8.ToArray(), .. badName, 1, .. Word(3600)];
+        var (v, r, s) = owner.SignHash(Vc.Did.Encoding.Codec.Keccak256(packed));
+        object[] args = [owner.Address, v, r, s, badName, new byte[] { 1 }, new System.Numerics.BigInteger(3600)];
+        var gas = await fn.EstimateGasAsync(ledger.Connection.RelayerAddress, null, null, args);
+        var receipt = await fn.SendTransactionAndWaitForReceiptAsync(ledger.Connection.RelayerAddress, new Nethereum.Hex.HexTypes.HexBigInteger(gas.Value * 2), null, null, args);
+        Assert.Equal(1, (int)receipt.Status.Value);
         await Writer.AddServiceAsync(owner, owner.Address, "Second", "https://second", TimeSpan.FromHours(1));
-        _ = op;
 
         using var http = new HttpEthRpc(Network.RpcUrl);
         var result = await new EthrDidResolver(Network, new RpcHistoryWalker(http, Network)).ResolveAsync(owner.Did("anvil"));
@@ -160,12 +161,12 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
         Assert.Equal(["#service-1", "#service-2"], result.DidDocument.Service.Select(x => x.Id[x.Id.IndexOf('#')..]));
     }
 
-    private byte[] TypedHashWithRawName(System.Numerics.BigInteger nonce, string identity, byte[] name, byte[] value, long validity)
+    private static byte[] Word(System.Numerics.BigInteger x)
     {
-        var typeHash = Vc.Did.Encoding.Codec.Keccak256("SetAttribute(address identity,bytes32 name,bytes value,uint256 validity,uint256 nonce)"u8);
-        byte[] Word(System.Numerics.BigInteger x) { var b = x.ToByteArray(true, true); var w = new byte[32]; b.CopyTo(w, 32 - b.Length); return w; }
-        byte[] structBytes = [.. typeHash, .. new byte[12], .. Convert.FromHexString(identity[2..]), .. name, .. Vc.Did.Encoding.Codec.Keccak256(value), .. Word(validity), .. Word(nonce)];
-        return Vc.Did.Encoding.Codec.Keccak256([0x19, 0x01, .. Erc1056Hashes.DomainSeparator(ledger.Connection.ChainId, Network.RegistryAddress), .. Vc.Did.Encoding.Codec.Keccak256(structBytes)]);
+        var b = x.ToByteArray(true, true);
+        var w = new byte[32];
+        b.CopyTo(w, 32 - b.Length);
+        return w;
     }
 
     [Fact]

@@ -67,17 +67,19 @@ public sealed class SignedWriteTests
 
         var issuer = EthrIdentity.Create();
         var op = new SetAttribute(issuer.Address, "did/svc/Replay", "https://a.example"u8.ToArray(), 3600);
-        async Task<bool> Submit(Nethereum.Web3.Web3 web3, string function, byte[] hash)
+        async Task<bool> Submit(Nethereum.Web3.Web3 web3, string function, byte[] hash, byte vOffset = 0)
         {
             var (v, r, s) = issuer.SignHash(hash);
+            v += vOffset;
             var fn = web3.Eth.GetContract(artifact.Abi, registryA).GetFunction(function);
             try { await fn.EstimateGasAsync(web3.TransactionManager.Account.Address, null, null, [op.Identity, v, r, s, .. op.CallArguments()]); return true; }
             catch (Nethereum.ABI.FunctionEncoding.SmartContractRevertException) { return false; }
             catch (Nethereum.JsonRpc.Client.RpcResponseException) { return false; }
         }
         var typed = Erc1056Hashes.TypedHash(31337, registryA, 0, op);
-        Assert.True(await Submit(relayA, "setAttributeSignedTyped", typed));
-        Assert.False(await Submit(relayB, "setAttributeSignedTyped", typed));
+        Assert.True(await Submit(relayA, "setAttributeSigned", typed, Erc1056Hashes.ChainBoundVOffset));
+        Assert.False(await Submit(relayB, "setAttributeSigned", typed, Erc1056Hashes.ChainBoundVOffset));
+        Assert.False(await Submit(relayA, "setAttributeSigned", typed)); // the typed digest is no ERC-1056 signature
         var legacy = Erc1056Hashes.Erc1056Hash(registryA, 0, op);
         Assert.True(await Submit(relayA, "setAttributeSigned", legacy));
         Assert.True(await Submit(relayB, "setAttributeSigned", legacy)); // ERC-1056 layout: replayable, hence the typed form
