@@ -75,6 +75,9 @@ if (args.Contains("--steps"))
     Console.WriteLine($"{"DeepClone(signed)",-40}{Rate(seconds, () => signed.DeepClone()),12:N0}/s");
     var sink = new System.Buffers.ArrayBufferWriter<byte>(4096);
     Console.WriteLine($"{"Utf8JsonWriter+JsonDocument.Parse",-40}{Rate(seconds, () => { sink.ResetWrittenCount(); using (var w = new System.Text.Json.Utf8JsonWriter(sink)) unsigned.WriteTo(w); using var d = System.Text.Json.JsonDocument.Parse(sink.WrittenMemory); }),12:N0}/s");
+    var pv = proofNode["proofValue"]!.GetValue<string>();
+    Console.WriteLine($"{"base58btc decode of proofValue",-40}{Rate(seconds, () => Vc.Credentials.Encoding.Multibase.DecodeBase58Btc(pv)),12:N0}/s");
+    Console.WriteLine($"{"CreateHashData (2 canonicalizations)",-40}{Rate(seconds, () => suite.CreateHashData(unsigned, config, KeyType.Ed25519)),12:N0}/s");
     Console.WriteLine($"context cache: {canonicalizer.ContextCache.Count} entries, {canonicalizer.ContextCache.Hits:N0} hits, {canonicalizer.ContextCache.Misses} misses");
     return;
 }

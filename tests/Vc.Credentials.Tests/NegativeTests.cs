@@ -184,6 +184,19 @@ public sealed class NegativeTests
     }
 
     [Fact]
+    public async Task A_document_with_more_proofs_than_the_cap_is_refused_before_any_canonicalization()
+    {
+        var (stack, _, vc) = await IssuedAsync();
+        var proof = vc["proof"]!;
+        vc["proof"] = new JsonArray(Enumerable.Range(0, 17).Select(_ => proof.DeepClone()).ToArray());
+
+        var result = await stack.Verifier.VerifyAsync(vc, At);
+
+        Assert.Equal([ProblemCode.MalformedProof], Codes(result));
+        Assert.Contains("at most 16", result.ProblemDetails[0].Detail);
+    }
+
+    [Fact]
     public async Task An_unresolvable_verification_method_is_a_resolution_error()
     {
         var (stack, _, vc) = await IssuedAsync();

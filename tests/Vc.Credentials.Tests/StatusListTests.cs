@@ -145,11 +145,11 @@ public sealed class StatusListTests
     [Fact]
     public async Task An_unreachable_list_is_a_StatusRetrievalError()
     {
-        var (_, issuer, _, _, vc) = await SetupAsync(StatusPurposes.Revocation);
-        var verifier = new TestStack(new InMemoryStatusListStore()).Verifier;
-        Assert.Equal([ProblemCode.StatusRetrievalError], (await verifier.VerifyAsync(vc, At)).ProblemDetails.Select(p => p.Code));
-        Assert.Equal([ProblemCode.StatusRetrievalError], (await new TestStack().Verifier.VerifyAsync(vc, At)).ProblemDetails.Select(p => p.Code));
-        _ = issuer;
+        var (_, _, _, _, vc) = await SetupAsync(StatusPurposes.Revocation);
+        var verifierWithEmptyStore = new TestStack(new InMemoryStatusListStore()).Verifier;
+        var verifierWithoutFetcher = new TestStack().Verifier;
+        Assert.Equal([ProblemCode.StatusRetrievalError], (await verifierWithEmptyStore.VerifyAsync(vc, At)).ProblemDetails.Select(p => p.Code));
+        Assert.Equal([ProblemCode.StatusRetrievalError], (await verifierWithoutFetcher.VerifyAsync(vc, At)).ProblemDetails.Select(p => p.Code));
     }
 
     [Fact]
@@ -174,9 +174,19 @@ public sealed class StatusListTests
         var (stack, issuer, _, _, _) = await SetupAsync(StatusPurposes.Revocation);
         var entry = new StatusListEntry(Url, StatusPurposes.Revocation, Bitstring.MinimumLength + 5);
         var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile, status: entry), Fixtures.Now);
-        // Re-publish to the verifier's store (SetupAsync's store belongs to its own stack).
         var result = await stack.Verifier.VerifyAsync(vc, At);
         Assert.Equal([ProblemCode.StatusListLengthError], result.ProblemDetails.Select(p => p.Code));
+    }
+
+    [Fact]
+    public async Task More_status_entries_than_the_cap_are_refused_without_fetching()
+    {
+        var (stack, issuer, list, _, _) = await SetupAsync(StatusPurposes.Revocation);
+        var unsigned = Fixtures.UnsignedIcvp(issuer.Profile);
+        unsigned["credentialStatus"] = new JsonArray(Enumerable.Range(0, CredentialVerifier.MaxStatusEntries + 1).Select(_ => (JsonNode?)list.Allocate().ToJson()).ToArray());
+        var vc = await issuer.IssueAsync(unsigned, Fixtures.Now);
+
+        Assert.Equal([ProblemCode.StatusVerificationError], (await stack.Verifier.VerifyAsync(vc, At)).ProblemDetails.Select(p => p.Code));
     }
 
     [Fact]

@@ -16,6 +16,9 @@ namespace Vc.Credentials.Verification;
 public sealed class CredentialVerifier
 {
     private const int MaxCachedLists = 256;
+
+    /// <summary>Most credentialStatus entries checked on one credential (each may fetch a list).</summary>
+    public const int MaxStatusEntries = 8;
     private readonly ProofChecker _proofs;
     private readonly IStatusListCredentialFetcher? _statusFetcher;
     private readonly TimeProvider _time;
@@ -74,9 +77,14 @@ public sealed class CredentialVerifier
 
         // Bitstring Status List §3.2 validate algorithm, for each entry.
         if (options.CheckStatus)
-            foreach (var entry in JsonInput.Items(vc["credentialStatus"]))
-                if (entry is JsonObject e)
+        {
+            var entries = JsonInput.Items(vc["credentialStatus"]).OfType<JsonObject>().ToArray();
+            if (entries.Length > MaxStatusEntries)
+                checks.Add(ProofChecker.Fail("status", ProblemCode.StatusVerificationError, $"{entries.Length} status entries; at most {MaxStatusEntries} are checked."));
+            else
+                foreach (var e in entries)
                     checks.Add(await CheckStatusAsync(e, issuer, options, depth, cancellationToken).ConfigureAwait(false));
+        }
 
         return VerificationResult.FromChecks(checks);
     }

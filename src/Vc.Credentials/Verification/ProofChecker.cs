@@ -12,6 +12,9 @@ namespace Vc.Credentials.Verification;
 /// </summary>
 internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResolver resolver)
 {
+    /// <summary>Most proofs checked on one document.</summary>
+    public const int MaxProofs = 16;
+
     public DataIntegrityProofs Proofs => proofs;
 
     public async Task CheckAsync(JsonObject document, string expectedPurpose, VerificationRelationship relationship,
@@ -22,6 +25,12 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
         if (items.Length == 0)
         {
             checks.Add(Fail("proof", ProblemCode.MalformedProof, "The document has no proof."));
+            return;
+        }
+        if (items.Length > MaxProofs)
+        {
+            // Each proof costs two canonicalizations and a resolution: bound the work one request can cause.
+            checks.Add(Fail("proof", ProblemCode.MalformedProof, $"The document has {items.Length} proofs; at most {MaxProofs} are checked."));
             return;
         }
         var anyRdfc = false;
