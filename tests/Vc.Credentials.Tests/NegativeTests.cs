@@ -260,6 +260,18 @@ public sealed class NegativeTests
     }
 
     [Fact]
+    public async Task Evidence_terms_of_use_and_refresh_entries_without_a_type_are_MalformedValue()
+    {
+        var (stack, _, vc) = await IssuedAsync();
+        vc["evidence"] = new JsonArray(new JsonObject { ["id"] = "urn:uuid:e1" });
+
+        var result = await stack.Verifier.VerifyAsync(vc, At);
+
+        Assert.Contains(ProblemCode.MalformedValue, Codes(result));
+        Assert.Contains("evidence", result.ProblemDetails.First(p => p.Code == ProblemCode.MalformedValue).Detail);
+    }
+
+    [Fact]
     public async Task Issuing_refuses_a_credential_of_another_issuer_and_one_violating_the_data_model()
     {
         var stack = new TestStack();

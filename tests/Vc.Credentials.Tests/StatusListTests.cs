@@ -190,6 +190,21 @@ public sealed class StatusListTests
     }
 
     [Fact]
+    public async Task A_multi_bit_status_entry_is_refused_as_unsupported()
+    {
+        var (stack, issuer, list, _, _) = await SetupAsync(StatusPurposes.Revocation);
+        var entry = list.Allocate().ToJson();
+        entry["statusSize"] = 2;
+        var unsigned = Fixtures.UnsignedIcvp(issuer.Profile);
+        unsigned["credentialStatus"] = entry;
+        var vc = await issuer.IssueAsync(unsigned, Fixtures.Now);
+
+        var result = await stack.Verifier.VerifyAsync(vc, At);
+
+        Assert.Equal([ProblemCode.StatusVerificationError], result.ProblemDetails.Select(p => p.Code));
+    }
+
+    [Fact]
     public async Task A_suspension_entry_against_a_revocation_list_is_a_StatusVerificationError()
     {
         var (stack, issuer, _, _, _) = await SetupAsync(StatusPurposes.Revocation);

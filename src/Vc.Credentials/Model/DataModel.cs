@@ -53,6 +53,11 @@ public static class DataModel
             if (sc is not JsonObject so || !JsonInput.IsUrl(so.GetString("id")) || JsonInput.Strings(so["type"]).Count == 0)
                 errors.Add("§4.11: each credentialSchema needs an 'id' URL and a type.");
         }
+        // §5.4 refreshService, §5.5 termsOfUse, §5.6 evidence: each entry needs a type.
+        foreach (var property in new[] { "refreshService", "termsOfUse", "evidence" })
+            foreach (var entry in JsonInput.Items(vc[property]))
+                if (entry is not JsonObject eo || JsonInput.Strings(eo["type"]).Count == 0)
+                    errors.Add($"§5: each {property} entry must be an object with a type.");
         return errors;
     }
 

@@ -109,6 +109,8 @@ public sealed class CredentialVerifier
         var indexText = entry.GetString("statusListIndex");
         if (purpose is null || !JsonInput.IsUrl(url) || !int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "The status entry needs statusPurpose, a statusListCredential URL and a decimal statusListIndex.");
+        if (entry["statusSize"] is { } size && !(size.IsString(out var sizeText) ? sizeText == "1" : size is JsonValue sv && sv.TryGetValue<int>(out var n) && n == 1))
+            return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "Only statusSize 1 is supported (no status messages).");
         if (_statusFetcher is null)
             return ProofChecker.Fail(check, ProblemCode.StatusRetrievalError, "No status list fetcher is configured.");
         if (depth > 0)
