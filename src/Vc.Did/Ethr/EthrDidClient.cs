@@ -1,0 +1,76 @@
+using Vc.Did.Core;
+using Vc.Did.Ledger;
+
+namespace Vc.Did.Ethr;
+
+/// <summary>
+/// One did:ethr network ready to use: an indexed resolver (SQLite at <see cref="IndexPath"/>, or in memory) and,
+/// when a relayer is available, a writer. What a CLI command or the node opens once.
+/// </summary>
+public sealed class EthrDidClient : IAsyncDisposable
+{
+    private readonly HttpEthRpc _rpc;
+
+    private EthrDidClient(EthrNetwork network, HttpEthRpc rpc, EthrEventIndex index, EthrDidWriter? writer, string indexPath)
+    {
+        Network = network;
+        _rpc = rpc;
+        Index = index;
+        Writer = writer;
+        IndexPath = indexPath;
+        Resolver = new EthrDidResolver(network, index);
+    }
+
+    public EthrNetwork Network { get; }
+    public EthrEventIndex Index { get; }
+    public EthrDidResolver Resolver { get; }
+    /// <summary>Null when opened read-only (no relayer).</summary>
+    public EthrDidWriter? Writer { get; }
+    public string IndexPath { get; }
+
+    /// <summary>Opens the registry of a ledger connection (e.g. the embedded node) with its funded relayer as writer.</summary>
+    public static Task<EthrDidClient> OpenAsync(LedgerConnection ledger, string networkName = "anvil", string? indexPath = null, EthrIndexOptions? options = null)
+    {
+        var network = new EthrNetwork(networkName, ledger.ChainId, ledger.RpcUrl, ledger.Contracts[ContractArtifact.DidRegistry])
+        { StartBlock = ledger.Contracts.DeploymentBlock };
+        var writer = new EthrDidWriter(ledger.Web3, ledger.RelayerAddress, network.RegistryAddress, ledger.ChainId);
+        return OpenAsync(network, writer, indexPath, options);
+    }
+
+    /// <summary>Opens any node and registry for resolution only (--rpc URL --registry ADDRESS); reads the chain id from the node.</summary>
+    public static async Task<EthrDidClient> OpenReadOnlyAsync(Uri rpcUrl, string registryAddress, string networkName, string? indexPath = null,
+        EthrIndexOptions? options = null, CancellationToken ct = default)
+    {
+        using var probe = new HttpEthRpc(rpcUrl);
+        var chainId = EthReads.ParseQuantity(await probe.OneAsync(EthReads.ChainId(), ct), "eth_chainId");
+        return await OpenAsync(new EthrNetwork(networkName, chainId, rpcUrl, registryAddress), null, indexPath, options);
+    }
+
+    private static async Task<EthrDidClient> OpenAsync(EthrNetwork network, EthrDidWriter? writer, string? indexPath, EthrIndexOptions? options)
+    {
+        var rpc = new HttpEthRpc(network.RpcUrl);
+        try
+        {
+            var index = await EthrEventIndex.OpenAsync(indexPath ?? ":memory:", rpc, network, options);
+            return new EthrDidClient(network, rpc, index, writer, indexPath ?? ":memory:");
+        }
+        catch
+        {
+            rpc.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Resolves a DID URL and returns the result JSON exactly as the reference resolver prints it.</summary>
+    public async Task<(DidResolutionResult Result, string Json)> ResolveJsonAsync(string didUrl, CancellationToken ct = default)
+    {
+        var result = await Resolver.ResolveAsync(didUrl, null, ct);
+        return (result, result.ToJson());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Index.DisposeAsync();
+        _rpc.Dispose();
+    }
+}
