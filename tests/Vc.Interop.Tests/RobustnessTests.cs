@@ -354,3 +354,47 @@ public sealed class RobustnessTests
         Hcert = new Dictionary<int, ReadOnlyMemory<byte>> { [HcertClaimKey.EuDcc] = dcc },
     });
 }
+
+/// <summary>The libcrypto fast path and .NET's ECDsa must agree on every signature.</summary>
+public sealed class SignaturePathTests
+{
+    public static IEnumerable<object[]> Cases() => DgcConformanceTests.Cases();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_native_and_managed_ECDSA_paths_agree(string relativePath)
+    {
+        var root = Vc.TestSupport.TestPaths.TestData("dgc-testdata", "VCHEALTH_DGC_TESTDATA");
+        var test = TestJson.Parse(File.ReadAllText(Path.Combine(root, relativePath)));
+        var cert = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(test.GetProperty("TESTCTX").GetProperty("CERTIFICATE").GetString()!));
+        byte[] cose;
+        try { cose = test.TryGetProperty("COSE", out var c) ? Convert.FromHexString(c.GetString()!) : HcertCodec.DecodeToCose(test.GetProperty("PREFIX").GetString()!); }
+        catch (HcertException) { cose = [0x00]; } // broken outer layers: both paths must reject the same way
+        var store = TrustStore.FromCertificates(cert);
+        var native = new HcertVerifier(store, options: new HcertVerifierOptions { UseNativeOpenSsl = true }).VerifyCose(cose, DateTimeOffset.UnixEpoch);
+        var managed = new HcertVerifier(store, options: new HcertVerifierOptions { UseNativeOpenSsl = false }).VerifyCose(cose, DateTimeOffset.UnixEpoch);
+        Assert.Equal(managed.Passed(HcertStep.Signature), native.Passed(HcertStep.Signature));
+        Assert.Equal(managed.Outcome, native.Outcome);
+    }
+
+    [Fact]
+    public void The_native_path_rejects_a_forged_signature_and_accepts_the_genuine_one()
+    {
+        var dsc = TestPki.CreateDsc(TestPki.CreateCa("Native CA"));
+        var entry = new TrustEntry(TestPki.PublicOnly(dsc), TrustSource.Certificate);
+        Assert.NotNull(entry.NativeP256);
+        var data = RandomNumberGenerator.GetBytes(300);
+        var signature = dsc.GetECDsaPrivateKey()!.SignData(data, HashAlgorithmName.SHA256);
+        Assert.True(entry.NativeP256!.Verify(data, signature));
+        for (var i = 0; i < 64; i += 7)
+        {
+            var forged = (byte[])signature.Clone();
+            forged[i] ^= 0x01;
+            Assert.False(entry.NativeP256.Verify(data, forged));
+        }
+        data[0] ^= 1;
+        Assert.False(entry.NativeP256.Verify(data, signature));
+        // .NET's own OpenSSL calls on this thread still work after rejected signatures.
+        Assert.True(dsc.GetECDsaPublicKey()!.VerifyData(data.Select((b, i) => i == 0 ? (byte)(b ^ 1) : b).ToArray(), signature, HashAlgorithmName.SHA256));
+    }
+}

@@ -52,6 +52,8 @@ public sealed record HcertVerifierOptions
     public bool ValidateSchema { get; init; } = true;
     public bool CheckValueSets { get; init; } = true;
     public bool CheckEntries { get; init; } = true;
+    /// <summary>Verify ES256 through libcrypto with a reused context (see <c>NativeP256Verifier</c>); false = .NET ECDsa only.</summary>
+    public bool UseNativeOpenSsl { get; init; } = true;
 }
 
 /// <summary>Verifies HCERTs the way the EU verifier does, with trust from an <see cref="ITrustStore"/> and time from a
@@ -129,7 +131,7 @@ public sealed class HcertVerifier
                     ? throw new HcertException(HcertFailure.KidUnknown, $"no DSC with kid {Convert.ToBase64String(cose.Kid.Span)}")
                     : found;
             });
-            signer = Run(steps, HcertStep.Signature, () => VerifySignature(cose, candidates));
+            signer = Run(steps, HcertStep.Signature, () => VerifySignature(cose, candidates, _options.UseNativeOpenSsl));
         }
         catch (HcertException e)
         {
@@ -174,7 +176,9 @@ public sealed class HcertVerifier
     }
 
     /// <summary>Tries every DSC holding the kid (kids can collide, hcert §3.3.1).</summary>
-    public static TrustEntry VerifySignature(CoseSign1 cose, IReadOnlyList<TrustEntry> candidates)
+    public static TrustEntry VerifySignature(CoseSign1 cose, IReadOnlyList<TrustEntry> candidates) => VerifySignature(cose, candidates, true);
+
+    internal static TrustEntry VerifySignature(CoseSign1 cose, IReadOnlyList<TrustEntry> candidates, bool native)
     {
         if (cose.Algorithm is not (CoseAlgorithm.ES256 or CoseAlgorithm.PS256 or CoseAlgorithm.ES384 or CoseAlgorithm.ES512))
             throw new HcertException(HcertFailure.UnsupportedAlgorithm, $"algorithm {CoseAlgorithm.Name(cose.Algorithm)} is not ES256/PS256");
@@ -182,7 +186,7 @@ public sealed class HcertVerifier
         string? last = null;
         foreach (var entry in candidates)
         {
-            if (VerifyWith(cose, toBeSigned, entry, out last))
+            if (VerifyWith(cose, toBeSigned, entry, native, out last))
                 return entry;
         }
         throw new HcertException(HcertFailure.Signature, candidates.Count > 1
@@ -190,12 +194,18 @@ public sealed class HcertVerifier
             : $"signature does not verify ({last})");
     }
 
-    private static bool VerifyWith(CoseSign1 cose, byte[] toBeSigned, TrustEntry entry, out string? why)
+    private static bool VerifyWith(CoseSign1 cose, byte[] toBeSigned, TrustEntry entry, bool native, out string? why)
     {
         why = null;
         var signature = cose.Signature.Span;
         try
         {
+            if (native && cose.Algorithm == CoseAlgorithm.ES256 && signature.Length == 64 && entry.NativeP256 is { } fast)
+            {
+                if (fast.Verify(toBeSigned, signature)) return true;
+                why = "ECDSA verification failed";
+                return false;
+            }
             switch (entry.PublicKey)
             {
                 case ECDsa ec when cose.Algorithm is CoseAlgorithm.ES256 or CoseAlgorithm.ES384 or CoseAlgorithm.ES512:

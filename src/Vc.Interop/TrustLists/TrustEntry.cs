@@ -22,6 +22,7 @@ public enum DccKeyUsage
 public sealed record TrustEntry
 {
     private readonly ThreadLocal<AsymmetricAlgorithm?> _key;
+    private readonly ThreadLocal<Hcert.NativeP256Verifier?> _native;
 
     public TrustEntry(X509Certificate2 certificate, TrustSource source, string? country = null, string? domain = null,
         IReadOnlyList<string>? keyUsages = null, byte[]? kid = null)
@@ -41,6 +42,7 @@ public sealed record TrustEntry
         // costs more than the ECDSA check itself.
         _key = new ThreadLocal<AsymmetricAlgorithm?>(() =>
             (AsymmetricAlgorithm?)NamedCurveKey(certificate) ?? certificate.GetRSAPublicKey());
+        _native = new ThreadLocal<Hcert.NativeP256Verifier?>(() => PublicKey is ECDsa ec ? Hcert.NativeP256Verifier.TryCreate(ec) : null);
     }
 
     /// <summary>hcert §3.3.1: first 8 bytes of SHA-256 over the DSC's DER encoding.</summary>
@@ -63,6 +65,9 @@ public sealed record TrustEntry
 
     /// <summary>The public key for this thread (ECDsa or RSA), or null for other key types.</summary>
     public AsymmetricAlgorithm? PublicKey => _key.Value;
+
+    /// <summary>This thread's reusable OpenSSL P-256 verification context, when available.</summary>
+    internal Hcert.NativeP256Verifier? NativeP256 => _native.Value;
 
     private static readonly ECCurve[] NamedCurves = [ECCurve.NamedCurves.nistP256, ECCurve.NamedCurves.nistP384, ECCurve.NamedCurves.nistP521];
 
