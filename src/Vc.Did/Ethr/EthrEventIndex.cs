@@ -158,7 +158,13 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
         foreach (var l in logs)
             if (l.BlockNumber <= cursor || l.BlockNumber > target)
                 throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getLogs", $"log of block {l.BlockNumber} outside {cursor + 1}..{target}");
-            else _ = Erc1056Log.Decode(l, _options.MaxValueBytes); // validate before anything is stored
+            else
+            {
+                // Validate the ABI layout before anything is stored; value size is checked per identity at
+                // resolution, so one identity's oversized value cannot stop the index for everyone.
+                try { _ = Erc1056Log.Decode(l, int.MaxValue); }
+                catch (Erc1056DecodeException e) { throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getLogs", e.Message); }
+            }
 
         var wanted = logs.Select(l => l.BlockNumber).Append(target).Distinct().Order().ToList();
         var headers = new Dictionary<long, BlockHeader>();

@@ -179,6 +179,14 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
         Assert.Null(result.DidDocument);
         Assert.Equal(DidResolutionErrors.NotFound, result.DidResolutionMetadata.Error);
         Assert.Contains("exceeds the limit of 1024", result.DidResolutionMetadata.Message);
+
+        // The index stores it, refuses only that identity, and keeps serving everyone else.
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, Network, new EthrIndexOptions { MaxValueBytes = 1024 });
+        var indexed = new EthrDidResolver(Network, index);
+        Assert.Contains("exceeds the limit of 1024", (await indexed.ResolveAsync(owner.Did("anvil"))).DidResolutionMetadata.Message);
+        var other = EthrIdentity.Create();
+        await Writer.AddServiceAsync(other, other.Address, "Hub", "https://hub", TimeSpan.FromHours(1));
+        Assert.Single((await indexed.ResolveAsync(other.Did("anvil"))).DidDocument!.Service);
     }
 
     [Fact]
