@@ -53,8 +53,17 @@ public abstract class Cryptosuite
         return hash == HashAlgorithmName.SHA384 ? SHA384.HashData(bytes) : SHA256.HashData(bytes);
     }
 
-    private sealed class RdfcSuite(string name, IRdfCanonicalizer canonicalizer, params KeyType[] keyTypes) : Cryptosuite
+    internal sealed class RdfcSuite(string name, IRdfCanonicalizer canonicalizer, params KeyType[] keyTypes) : Cryptosuite
     {
+        /// <summary>The same transformation over documents already serialized as UTF-8 JSON.</summary>
+        public byte[] CreateHashData(ReadOnlyMemory<byte> unsecuredDocument, ReadOnlyMemory<byte> proofConfig, KeyType keyType)
+        {
+            var hash = VerificationKey.Hash(keyType);
+            var canonicalConfig = canonicalizer.CanonicalizeJsonLd(proofConfig, hash);
+            var canonicalDocument = canonicalizer.CanonicalizeJsonLd(unsecuredDocument, hash);
+            return Concat(Hash(hash, canonicalConfig), Hash(hash, canonicalDocument));
+        }
+
         public override string Name => name;
         public override bool ProofCarriesContext => false;
         public override bool Supports(KeyType keyType) => keyTypes.Contains(keyType);

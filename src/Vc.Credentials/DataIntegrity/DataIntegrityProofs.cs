@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Credentials.Encoding;
 using Vc.Credentials.Json;
@@ -119,48 +121,83 @@ public sealed class DataIntegrityProofs
         try { signature = Multibase.DecodeBase58Btc(proofValue); }
         catch (FormatException e) { throw new CredentialException(ProblemCode.MalformedProof, "proofValue is not base58btc multibase.", e); }
 
-        var unsecured = new JsonObject();
-        JsonArray? allProofs = securedDocument["proof"] as JsonArray;
-        foreach (var (name, value) in securedDocument)
-            if (name != "proof") unsecured[name] = value?.DeepClone();
+        JsonArray? chained = null;
         var previous = JsonInput.Strings(proof["previousProof"]);
         if (previous.Count > 0)
         {
             // DI §4.5 Verify Proof Sets and Chains: a chained proof covers the proofs it names.
-            var chained = new JsonArray();
+            chained = new JsonArray();
             foreach (var id in previous)
             {
-                var match = JsonInput.Items(allProofs ?? securedDocument["proof"]).OfType<JsonObject>().FirstOrDefault(p => p.GetString("id") == id)
+                var match = JsonInput.Items(securedDocument["proof"]).OfType<JsonObject>().FirstOrDefault(p => p.GetString("id") == id)
                             ?? throw new CredentialException(ProblemCode.MalformedProof, $"previousProof '{id}' is not in the proof set.");
                 chained.Add(match.DeepClone());
             }
-            unsecured["proof"] = chained.Count == 1 ? chained[0]!.DeepClone() : chained;
         }
+
+        if (suite is Cryptosuite.RdfcSuite rdfc)
+        {
+            // DI §4.4 steps 1–2 and eddsa-rdfc-2022 §3.2.2: the unsecured document (proofs removed, chained ones
+            // kept) and the proof options (proofValue removed, the document's @context) are written straight to
+            // JSON for the canonicalizer, without building copies of the document.
+            var document = Write(w =>
+            {
+                foreach (var (name, value) in securedDocument)
+                    if (name != "proof") WriteProperty(w, name, value);
+                if (chained is not null) WriteProperty(w, "proof", chained.Count == 1 ? chained[0] : chained);
+            });
+            var config = Write(w =>
+            {
+                foreach (var (name, value) in proof)
+                    if (name is not ("proofValue" or "@context")) WriteProperty(w, name, value);
+                if (securedDocument["@context"] is { } context) WriteProperty(w, "@context", context);
+            });
+            byte[] data;
+            try { data = rdfc.CreateHashData(document, config, key.KeyType); }
+            catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
+            return key.Verify(data, signature);
+        }
+
+        var unsecured = new JsonObject();
+        foreach (var (name, value) in securedDocument)
+            if (name != "proof") unsecured[name] = value?.DeepClone();
+        if (chained is not null) unsecured["proof"] = chained.Count == 1 ? chained[0]!.DeepClone() : chained;
 
         var options = new JsonObject();
         foreach (var (name, value) in proof)
             if (name != "proofValue") options[name] = value?.DeepClone();
-        if (suite.ProofCarriesContext)
+        if (options["@context"] is { } proofContext)
         {
-            if (options["@context"] is { } proofContext)
-            {
-                // eddsa-jcs-2022 §3.3.2 step 2: the document's @context must start with the proof's @context.
-                var docContexts = JsonInput.Items(securedDocument["@context"]).ToArray();
-                var proofContexts = JsonInput.Items(proofContext).ToArray();
-                if (proofContexts.Length > docContexts.Length || !proofContexts.Zip(docContexts).All(p => JsonNode.DeepEquals(p.First, p.Second)))
-                    return false;
-                unsecured["@context"] = proofContext.DeepClone();
-            }
-        }
-        else
-        {
-            options.Remove("@context");
-            if (unsecured["@context"] is { } context) options["@context"] = context.DeepClone();
+            // eddsa-jcs-2022 §3.3.2 step 2: the document's @context must start with the proof's @context.
+            var docContexts = JsonInput.Items(securedDocument["@context"]).ToArray();
+            var proofContexts = JsonInput.Items(proofContext).ToArray();
+            if (proofContexts.Length > docContexts.Length || !proofContexts.Zip(docContexts).All(p => JsonNode.DeepEquals(p.First, p.Second)))
+                return false;
+            unsecured["@context"] = proofContext.DeepClone();
         }
 
         HashDataResult hashData;
         try { hashData = suite.CreateHashData(unsecured, options, key.KeyType); }
         catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
         return key.Verify(hashData.HashData, signature);
+    }
+
+    private static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenMemory;
+    }
+
+    private static void WriteProperty(Utf8JsonWriter writer, string name, JsonNode? value)
+    {
+        writer.WritePropertyName(name);
+        if (value is null) writer.WriteNullValue();
+        else value.WriteTo(writer);
     }
 }

@@ -14,6 +14,10 @@ public interface IRdfCanonicalizer
     /// <summary>The canonical N-Quads of the document.</summary>
     /// <exception cref="CanonicalizationException">UnknownContext, UndefinedTerm or ProofTransformationError.</exception>
     string CanonicalizeJsonLd(JsonObject document, HashAlgorithmName hash);
+
+    /// <summary>The same for a document given as UTF-8 JSON (lets verifiers skip building a JsonObject copy).</summary>
+    string CanonicalizeJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash) =>
+        CanonicalizeJsonLd(Json.JsonInput.ParseObject(utf8Json.Span), hash);
 }
 
 /// <summary>The document could not be transformed (JSON-LD expansion, toRdf or canonicalization failed).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -37,11 +38,18 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
     public string CanonicalizeJsonLd(JsonObject document, HashAlgorithmName hash)
     {
         ArgumentNullException.ThrowIfNull(document);
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var writer = new Utf8JsonWriter(buffer)) document.WriteTo(writer);
+        return CanonicalizeJsonLd(buffer.WrittenMemory, hash);
+    }
+
+    /// <inheritdoc/>
+    public string CanonicalizeJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash)
+    {
         try
         {
-            var element = JsonSerializer.SerializeToElement(document);
             var rdfc = hash == HashAlgorithmName.SHA384 ? _sha384 : hash == HashAlgorithmName.SHA256 ? _sha256 : new RdfcOptions { HashAlgorithm = hash };
-            return JsonLdProcessor.Canonicalize(element, _options, rdfc).CanonicalNQuads;
+            return JsonLdProcessor.Canonicalize(utf8Json, _options, rdfc).CanonicalNQuads;
         }
         catch (JsonLdException e)
         {
@@ -52,6 +60,10 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
                 _ => ProblemCode.ProofTransformationError,
             };
             throw new CanonicalizationException(code, $"JSON-LD {e.SpecCode}: {e.Detail}", e);
+        }
+        catch (JsonException e)
+        {
+            throw new CanonicalizationException(ProblemCode.ProofTransformationError, "The document is not valid JSON: " + e.Message, e);
         }
         catch (RdfcException e)
         {
