@@ -14,6 +14,12 @@ public static class CliApp
         ("demo", "run the whole story on the embedded default", DemoCommand.RunAsync),
         ("ledger", "start|stop|status of the embedded ledger daemon", LedgerCommands.RunAsync),
         ("apikey", "create|revoke API keys for the node's write endpoints", ApiKeyCommands.RunAsync),
+        ("issuer", "create|list issuer instances of this node (DID + key + cryptosuite)", VcCommands.IssuerAsync),
+        ("vc", "issue|verify|status W3C verifiable credentials", VcCommands.VcAsync),
+        ("vp", "create|verify verifiable presentations", VcCommands.VpAsync),
+        ("trust", "init|onboard|add-issuer|suspend|reinstate|remove|check|audit|snapshot on the trust registry", TrustCommands.RunAsync),
+        ("canon", "RDFC-1.0 canonical N-Quads of a JSON-LD (or --nquads) file", CanonCommand.RunAsync),
+        ("key", "generate a wallet/issuer key (did:key); prints the public part", VcCommands.KeyAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -42,6 +48,16 @@ public static class CliApp
         catch (LedgerException e)
         {
             CliOutput.Error(context.Err, "ledger." + e.Error, e.Message);
+            return ExitCodes.Failed;
+        }
+        catch (CliFailure e)
+        {
+            CliOutput.Error(context.Err, e.Type, e.Message);
+            return ExitCodes.Failed;
+        }
+        catch (CliInput.InputException e)
+        {
+            CliOutput.Error(context.Err, "input", e.Message);
             return ExitCodes.Failed;
         }
         catch (Vc.Node.Storage.StoreException e)

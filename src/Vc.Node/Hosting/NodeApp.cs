@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Vc.Credentials.Dids;
 using Vc.Node.Api;
 using Vc.Node.Services;
 using Vc.Node.Storage;
@@ -47,22 +46,17 @@ public static class NodeApp
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
-        var store = await NodeStore.OpenAsync(options.Ledger.DataDirectory);
-        var protector = KeyProtector.FromConfiguration(options.Ledger.DataDirectory);
+        var runtime = await NodeRuntime.OpenAsync(options.Ledger.DataDirectory, options.PublicUrl);
         builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(protector);
-        builder.Services.AddSingleton<ApiKeys>();
-        builder.Services.AddSingleton<IssuerStore>();
-        builder.Services.AddSingleton<StatusListStore>();
-        builder.Services.AddSingleton(new NodeUrls(options.PublicUrl));
-        builder.Services.AddSingleton(sp => new NodeStatusListFetcher(sp.GetRequiredService<NodeUrls>(),
-            () => sp.GetRequiredService<IssuerService>(), new HttpClient { Timeout = TimeSpan.FromSeconds(5) }));
-        builder.Services.AddSingleton<IDidDocumentResolver>(_ => CompositeDidResolver.DidKeyOnly);
-        builder.Services.AddSingleton(sp => new CredentialServices(sp.GetRequiredService<IDidDocumentResolver>(), sp.GetRequiredService<NodeStatusListFetcher>()));
-        builder.Services.AddSingleton(sp => new IssuerService(sp.GetRequiredService<IssuerStore>(), sp.GetRequiredService<StatusListStore>(),
-            sp.GetRequiredService<CredentialServices>(), sp.GetRequiredService<NodeUrls>(), sp.GetService<IDidMethodProvisioner>()));
+        builder.Services.AddSingleton(runtime);
+        builder.Services.AddSingleton(runtime.Store);
+        builder.Services.AddSingleton(runtime.ApiKeys);
+        builder.Services.AddSingleton(runtime.Issuers);
+        builder.Services.AddSingleton(runtime.StatusLists);
+        builder.Services.AddSingleton(runtime.Urls);
+        builder.Services.AddSingleton(runtime.Credentials);
+        builder.Services.AddSingleton(runtime.IssuerService);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(r =>

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using Vc.JsonLd;
+
+namespace Vc.Node.Cli;
+
+/// <summary>
+/// `vchealth canon FILE [--nquads] [--hash sha256|sha384]`: the RDFC-1.0 canonical N-Quads of a JSON-LD
+/// document (bundled contexts only, the ICVP context included) or of an N-Quads file — for debugging signatures.
+/// </summary>
+public static class CanonCommand
+{
+    public static async Task<int> RunAsync(CliContext context, string[] argv)
+    {
+        var args = new CliArgs(argv, "nquads");
+        var path = args.Positional(0, "FILE (JSON-LD, or N-Quads with --nquads; - for stdin)");
+        var nquads = args.Flag("nquads");
+        var hash = (args.Option("hash") ?? "sha256").ToLowerInvariant() switch
+        {
+            "sha256" => HashAlgorithmName.SHA256,
+            "sha384" => HashAlgorithmName.SHA384,
+            var h => throw new UsageException($"--hash must be sha256 or sha384, got '{h}'"),
+        };
+        args.EnsureAllUsed();
+        var text = await CliInput.ReadTextAsync(path);
+        var rdfc = new RdfcOptions { HashAlgorithm = hash };
+        try
+        {
+            var result = nquads
+                ? Rdfc10.CanonicalizeNQuads(text, rdfc)
+                : JsonLdProcessor.Canonicalize(System.Text.Encoding.UTF8.GetBytes(text),
+                    new JsonLdOptions { DocumentLoader = Vc.Credentials.Contexts.BundledContexts.Loader }, rdfc);
+            context.Out.Write(result.CanonicalNQuads);
+            return ExitCodes.Ok;
+        }
+        catch (JsonLdException e)
+        {
+            throw new CliFailure("jsonld." + e.Code, e.Message);
+        }
+        catch (RdfcException e)
+        {
+            throw new CliFailure("rdfc." + e.Code, e.Message);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Vc.Node.Cli;
+
+/// <summary>Reading command inputs: a file path or "-" for stdin, with a size cap and typed failures.</summary>
+public static class CliInput
+{
+    public const int MaxBytes = 8 * 1024 * 1024;
+
+    /// <summary>A failure to read or parse an input (exit code 3).</summary>
+    public sealed class InputException(string message, Exception? inner = null) : Exception(message, inner);
+
+    public static async Task<string> ReadTextAsync(string path)
+    {
+        if (path == "-")
+        {
+            var buffer = new char[MaxBytes + 1];
+            var n = await Console.In.ReadBlockAsync(buffer, 0, buffer.Length);
+            return n > MaxBytes ? throw new InputException($"stdin is larger than {MaxBytes} bytes") : new string(buffer, 0, n);
+        }
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new InputException($"{path}: no such file");
+        if (info.Length > MaxBytes) throw new InputException($"{path} is larger than {MaxBytes} bytes");
+        return await File.ReadAllTextAsync(path);
+    }
+
+    public static async Task<JsonObject> ReadObjectAsync(string path)
+    {
+        var text = await ReadTextAsync(path);
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
+                ?? throw new InputException($"{path}: not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{path}: not valid JSON: {e.Message}", e);
+        }
+    }
+}
