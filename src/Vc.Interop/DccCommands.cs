@@ -17,6 +17,10 @@ public sealed record DccVerifyReport(HcertVerificationResult? Result, IReadOnlyL
     /// <summary>0 valid; 1 not valid (typed outcome in the JSON); 2 unusable input or trust files.</summary>
     public int ExitCode => IsValid ? 0 : Error is null ? 1 : 2;
 
+    /// <summary>The report as printable JSON (UTF-8 friendly: no \u escapes for '+', non-ASCII names…).</summary>
+    public string ToJsonString(bool indented = true) =>
+        ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     public JsonObject ToJson()
     {
         var json = new JsonObject

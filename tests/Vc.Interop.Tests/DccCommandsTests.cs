@@ -6,7 +6,7 @@ using Vc.TestSupport;
 namespace Vc.Interop.Tests;
 
 /// <summary>The library calls behind <c>vchealth dcc verify|sign|qr</c>.</summary>
-public sealed class DccCommandsTests : IDisposable
+public sealed class DccCommandsTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("dcc-cli-").FullName;
     private static readonly string Icvp = TestPaths.TestData("who/icvp");
@@ -19,6 +19,8 @@ public sealed class DccCommandsTests : IDisposable
         var report = await DccCommands.VerifyAsync(Path.Combine(Icvp, "icvp-yf-HC1.txt"), [Path.Combine(Icvp, "test-DSC.pem")], "2025-10-20T09:00:00Z");
         Assert.Equal(0, report.ExitCode);
         var json = report.ToJson();
+        output.WriteLine(report.ToJsonString());
+        Assert.Equal(json.ToJsonString(), System.Text.Json.Nodes.JsonNode.Parse(report.ToJsonString(indented: false))!.ToJsonString());
         Assert.True((bool)json["valid"]!);
         Assert.Equal("None", (string)json["outcome"]!);
         Assert.Equal("Icvp", (string)json["payloadType"]!);
