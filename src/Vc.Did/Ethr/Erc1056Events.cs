@@ -88,7 +88,7 @@ public static class Erc1056Log
             if (offset > d.Length - 32) throw new Erc1056DecodeException("value offset out of range");
             var length = Uint(d.AsSpan((int)offset, 32));
             if (length > maxValueBytes) throw new Erc1056DecodeException($"attribute value of {length} bytes exceeds the limit of {maxValueBytes}");
-            if ((int)offset + 32 + (int)length > d.Length) throw new Erc1056DecodeException("value runs past the end of the log data");
+            if ((long)offset + 32 + (long)length > d.Length) throw new Erc1056DecodeException("value runs past the end of the log data");
             var value = d.AsSpan((int)offset + 32, (int)length).ToArray();
             return (pc, name is null ? null : new DidAttributeChanged(identity, log.BlockNumber, log.LogIndex, pc, name, value, validTo));
         }
