@@ -77,11 +77,13 @@ public sealed class JsCrossCheckTests
         Assert.True(ours.Has(ProblemCode.ProofVerificationError), ours.ToJson());
     }
 
-    [Fact]
-    public async Task Our_P256_ecdsa_rdfc_2019_credential_verifies_with_the_JS_stack()
+    [Theory]
+    [InlineData(KeyType.P256)]
+    [InlineData(KeyType.P384)]
+    public async Task Our_ecdsa_rdfc_2019_credential_verifies_with_the_JS_stack(KeyType keyType)
     {
         var stack = new TestStack();
-        using var key = EcdsaSigningKey.Generate(KeyType.P256);
+        using var key = EcdsaSigningKey.Generate(keyType);
         var issuer = new CredentialIssuer(stack.Proofs, IssuerProfile.ForDidKey(key));
         var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile), Fixtures.Now);
 
