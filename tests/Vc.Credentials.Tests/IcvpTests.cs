@@ -37,6 +37,22 @@ public sealed class IcvpTests
     }
 
     [Fact]
+    public async Task The_shipped_catalogue_is_exactly_what_the_generator_builds_from_the_WHO_material()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"icvp-catalogue-{Guid.NewGuid():N}.json");
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(File.Exists("/usr/bin/node") ? "/usr/bin/node" : "node",
+                [Path.Combine(TestPaths.RepoRoot, "tests", "js", "vc", "build-icvp-catalogue.mjs"), output]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var node = System.Diagnostics.Process.Start(psi)!;
+            await node.WaitForExitAsync();
+            Assert.Equal(0, node.ExitCode);
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(TestPaths.RepoRoot, "src", "Vc.Credentials", "Resources", "icvp-catalogue-v1.json")), await File.ReadAllTextAsync(output));
+        }
+        finally { File.Delete(output); }
+    }
+
+    [Fact]
     public void A_yellow_fever_dose_is_valid_from_vaccination_plus_10_days_for_life()
     {
         var vc = Fixtures.Builder().Build(Fixtures.Holder(), Fixtures.YellowFeverDose(new DateOnly(2025, 10, 1)), "did:example:moh");

@@ -1,5 +1,5 @@
 // Builds src/Vc.Credentials/Resources/icvp-catalogue-v1.json from the WHO smart-icvp material in
-// shared/testdata/who/icvp (FSH value sets + prequalified_vaccines.csv). Run: node build-icvp-catalogue.mjs
+// shared/testdata/who/icvp (FSH value sets + prequalified_vaccines.csv). Run: node build-icvp-catalogue.mjs [outFile]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,6 @@ const catalogue = {
   icd11System: 'http://id.who.int/icd/release/11/mms',
   diseases, vaccineTypes, products,
 };
-const out = join(repo, 'src', 'Vc.Credentials', 'Resources', 'icvp-catalogue-v1.json');
+const out = process.argv[2] ?? join(repo, 'src', 'Vc.Credentials', 'Resources', 'icvp-catalogue-v1.json');
 writeFileSync(out, JSON.stringify(catalogue, null, 2) + '\n');
 console.log(`wrote ${products.length} products, ${vaccineTypes.length} vaccine codes, ${diseases.length} diseases to ${out}`);
