@@ -82,6 +82,14 @@ public interface IDidResolver
 /// <summary>Dispatches by DID method ("ethr", "key", …) to the resolver registered for it.</summary>
 public sealed class CompositeDidResolver(IReadOnlyDictionary<string, IDidResolver> byMethod) : IDidResolver
 {
+    /// <summary>did:key always, did:ethr when a resolver for it is given (e.g. <c>EthrDidClient.Resolver</c>).</summary>
+    public static CompositeDidResolver Create(IDidResolver? ethr = null)
+    {
+        var map = new Dictionary<string, IDidResolver>(StringComparer.Ordinal) { ["key"] = new Key.DidKeyResolver() };
+        if (ethr is not null) map["ethr"] = ethr;
+        return new CompositeDidResolver(map);
+    }
+
     public Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default)
     {
         // DID Core §3.1: did:<method-name>:<method-specific-id>, method-name = 1*method-char (a-z, 0-9).

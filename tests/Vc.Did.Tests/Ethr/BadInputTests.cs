@@ -117,6 +117,21 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
     }
 
     [Fact]
+    public async Task A_write_to_a_node_that_is_not_there_fails_as_unreachable()
+    {
+        var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var web3 = new Nethereum.Web3.Web3(new Nethereum.Web3.Accounts.Account(Nethereum.Signer.EthECKey.GenerateKey(), 31337), $"http://127.0.0.1:{port}");
+        var writer = new EthrDidWriter(web3, web3.TransactionManager.Account.Address, Network.RegistryAddress, 31337);
+        var owner = EthrIdentity.Create();
+        var e = await Assert.ThrowsAsync<DidWriteException>(() => writer.AddServiceAsync(owner, owner.Address, "X", "https://x", TimeSpan.FromHours(1)));
+        Assert.Equal(DidWriteError.Unreachable, e.Error);
+        Assert.DoesNotContain(owner.ExportPrivateKey()[2..], e.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task After_deactivation_every_write_reverts()
     {
         var owner = EthrIdentity.Create();
