@@ -55,10 +55,13 @@ public sealed class CliArgs
     public string Positional(int index, string what) =>
         index < Positionals.Count ? Positionals[index] : throw new UsageException($"missing argument: {what}");
 
+    /// <summary>Options every command accepts (so scripts can pass them uniformly).</summary>
+    private static readonly string[] Global = ["data"];
+
     /// <summary>Rejects options the command did not read: a typo must not be silently ignored.</summary>
     public void EnsureAllUsed()
     {
-        var unknown = _options.Keys.Concat(_flags).Where(k => !_read.Contains(k)).ToArray();
+        var unknown = _options.Keys.Concat(_flags).Where(k => !_read.Contains(k) && !Global.Contains(k)).ToArray();
         if (unknown.Length > 0) throw new UsageException("unknown option(s): " + string.Join(", ", unknown.Select(u => "--" + u)));
     }
 }

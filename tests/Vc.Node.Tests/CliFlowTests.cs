@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using Vc.Node.Cli;
+
+namespace Vc.Node.Tests;
+
+/// <summary>The CLI driven as a script would: commands, JSON on stdout, exit codes.</summary>
+public sealed class CliFlowTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-cliflow-").FullName;
+    private string Data => Path.Combine(_dir, "data");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await Run("ledger", "stop");
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private string File(string name, string content)
+    {
+        var path = Path.Combine(_dir, name);
+        System.IO.File.WriteAllText(path, content);
+        return path;
+    }
+
+    private const string Credential = """
+        {"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],
+         "type":["VerifiableCredential","ExampleAlumniCredential"],"validFrom":"2025-01-01T00:00:00Z",
+         "credentialSubject":{"id":"did:example:holder","alumniOf":"Example University"}}
+        """;
+
+    [Fact]
+    public async Task Issue_verify_revoke_verify_through_the_cli()
+    {
+        Assert.Equal(ExitCodes.Ok, (await Run("issuer", "create", "moh")).Code);
+        var (code, signed, err) = await Run("vc", "issue", File("vc.json", Credential), "--issuer", "moh", "--status", "revocation");
+        Assert.True(code == ExitCodes.Ok, err);
+        var vcFile = File("signed.json", signed);
+
+        var verified = await Run("vc", "verify", vcFile);
+        Assert.Equal(ExitCodes.Ok, verified.Code);
+        Assert.True((bool)JsonNode.Parse(verified.Out)!["verified"]!);
+
+        Assert.Equal(ExitCodes.Ok, (await Run("vc", "status", vcFile)).Code);
+        var revoked = await Run("vc", "verify", vcFile);
+        Assert.Equal(ExitCodes.Negative, revoked.Code);
+        Assert.Contains("revoked", revoked.Out, StringComparison.OrdinalIgnoreCase);
+
+        var tampered = File("tampered.json", signed.Replace("Example University", "Other University"));
+        Assert.Equal(ExitCodes.Negative, (await Run("vc", "verify", tampered, "--no-status")).Code);
+    }
+
+    [Fact]
+    public async Task Presentation_with_challenge_verifies_only_with_that_challenge()
+    {
+        var holder = await Run("key", "generate", "--out", Path.Combine(_dir, "holder.key"));
+        var holderDid = (string)JsonNode.Parse(holder.Out)!["did"]!;
+        Assert.DoesNotContain(System.IO.File.ReadAllText(Path.Combine(_dir, "holder.key")).Trim(), holder.Out);
+        await Run("issuer", "create", "vp-issuer");
+        var (_, signed, _) = await Run("vc", "issue", File("vc2.json", Credential.Replace("did:example:holder", holderDid)), "--issuer", "vp-issuer");
+        var vcFile = File("signed2.json", signed);
+
+        var (code, vp, err) = await Run("vp", "create", vcFile, "--holder-key", Path.Combine(_dir, "holder.key"), "--challenge", "c-123", "--domain", "border.example");
+        Assert.True(code == ExitCodes.Ok, err);
+        var vpFile = File("vp.json", vp);
+
+        Assert.Equal(ExitCodes.Ok, (await Run("vp", "verify", vpFile, "--challenge", "c-123", "--domain", "border.example")).Code);
+        Assert.Equal(ExitCodes.Negative, (await Run("vp", "verify", vpFile, "--challenge", "other", "--domain", "border.example")).Code);
+    }
+
+    [Fact]
+    public async Task Canon_prints_canonical_nquads_and_refuses_unbundled_contexts()
+    {
+        var (code, output, _) = await Run("canon", File("c.json", Credential));
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("<did:example:holder> <https://www.w3.org/ns/credentials/examples#alumniOf> \"Example University\" .", output);
+
+        var unknown = await Run("canon", File("u.json", """{"@context":"https://unknown.example/ctx","a":1}"""));
+        Assert.Equal(ExitCodes.Failed, unknown.Code);
+        Assert.Contains("https://unknown.example/ctx", unknown.Err);
+
+        var nquads = await Run("canon", File("q.nq", "_:x <http://ex/p> _:y .\n_:y <http://ex/p> _:x .\n"), "--nquads", "--hash", "sha384");
+        Assert.Equal(ExitCodes.Ok, nquads.Code);
+        Assert.Contains("_:c14n0 <http://ex/p> _:c14n1 .", nquads.Out);
+    }
+
+    [Fact]
+    public async Task Trust_registry_governance_through_the_cli_with_relayed_writes()
+    {
+        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "who.eth"))).Out)!;
+        var ken = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "ken.eth"))).Out)!;
+        var gha = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "gha.eth"))).Out)!;
+        const string did = "did:ethr:0x7a69:0x1111111111111111111111111111111111111111";
+
+        Assert.Equal(ExitCodes.Failed, (await Run("trust", "check", "KEN", did, "--domain", "ICVP")).Code); // not initialised
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "init", "--anchor", (string)who["address"]!)).Code);
+        foreach (var (cc, admin) in new[] { ("KEN", ken), ("GHA", gha) })
+            Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", cc, "--admin", (string)admin["address"]!, "--domains", "ICVP", "--key", Path.Combine(_dir, "who.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "add-issuer", "KEN", "--did", did, "--domains", "ICVP", "--key", Path.Combine(_dir, "ken.eth"), "--relay")).Code);
+
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "check", "KEN", did, "--domain", "ICVP")).Code);
+        Assert.Equal(ExitCodes.Negative, (await Run("trust", "check", "GHA", did, "--domain", "ICVP")).Code);
+
+        // Ghana's admin cannot suspend Kenya's issuer; Kenya's can.
+        var foreign = await Run("trust", "suspend", "KEN", did, "--key", Path.Combine(_dir, "gha.eth"), "--relay");
+        Assert.Equal(ExitCodes.Failed, foreign.Code);
+        Assert.Contains("trust.", foreign.Err);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "suspend", "KEN", did, "--key", Path.Combine(_dir, "ken.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Negative, (await Run("trust", "check", "KEN", did, "--domain", "ICVP")).Code);
+
+        var audit = JsonNode.Parse((await Run("trust", "audit", "KEN")).Out)!.AsArray();
+        Assert.True(audit.Count >= 3);
+        Assert.Equal(ExitCodes.Usage, (await Run("trust", "onboard", "KENYA", "--admin", "0x1", "--domains", "ICVP", "--key", Path.Combine(_dir, "who.eth"))).Code);
+    }
+}
