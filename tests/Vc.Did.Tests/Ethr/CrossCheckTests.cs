@@ -52,6 +52,14 @@ public sealed class CrossCheckTests(LedgerFixture ledger)
         await writer.RotateKeyAsync(c4, c4.Address, old, KeyAttribute.Ed25519Assertion(RandomBytes(32)), Day, DateTimeOffset.UtcNow.AddSeconds(2), mode);
         dids.Add(pkDid);
         dids.Add($"did:ethr:0x7a69:{c4.Address}"); // hex chain id form of the same identity
+        // C6: a delegate that expires (1 s) next to a lasting one, and a service revoked.
+        var c6 = EthrIdentity.Create();
+        await writer.AddDelegateAsync(c6, c6.Address, "veriKey", EthrIdentity.Create().Address, TimeSpan.FromSeconds(1), mode);
+        await writer.AddDelegateAsync(c6, c6.Address, "sigAuth", EthrIdentity.Create().Address, Day, mode: mode);
+        await writer.AddServiceAsync(c6, c6.Address, "Gone", "https://gone.example", Day, mode: mode);
+        await writer.RevokeAttributeAsync(c6, c6.Address, "did/svc/Gone", "https://gone.example"u8.ToArray(), mode);
+        await writer.AddServiceAsync(c6, c6.Address, "Kept", "https://kept.example", Day, mode: mode);
+        dids.Add(c6.Did(network));
         // C5: never written.
         dids.Add(EthrIdentity.Create().Did(network));
         return dids;
@@ -100,7 +108,7 @@ public sealed class CrossCheckTests(LedgerFixture ledger)
             ["op"] = "resolve", ["rpc"] = conn.RpcUrl.ToString(), ["registry"] = registry, ["chainId"] = conn.ChainId,
             ["dids"] = new JsonArray(urls.Select(u => (JsonNode)u!).ToArray()),
         });
-        Assert.True(dids.Count >= (ethersToo ? 10 : 6), $"only {dids.Count} DIDs");
+        Assert.True(dids.Count >= 11, $"only {dids.Count} DIDs");
         foreach (var url in urls)
         {
             var expected = reference.GetProperty("results").GetProperty(url).GetString()!;
