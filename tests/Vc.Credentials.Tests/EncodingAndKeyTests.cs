@@ -83,6 +83,18 @@ public sealed class EncodingAndKeyTests
     }
 
     [Fact]
+    public void Key_pair_files_load_and_a_mismatched_public_key_is_refused()
+    {
+        var pair = (JsonObject)Vectors.Json("js-generated", "keys.json")["p256Issuer"]!.DeepClone();
+        Assert.Equal(KeyType.P256, SigningKeys.FromMultikeyJson(pair).KeyType);
+        Assert.Equal(KeyType.Ed25519, SigningKeys.FromMultikeyJson(Vectors.Json("eddsa", "keyPair.json")).KeyType);
+
+        pair["publicKeyMultibase"] = Vectors.Json("ecdsa", "p256KeyPair.json")["publicKeyMultibase"]!.GetValue<string>();
+        Assert.Throws<KeyFormatException>(() => SigningKeys.FromMultikeyJson(pair));
+        Assert.Throws<KeyFormatException>(() => SigningKeys.FromMultikeyJson(new JsonObject { ["publicKeyMultibase"] = "z6Mk" }));
+    }
+
+    [Fact]
     public void Private_keys_never_appear_in_ToString()
     {
         var pair = Vectors.Json("js-generated", "keys.json")["ed25519Issuer"]!;

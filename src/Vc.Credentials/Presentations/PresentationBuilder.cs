@@ -11,7 +11,13 @@ namespace Vc.Credentials.Presentations;
 /// <param name="VerificationMethod">A method listed under the holder's authentication relationship.</param>
 /// <param name="Key">The holder's signing key.</param>
 /// <param name="Cryptosuite">The cryptosuite (eddsa-rdfc-2022 by default).</param>
-public sealed record HolderProfile(string Holder, string VerificationMethod, ISigningKey Key, string Cryptosuite = DataIntegrityProofs.DefaultCryptosuite);
+public sealed record HolderProfile(string Holder, string VerificationMethod, ISigningKey Key, string Cryptosuite = DataIntegrityProofs.DefaultCryptosuite)
+{
+    /// <summary>A holder whose DID is the did:key of <paramref name="key"/>.</summary>
+    public static HolderProfile ForDidKey(ISigningKey key, string? cryptosuite = null) =>
+        new(Dids.DidKeyResolver.CreateDid(key.PublicKey), Dids.DidKeyResolver.VerificationMethodId(key.PublicKey), key,
+            cryptosuite ?? (key.KeyType == KeyType.Ed25519 ? DataIntegrityProofs.DefaultCryptosuite : "ecdsa-rdfc-2019"));
+}
 
 /// <summary>Creates presentations signed by the holder with the verifier's challenge and domain.</summary>
 public sealed class PresentationSigner(DataIntegrityProofs proofs)
