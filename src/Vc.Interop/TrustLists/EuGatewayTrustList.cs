@@ -167,6 +167,7 @@ public static class EuGatewayTrustList
             pkcs8 = key.ExportPkcs8PrivateKey();
         }
         var bcKey = PrivateKeyFactory.CreateKey(pkcs8);
+        CryptographicOperations.ZeroMemory(pkcs8); // the clear-text key copy lives no longer than needed
         var bcCert = new BcCertificate(signer.RawData);
         var algorithm = signer.GetECDsaPublicKey() is not null ? "SHA256WITHECDSA" : "SHA256WITHRSAANDMGF1";
         var generator = new CmsSignedDataGenerator();
