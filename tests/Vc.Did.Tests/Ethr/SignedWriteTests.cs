@@ -49,6 +49,21 @@ public sealed class SignedWriteTests
     }
 
     [Fact]
+    public async Task The_chain_bound_digest_is_the_EIP712_digest_ethers_signs_for_the_same_typed_data()
+    {
+        var owner = DevAccounts.Identity(1);
+        var op = new SetAttribute(owner.Address, "did/pub/Ed25519/veriKey/base58", new byte[32], 86400);
+        const string registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+        var erc1056 = Erc1056Hashes.Erc1056Hash(registry, 7, op);
+        var ethers = await NodeCrossCheck.RunAsync(new System.Text.Json.Nodes.JsonObject
+        {
+            ["op"] = "signTyped", ["key"] = DevAccounts.Keys[1], ["chainId"] = 31337, ["registry"] = registry, ["erc1056Hash"] = Codec.ToHex0x(erc1056),
+        });
+        var (v, r, s) = owner.SignHash(Erc1056Hashes.TypedHash(31337, registry, 7, op));
+        Assert.Equal(ethers.GetProperty("signature").GetString(), Codec.ToHex0x([.. r, .. s, v]));
+    }
+
+    [Fact]
     public async Task A_typed_signature_is_bound_to_its_chain_while_an_erc1056_signature_replays_on_another_chain()
     {
         await using var chainA = await AnvilProcess.StartAsync(new AnvilOptions { ChainId = 31337 });

@@ -3,6 +3,7 @@
 //   {"op":"write", rpc, registry, funderKey}            → {"dids":[...]} histories written with ethers
 //   {"op":"resolve", rpc, registry, chainId, dids:[...]} → {"results":{didUrl: json}} in the current-spec form
 //   {"op":"bench", rpc, registry, chainId, did, runs}    → {"rpcCalls":n,"ms":[...]} reference resolution cost
+//   {"op":"signTyped", key, chainId, registry, erc1056Hash} → {"signature"} EIP-712 signature by ethers
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve as resolvePath } from 'node:path';
@@ -170,5 +171,12 @@ async function bench(req) {
   return { rpcCalls: calls, ms };
 }
 
-const out = input.op === 'write' ? await write(input) : input.op === 'resolve' ? await resolveAll(input) : await bench(input);
+async function signTyped({ key, chainId, registry, erc1056Hash }) {
+  const domain = { name: 'EthereumDIDRegistry', version: '1', chainId, verifyingContract: registry };
+  const types = { ERC1056Write: [{ name: 'erc1056Hash', type: 'bytes32' }] };
+  return { signature: await new ethers.Wallet(key).signTypedData(domain, types, { erc1056Hash }) };
+}
+
+const ops = { write, resolve: resolveAll, bench, signTyped };
+const out = await ops[input.op](input);
 process.stdout.write(JSON.stringify(out));
