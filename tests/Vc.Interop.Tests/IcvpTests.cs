@@ -57,6 +57,20 @@ public sealed class IcvpTests
         Assert.Same(entry, result.Signer);
     }
 
+    [Fact]
+    public void With_trust_domains_required_a_DSC_onboarded_for_another_domain_cannot_sign_an_ICVP()
+    {
+        var list = GdhcnDidTrustList.Load(File.ReadAllBytes(Path.Combine(Dir, "test-trustlist-ICVP-XXA-DSC.did.json")));
+        var icvpEntry = Assert.Single(list.Entries);
+        var asDdcc = new TrustEntry(icvpEntry.Certificate, TrustSource.GdhcnDid, "XXA", "DDCC", ["DSC"]);
+        var strict = new HcertVerifierOptions { RequireTrustDomain = true };
+        Assert.True(new HcertVerifier(new TrustStore([icvpEntry]), options: strict).Verify(Hc1, Border).IsValid);
+        var wrong = new HcertVerifier(new TrustStore([asDdcc]), options: strict).Verify(Hc1, Border);
+        Assert.Equal(HcertFailure.KeyUsage, wrong.Outcome);
+        Assert.Contains("DDCC", wrong.Reason);
+        Assert.True(new HcertVerifier(new TrustStore([asDdcc])).Verify(Hc1, Border).IsValid); // off by default
+    }
+
     [Theory]
     [InlineData("2025-09-30T12:00:00Z", HcertFailure.NotYetValid)] // before iat
     [InlineData("2025-10-05T12:00:00Z", HcertFailure.EntryCheck)]  // IHR Annex 7: valid 10 days after vaccination

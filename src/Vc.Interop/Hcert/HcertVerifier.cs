@@ -52,6 +52,9 @@ public sealed record HcertVerifierOptions
     public bool ValidateSchema { get; init; } = true;
     public bool CheckValueSets { get; init; } = true;
     public bool CheckEntries { get; init; } = true;
+    /// <summary>Also require the DSC's GDHCN trust domain (when the trust list names one) to match the payload:
+    /// DCC for an EU DCC, ICVP for an ICVP. Off by default: DEV lists onboard keys in several domains.</summary>
+    public bool RequireTrustDomain { get; init; }
     /// <summary>Verify ES256 through libcrypto with a reused context (see <c>NativeP256Verifier</c>); false = .NET ECDsa only.</summary>
     public bool UseNativeOpenSsl { get; init; } = true;
 }
@@ -140,7 +143,12 @@ public sealed class HcertVerifier
 
         // The signature holds: every remaining check runs and is reported.
         var (type, dcc, icvp, payloadError) = ReadPayload(claims);
-        Check(steps, HcertStep.KeyUsage, () => CheckKeyUsage(signer, type, dcc));
+        Check(steps, HcertStep.KeyUsage, () =>
+        {
+            CheckKeyUsage(signer, type, dcc);
+            if (_options.RequireTrustDomain)
+                CheckTrustDomain(signer, type);
+        });
         Check(steps, HcertStep.DscValidity, () => CheckDscValidity(claims, signer));
         Check(steps, HcertStep.ValidityTimes, () => CheckTimes(claims, type, clock));
         if (payloadError is not null)
@@ -244,6 +252,14 @@ public sealed class HcertVerifier
         };
         if (needed != DccKeyUsage.None && (dsc.DccKeyUsage & needed) == 0)
             throw new HcertException(HcertFailure.KeyUsage, $"the DSC's extended key usage does not allow {needed} certificates");
+    }
+
+    /// <summary>GDHCN trust domains: a DSC onboarded for one domain does not sign another domain's payloads.</summary>
+    public static void CheckTrustDomain(TrustEntry dsc, HcertPayloadType type)
+    {
+        var expected = type switch { HcertPayloadType.EuDcc => "DCC", HcertPayloadType.Icvp => "ICVP", _ => null };
+        if (expected is not null && dsc.Domain is { } domain && !string.Equals(domain, expected, StringComparison.OrdinalIgnoreCase))
+            throw new HcertException(HcertFailure.KeyUsage, $"the DSC is trusted for domain {domain}, not {expected}");
     }
 
     /// <summary>The certificate type of an EU DCC: v, t or r (more than one is a schema error reported there).</summary>
