@@ -36,6 +36,8 @@ public sealed class NodeFixture : IAsyncLifetime
         RevokeKey = (await keys.CreateAsync(ApiScope.Revoke, "revoker")).Secret;
     }
 
+    public IServiceProvider Services => _app!.Services;
+
     public HttpClient With(string key)
     {
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };

@@ -46,7 +46,9 @@ public static class NodeApp
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
-        var runtime = await NodeRuntime.OpenAsync(options.Ledger.DataDirectory, options.PublicUrl);
+        var ledgerDids = await LedgerDids.OpenAsync(ledger, options.Ledger.DataDirectory);
+        var runtime = await NodeRuntime.OpenAsync(options.Ledger.DataDirectory, options.PublicUrl, [ledgerDids], ledgerDids);
+        builder.Services.AddSingleton(_ => ledgerDids); // factory-registered: the container disposes it
         builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(runtime);
@@ -106,6 +108,7 @@ public static class NodeApp
         app.MapOpenApi("/openapi/v1.json");
         HealthEndpoints.Map(app);
         VcApiEndpoints.Map(app);
+        DidEndpoints.Map(app);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             if (ListeningAddresses(app).FirstOrDefault() is { } address) app.Services.GetRequiredService<NodeUrls>().OnStarted(address);

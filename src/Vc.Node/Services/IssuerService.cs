@@ -138,6 +138,33 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         return await signer.IssueAsync(unsigned, cancellationToken: ct);
     }
 
+    /// <summary>
+    /// Rotates a ledger issuer's signing key: a new key is published on its DID, the old one ends after
+    /// <paramref name="overlap"/> (zero: revoked now). Credentials signed before keep verifying, since
+    /// verifiers resolve the DID as it was when they were issued; new signatures with the old key fail.
+    /// </summary>
+    public async Task<(IssuerRecord Issuer, IReadOnlyList<Vc.Did.Ethr.WriteReceipt> Receipts)> RotateKeyAsync(string id, TimeSpan overlap, CancellationToken ct = default)
+    {
+        var issuer = await GetAsync(id);
+        if (issuer.Method != "ethr" || ethr is null)
+            throw new IssuerServiceException("unsupported", $"issuer '{id}' uses did:{issuer.Method}, whose DID is its key: create a new issuer instead");
+        var (secret, type) = IssuerKeys.Generate(issuer.Cryptosuite);
+        var controller = await issuers.ControllerKeyAsync(id);
+        try
+        {
+            using var oldKey = await SigningKeyAsync(issuer);
+            using var newKey = (IDisposable)IssuerKeys.Load(type, secret);
+            var (vm, receipts) = await ethr.RotateAsync(issuer.Did, controller, ((ISigningKey)oldKey).PublicKey, ((ISigningKey)newKey).PublicKey, overlap, ct);
+            await issuers.RotateAsync(id, vm, secret);
+            return (await GetAsync(id), receipts);
+        }
+        finally
+        {
+            Array.Clear(secret);
+            Array.Clear(controller);
+        }
+    }
+
     public static string ListId(string issuerId, string purpose) => $"{issuerId}-{purpose}-1";
 
     private async Task<IDisposable> SigningKeyAsync(IssuerRecord issuer)
@@ -162,6 +189,10 @@ public sealed record StatusChange(string StatusListCredential, string StatusPurp
 public interface IDidMethodProvisioner
 {
     Task<ProvisionedDid> CreateAsync(VerificationKey assertionKey, CancellationToken ct);
+
+    /// <summary>Publishes <paramref name="newKey"/> and ends <paramref name="oldKey"/> after <paramref name="overlap"/> (zero: now); returns the new method id.</summary>
+    Task<(string VerificationMethod, IReadOnlyList<Vc.Did.Ethr.WriteReceipt> Receipts)> RotateAsync(
+        string did, byte[] controllerKey, VerificationKey oldKey, VerificationKey newKey, TimeSpan overlap, CancellationToken ct);
 }
 
 /// <summary>A DID created on the ledger: its id, the method to sign with, the encrypted-at-rest controller key.</summary>

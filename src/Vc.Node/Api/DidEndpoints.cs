@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Vc.Did.Core;
+using Vc.Node.Hosting;
+using Vc.Node.Services;
+using Vc.Node.Storage;
+
+namespace Vc.Node.Api;
+
+/// <summary>
+/// DID resolution in the Universal Resolver driver shape (GET /1.0/identifiers/{did}), and the
+/// authenticated key rotation of this node's ledger issuers.
+/// </summary>
+public static class DidEndpoints
+{
+    public const string ResolutionContentType = "application/ld+json;profile=\"https://w3id.org/did-resolution\";charset=utf-8";
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/1.0/identifiers/{*did}", async (string did, HttpContext http, LedgerDids dids) =>
+        {
+            var result = await dids.Resolver.ResolveAsync(Uri.UnescapeDataString(did) + http.Request.QueryString.Value, null, http.RequestAborted);
+            var status = result.DidResolutionMetadata.Error switch
+            {
+                null when result.DidDocumentMetadata.Deactivated => StatusCodes.Status410Gone,
+                null => StatusCodes.Status200OK,
+                DidResolutionErrors.NotFound => StatusCodes.Status404NotFound,
+                DidResolutionErrors.MethodNotSupported => StatusCodes.Status501NotImplemented,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            return Results.Content(result.ToJson(), ResolutionContentType, System.Text.Encoding.UTF8, status);
+        }).RequireRateLimiting(NodeApp.PublicPolicy);
+
+        // Rotate an issuer's signing key: {overlapSeconds?}. The old key ends after the overlap (default: now).
+        app.MapPost("/issuers/{id}/keys/rotate", async (string id, HttpRequest request, IssuerService issuers) =>
+        {
+            var overlap = TimeSpan.Zero;
+            if (request.ContentLength > 0)
+            {
+                var (body, problem) = await JsonBody.ReadObjectAsync(request);
+                if (problem is not null) return problem;
+                if (body!["overlapSeconds"] is JsonValue v && v.TryGetValue(out long seconds) && seconds >= 0) overlap = TimeSpan.FromSeconds(seconds);
+            }
+            var (issuer, receipts) = await issuers.RotateKeyAsync(id, overlap, request.HttpContext.RequestAborted);
+            var profile = VcApiEndpoints.Profile(issuer);
+            profile["transactions"] = new JsonArray(receipts.Select(r => (JsonNode)r.TransactionHash).ToArray());
+            return Results.Json(profile);
+        }).RequireScope(ApiScope.ManageIssuers);
+    }
+}

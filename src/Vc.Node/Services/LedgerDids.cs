@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using Vc.Credentials.Dids;
+using Vc.Credentials.Keys;
+using Vc.Did.Ethr;
+using Vc.Node.Hosting;
+using VcDid = Vc.Did.Core;
+
+namespace Vc.Node.Services;
+
+/// <summary>
+/// did:ethr for the node: one <see cref="EthrDidClient"/> on the node's ledger (indexed resolver with its
+/// SQLite index in the data directory, relayed writer), exposed to the credential verifier as a
+/// <see cref="IDidDocumentResolver"/> and to issuer creation as a <see cref="IDidMethodProvisioner"/>.
+/// </summary>
+public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IAsyncDisposable
+{
+    public EthrDidClient Client { get; }
+    public VcDid.IDidResolver Resolver { get; }
+    /// <summary>The network part of DIDs this node mints: the hex chain id (unambiguous across resolvers).</summary>
+    public string Network { get; }
+
+    private LedgerDids(EthrDidClient client)
+    {
+        Client = client;
+        Resolver = VcDid.CompositeDidResolver.Create(client.Resolver);
+        Network = "0x" + client.Network.ChainId.ToString("x");
+    }
+
+    public static async Task<LedgerDids> OpenAsync(NodeLedger ledger, string dataDirectory) =>
+        new(await EthrDidClient.OpenAsync(ledger.Connection, "anvil", Path.Combine(dataDirectory, $"ethr-index-{ledger.Connection.ChainId}.db")));
+
+    // ---- IDidDocumentResolver (credential verification) ----
+
+    public bool CanResolve(string did) => did.StartsWith("did:ethr:", StringComparison.Ordinal);
+
+    public async ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default)
+    {
+        var result = await Client.Resolver.ResolveAsync(did, new VcDid.DidResolutionOptions { VersionTime = options.VersionTime }, cancellationToken);
+        if (result.DidDocument is null || result.DidResolutionMetadata.Error is not null)
+            throw new DidResolutionException(result.DidResolutionMetadata.Error switch
+            {
+                VcDid.DidResolutionErrors.InvalidDid => DidResolutionError.InvalidDid,
+                VcDid.DidResolutionErrors.NotFound => DidResolutionError.NotFound,
+                VcDid.DidResolutionErrors.MethodNotSupported or VcDid.DidResolutionErrors.UnknownNetwork => DidResolutionError.MethodNotSupported,
+                _ => DidResolutionError.InternalError,
+            }, $"{did}: {result.DidResolutionMetadata.Error}: {result.DidResolutionMetadata.Message}");
+        if (result.DidDocumentMetadata.Deactivated)
+            throw new DidResolutionException(DidResolutionError.NotFound, $"{did} is deactivated");
+        // One document model per library: the DID Core JSON is the exchange format between them.
+        return DidDocument.Parse(JsonNode.Parse(VcDid.DidJson.Serialize(result.DidDocument))!.AsObject());
+    }
+
+    // ---- IDidMethodProvisioner (issuer creation) ----
+
+    /// <summary>
+    /// Creates an issuer identity: a fresh secp256k1 controller key (kept encrypted by the node), and the
+    /// issuer's assertion key published on the registry through a chain-bound signed write relayed by the node.
+    /// </summary>
+    public async Task<ProvisionedDid> CreateAsync(VerificationKey assertionKey, CancellationToken ct)
+    {
+        var identity = EthrIdentity.Create();
+        var did = identity.Did(Network);
+        var receipt = await PublishAsync(identity, identity.Address, assertionKey, ct);
+        var vm = await FindMethodAsync(did, assertionKey, ct);
+        return new ProvisionedDid(did, vm, System.Text.Encoding.ASCII.GetBytes(identity.ExportPrivateKey()), new JsonObject
+        {
+            ["controller"] = identity.Address,
+            ["keyPublishedInBlock"] = receipt.BlockNumber,
+        });
+    }
+
+    /// <summary>Publishes a new assertion key and lets the old one expire after <paramref name="overlap"/> (zero: revoke now).</summary>
+    public async Task<(string VerificationMethod, IReadOnlyList<WriteReceipt> Receipts)> RotateAsync(
+        string did, byte[] controllerKey, VerificationKey oldKey, VerificationKey newKey, TimeSpan overlap, CancellationToken ct)
+    {
+        var owner = EthrIdentity.FromPrivateKey(System.Text.Encoding.ASCII.GetString(controllerKey));
+        var writer = Client.Writer ?? throw new IssuerServiceException("unsupported", "the ledger is read-only here (no relayer)");
+        var address = EthrDid.Parse(did).Address;
+        var receipts = await writer.RotateKeyAsync(owner, address, Attribute(oldKey), Attribute(newKey), Validity,
+            overlap > TimeSpan.Zero ? DateTimeOffset.UtcNow + overlap : null, WriteMode.SignedTyped, ct);
+        return (await FindMethodAsync(did, newKey, ct), receipts);
+    }
+
+    /// <summary>Issuer keys stay valid on the ledger for years; rotation ends them early.</summary>
+    private static readonly TimeSpan Validity = TimeSpan.FromDays(3650);
+
+    private async Task<WriteReceipt> PublishAsync(EthrIdentity owner, string address, VerificationKey key, CancellationToken ct)
+    {
+        var writer = Client.Writer ?? throw new IssuerServiceException("unsupported", "the ledger is read-only here (no relayer)");
+        return await writer.PublishKeyAsync(owner, address, Attribute(key), Validity, WriteMode.SignedTyped, ct);
+    }
+
+    private static KeyAttribute Attribute(VerificationKey key) => key.KeyType switch
+    {
+        KeyType.Ed25519 => KeyAttribute.Ed25519Assertion(key.RawBytes.ToArray()),
+        KeyType.P256 => KeyAttribute.P256Assertion(key.RawBytes.ToArray()),
+        _ => throw new IssuerServiceException("unsupported", $"{key.KeyType} keys cannot be published on did:ethr here"),
+    };
+
+    /// <summary>The id the resolver gives the published key (#delegate-N, N from the registry's event counter).</summary>
+    private async Task<string> FindMethodAsync(string did, VerificationKey key, CancellationToken ct)
+    {
+        var document = await ResolveAsync(did, new DidResolutionOptions(), ct);
+        return document.VerificationMethods.FirstOrDefault(m => m.Key is not null && m.Key.Equals(key) && document.IsAuthorized(m.Id, VerificationRelationship.AssertionMethod))?.Id
+            ?? throw new IssuerServiceException("invalid", $"the key published for {did} does not appear under assertionMethod");
+    }
+
+    public ValueTask DisposeAsync() => Client.DisposeAsync();
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Vc.Credentials.Issuance;
+using Vc.Credentials.Keys;
+using Vc.Node.Services;
+using Vc.Node.Storage;
+
+namespace Vc.Node.Tests;
+
+public sealed class DidApiTests(NodeFixture node) : IClassFixture<NodeFixture>
+{
+    private static JsonObject Credential() => new()
+    {
+        ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"),
+        ["type"] = new JsonArray("VerifiableCredential", "ExampleAlumniCredential"),
+        ["validFrom"] = "2025-01-01T00:00:00Z",
+        ["credentialSubject"] = new JsonObject { ["id"] = "did:example:holder", ["alumniOf"] = "Example University" },
+    };
+
+    private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
+
+    private async Task<JsonObject> CreateEthrIssuer(string id, string suite = "eddsa-rdfc-2022")
+    {
+        using var admin = node.With(node.AdminKey);
+        var response = await admin.PostAsJsonAsync("/issuers", new { id, method = "ethr", cryptosuite = suite });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private async Task<JsonObject> Issue(string issuer)
+    {
+        using var client = node.With(node.IssueKey);
+        var response = await client.PostAsync($"/issuers/{issuer}/credentials/issue", Json(new JsonObject { ["credential"] = Credential() }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (JsonObject)(await response.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
+    }
+
+    private async Task<HttpStatusCode> Verify(JsonObject vc) =>
+        (await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }))).StatusCode;
+
+    [Theory]
+    [InlineData("eddsa-rdfc-2022")]
+    [InlineData("ecdsa-rdfc-2019")]
+    public async Task A_ledger_issuer_gets_a_did_ethr_whose_key_is_on_chain_and_its_credentials_verify(string suite)
+    {
+        var profile = await CreateEthrIssuer("ethr-" + suite, suite);
+        var did = (string)profile["did"]!;
+        Assert.StartsWith("did:ethr:0x7a69:0x", did);
+
+        var resolution = await node.Anonymous.GetAsync("/1.0/identifiers/" + did);
+        Assert.Equal(HttpStatusCode.OK, resolution.StatusCode);
+        var document = JsonNode.Parse(await resolution.Content.ReadAsStringAsync())!["didDocument"]!;
+        Assert.Contains(document["assertionMethod"]!.AsArray(), m => (string?)m == (string)profile["verificationMethod"]!);
+
+        Assert.Equal(HttpStatusCode.OK, await Verify(await Issue("ethr-" + suite)));
+    }
+
+    [Fact]
+    public async Task After_a_key_rotation_old_credentials_verify_and_new_signatures_with_the_old_key_fail()
+    {
+        await CreateEthrIssuer("rotating");
+        var before = await Issue("rotating");
+        var issuers = node.Services.GetRequiredService<IssuerStore>();
+        var oldRecord = (await issuers.FindAsync("rotating"))!;
+        var oldSeed = await issuers.SigningKeyAsync("rotating");
+        await Task.Delay(1100); // key validity is judged per second of block time
+
+        using var admin = node.With(node.AdminKey);
+        var rotated = await admin.PostAsync("/issuers/rotating/keys/rotate", null);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var newMethod = (string)(await rotated.Content.ReadFromJsonAsync<JsonObject>())!["verificationMethod"]!;
+        Assert.NotEqual(oldRecord.VerificationMethod, newMethod);
+        await Task.Delay(1100);
+
+        Assert.Equal(HttpStatusCode.OK, await Verify(before));
+        Assert.Equal(HttpStatusCode.OK, await Verify(await Issue("rotating")));
+
+        using var oldKey = Ed25519SigningKey.FromSeed(oldSeed);
+        var forger = new CredentialIssuer(node.Services.GetRequiredService<CredentialServices>().Proofs,
+            new IssuerProfile(oldRecord.Did, oldRecord.VerificationMethod, oldKey));
+        var forged = await forger.IssueAsync(Credential());
+        Assert.Equal(HttpStatusCode.BadRequest, await Verify(forged));
+    }
+
+    [Fact]
+    public async Task Resolution_answers_with_the_universal_resolver_status_codes()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Anonymous.GetAsync("/1.0/identifiers/did:ethr:0x7a69:0x123")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.Anonymous.GetAsync("/1.0/identifiers/did:ethr:nonet:0x1111111111111111111111111111111111111111")).StatusCode);
+        var fresh = await node.Anonymous.GetAsync("/1.0/identifiers/did:ethr:0x7a69:0x1111111111111111111111111111111111111111");
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode); // an unwritten did:ethr resolves to its default document
+        var didKey = await node.Anonymous.GetAsync("/1.0/identifiers/did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2");
+        Assert.Equal(HttpStatusCode.OK, didKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task did_key_issuers_cannot_rotate_and_say_why()
+    {
+        using var admin = node.With(node.AdminKey);
+        await admin.PostAsJsonAsync("/issuers", new { id = "keyonly", method = "key" });
+        var response = await admin.PostAsync("/issuers/keyonly/keys/rotate", null);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("did:key", await response.Content.ReadAsStringAsync());
+    }
+}
