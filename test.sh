@@ -16,22 +16,19 @@ install_npm() { # folder
 install_npm tools/ledger
 install_npm tools/js
 
-results="$root/TestResults"
-rm -rf "$results"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 set +e
-dotnet test VcHealth.sln -c Release --logger "trx" --results-directory "$results" "$@"
-status=$?
+dotnet test VcHealth.sln -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
 set -e
 
-passed=0; failed=0; total=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0}))
-done
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 14, Skipped: 0, Total: 14, ...".
+passed=0; failed=0; skipped=0; total=0
+while read -r f p s t; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s)); total=$((total + t))
+done < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\), Total: *\([0-9]*\).*/\1 \2 \3 \4/p' "$log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test.sh: dotnet test exited $status (build or run failure)" >&2; fi
 if [ "$total" -eq 0 ]; then echo "test.sh: no test ran" >&2; failed=$((failed + 1)); fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
