@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Crypto.Operators;
@@ -97,8 +96,8 @@ public static class EuGatewayTrustList
     }
 
     /// <summary>RFC 5652 §5.6: the signature must verify with the signer's key, the signer must be the expected
-    /// certificate, and the signed content must be the item's rawData (as DER, or as the base64 text the gateway
-    /// signs for trusted parties).</summary>
+    /// certificate, and the signed content must be the item's certificate (DER of rawData), as the gateway's
+    /// SignedCertificateMessageParser(signature, rawData) checks it. Detached and encapsulated forms are accepted.</summary>
     private static bool VerifyCms(Item item, BcCertificate signer, out string? why)
     {
         why = null;
@@ -106,25 +105,26 @@ public static class EuGatewayTrustList
         {
             var signature = X509Util.Base64(item.Signature, "signature");
             var der = Convert.FromBase64String(item.RawData!);
-            foreach (var content in new[] { der, Encoding.ASCII.GetBytes(item.RawData!) })
+            var attached = new CmsSignedData(signature);
+            CmsSignedData cms;
+            if (attached.SignedContent is { } signedContent)
             {
-                var attached = new CmsSignedData(signature);
-                CmsSignedData cms;
-                if (attached.SignedContent is { } signedContent)
+                using var m = new MemoryStream();
+                signedContent.Write(m);
+                if (!m.ToArray().AsSpan().SequenceEqual(der))
                 {
-                    using var m = new MemoryStream();
-                    signedContent.Write(m);
-                    if (!m.ToArray().AsSpan().SequenceEqual(content)) continue;
-                    cms = attached;
+                    why = "the CMS content is not the item's certificate";
+                    return false;
                 }
-                else
-                {
-                    cms = new CmsSignedData(new CmsProcessableByteArray(content), signature);
-                }
-                foreach (var si in cms.GetSignerInfos().GetSigners())
-                    if (si.SignerID.Match(signer) && si.Verify(signer))
-                        return true;
+                cms = attached;
             }
+            else
+            {
+                cms = new CmsSignedData(new CmsProcessableByteArray(der), signature);
+            }
+            foreach (var si in cms.GetSignerInfos().GetSigners())
+                if (si.SignerID.Match(signer) && si.Verify(signer))
+                    return true;
             why = "signature does not verify";
             return false;
         }
