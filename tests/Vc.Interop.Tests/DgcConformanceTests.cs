@@ -103,7 +103,10 @@ public sealed class DgcConformanceTests(ITestOutputHelper output)
             ["UNPREFIX"] = [HcertStep.Unprefix], ["B45DECODE"] = [HcertStep.Base45], ["COMPRESSION"] = [HcertStep.Inflate],
             ["VERIFY"] = [HcertStep.Signature], ["KEYUSAGE"] = [HcertStep.KeyUsage],
             ["EXPIRATIONCHECK"] = [HcertStep.DscValidity, HcertStep.ValidityTimes], ["SCHEMAVALIDATION"] = [HcertStep.Schema],
+            ["DECODE"] = [HcertStep.Cose, HcertStep.Cwt], ["VALIDJSON"] = [HcertStep.Cose, HcertStep.Cwt],
         };
+        Assert.NotEmpty(result.Steps);
+        Assert.Equal(result.IsValid, result.Steps.All(s => s.Passed));
         foreach (var (flag, want) in flags)
         {
             if (!stepsOf.TryGetValue(flag, out var steps)) continue;
