@@ -332,6 +332,16 @@ public sealed class RobustnessTests
         Assert.Equal(ValidHc1, HcertQr.Decode(HcertQr.RenderPng(ValidHc1)));
 
     [Fact]
+    public void The_QR_symbol_uses_alphanumeric_mode_so_it_is_smaller_than_a_byte_mode_symbol()
+    {
+        using var ours = HcertQr.Encode(ValidHc1);
+        using var generator = new QRCoder.QRCodeGenerator();
+        using var byteMode = generator.CreateQrCode(ValidHc1, QRCoder.QRCodeGenerator.ECCLevel.Q, forceUtf8: true);
+        // 11 bits per 2 characters instead of 16: the alphanumeric symbol is several versions (4 modules each) smaller.
+        Assert.True(ours.ModuleMatrix.Count + 8 <= byteMode.ModuleMatrix.Count, $"{ours.ModuleMatrix.Count} vs {byteMode.ModuleMatrix.Count}");
+    }
+
+    [Fact]
     public void Arbitrary_trust_files_fail_with_a_typed_trust_list_error()
     {
         Gen.Byte.Array[0, 500].Sample(bytes =>

@@ -18,9 +18,15 @@ public static class HcertQr
     /// alphanumeric mode.</summary>
     public static byte[] RenderPng(string hc1, int pixelsPerModule = 4)
     {
-        using var generator = new QRCodeGenerator();
-        using var data = generator.CreateQrCode(hc1, QRCodeGenerator.ECCLevel.Q);
+        using var data = Encode(hc1);
         return new PngByteQRCode(data).GetGraphic(pixelsPerModule);
+    }
+
+    /// <summary>The QR symbol (hcert §4.1: ECC level Q; QRCoder picks alphanumeric mode for this character set).</summary>
+    internal static QRCodeData Encode(string hc1)
+    {
+        using var generator = new QRCodeGenerator();
+        return generator.CreateQrCode(hc1, QRCodeGenerator.ECCLevel.Q);
     }
 
     /// <summary>Reads the text of the QR code in a PNG/JPEG/BMP image, or throws <see cref="HcertException"/>
