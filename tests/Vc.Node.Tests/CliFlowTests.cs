@@ -120,4 +120,37 @@ public sealed class CliFlowTests : IAsyncLifetime
         Assert.True(audit.Count >= 3);
         Assert.Equal(ExitCodes.Usage, (await Run("trust", "onboard", "KENYA", "--admin", "0x1", "--domains", "ICVP", "--key", Path.Combine(_dir, "who.eth"))).Code);
     }
+
+    [Fact]
+    public async Task did_ethr_lifecycle_through_the_cli_with_historical_resolution()
+    {
+        var keyFile = Path.Combine(_dir, "owner.key");
+        var created = JsonNode.Parse((await Run("did", "create", "--key-file", keyFile)).Out)!;
+        var did = (string)created["did"]!;
+        Assert.StartsWith("did:ethr:0x7a69:0x", did);
+
+        const string key1 = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+        var added = await Run("did", "add-key", did, "--key-file", keyFile, "--type", "ed25519", "--public-key", key1);
+        Assert.True(added.Code == ExitCodes.Ok, added.Err);
+        var firstBlock = (long)JsonNode.Parse(added.Out)!["transactions"]![0]!["block"]!;
+        Assert.Equal(ExitCodes.Ok, (await Run("did", "add-service", did, "--key-file", keyFile, "--type", "HubService", "--endpoint", "https://hub.example")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("did", "revoke-key", did, "--key-file", keyFile, "--type", "ed25519", "--public-key", key1)).Code);
+        await Task.Delay(1100); // revocation takes effect from the next second (reference semantics)
+
+        var now = JsonNode.Parse((await Run("did", "resolve", did)).Out)!;
+        Assert.DoesNotContain(key1, now["didDocument"]!.ToJsonString());
+        Assert.Equal("https://hub.example", (string?)now["didDocument"]!["service"]![0]!["serviceEndpoint"]);
+        var then = JsonNode.Parse((await Run("did", "resolve", $"{did}?versionId={firstBlock}")).Out)!;
+        Assert.Contains(key1, then["didDocument"]!.ToJsonString());
+
+        Assert.Equal(ExitCodes.Ok, (await Run("did", "deactivate", did, "--key-file", keyFile)).Code);
+        var deactivated = JsonNode.Parse((await Run("did", "resolve", did)).Out)!;
+        Assert.True((bool)deactivated["didDocumentMetadata"]!["deactivated"]!);
+        var after = await Run("did", "add-service", did, "--key-file", keyFile, "--type", "X", "--endpoint", "https://x.example");
+        Assert.Equal(ExitCodes.Failed, after.Code);
+        Assert.Contains("did.Reverted", after.Err);
+
+        Assert.Equal(ExitCodes.Usage, (await Run("did", "resolve", "did:ethr:0x7a69:0x12")).Code);
+        Assert.Equal(ExitCodes.Usage, (await Run("did", "add-key", did, "--key-file", keyFile, "--type", "ed25519", "--public-key", "abcd")).Code);
+    }
 }

@@ -175,7 +175,7 @@ public static class VcCommands
         try
         {
             var header = type == KeyType.Ed25519 ? Vc.Credentials.Encoding.Multicodec.Ed25519Private : Vc.Credentials.Encoding.Multicodec.P256Private;
-            await WriteSecretFileAsync(output, Vc.Credentials.Encoding.Multibase.EncodeBase58Btc([.. header, .. secret]));
+            await SecretFiles.WriteAsync(output, Vc.Credentials.Encoding.Multibase.EncodeBase58Btc([.. header, .. secret]));
             using var key = (IDisposable)IssuerKeys.Load(type, secret);
             var profile = IssuerProfile.ForDidKey((ISigningKey)key);
             CliOutput.Write(context.Out, new JsonObject
@@ -192,25 +192,9 @@ public static class VcCommands
     private static async Task<int> EthereumKeyAsync(CliContext context, string output)
     {
         var key = Nethereum.Signer.EthECKey.GenerateKey();
-        await WriteSecretFileAsync(output, key.GetPrivateKey());
+        await SecretFiles.WriteAsync(output, key.GetPrivateKey());
         CliOutput.Write(context.Out, new JsonObject { ["address"] = key.GetPublicAddress(), ["secretKeyFile"] = Path.GetFullPath(output) });
         return ExitCodes.Ok;
-    }
-
-    /// <summary>Writes a secret to a new file readable only by its owner; never overwrites.</summary>
-    private static async Task WriteSecretFileAsync(string path, string secret)
-    {
-        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        try
-        {
-            await using var file = new StreamWriter(new FileStream(path, create));
-            await file.WriteLineAsync(secret);
-        }
-        catch (IOException e) when (File.Exists(path))
-        {
-            throw new CliInput.InputException($"{path} already exists; not overwriting a key", e);
-        }
     }
 
     private static Task<NodeRuntime> OpenAsync(CliArgs args) =>

@@ -27,7 +27,11 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
     }
 
     public static async Task<LedgerDids> OpenAsync(NodeLedger ledger, string dataDirectory) =>
-        new(await EthrDidClient.OpenAsync(ledger.Connection, "anvil", Path.Combine(dataDirectory, $"ethr-index-{ledger.Connection.ChainId}.db")));
+        new(await EthrDidClient.OpenAsync(ledger.Connection, "anvil", IndexPath(dataDirectory, ledger.Connection.ChainId, ledger.Connection.Contracts[Vc.Did.Ledger.ContractArtifact.DidRegistry])));
+
+    /// <summary>One event index per chain and registry, kept in the data directory.</summary>
+    public static string IndexPath(string dataDirectory, long chainId, string registry) =>
+        Path.Combine(dataDirectory, $"ethr-index-{chainId}-{registry.ToLowerInvariant()}.db");
 
     // ---- IDidDocumentResolver (credential verification) ----
 
