@@ -113,7 +113,15 @@ var parsed = coses.Select(c => HcertCodec.DecodeCose(c)).ToArray();
 var claims = parsed.Select(c => HcertCodec.DecodeClaims(c.Payload)).ToArray();
 var dccs = claims.Select(c => CborJson.ToJsonElement(c.Hcert[1])).ToArray();
 var schemas = new DccSchemaValidator();
-double Us(Action<int> body) => 1e6 / Rate(body);
+var stageBytes = new List<double>();
+double Us(Action<int> body)
+{
+    var rate = Rate(body);
+    var a0 = GC.GetAllocatedBytesForCurrentThread();
+    for (var i = 0; i < 1000; i++) body(i);
+    stageBytes.Add((GC.GetAllocatedBytesForCurrentThread() - a0) / 1000.0);
+    return 1e6 / rate;
+}
 var stages = new (string, double)[]
 {
     ("unprefix + Base45", Us(i => HcertCodec.DecodeBase45(HcertCodec.Unprefix(hc1s[i % hc1s.Length])))),
@@ -201,9 +209,14 @@ Console.WriteLine($"goals: ≥ 20× dcc-sdk → {(sdk is { } s ? (ours / s).ToSt
                   $"≥ 70 % of raw P-256 → {(ours / raw * 100).ToString("0", CultureInfo.InvariantCulture)} % of .NET ECDsa, " +
                   $"{(rawNative is { } rn ? (ours / rn * 100).ToString("0", CultureInfo.InvariantCulture) : "n/a")} % of libcrypto with a reused context" +
                   (openssl is { } os ? $", {(ours / os * 100).ToString("0", CultureInfo.InvariantCulture)} % of openssl speed" : ""));
+var before = GC.GetAllocatedBytesForCurrentThread();
+for (var i = 0; i < 1000; i++) { var c = coreCases[i % coreCases.Count]; core.Verify(c.Hc1, c.Clock); }
+var allocated = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
 Console.WriteLine();
+Console.WriteLine($"managed allocation per verification (crypto + CWT … configuration): {allocated:N0} bytes");
 Console.WriteLine("stage costs of our pipeline (µs per certificate, best wall-clock round):");
-foreach (var (name, us) in stages) Console.WriteLine($"  {name,-45} {us,8:0.0}");
+Console.WriteLine($"  {"stage",-45} {"µs",8} {"bytes",8}");
+for (var k = 0; k < stages.Length; k++) Console.WriteLine($"  {stages[k].Item1,-45} {stages[k].Item2,8:0.0} {stageBytes[k],8:N0}");
 
 static string FindRepo()
 {

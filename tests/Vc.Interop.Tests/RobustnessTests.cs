@@ -264,6 +264,36 @@ public sealed class RobustnessTests
     }
 
     [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void Duplicate_keys_in_a_payload_map_are_a_CWT_failure(int keysBeforeDuplicate)
+    {
+        var w = new CborWriter(CborConformanceMode.Lax);
+        w.WriteStartMap(null);
+        for (var i = 0; i < keysBeforeDuplicate; i++) { w.WriteTextString("k" + i); w.WriteInt32(i); }
+        w.WriteTextString("k1");
+        w.WriteInt32(0);
+        w.WriteEndMap();
+        Assert.Equal(HcertFailure.Cwt, Assert.Throws<HcertException>(() => CborJson.ToJsonElement(w.Encode())).Failure);
+    }
+
+    [Fact]
+    public void A_duplicate_COSE_header_label_is_a_COSE_failure()
+    {
+        byte[] protectedHeader = [0xA2, 0x01, 0x26, 0x01, 0x26]; // {1: -7, 1: -7}
+        var w = new CborWriter();
+        w.WriteTag((CborTag)18);
+        w.WriteStartArray(4);
+        w.WriteByteString(protectedHeader);
+        w.WriteStartMap(0);
+        w.WriteEndMap();
+        w.WriteByteString([0xA0]);
+        w.WriteByteString(new byte[64]);
+        w.WriteEndArray();
+        Assert.Equal(HcertFailure.Cose, Assert.Throws<HcertException>(() => CoseSign1.Decode(w.Encode())).Failure);
+    }
+
+    [Theory]
     [InlineData(-8)]   // EdDSA
     [InlineData(-257)] // RS256
     [InlineData(999)]

@@ -32,8 +32,9 @@ public static class CborJson
                 throw new HcertException(HcertFailure.Cwt, "payload is not convertible to JSON: " + e.Message, e);
             }
         }
-        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
-        return doc.RootElement.Clone();
+        // ParseValue builds an unpooled document of exactly this size: no Clone needed.
+        var jsonReader = new Utf8JsonReader(buffer.WrittenSpan);
+        return JsonElement.ParseValue(ref jsonReader);
     }
 
     private static void Write(CborReader reader, Utf8JsonWriter writer, int depth, ref int items)
@@ -48,7 +49,9 @@ public static class CborJson
             {
                 reader.ReadStartMap();
                 writer.WriteStartObject();
-                var keys = new HashSet<string>(StringComparer.Ordinal);
+                // DCC maps hold a handful of keys: a list is cheapest; large maps switch to a hash set (no O(n²)).
+                var keys = new List<string>();
+                HashSet<string>? manyKeys = null;
                 while (reader.PeekState() != CborReaderState.EndMap)
                 {
                     var key = reader.PeekState() switch
@@ -57,8 +60,11 @@ public static class CborJson
                         CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger => reader.ReadInt64().ToString(CultureInfo.InvariantCulture),
                         var s => throw new HcertException(HcertFailure.Cwt, $"map key of type {s} is not representable in JSON"),
                     };
-                    if (!keys.Add(key))
+                    if (manyKeys is null && keys.Count == 16)
+                        manyKeys = new HashSet<string>(keys, StringComparer.Ordinal);
+                    if (manyKeys is not null ? !manyKeys.Add(key) : keys.Contains(key))
                         throw new HcertException(HcertFailure.Cwt, $"duplicate map key '{key}'");
+                    if (manyKeys is null) keys.Add(key);
                     writer.WritePropertyName(key);
                     Write(reader, writer, depth + 1, ref items);
                 }

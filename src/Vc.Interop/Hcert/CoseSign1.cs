@@ -104,7 +104,8 @@ public sealed record CoseSign1
     {
         alg = null;
         kid = null;
-        var seen = new HashSet<long>();
+        Span<long> seen = stackalloc long[64];
+        var seenCount = 0;
         var count = reader.ReadStartMap();
         if (count > 64)
             throw new HcertException(HcertFailure.Cose, "header map has too many entries");
@@ -124,8 +125,11 @@ public sealed record CoseSign1
                     throw new HcertException(HcertFailure.Cose, "header label must be an integer or text (RFC 9052 §3)");
             }
             // RFC 9052 §3: a label must not occur twice in one header map.
-            if (!seen.Add(label))
+            if (seen[..seenCount].Contains(label))
                 throw new HcertException(HcertFailure.Cose, $"duplicate header label {label}");
+            if (seenCount == seen.Length)
+                throw new HcertException(HcertFailure.Cose, "header map has too many entries");
+            seen[seenCount++] = label;
             switch (label)
             {
                 case 1: // alg
