@@ -11,7 +11,7 @@ namespace Vc.Interop.Bridge;
 public static class BridgeContext
 {
     public const string Url = "https://w3id.org/vchealth/bridge/v1";
-    public const string Sha256 = "38b008f954aeb034e68b2b4baacae57b1b00379867ee7a33ff306eb083dd498e";
+    public const string Sha256 = "613f9fb120b38916ed56b32efac8bb5e1746fb53404d3f741e6294f6ce657ca1";
 
     private static readonly Lazy<byte[]> Bytes = new(() => EmbeddedData.Read("bridge", "bridge-v1.jsonld"));
     private static readonly Lazy<DocumentLoader> LoaderInstance = new(() => BundledContexts.Loader.With(Url, Bytes.Value, Sha256));

@@ -98,8 +98,9 @@ public sealed class HcertBridge(IcvpCatalogue? catalogue = null)
                 ValidUntil = icvp.Dose.ValidUntil is { } end ? Iso(end) : null,
                 ClinicianName = icvp.Dose.ClinicianName,
                 Issuer = icvp.Dose.Issuer,
-                Manufacturer = details["manufacturer"]?.ToString(),
-                ManufacturerId = details["manufacturerId"]?.ToString(),
+                // Written only when they differ from the catalogue's values for the product (derivable otherwise).
+                Manufacturer = details["manufacturer"]?.ToString() is { } ma && ma != product?.Manufacturer ? ma : null,
+                ManufacturerId = details["manufacturerId"]?.ToString() is { } mid && mid != product?.ManufacturerId ? mid : null,
                 DoseNumber = icvp.Dose.DoseNumber,
             },
         };
@@ -226,9 +227,9 @@ public sealed class HcertBridge(IcvpCatalogue? catalogue = null)
         ["type"] = "HcertEvidence",
         ["hc1"] = hc1,
         ["payloadType"] = verified.PayloadType.ToString(),
-        ["kid"] = Convert.ToBase64String(signer.Kid),
-        ["country"] = signer.Country,
-        ["thumbprint"] = signer.Thumbprint,
+        ["dscKid"] = Convert.ToBase64String(signer.Kid),
+        ["dscCountry"] = signer.Country,
+        ["dscThumbprint"] = signer.Thumbprint,
         ["trustSource"] = signer.Source.ToString(),
         ["verifiedAt"] = verified.Clock.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
     };
