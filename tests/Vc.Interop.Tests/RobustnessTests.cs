@@ -438,3 +438,27 @@ public sealed class SignaturePathTests
         Assert.True(dsc.GetECDsaPublicKey()!.VerifyData(data.Select((b, i) => i == 0 ? (byte)(b ^ 1) : b).ToArray(), signature, HashAlgorithmName.SHA256));
     }
 }
+
+/// <summary>One verifier shared by many threads gives the same answers as on one thread (per-thread key contexts).</summary>
+public sealed class ConcurrencyTests
+{
+    [Fact]
+    public void Parallel_verification_with_one_verifier_matches_sequential_results()
+    {
+        var root = Vc.TestSupport.TestPaths.TestData("dgc-testdata", "VCHEALTH_DGC_TESTDATA");
+        var cases = DgcConformanceTests.Cases()
+            .Select(c => TestJson.Parse(File.ReadAllText(Path.Combine(root, (string)c[0]))))
+            .Where(t => t.TryGetProperty("PREFIX", out _) && t.GetProperty("TESTCTX").TryGetProperty("CERTIFICATE", out _))
+            .Select(t => (Hc1: t.GetProperty("PREFIX").GetString()!, Clock: HcertClock.Parse(t.GetProperty("TESTCTX").GetProperty("VALIDATIONCLOCK").GetString()!),
+                Cert: X509CertificateLoader.LoadCertificate(Convert.FromBase64String(t.GetProperty("TESTCTX").GetProperty("CERTIFICATE").GetString()!))))
+            .ToList();
+        var verifier = new HcertVerifier(new TrustStore(cases.Select(c => new TrustEntry(c.Cert, TrustSource.Certificate))));
+        var sequential = cases.Select(c => verifier.Verify(c.Hc1, c.Clock).Outcome).ToArray();
+        var parallel = new HcertFailure[cases.Count * 8];
+        Parallel.For(0, parallel.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            parallel[i] = verifier.Verify(cases[i % cases.Count].Hc1, cases[i % cases.Count].Clock).Outcome);
+        for (var i = 0; i < parallel.Length; i++)
+            Assert.Equal(sequential[i % cases.Count], parallel[i]);
+        Assert.Contains(HcertFailure.None, sequential);
+    }
+}
