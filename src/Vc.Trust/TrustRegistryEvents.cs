@@ -102,3 +102,6 @@ public sealed record TrustDecision(
 /// <summary>Whether a published trust list was anchored and still matches the chain's state at its block.</summary>
 public sealed record SnapshotVerification(
     bool Anchored, bool MatchesChain, CountryCode? Country, int LeafCount, long AsOfBlock, DateTimeOffset? AnchoredAt, Bytes32? ChainRoot);
+
+/// <summary>An issuer entry in force at a block, with its participant and the block and transaction that set it.</summary>
+public sealed record RegisteredIssuer(IssuerEntry Entry, ParticipantEntry Participant, long Block, string Transaction);

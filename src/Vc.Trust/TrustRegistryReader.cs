@@ -85,6 +85,35 @@ public sealed class TrustRegistryReader
         return TrustListSnapshot.Build(country, at, state.TrustListLeaves(country));
     }
 
+    /// <summary>
+    /// Every issuer entry not removed, of participants not removed, as it stood at a block (default: latest), with
+    /// its participant and the block/transaction that set it: what an export to the PKI trust lists starts from.
+    /// </summary>
+    public async Task<IReadOnlyList<RegisteredIssuer>> ListIssuersAsync(CountryCode? country = null, long? asOfBlock = null, CancellationToken ct = default)
+    {
+        var at = asOfBlock ?? await LatestBlockAsync(ct);
+        var state = RegistryState.Replay(await LoadEventsAsync(country, null, at, ct));
+        var list = new List<RegisteredIssuer>();
+        foreach (var ((c, _), placed) in state.Issuers)
+        {
+            if (country is { } only && c != only) continue;
+            if (placed.Entry.Status == EntryStatus.Removed) continue;
+            if (!state.Participants.TryGetValue(c, out var p) || p.Entry.Status == EntryStatus.Removed) continue;
+            list.Add(new RegisteredIssuer(placed.Entry, p.Entry, placed.Block, placed.Transaction));
+        }
+        return list.OrderBy(i => i.Entry.Country.Alpha3, StringComparer.Ordinal).ThenBy(i => i.Entry.IssuerId.ToString(), StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The latest block number.</summary>
+    public Task<long> LatestBlockNumberAsync(CancellationToken ct = default) => LatestBlockAsync(ct);
+
+    /// <summary>The latest block's timestamp: "now" on the chain.</summary>
+    public async Task<DateTimeOffset> LatestBlockTimeAsync(CancellationToken ct = default)
+    {
+        var latest = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).WaitAsync(ct);
+        return DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value);
+    }
+
     /// <summary>Checks a published trust list: is its root anchored on chain, and does it equal the chain's list at the anchored block?</summary>
     public async Task<SnapshotVerification> VerifySnapshotAsync(TrustListSnapshot published, CancellationToken ct = default)
     {
