@@ -15,6 +15,9 @@ public static class NodeCommands
             TlsCertificatePath = args.Option("tls-cert"),
             TlsKeyPath = args.Option("tls-key"),
             PublicRequestsPerSecond = args.Option("rate-limit") is { } r ? CliParse.PositiveInt(r, "--rate-limit") : 5000,
+            PublicUrl = args.Option("public-url"),
+            TrustFiles = args.All("trust"),
+            GatewayTrustAnchorPath = args.Option("gateway-anchor"),
         };
         args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);

@@ -22,6 +22,9 @@ public sealed record NodeOptions
     public int PublicRequestsPerSecond { get; init; } = 5000;
     /// <summary>Public base URL used in minted URLs (status lists); default: the listening address.</summary>
     public string? PublicUrl { get; init; }
+    /// <summary>HCERT trust inputs: DSC certificates, EU gateway lists (with <see cref="GatewayTrustAnchorPath"/>), GDHCN DID documents.</summary>
+    public IReadOnlyList<string> TrustFiles { get; init; } = [];
+    public string? GatewayTrustAnchorPath { get; init; }
     /// <summary>Largest accepted request body (QR images included).</summary>
     public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
 }
@@ -47,7 +50,8 @@ public static class NodeApp
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         var ledgerDids = await LedgerDids.OpenAsync(ledger, options.Ledger.DataDirectory);
-        var runtime = await NodeRuntime.OpenAsync(options.Ledger.DataDirectory, options.PublicUrl, [ledgerDids], ledgerDids);
+        var trust = await LoadTrustAsync(options);
+        var runtime = await NodeRuntime.OpenAsync(options.Ledger.DataDirectory, options.PublicUrl, [ledgerDids], ledgerDids, trust);
         builder.Services.AddSingleton(_ => ledgerDids); // factory-registered: the container disposes it
         builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(options);
@@ -59,6 +63,7 @@ public static class NodeApp
         builder.Services.AddSingleton(runtime.Urls);
         builder.Services.AddSingleton(runtime.Credentials);
         builder.Services.AddSingleton(runtime.IssuerService);
+        builder.Services.AddSingleton(runtime.Bridge);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(r =>
@@ -109,6 +114,7 @@ public static class NodeApp
         HealthEndpoints.Map(app);
         VcApiEndpoints.Map(app);
         DidEndpoints.Map(app);
+        InteropEndpoints.Map(app);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             if (ListeningAddresses(app).FirstOrDefault() is { } address) app.Services.GetRequiredService<NodeUrls>().OnStarted(address);
@@ -116,10 +122,23 @@ public static class NodeApp
         return app;
     }
 
+    /// <summary>Loads the configured HCERT trust files; a file that fails to load stops the node (never a silent gap).</summary>
+    public static async Task<IReadOnlyList<Vc.Interop.TrustLists.TrustEntry>> LoadTrustAsync(NodeOptions options)
+    {
+        var fileOptions = new Vc.Interop.TrustLists.TrustFileOptions
+        {
+            GatewayTrustAnchor = options.GatewayTrustAnchorPath is { } a ? LoadCertificate(a, null) : null,
+        };
+        var entries = new List<Vc.Interop.TrustLists.TrustEntry>();
+        foreach (var file in options.TrustFiles)
+            entries.AddRange((await Vc.Interop.TrustLists.TrustFiles.LoadFileAsync(file, fileOptions)).Entries);
+        return entries;
+    }
+
     private static X509Certificate2 LoadCertificate(string path, string? keyPath) =>
-        keyPath is not null
-            ? X509Certificate2.CreateFromPemFile(path, keyPath)
-            : X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
+        keyPath is not null ? X509Certificate2.CreateFromPemFile(path, keyPath)
+        : path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase) ? X509Certificate2.CreateFromPemFile(path)
+        : X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
 
     /// <summary>The addresses the started server actually listens on (resolves port 0).</summary>
     public static IReadOnlyList<string> ListeningAddresses(WebApplication app) =>

@@ -20,12 +20,14 @@ public sealed class NodeRuntime
     public required NodeStatusListFetcher StatusListFetcher { get; init; }
     public required CredentialServices Credentials { get; init; }
     public required IssuerService IssuerService { get; init; }
+    public required BridgeService Bridge { get; init; }
 
     /// <summary>The default public URL when none is configured and no server is listening (CLI use).</summary>
     public const string DefaultPublicUrl = "http://127.0.0.1:8480";
 
     public static async Task<NodeRuntime> OpenAsync(string dataDirectory, string? publicUrl,
-        IEnumerable<IDidDocumentResolver>? extraResolvers = null, IDidMethodProvisioner? provisioner = null)
+        IEnumerable<IDidDocumentResolver>? extraResolvers = null, IDidMethodProvisioner? provisioner = null,
+        IReadOnlyList<Vc.Interop.TrustLists.TrustEntry>? hcertTrust = null)
     {
         var store = await NodeStore.OpenAsync(dataDirectory);
         var protector = KeyProtector.FromConfiguration(dataDirectory);
@@ -42,6 +44,7 @@ public sealed class NodeRuntime
             DataDirectory = dataDirectory, Store = store, Protector = protector, ApiKeys = new ApiKeys(store),
             Issuers = issuers, StatusLists = statusLists, Urls = urls, StatusListFetcher = fetcher,
             Credentials = credentials, IssuerService = issuerService,
+            Bridge = new BridgeService(issuers, issuerService, credentials, hcertTrust ?? []),
         };
     }
 }

@@ -19,7 +19,8 @@ public sealed class CredentialServices
 
     public CredentialServices(IDidDocumentResolver resolver, IStatusListCredentialFetcher statusFetcher, TimeProvider? time = null)
     {
-        Proofs = new DataIntegrityProofs(new JsonLdRdfCanonicalizer(), time);
+        // Every context the node ships: W3C, ICVP and the bridge's (HCERT evidence).
+        Proofs = new DataIntegrityProofs(new JsonLdRdfCanonicalizer(Vc.Interop.Bridge.BridgeContext.Loader), time);
         Resolver = resolver;
         Verifier = new CredentialVerifier(Proofs, resolver, statusFetcher, time);
         PresentationVerifier = new PresentationVerifier(Verifier, time);

@@ -36,6 +36,15 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
         }
     }
 
+    public async Task<IssuerRecord?> FindByDidAsync(string did)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null,
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE did = $did ORDER BY created_at LIMIT 1", ("$did", did));
+        await using var r = await cmd.ExecuteReaderAsync();
+        return await r.ReadAsync() ? Read(r) : null;
+    }
+
     public async Task<IssuerRecord?> FindAsync(string id)
     {
         await using var c = await store.OpenConnectionAsync();
@@ -64,6 +73,35 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
             ("$vm", verificationMethod), ("$k", protector.Protect(newSigningKey.Span, id + "/signing")), ("$id", id));
         if (n != 1) throw new StoreException($"issuer '{id}' not found");
     }
+
+    /// <summary>Attaches a DSC (DER) and its private key (PKCS#8, stored encrypted) to an issuer.</summary>
+    public async Task AttachDscAsync(string id, byte[] certificateDer, ReadOnlyMemory<byte> pkcs8PrivateKey)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        var n = await NodeStore.Execute(c, null, "UPDATE issuers SET dsc_certificate = $c, dsc_key = $k WHERE id = $id",
+            ("$c", certificateDer), ("$k", protector.Protect(pkcs8PrivateKey.Span, id + "/dsc")), ("$id", id));
+        if (n != 1) throw new StoreException($"issuer '{id}' not found");
+    }
+
+    /// <summary>The issuer's DSC (DER), or null when it has none.</summary>
+    public async Task<byte[]?> DscCertificateAsync(string id)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        return await NodeStore.Scalar(c, null, "SELECT dsc_certificate FROM issuers WHERE id = $id", ("$id", id)) as byte[];
+    }
+
+    /// <summary>Every issuer DSC (DER) of this node, for its HCERT trust store.</summary>
+    public async Task<IReadOnlyList<(string Id, byte[] Certificate)>> DscCertificatesAsync()
+    {
+        await using var c = await store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null, "SELECT id, dsc_certificate FROM issuers WHERE dsc_certificate IS NOT NULL");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var list = new List<(string, byte[])>();
+        while (await r.ReadAsync()) list.Add((r.GetString(0), (byte[])r[1]));
+        return list;
+    }
+
+    public Task<byte[]> DscKeyAsync(string id) => KeyAsync(id, "dsc_key", "/dsc");
 
     /// <summary>Decrypts the issuer's signing key for one use; the caller clears it.</summary>
     public Task<byte[]> SigningKeyAsync(string id) => KeyAsync(id, "encrypted_key", "/signing");

@@ -12,7 +12,7 @@ public sealed class StoreException(string message, Exception? inner = null) : Ex
 /// </summary>
 public sealed class NodeStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     private readonly string _connectionString;
 
     public string Path { get; }
@@ -77,6 +77,14 @@ public sealed class NodeStore
                   issued_at TEXT NOT NULL,
                   UNIQUE (status_list_id, status_index));
                 """);
+        }
+        if (version < 2)
+        {
+            // v2: an issuer may hold a DSC (HCERT document signer certificate) and its encrypted key.
+            await Execute(c, tx, "ALTER TABLE issuers ADD COLUMN dsc_certificate BLOB; ALTER TABLE issuers ADD COLUMN dsc_key BLOB;");
+        }
+        if (version < SchemaVersion)
+        {
             await Execute(c, tx, $"PRAGMA user_version = {SchemaVersion}");
         }
         await tx.CommitAsync();

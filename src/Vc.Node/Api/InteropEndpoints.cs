@@ -1,0 +1,125 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Vc.Interop;
+using Vc.Interop.Bridge;
+using Vc.Interop.Hcert;
+using Vc.Interop.Qr;
+using Vc.Node.Hosting;
+using Vc.Node.Services;
+using Vc.Node.Storage;
+
+namespace Vc.Node.Api;
+
+/// <summary>
+/// HCERT verification (public), the VC ⇄ HCERT bridge (scope issue), and attaching a DSC to an issuer
+/// (scope manage-issuers).
+/// </summary>
+public static class InteropEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        // {hc1: "HC1:…"} or {qrPng: base64} [, at: time] → 200 valid | 400 with the typed outcome.
+        app.MapPost("/hcert/verify", async (HttpRequest request, BridgeService bridge) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            var (hc1, inputProblem) = Hc1From(body!);
+            if (inputProblem is not null) return inputProblem;
+            DateTimeOffset? at = null;
+            if (VcApiEndpoints.Str(body!, "at") is { } t)
+            {
+                if (!HcertClock.TryParse(t, out var parsed)) return Problems.BadRequest("malformed-request", $"'at' is not a date-time: {t}");
+                at = parsed;
+            }
+            var result = await bridge.VerifyHcertAsync(hc1!, at);
+            var report = new DccVerifyReport(result, [], null, null).ToJson();
+            return Results.Json(report, statusCode: result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        }).RequireRateLimiting(NodeApp.PublicPolicy);
+
+        // {verifiableCredential, options: {acceptOmitted: [...]}} → {hc1, qrPng, omitted, issuer, dscThumbprint}.
+        app.MapPost("/bridge/vc-to-hcert", async (HttpRequest request, BridgeService bridge) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            if (body!["verifiableCredential"] is not JsonObject vc)
+                return Problems.BadRequest("malformed-request", "the body needs a 'verifiableCredential' object");
+            try
+            {
+                var bridged = await bridge.VcToHcertAsync(vc, AcceptOmitted(body), request.HttpContext.RequestAborted);
+                return Results.Json(new JsonObject
+                {
+                    ["hc1"] = bridged.Hc1,
+                    ["qrPng"] = Convert.ToBase64String(bridged.QrPng),
+                    ["issuer"] = bridged.IssuerId,
+                    ["dscThumbprint"] = bridged.DscThumbprint,
+                    ["omitted"] = new JsonArray(bridged.Omitted.Select(o => (JsonNode)o).ToArray()),
+                });
+            }
+            catch (BridgeException e)
+            {
+                return BridgeProblem(e);
+            }
+        }).RequireScope(ApiScope.Issue);
+
+        // {hc1 | qrPng, options: {acceptOmitted}} → 201 {verifiableCredential, hcert}.
+        app.MapPost("/bridge/hcert-to-vc", async (HttpRequest request, BridgeService bridge) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            var (hc1, inputProblem) = Hc1From(body!);
+            if (inputProblem is not null) return inputProblem;
+            try
+            {
+                var (vc, hcert) = await bridge.HcertToVcAsync(hc1!, AcceptOmitted(body!), request.HttpContext.RequestAborted);
+                return Results.Json(new JsonObject
+                {
+                    ["verifiableCredential"] = vc,
+                    ["hcert"] = new DccVerifyReport(hcert, [], null, null).ToJson(),
+                }, statusCode: StatusCodes.Status201Created);
+            }
+            catch (BridgeException e)
+            {
+                return BridgeProblem(e);
+            }
+        }).RequireScope(ApiScope.Issue);
+
+        // {certificate: PEM, privateKey: PEM (PKCS#8)}: the DSC a CSCA issued to this issuer.
+        app.MapPost("/issuers/{id}/dsc", async (string id, HttpRequest request, BridgeService bridge) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            if (VcApiEndpoints.Str(body!, "certificate") is not { } pem || VcApiEndpoints.Str(body!, "privateKey") is not { } keyPem)
+                return Problems.BadRequest("malformed-request", "the body needs 'certificate' and 'privateKey' (PEM)");
+            X509Certificate2 dsc;
+            try { dsc = X509Certificate2.CreateFromPem(pem, keyPem); }
+            catch (System.Security.Cryptography.CryptographicException e) { return Problems.BadRequest("invalid-dsc", "certificate/key: " + e.Message); }
+            using var attached = dsc;
+            await bridge.AttachDscAsync(id, dsc);
+            return Results.Json(new JsonObject
+            {
+                ["issuer"] = id,
+                ["kid"] = Convert.ToBase64String(Vc.Interop.TrustLists.TrustEntry.KidOf(dsc)),
+                ["subject"] = dsc.Subject,
+                ["notAfter"] = dsc.NotAfter.ToUniversalTime().ToString("O"),
+            });
+        }).RequireScope(ApiScope.ManageIssuers);
+    }
+
+    private static (string? Hc1, IResult? Problem) Hc1From(JsonObject body)
+    {
+        if (VcApiEndpoints.Str(body, "hc1") is { } hc1) return (hc1.Trim(), null);
+        if (VcApiEndpoints.Str(body, "qrPng") is { } b64)
+        {
+            try { return (HcertQr.Decode(Convert.FromBase64String(b64)), null); }
+            catch (FormatException) { return (null, Problems.BadRequest("malformed-request", "qrPng is not base64")); }
+            catch (HcertException e) { return (null, Problems.BadRequest("qr-decode", e.Message)); }
+        }
+        return (null, Problems.BadRequest("malformed-request", "the body needs 'hc1' (an HC1: string) or 'qrPng' (base64 PNG)"));
+    }
+
+    private static IReadOnlySet<string> AcceptOmitted(JsonObject body) =>
+        body["options"]?["acceptOmitted"] is JsonArray a ? a.Select(x => x?.ToString() ?? "").ToHashSet() : new HashSet<string>();
+
+    private static IResult BridgeProblem(BridgeException e) =>
+        Problems.Result(StatusCodes.Status422UnprocessableEntity, "bridge-" + e.Failure.ToString().ToLowerInvariant(), "Cannot bridge", e.Message);
+}
