@@ -61,6 +61,21 @@ public sealed class CountryPki : IDisposable
         return issued.CopyWithPrivateKey(key);
     }
 
+    /// <summary>An UPLOAD certificate (the country's signer of its gateway trust-list items), with its key.</summary>
+    public X509Certificate2 IssueUpload(DateTimeOffset? notBefore = null) =>
+        IssueDsc($"UPLOAD {Country}", notBefore, keyUsageOids: ["1.3.6.1.5.5.7.3.2"]);
+
+    /// <summary>A self-signed trust anchor (the gateway's or WHO's) with its key: it signs CSCA and UPLOAD items.</summary>
+    public static X509Certificate2 CreateTrustAnchor(string commonName, DateTimeOffset? notBefore = null, int years = 5)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
+        var start = (notBefore ?? DateTimeOffset.UtcNow).AddMinutes(-5);
+        return request.CreateSelfSigned(start, start.AddYears(years));
+    }
+
     /// <summary>The CSCA's private key as PKCS#8 PEM, for keeping the country's dev PKI between runs.</summary>
     public string ExportCscaKeyPem() => _cscaKey.ExportPkcs8PrivateKeyPem();
 

@@ -67,6 +67,16 @@ public static class CliApp
             CliOutput.Error(context.Err, "store", e.Message);
             return ExitCodes.Failed;
         }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            CliOutput.Error(context.Err, "crypto", e.Message);
+            return ExitCodes.Failed;
+        }
+        catch (Vc.Interop.TrustLists.TrustListException e)
+        {
+            CliOutput.Error(context.Err, "trustlist." + e.Failure, e.Message);
+            return ExitCodes.Failed;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             CliOutput.Error(context.Err, "io", e.Message);

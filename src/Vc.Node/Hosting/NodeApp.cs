@@ -137,7 +137,7 @@ public static class NodeApp
 
     private static X509Certificate2 LoadCertificate(string path, string? keyPath) =>
         keyPath is not null ? X509Certificate2.CreateFromPemFile(path, keyPath)
-        : path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase) ? X509Certificate2.CreateFromPemFile(path)
+        : path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase) ? X509Certificate2.CreateFromPem(File.ReadAllText(path))
         : X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
 
     /// <summary>The addresses the started server actually listens on (resolves port 0).</summary>
