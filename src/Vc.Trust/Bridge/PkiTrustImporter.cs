@@ -114,7 +114,9 @@ public sealed class PkiTrustImporter(TrustRegistryClient client, TrustRegistryRe
             catch (TrustRegistryException) { domain = TrustDomains.None; }
             candidates.Add(new Candidate(e, label, domain, chains.TryGetValue(e.Thumbprint, out var chain) ? chain : []));
         }
-        return await ImportAsync(candidates, loaded.Rejected, participant, admin, loaded.Id ?? "gdhcn", loaded.Proof, options, ct);
+        // Refused keys of this participant: v1 ids end in ":<alpha-3 lower-case>#kid", v2 ids name it in the DID (…:DCC:XXA:DSC#kid).
+        var refused = loaded.Rejected.Where(r => r.Item.Split('#')[0].Split(':').Skip(1).Any(p => string.Equals(p, source, StringComparison.OrdinalIgnoreCase)));
+        return await ImportAsync(candidates, refused, participant, admin, loaded.Id ?? "gdhcn", loaded.Proof, options, ct);
     }
 
     private sealed record Candidate(TrustEntry Entry, string Label, TrustDomains Domains, IReadOnlyList<X509Certificate2> Chain);

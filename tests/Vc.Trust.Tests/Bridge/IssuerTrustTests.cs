@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Vc.Credentials;
+using Vc.Credentials.Issuance;
+using Vc.Credentials.Keys;
+using Vc.Did.Ethr;
+using Vc.Trust.Bridge;
+using CredentialDids = Vc.Credentials.Dids;
+using VcDid = Vc.Did.Core;
+
+namespace Vc.Trust.Tests.Bridge;
+
+[Collection(RegistryCollection.Name)]
+public sealed class IssuerTrustTests(RegistryFixture f)
+{
+    private static readonly TimeSpan Year = TimeSpan.FromDays(365);
+
+    private static JsonObject Credential() => new()
+    {
+        ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"),
+        ["type"] = new JsonArray("VerifiableCredential", "ExampleAlumniCredential"),
+        ["validFrom"] = "2025-01-01T00:00:00Z",
+        ["credentialSubject"] = new JsonObject { ["id"] = "did:example:holder", ["alumniOf"] = "Example University" },
+    };
+
+    /// <summary>A did:ethr issuer with an Ed25519 assertion key published on the chain's ERC-1056 registry.</summary>
+    private static async Task<(string Did, string Method, Ed25519SigningKey Key, EthrIdentity Owner)> EthrIssuerAsync(EthrDidClient client)
+    {
+        var owner = EthrIdentity.Create();
+        var did = owner.Did("anvil");
+        var key = Ed25519SigningKey.Generate();
+        await client.Writer!.PublishKeyAsync(owner, owner.Address, KeyAttribute.Ed25519Assertion(key.PublicKey.RawBytes.ToArray()), Year);
+        var document = (await client.Resolver.ResolveAsync(did)).DidDocument!;
+        var method = document.VerificationMethod.Single(v => v.Type == EthrDocumentBuilder.Ed25519Key2020).Id;
+        return (did, method, key, owner);
+    }
+
+    [Fact]
+    public async Task A_VC_from_a_registered_did_ethr_issuer_is_trusted_and_the_same_VC_from_an_unregistered_DID_verifies_but_is_untrusted()
+    {
+        await using var dids = await EthrDidClient.OpenAsync(f.Connection);
+        var vc = new VcServices(new EthrResolverAdapter(dids.Resolver));
+        var service = new TrustService(f.Reader, new InMemoryCertificateSource(), dids.Resolver);
+        var (country, admin, _) = await f.OnboardAsync(TrustDomains.Icvp | TrustDomains.Dcc);
+
+        var registered = await EthrIssuerAsync(dids);
+        var added = await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(country, IssuerRef.Did(registered.Did), TrustDomains.Icvp)), admin);
+        var unregistered = await EthrIssuerAsync(dids);
+        await f.AdvanceTimeAsync(TimeSpan.FromMinutes(1));
+        var issuedAt = await f.BlockTimeAsync();
+
+        foreach (var (issuer, expectTrusted) in new[] { (registered, true), (unregistered, false) })
+        {
+            var signed = await vc.IssueAsync(new IssuerProfile(issuer.Did, issuer.Method, issuer.Key), Credential());
+            var verification = await vc.VerifyCredentialAsync(signed.ToJsonString());
+            Assert.True(verification.Verified, string.Join("; ", verification.ProblemDetails.Select(p => p.ToString())));
+            var method = (string)signed["proof"]!["verificationMethod"]!;
+            var trust = await service.CheckCredentialIssuerAsync((string)signed["issuer"]!, method, TrustDomains.Icvp, issuedAt);
+            Assert.Equal(expectTrusted, trust.Trusted);
+            if (expectTrusted)
+            {
+                Assert.Equal((TrustSourceKind.Registry, country, added.BlockNumber), (trust.Source, trust.Country, trust.RegistryBlock));
+                Assert.Equal(registered.Did, trust.RegistryEntry!.Issuer.Value);
+            }
+            else
+                Assert.Equal((TrustVerdictReason.IssuerNotRegistered, (IssuerEntry?)null), (trust.Reason, trust.RegistryEntry));
+        }
+
+        // A method that is not the issuer's own, or not an assertion key, is never trusted for it.
+        Assert.Equal(TrustVerdictReason.KeyNotAuthorized,
+            (await service.CheckCredentialIssuerAsync(registered.Did, unregistered.Method, TrustDomains.Icvp, issuedAt)).Reason);
+        Assert.Equal(TrustVerdictReason.KeyNotAuthorized,
+            (await service.CheckKeyAsync(TrustSubject.ForVerificationMethod(registered.Did + "#delegate-9"), TrustDomains.Icvp, at: issuedAt)).Reason);
+        // Registered for ICVP only.
+        Assert.Equal(TrustVerdictReason.DomainNotAuthorized,
+            (await service.CheckKeyAsync(TrustSubject.ForVerificationMethod(registered.Method), TrustDomains.Dcc, country, issuedAt)).Reason);
+    }
+
+    [Fact]
+    public async Task A_DID_that_binds_its_registered_DSC_signs_VCs_and_HCERTs_as_one_trusted_issuer()
+    {
+        await using var dids = await EthrDidClient.OpenAsync(f.Connection);
+        var service = new TrustService(f.Reader, new InMemoryCertificateSource(), dids.Resolver);
+        var (country, admin, _) = await f.OnboardAsync(TrustDomains.Icvp | TrustDomains.Dcc);
+        var sca = BridgePki.CreateCa("SCA QX", "XA");
+        var dsc = BridgePki.Issue(sca, "DSC bound", "XA");
+        var issuer = await EthrIssuerAsync(dids);
+        await DscBinding.PublishAsync(dids.Writer!, issuer.Owner, issuer.Owner.Address, dsc, sca, Year);
+
+        // The binding resolves as a service carrying the JWK with x5c.
+        var document = (await dids.Resolver.ResolveAsync(issuer.Did)).DidDocument!;
+        var binding = Assert.Single(DscBinding.Read(document));
+        Assert.Equal((BridgePki.Kid(dsc), dsc.Thumbprint, sca.Thumbprint), (binding.Kid, binding.Dsc.Thumbprint, binding.Chain[0].Thumbprint));
+
+        // Neither registered: the DID's own verdict fails first.
+        Assert.Equal(TrustVerdictReason.IssuerNotRegistered, (await service.CheckDscBindingAsync(issuer.Did, TrustDomains.Icvp, country)).Reason);
+        await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(country, IssuerRef.Did(issuer.Did), TrustDomains.Icvp)), admin);
+        // The DID alone is not enough: the participant must register the bound DSC too.
+        var half = await service.CheckDscBindingAsync(issuer.Did, TrustDomains.Icvp, country);
+        Assert.Equal((false, TrustVerdictReason.IssuerNotRegistered), (half.Trusted, half.Reason));
+        Assert.True(half.DidVerdict!.Trusted);
+
+        var dscWrite = await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(country, IssuerRef.KidBase64(binding.Kid), TrustDomains.Icvp,
+            dsc.NotBefore, dsc.NotAfter, binding.Thumbprint)), admin);
+        var full = await service.CheckDscBindingAsync(issuer.Did, TrustDomains.Icvp);
+        Assert.True(full.Trusted, full.Detail);
+        Assert.Equal((country, dscWrite.BlockNumber), (full.DscVerdict!.Country, full.DscVerdict.RegistryBlock));
+    }
+
+    [Fact]
+    public async Task A_DSC_registered_by_another_participant_or_a_malformed_binding_does_not_make_a_binding_trusted()
+    {
+        await using var dids = await EthrDidClient.OpenAsync(f.Connection);
+        var service = new TrustService(f.Reader, new InMemoryCertificateSource(), dids.Resolver);
+        var (country, admin, _) = await f.OnboardAsync(TrustDomains.Icvp);
+        var (other, otherAdmin, _) = await f.OnboardAsync(TrustDomains.Icvp);
+        var sca = BridgePki.CreateCa("SCA", "XA");
+        var dsc = BridgePki.Issue(sca, "DSC", "XA");
+        var issuer = await EthrIssuerAsync(dids);
+        await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(country, IssuerRef.Did(issuer.Did), TrustDomains.Icvp)), admin);
+
+        Assert.Equal(TrustVerdictReason.BindingMissing, (await service.CheckDscBindingAsync(issuer.Did, TrustDomains.Icvp)).Reason);
+
+        await DscBinding.PublishAsync(dids.Writer!, issuer.Owner, issuer.Owner.Address, dsc, sca, Year);
+        await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(other, IssuerRef.KidBase64(BridgePki.Kid(dsc)), TrustDomains.Icvp,
+            Thumbprint: Bytes32.FromBytes(System.Security.Cryptography.SHA256.HashData(dsc.RawData)))), otherAdmin);
+        var crossed = await service.CheckDscBindingAsync(issuer.Did, TrustDomains.Icvp);
+        Assert.Equal((false, TrustVerdictReason.IssuerNotRegistered), (crossed.Trusted, crossed.Reason));
+
+        // A second DID whose binding claims a kid that is not its certificate's.
+        var forger = await EthrIssuerAsync(dids);
+        await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(country, IssuerRef.Did(forger.Did), TrustDomains.Icvp)), admin);
+        var endpoint = JsonNode.Parse(DscBinding.Endpoint(dsc, sca))!.AsObject();
+        endpoint["x5c"] = new JsonArray(Convert.ToBase64String(BridgePki.Issue(sca, "another").RawData));
+        await dids.Writer!.AddServiceAsync(forger.Owner, forger.Owner.Address, DscBinding.ServiceType, endpoint.ToJsonString(), Year);
+        Assert.Equal(TrustVerdictReason.BindingInvalid, (await service.CheckDscBindingAsync(forger.Did, TrustDomains.Icvp)).Reason);
+    }
+
+    /// <summary>Vc.Did's did:ethr resolver as the credential library's resolver (what the node's LedgerDids does).</summary>
+    private sealed class EthrResolverAdapter(VcDid.IDidResolver resolver) : CredentialDids.IDidDocumentResolver
+    {
+        public bool CanResolve(string did) => did.StartsWith("did:ethr:", StringComparison.Ordinal);
+
+        public async ValueTask<CredentialDids.DidDocument> ResolveAsync(string did, CredentialDids.DidResolutionOptions options, CancellationToken ct = default)
+        {
+            var result = await resolver.ResolveAsync(did, new VcDid.DidResolutionOptions { VersionTime = options.VersionTime }, ct);
+            if (result.DidDocument is null)
+                throw new CredentialDids.DidResolutionException(CredentialDids.DidResolutionError.NotFound, $"{did}: {result.DidResolutionMetadata.Error}");
+            return CredentialDids.DidDocument.Parse(JsonNode.Parse(VcDid.DidJson.Serialize(result.DidDocument))!.AsObject());
+        }
+    }
+}
