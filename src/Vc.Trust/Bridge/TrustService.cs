@@ -24,11 +24,30 @@ public abstract record TrustSubject
 
     public static TrustSubject ForKid(byte[] kid) => new DscKey(kid, null);
 
-    public override string ToString() => this switch
+    /// <summary>"did:…#fragment" → a verification method; "kid:BASE64" → an HCERT kid (the forms <see cref="ToString"/> writes).</summary>
+    public static TrustSubject Parse(string text)
+    {
+        if (text.StartsWith("did:", StringComparison.Ordinal))
+            return text.IndexOf('#') > 4 ? new VerificationMethod(text)
+                : throw new TrustBridgeException(TrustBridgeError.InvalidInput, "a verification method is DID#fragment");
+        if (text.StartsWith("kid:", StringComparison.Ordinal))
+        {
+            try
+            {
+                var kid = Convert.FromBase64String(text[4..]);
+                return kid.Length is > 0 and <= 64 ? new DscKey(kid, null)
+                    : throw new TrustBridgeException(TrustBridgeError.InvalidInput, "a kid has 1..64 bytes");
+            }
+            catch (FormatException) { throw new TrustBridgeException(TrustBridgeError.InvalidInput, "the kid is not standard base64"); }
+        }
+        throw new TrustBridgeException(TrustBridgeError.InvalidInput, "a trust subject is DID#fragment or kid:BASE64");
+    }
+
+    public sealed override string ToString() => this switch
     {
         VerificationMethod v => v.Id,
         DscKey k => "kid:" + Convert.ToBase64String(k.Kid),
-        _ => base.ToString()!,
+        _ => GetType().Name,
     };
 }
 

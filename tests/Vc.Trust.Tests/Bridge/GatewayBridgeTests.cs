@@ -44,6 +44,24 @@ public sealed class GatewayBridgeTests(RegistryFixture f)
     }
 
     [Fact]
+    public async Task A_relayed_import_is_signed_by_the_admin_and_paid_by_the_relayer()
+    {
+        var anchor = BridgePki.CreateCa("Gateway TA", "EU");
+        var de = BridgePki.CreateCountry("DE", 2);
+        var (country, admin, _) = await f.OnboardAsync(TrustDomains.Dcc);
+        var report = await new PkiTrustImporter(f.Client, f.Reader, new InMemoryCertificateSource())
+            .ImportGatewayAsync(BridgePki.GatewayList(anchor, de), anchor, "DE", country, admin, new PkiImportOptions { Mode = WriteMode.Relayed });
+        Assert.Equal(2, report.Imported);
+        var added = (await f.Reader.GetAuditTrailAsync(country)).OfType<IssuerAdded>().ToList();
+        Assert.Equal(2, added.Count);
+        Assert.All(added, a => Assert.Equal(admin.GetPublicAddress(), a.Actor, ignoreCase: true));
+        Assert.All(added, a => Assert.Equal(Bytes32.FromBytes(System.Security.Cryptography.SHA256.HashData(
+            de.Dscs.Single(d => BridgePki.Kid(d) == a.Entry.Issuer.Value).RawData)), a.Entry.Thumbprint));
+        // The registry entry mirrors the DSC's validity period.
+        Assert.All(added, a => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(BridgePki.NotAfter.ToUnixTimeSeconds()), a.Entry.ValidUntil));
+    }
+
+    [Fact]
     public async Task A_list_checked_with_the_wrong_trust_anchor_imports_nothing_and_says_why()
     {
         var anchor = BridgePki.CreateCa("Gateway TA", "EU");
