@@ -1,7 +1,7 @@
 // Gas per TrustRegistry operation on a fresh Anvil chain, direct and relayed (EIP-712 signed, submitted by the
 // relayer), beside reference writes on the same chain: a plain ether transfer and ERC-1056 (EthereumDIDRegistry)
 // setAttribute/addDelegate, the usual way to publish "this DID is an issuer" on a DID registry without governance.
-// Gas is deterministic for a given state, so one run suffices. Usage: dotnet run -c Release --project bench/Vc.Trust.Bench
+// Then the PKI ⇄ ledger bridge (BridgeBench.cs). Gas is deterministic for a given state, so one run suffices. Usage: dotnet run -c Release --project bench/Vc.Trust.Bench
 using System.Numerics;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
@@ -112,6 +112,8 @@ Console.WriteLine($"|{new string('-', 58)}|{new string('-', 10)}|");
 Console.WriteLine($"| {"CheckAsync (historical answer rebuilt from events)",-56} | {historical,8:F1} |");
 Console.WriteLine($"| {"GetAuditTrailAsync (one issuer)",-56} | {trail,8:F1} |");
 Console.WriteLine($"| {"baseline: isTrusted view (current state only)",-56} | {view,8:F1} |");
+
+await BridgeBench.RunAsync(connection, client, reader, anchor, Funded);
 
 static async Task<double> Time<T>(Func<Task<T>> read)
 {
