@@ -119,6 +119,27 @@ public sealed class PkiTrustImporter(TrustRegistryClient client, TrustRegistryRe
         return await ImportAsync(candidates, refused, participant, admin, loaded.Id ?? "gdhcn", loaded.Proof, options, ct);
     }
 
+    /// <summary>
+    /// Registers the DSC that <paramref name="did"/> binds in its DID document (<see cref="DscBinding"/>) as a kid
+    /// issuer of <paramref name="participant"/> for <paramref name="domains"/>, so the DID's binding checks out. The
+    /// binding's chain must be well formed; the DID itself is registered separately (an AddIssuer with the DID).
+    /// </summary>
+    public async Task<ImportReport> ImportDidBindingAsync(Vc.Did.Core.IDidResolver resolver, string did, TrustDomains domains,
+        CountryCode participant, EthECKey admin, PkiImportOptions? options = null, CancellationToken ct = default)
+    {
+        var resolution = await resolver.ResolveAsync(did, null, ct);
+        if (resolution.DidDocument is not { } document || resolution.DidDocumentMetadata.Deactivated)
+            throw new TrustBridgeException(TrustBridgeError.DidNotResolved, $"{did}: {resolution.DidResolutionMetadata.Error ?? "deactivated"}");
+        var bindings = DscBinding.Read(document);
+        if (bindings.Count == 0)
+            throw new TrustBridgeException(TrustBridgeError.BindingMissing, $"{did} has no {DscBinding.ServiceType} service");
+        var codes = TrustDomainCodes.ToCodes(domains);
+        var candidates = bindings.Select(b => new Candidate(
+            new TrustEntry(b.Dsc, TrustSource.Certificate, participant.Alpha3, codes.Count == 1 ? codes[0] : null, ["DSC"]),
+            $"{b.ServiceId} kid={b.Kid}", domains, b.Chain)).ToList();
+        return await ImportAsync(candidates, [], participant, admin, did, ProofStatus.NotPresent, options, ct);
+    }
+
     private sealed record Candidate(TrustEntry Entry, string Label, TrustDomains Domains, IReadOnlyList<X509Certificate2> Chain);
 
     private async Task<ImportReport> ImportAsync(IReadOnlyList<Candidate> candidates, IEnumerable<TrustListRejection> refused,

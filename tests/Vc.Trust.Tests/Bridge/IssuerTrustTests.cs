@@ -99,11 +99,25 @@ public sealed class IssuerTrustTests(RegistryFixture f)
         Assert.Equal((false, TrustVerdictReason.IssuerNotRegistered), (half.Trusted, half.Reason));
         Assert.True(half.DidVerdict!.Trusted);
 
-        var dscWrite = await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(country, IssuerRef.KidBase64(binding.Kid), TrustDomains.Icvp,
-            dsc.NotBefore, dsc.NotAfter, binding.Thumbprint)), admin);
+        // The participant registers the bound DSC straight from the DID document.
+        var certificates = new InMemoryCertificateSource();
+        var dscWrite = Assert.Single((await new PkiTrustImporter(f.Client, f.Reader, certificates)
+            .ImportDidBindingAsync(dids.Resolver, issuer.Did, TrustDomains.Icvp | TrustDomains.Dcc, country, admin)).Keys);
+        Assert.Equal((ImportOutcome.Imported, binding.Kid), (dscWrite.Outcome, dscWrite.Kid));
         var full = await service.CheckDscBindingAsync(issuer.Did, TrustDomains.Icvp);
         Assert.True(full.Trusted, full.Detail);
-        Assert.Equal((country, dscWrite.BlockNumber), (full.DscVerdict!.Country, full.DscVerdict.RegistryBlock));
+        Assert.Equal((country, dscWrite.Block), (full.DscVerdict!.Country, full.DscVerdict.RegistryBlock));
+
+        // One identity, two formats: an HCERT signed with the bound DSC is trusted through the same registry entry.
+        var now = await f.BlockTimeAsync();
+        var hc1 = new Vc.Interop.Hcert.HcertSigner(dsc).SignEuDcc(System.Text.Json.JsonDocument.Parse("""
+            {"ver":"1.3.0","nam":{"fn":"Doe","fnt":"DOE","gn":"Jane","gnt":"JANE"},"dob":"1990-04-12",
+             "v":[{"tg":"840539006","vp":"1119349007","mp":"EU/1/20/1528","ma":"ORG-100030215","dn":2,"sd":2,"dt":"2021-05-29",
+                   "co":"DE","is":"Ministry","ci":"URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W"}]}
+            """).RootElement, "XA", now.AddMinutes(-1), now.AddDays(10));
+        var hcert = await new TrustService(f.Reader, certificates, dids.Resolver).VerifyHcertAsync(hc1, now);
+        Assert.True(hcert.Accepted, hcert.Verification.Reason);
+        Assert.Equal((country, dscWrite.Block), (hcert.Trust!.Country, hcert.Trust.RegistryBlock));
     }
 
     [Fact]
