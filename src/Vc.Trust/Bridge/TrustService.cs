@@ -209,8 +209,10 @@ public sealed class TrustService(
                     $"the DSC is valid {cert.NotBefore.ToUniversalTime():O}..{cert.NotAfter.ToUniversalTime():O}");
         }
         var verdict = await RegistryVerdictAsync(subject, issuer, domain, country, at, thumbprint, ct);
-        if (verdict.Trusted) return verdict;
-        // Not on the ledger: the PKI lists, in the order configured (gateway, then GDHCN).
+        // A registry that knows the key decides (a suspension or removal is not undone by a PKI list); only keys the
+        // ledger has never heard of fall through to the PKI lists, in the order configured (gateway, then GDHCN).
+        if (verdict.Trusted || verdict.Reason is not (TrustVerdictReason.IssuerNotRegistered or TrustVerdictReason.ParticipantNotOnboarded))
+            return verdict;
         foreach (var (store, source) in new[] { (gatewayList, TrustSourceKind.EuGateway), (gdhcnList, TrustSourceKind.Gdhcn) })
         {
             if (store is null) continue;

@@ -188,6 +188,13 @@ public sealed class GatewayBridgeTests(RegistryFixture f)
         Assert.Null(verdict.RegistryEntry);
         // The gateway is DCC only: not a source for ICVP.
         Assert.False((await service.CheckKeyAsync(TrustSubject.ForDsc(de.Dscs[0]), TrustDomains.Icvp)).Trusted);
+        // A key the registry has suspended stays untrusted even though the gateway still lists it.
+        var (country, admin, _) = await f.OnboardAsync(TrustDomains.Dcc);
+        await new PkiTrustImporter(f.Client, f.Reader, new InMemoryCertificateSource())
+            .ImportGatewayAsync(BridgePki.GatewayList(anchor, de), anchor, "DE", country, admin);
+        await f.Client.ExecuteAsync(TrustOperation.SuspendIssuer(country, IssuerRef.KidBase64(BridgePki.Kid(de.Dscs[0]))), admin);
+        var suspended = await service.CheckKeyAsync(TrustSubject.ForDsc(de.Dscs[0]), TrustDomains.Dcc);
+        Assert.Equal((false, TrustVerdictReason.IssuerSuspended, country), (suspended.Trusted, suspended.Reason, suspended.Country));
         // An expired DSC is never trusted, whatever lists it.
         var old = BridgePki.CreateCountry("DE", 1, dscNotAfter: DateTimeOffset.UtcNow.AddDays(-1));
         var expired = await service.CheckKeyAsync(TrustSubject.ForDsc(old.Dscs[0]), TrustDomains.Dcc, at: DateTimeOffset.UtcNow);
