@@ -83,7 +83,7 @@ public static class DidDocumentSigner
     {
         var copy = JsonNode.Parse(document.GetRawText())!.AsObject();
         copy.Remove("proof");
-        return Jcs.Canonicalize(JsonSerializer.SerializeToElement(copy));
+        return Vc.Credentials.Jcs.JsonCanonicalizer.Canonicalize(copy); // RFC 8785, one implementation for the project
     }
 
     public static JsonObject AddProof(JsonObject document, ECDsa key, string verificationMethod, DateTimeOffset created)
