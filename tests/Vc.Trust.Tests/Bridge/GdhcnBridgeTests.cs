@@ -71,6 +71,14 @@ public sealed class GdhcnBridgeTests(RegistryFixture f)
             .ExportGdhcnAsync(LedgerTrustExporter.GdhcnDid("x.example", TrustDomains.Dcc, country), TrustDomains.Dcc, country, proofKey, "did:web:x.example#k",
                 new DateTimeOffset(2026, 9, 1, 0, 0, 0, TimeSpan.Zero));
         Assert.Equal(TrustBridgeError.DscExpired, Assert.Single(later.Skipped).Error);
+
+        // Asked now (after 2026-08-02), the registry entry has expired with its DSC; with the certificate in hand
+        // the DSC's own dates answer first.
+        var service = new TrustService(f.Reader, certificates);
+        Assert.Equal(TrustVerdictReason.Expired,
+            (await service.CheckKeyAsync(TrustSubject.ForKid(Convert.FromBase64String("XPjhL9Znd1M=")), TrustDomains.Dcc, country)).Reason);
+        var stored = await certificates.FindAsync(key.Thumbprint!.Value);
+        Assert.Equal(TrustVerdictReason.DscExpired, (await service.CheckKeyAsync(TrustSubject.ForDsc(stored!.Dsc), TrustDomains.Dcc, country)).Reason);
     }
 
     [Fact]
