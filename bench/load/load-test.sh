@@ -20,12 +20,10 @@ cat > "$work/vc.json" <<'JSON'
 JSON
 "$v" vc issue "$work/vc.json" --issuer load > "$work/signed.json"
 bodies="{\"credential\":{\"path\":\"/credentials/verify\",\"body\":{\"verifiableCredential\":$(cat "$work/signed.json")}}"
-if "$v" dcc --help >/dev/null 2>&1 && [ -f "$root/bench/load/hcert-body.sh" ]; then
-  bodies="$bodies,$(bash "$root/bench/load/hcert-body.sh" "$v" "$work")"
-fi
+bodies="$bodies,$(bash "$root/bench/load/hcert-body.sh" "$v" "$work")"
 echo "$bodies}" > "$work/bodies.json"
 
-"$v" node --urls "http://127.0.0.1:$port" --rate-limit 1000000 > "$work/node.log" 2>&1 &
+"$v" node --urls "http://127.0.0.1:$port" --rate-limit 1000000 --trust "$work/pki/dsc.pem" > "$work/node.log" 2>&1 &
 node_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
 node "$root/bench/load/load-test.mjs" "http://127.0.0.1:$port" "$work/bodies.json" "$seconds" "$connections"

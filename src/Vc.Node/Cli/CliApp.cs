@@ -19,6 +19,7 @@ public static class CliApp
         ("vp", "create|verify verifiable presentations", VcCommands.VpAsync),
         ("did", "create|add-key|rotate-key|revoke-key|add-delegate|add-service|change-owner|deactivate|resolve did:ethr / did:key", DidCommands.RunAsync),
         ("dcc", "verify|sign|qr HCERT / EU DCC and ICVP QR codes (HC1:)", DccCliCommands.RunAsync),
+        ("pki", "dev-country CC --out DIR: a development CSCA + DSC for HCERT signing", PkiCommands.RunAsync),
         ("trust", "init|onboard|add-issuer|suspend|reinstate|remove|check|audit|snapshot on the trust registry", TrustCommands.RunAsync),
         ("canon", "RDFC-1.0 canonical N-Quads of a JSON-LD (or --nquads) file", CanonCommand.RunAsync),
         ("key", "generate a wallet/issuer key (did:key); prints the public part", VcCommands.KeyAsync),
