@@ -42,7 +42,7 @@ public static class DscBinding
             {
                 var p = ec.ExportParameters(false);
                 jwk["kty"] = "EC";
-                jwk["crv"] = (p.Q.X!.Length) switch { 48 => "P-384", 66 => "P-521", _ => "P-256" };
+                jwk["crv"] = CurveName(p.Q.X!.Length);
                 jwk["x"] = B64Url(p.Q.X!);
                 jwk["y"] = B64Url(p.Q.Y!);
             }
@@ -109,7 +109,8 @@ public static class DscBinding
                 using (ec)
                 {
                     var q = ec.ExportParameters(false).Q;
-                    if (S("kty") != "EC" || !Strip(Coordinate("x")).SequenceEqual(Strip(q.X!)) || !Strip(Coordinate("y")).SequenceEqual(Strip(q.Y!)))
+                    if (S("kty") != "EC" || S("crv") != CurveName(q.X!.Length)
+                        || !Strip(Coordinate("x")).SequenceEqual(Strip(q.X!)) || !Strip(Coordinate("y")).SequenceEqual(Strip(q.Y!)))
                         throw Bad("the JWK is not the key of x5c[0]");
                 }
             }
@@ -130,6 +131,9 @@ public static class DscBinding
                 throw Bad($"x5c[{i}] is not issued by x5c[{i + 1}]");
         return new BoundDsc(id, kid, dsc, chain.Skip(1).ToArray());
     }
+
+    // RFC 7518 §6.2.1.1 curve names, by coordinate length.
+    private static string CurveName(int coordinateBytes) => coordinateBytes switch { 48 => "P-384", 66 => "P-521", _ => "P-256" };
 
     private static string B64Url(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

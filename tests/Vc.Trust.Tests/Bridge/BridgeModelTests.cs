@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CsCheck;
 using Vc.Trust.Bridge;
 
 namespace Vc.Trust.Tests.Bridge;
@@ -40,6 +41,7 @@ public sealed class BridgeModelTests
 
     [Theory]
     [InlineData("x", "AAAA")]            // another key's coordinate
+    [InlineData("crv", "P-384")]         // another curve
     [InlineData("kid", "AAAAAAAAAAA=")]  // not SHA-256(x5c[0])[0..8]
     [InlineData("x5c", null)]            // no certificate
     public void A_binding_whose_JWK_disagrees_with_its_certificate_is_BindingInvalid(string property, string? value)
@@ -52,6 +54,39 @@ public sealed class BridgeModelTests
             Service = [new Vc.Did.Core.Service("did:example:1#service-1", DscBinding.ServiceType, JsonSerializer.SerializeToElement(endpoint))],
         };
         Assert.Equal(TrustBridgeError.BindingInvalid, Assert.Throws<TrustBridgeException>(() => DscBinding.Read(doc)).Error);
+    }
+
+    [Fact]
+    public void Any_mutation_of_a_binding_either_reads_back_the_same_DSC_or_is_BindingInvalid()
+    {
+        var sca = BridgePki.CreateCa("SCA");
+        var dsc = BridgePki.Issue(sca, "DSC");
+        var valid = DscBinding.Endpoint(dsc, sca);
+        string[] properties = ["kty", "crv", "x", "y", "kid", "x5c", "n", "e"];
+        var values = Gen.OneOf<JsonNode?>(
+            Gen.String.Select(v => (JsonNode?)JsonValue.Create(v)),
+            Gen.Int.Select(v => (JsonNode?)JsonValue.Create(v)),
+            Gen.Const((JsonNode?)null),
+            Gen.String.Array[0, 3].Select(a => (JsonNode?)new JsonArray(a.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray())),
+            Gen.Byte.Array[0, 600].Select(b => (JsonNode?)new JsonArray(JsonValue.Create(Convert.ToBase64String(b)))));
+        Gen.Select(Gen.Int[0, properties.Length - 1], values, Gen.Bool).Sample((p, value, remove) =>
+        {
+            var endpoint = JsonNode.Parse(valid)!.AsObject();
+            if (remove) endpoint.Remove(properties[p]); else endpoint[properties[p]] = value;
+            var doc = new Vc.Did.Core.DidDocument("did:example:1")
+            {
+                Service = [new Vc.Did.Core.Service("did:example:1#service-1", DscBinding.ServiceType, JsonSerializer.SerializeToElement(endpoint))],
+            };
+            try
+            {
+                var bound = Assert.Single(DscBinding.Read(doc));
+                Assert.Equal(dsc.RawData, bound.Dsc.RawData); // only mutations that change nothing checked may pass
+            }
+            catch (TrustBridgeException e)
+            {
+                Assert.Equal(TrustBridgeError.BindingInvalid, e.Error);
+            }
+        }, iter: 300);
     }
 
     [Fact]
