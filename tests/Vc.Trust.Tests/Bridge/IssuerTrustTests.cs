@@ -118,6 +118,15 @@ public sealed class IssuerTrustTests(RegistryFixture f)
         var hcert = await new TrustService(f.Reader, certificates, dids.Resolver).VerifyHcertAsync(hc1, now);
         Assert.True(hcert.Accepted, hcert.Verification.Reason);
         Assert.Equal((country, dscWrite.Block), (hcert.Trust!.Country, hcert.Trust.RegistryBlock));
+
+        // And unmodified PKI verifiers see the ledger issuer's DSC in the exported GDHCN list, with its SCA.
+        using var proofKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var export = await new LedgerTrustExporter(f.Reader, certificates).ExportGdhcnAsync(
+            LedgerTrustExporter.GdhcnDid("x.example", TrustDomains.Icvp, country), TrustDomains.Icvp, country, proofKey, "did:web:x.example#k");
+        var listed = Assert.Single(Vc.Interop.TrustLists.GdhcnDidTrustList.Load(System.Text.Encoding.UTF8.GetBytes(export.Document),
+            new Vc.Interop.TrustLists.GdhcnLoadOptions { ProofVerifier = new Vc.Interop.TrustLists.JwsDetachedProofVerifier(proofKey) }).Entries);
+        Assert.Equal((binding.Kid, "ICVP"), (Convert.ToBase64String(listed.Kid), listed.Domain));
+        Assert.Equal(2, System.Text.Json.Nodes.JsonNode.Parse(export.Document)!["verificationMethod"]![0]!["publicKeyJwk"]!["x5c"]!.AsArray().Count);
     }
 
     [Fact]
