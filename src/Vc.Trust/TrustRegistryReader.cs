@@ -89,7 +89,10 @@ public sealed class TrustRegistryReader
     /// Every issuer entry not removed, of participants not removed, as it stood at a block (default: latest), with
     /// its participant and the block/transaction that set it: what an export to the PKI trust lists starts from.
     /// </summary>
-    public async Task<IReadOnlyList<RegisteredIssuer>> ListIssuersAsync(CountryCode? country = null, long? asOfBlock = null, CancellationToken ct = default)
+    /// <param name="includeRemoved">Also removed issuers and those of removed participants (candidate keys for a verifier
+    /// that reports "signature valid, issuer removed" rather than "unknown key").</param>
+    public async Task<IReadOnlyList<RegisteredIssuer>> ListIssuersAsync(CountryCode? country = null, long? asOfBlock = null, CancellationToken ct = default,
+        bool includeRemoved = false)
     {
         var at = asOfBlock ?? await LatestBlockAsync(ct);
         var state = RegistryState.Replay(await LoadEventsAsync(country, null, at, ct));
@@ -97,8 +100,8 @@ public sealed class TrustRegistryReader
         foreach (var ((c, _), placed) in state.Issuers)
         {
             if (country is { } only && c != only) continue;
-            if (placed.Entry.Status == EntryStatus.Removed) continue;
-            if (!state.Participants.TryGetValue(c, out var p) || p.Entry.Status == EntryStatus.Removed) continue;
+            if (placed.Entry.Status == EntryStatus.Removed && !includeRemoved) continue;
+            if (!state.Participants.TryGetValue(c, out var p) || p.Entry.Status == EntryStatus.Removed && !includeRemoved) continue;
             list.Add(new RegisteredIssuer(placed.Entry, p.Entry, placed.Block, placed.Transaction));
         }
         return list.OrderBy(i => i.Entry.Country.Alpha3, StringComparer.Ordinal).ThenBy(i => i.Entry.IssuerId.ToString(), StringComparer.Ordinal).ToArray();

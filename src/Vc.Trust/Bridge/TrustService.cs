@@ -191,7 +191,13 @@ public sealed class TrustService(
         return await RegistryVerdictAsync(id, issuer, domain, country, at, null, ct);
     }
 
-    private async Task<TrustVerdict> CheckDscAsync(TrustSubject.DscKey key, TrustDomains domain, CountryCode? country, DateTimeOffset at, CancellationToken ct)
+    /// <param name="signedAt">
+    /// For certificates valid for life (ICVP, IHR Annex 7): the signing time (iat). The DSC must have been valid then
+    /// and the registry entry in force (active, for the domain) at <paramref name="at"/>; its validity period is judged
+    /// at the signing time, so a DSC that expired after signing still vouches for what it signed.
+    /// </param>
+    private async Task<TrustVerdict> CheckDscAsync(TrustSubject.DscKey key, TrustDomains domain, CountryCode? country, DateTimeOffset at, CancellationToken ct,
+        DateTimeOffset? signedAt = null)
     {
         var subject = key.ToString();
         IssuerRef issuer;
@@ -204,11 +210,20 @@ public sealed class TrustService(
             if (!sha.AsSpan(0, 8).SequenceEqual(key.Kid))
                 return new TrustVerdict(false, TrustVerdictReason.KidMismatch, TrustSourceKind.None, subject, issuer.ToString(), country, at, "the kid is not SHA-256(DSC)[0..8]");
             thumbprint = Bytes32.FromBytes(sha);
-            if (at < new DateTimeOffset(cert.NotBefore.ToUniversalTime()) || at > new DateTimeOffset(cert.NotAfter.ToUniversalTime()))
+            var validityTime = signedAt ?? at;
+            if (validityTime < new DateTimeOffset(cert.NotBefore.ToUniversalTime()) || validityTime > new DateTimeOffset(cert.NotAfter.ToUniversalTime()))
                 return new TrustVerdict(false, TrustVerdictReason.DscExpired, TrustSourceKind.None, subject, issuer.ToString(), country, at,
                     $"the DSC is valid {cert.NotBefore.ToUniversalTime():O}..{cert.NotAfter.ToUniversalTime():O}");
         }
         var verdict = await RegistryVerdictAsync(subject, issuer, domain, country, at, thumbprint, ct);
+        // The registry checks validity after status and domain: "Expired" means the entry is otherwise in force now.
+        if (!verdict.Trusted && signedAt is { } signed && verdict.Reason == TrustVerdictReason.Expired && verdict.RegistryEntry is { } entry
+            && signed >= entry.ValidFrom && (entry.ValidUntil is null || signed <= entry.ValidUntil))
+            return verdict with
+            {
+                Trusted = true, Reason = TrustVerdictReason.Trusted, Source = TrustSourceKind.Registry,
+                Detail = $"registered by {verdict.Country} (block {verdict.RegistryBlock}); the DSC's period ended after it signed at {signed:O}",
+            };
         // A registry that knows the key decides (a suspension or removal is not undone by a PKI list); only keys the
         // ledger has never heard of fall through to the PKI lists, in the order configured (gateway, then GDHCN).
         if (verdict.Trusted || verdict.Reason is not (TrustVerdictReason.IssuerNotRegistered or TrustVerdictReason.ParticipantNotOnboarded))
@@ -329,13 +344,15 @@ public sealed class TrustService(
             HcertPayloadType.EuDcc => TrustDomains.Dcc,
             _ => TrustDomains.Ddcc,
         };
-        var trust = await CheckKeyAsync(new TrustSubject.DscKey(signer.Kid, signer.Certificate), domain, null, clock, ct);
+        // An ICVP is valid for life (IHR Annex 7): its DSC must have been valid when it signed, not at the clock.
+        var signedAt = domain == TrustDomains.Icvp ? verification.Claims?.IssuedAtTime : null;
+        var trust = await CheckDscAsync(new TrustSubject.DscKey(signer.Kid, signer.Certificate), domain, null, clock, ct, signedAt);
         return new HcertTrustReport(verification, trust);
     }
 }
 
 /// <summary>
-/// An <see cref="ITrustStore"/> over the registry: every DSC entry not removed (of participants not removed) at a
+/// An <see cref="ITrustStore"/> over the registry: every DSC entry ever registered (removed ones included) at a
 /// block, with its certificate from the local store — kept only when SHA-256(DER) is the registry's thumbprint and
 /// the kid is SHA-256(DER)[0..8]. Immutable; load again to see later blocks. Trust decisions (suspensions, validity,
 /// domains) are the registry's, made by <see cref="TrustService"/>; this store only supplies candidate keys.
@@ -365,7 +382,8 @@ public sealed class LedgerTrustStore : ITrustStore
         var block = asOfBlock ?? await registry.LatestBlockNumberAsync(ct);
         var entries = new List<TrustEntry>();
         var missing = new List<ExportSkip>();
-        foreach (var issuer in await registry.ListIssuersAsync(country, block, ct))
+        // Removed entries stay candidates: the verifier then reports "signature valid, issuer removed", not "unknown kid".
+        foreach (var issuer in await registry.ListIssuersAsync(country, block, ct, includeRemoved: true))
         {
             var e = issuer.Entry;
             if (e.Issuer.Kind != IssuerKind.Dsc || e.Thumbprint is not { } thumbprint) continue;

@@ -177,6 +177,37 @@ public sealed class GatewayBridgeTests(RegistryFixture f)
     }
 
     [Fact]
+    public async Task An_ICVP_signed_while_its_DSC_was_valid_stays_trusted_after_the_DSC_expires_but_not_after_a_removal()
+    {
+        var (country, admin, _) = await f.OnboardAsync(TrustDomains.Icvp);
+        var now = await f.BlockTimeAsync();
+        var sca = BridgePki.CreateCa("SCA ICVP");
+        var dsc = BridgePki.Issue(sca, "DSC ICVP short", notBefore: now.AddDays(-10), notAfter: now.AddDays(1));
+        var certificates = new InMemoryCertificateSource();
+        await certificates.AddAsync(new StoredCertificate(BridgePki.PublicOnly(dsc), [sca]));
+        var kid = IssuerRef.KidBase64(BridgePki.Kid(dsc));
+        await f.Client.ExecuteAsync(new AddIssuer(new IssuerRegistration(country, kid, TrustDomains.Icvp, dsc.NotBefore, dsc.NotAfter,
+            Bytes32.FromBytes(System.Security.Cryptography.SHA256.HashData(dsc.RawData)))), admin);
+        // The shared ICVP payload (yellow fever, no exp), re-signed by this DSC an hour ago.
+        var shared = new HcertVerifier(TrustStore.FromCertificates(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(
+            System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(BridgePki.Icvp("test-DSC.pem"))).RawData)))
+            .Verify(File.ReadAllText(BridgePki.Icvp("icvp-yf-HC1.txt")).Trim(), now);
+        var hc1 = new HcertSigner(dsc).Sign(shared.Claims! with { IssuedAt = now.AddHours(-1).ToUnixTimeSeconds(), Expiration = null });
+        var service = new TrustService(f.Reader, certificates);
+
+        var threeDaysLater = now.AddDays(3); // after the DSC's notAfter
+        var report = await service.VerifyHcertAsync(hc1, threeDaysLater);
+        Assert.True(report.Verification.IsValid, report.Verification.Reason);
+        Assert.True(report.Accepted, report.Trust!.Detail);
+        // The same key asked about as such at that time has expired.
+        Assert.Equal(TrustVerdictReason.Expired, (await service.CheckKeyAsync(TrustSubject.ForKid(Convert.FromBase64String(kid.Value)), TrustDomains.Icvp, country, threeDaysLater)).Reason);
+
+        await f.Client.ExecuteAsync(TrustOperation.RemoveIssuer(country, kid), admin);
+        var removed = await service.VerifyHcertAsync(hc1, threeDaysLater);
+        Assert.Equal((false, TrustVerdictReason.IssuerRemoved), (removed.Accepted, removed.Trust!.Reason));
+    }
+
+    [Fact]
     public async Task A_key_only_on_a_PKI_list_is_trusted_with_that_list_as_its_source_and_no_registry_entry()
     {
         var anchor = BridgePki.CreateCa("Gateway TA", "EU");
