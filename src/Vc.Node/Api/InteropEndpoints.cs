@@ -19,7 +19,7 @@ public static class InteropEndpoints
     public static void Map(WebApplication app)
     {
         // {hc1: "HC1:…"} or {qrPng: base64} [, at: time] → 200 valid | 400 with the typed outcome.
-        app.MapPost("/hcert/verify", async (HttpRequest request, BridgeService bridge) =>
+        app.MapPost("/hcert/verify", async (HttpRequest request, BridgeService bridge, NodeTrust trust) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -33,6 +33,8 @@ public static class InteropEndpoints
             }
             var result = await bridge.VerifyHcertAsync(hc1!, at);
             var report = new DccVerifyReport(result, [], null, null).ToJson();
+            if (result.IsValid && await trust.HcertTrustAsync(result, request.HttpContext.RequestAborted) is { } decision)
+                report["ledgerTrust"] = decision;
             return Results.Json(report, statusCode: result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }).RequireRateLimiting(NodeApp.PublicPolicy);
 
@@ -84,7 +86,7 @@ public static class InteropEndpoints
         }).RequireScope(ApiScope.Issue);
 
         // {certificate: PEM, privateKey: PEM (PKCS#8)}: the DSC a CSCA issued to this issuer.
-        app.MapPost("/issuers/{id}/dsc", async (string id, HttpRequest request, BridgeService bridge) =>
+        app.MapPost("/issuers/{id}/dsc", async (string id, HttpRequest request, BridgeService bridge, NodeTrust trust) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -94,7 +96,15 @@ public static class InteropEndpoints
             try { dsc = X509Certificate2.CreateFromPem(pem, keyPem); }
             catch (System.Security.Cryptography.CryptographicException e) { return Problems.BadRequest("invalid-dsc", "certificate/key: " + e.Message); }
             using var attached = dsc;
+            var chain = new List<X509Certificate2>();
+            if (VcApiEndpoints.Str(body!, "chain") is { } chainPem)
+            {
+                var collection = new X509Certificate2Collection();
+                collection.ImportFromPem(chainPem);
+                chain.AddRange(collection);
+            }
             await bridge.AttachDscAsync(id, dsc);
+            await trust.RememberAsync(dsc, chain);
             return Results.Json(new JsonObject
             {
                 ["issuer"] = id,
@@ -104,6 +114,54 @@ public static class InteropEndpoints
             });
         }).RequireScope(ApiScope.ManageIssuers);
     }
+
+    /// <summary>
+    /// GET /trust-list?format=gdhcn&amp;domain=ICVP[&amp;participant=KEN][&amp;host=H] — the registry as a GDHCN v2 did:web
+    /// document (JsonWebKey2020 with x5c, signed) — or ?format=gateway&amp;participant=KEN&amp;country=KE — as EU gateway
+    /// DSC items CMS-signed by the node's UPLOAD certificate. Unmodified PKI verifiers load either.
+    /// </summary>
+    public static void MapTrustList(WebApplication app) =>
+        app.MapGet("/trust-list", async (HttpRequest request, NodeTrust trust) =>
+        {
+            if (await trust.ServiceAsync() is not { } service)
+                return Problems.Result(404, "no-trust-registry", "Not found", "this chain has no trust registry yet (vchealth trust init)");
+            var q = request.Query;
+            var exporter = new Vc.Trust.Bridge.LedgerTrustExporter(service.Registry, trust.Certificates);
+            try
+            {
+                var participant = q["participant"].ToString() is { Length: > 0 } p ? Vc.Trust.CountryCode.Parse(p) : (Vc.Trust.CountryCode?)null;
+                switch (q["format"].ToString())
+                {
+                    case "" or "gdhcn":
+                    {
+                        var domain = Vc.Trust.TrustDomainCodes.Parse(q["domain"].ToString() is { Length: > 0 } d ? d : "ICVP");
+                        var host = q["host"].ToString() is { Length: > 0 } h ? h : request.Host.Host;
+                        var did = Vc.Trust.Bridge.LedgerTrustExporter.GdhcnDid(host, domain, participant);
+                        var (proofKey, upload) = await trust.ExportKeysAsync("XX");
+                        using (proofKey) using (upload)
+                        {
+                            var export = await exporter.ExportGdhcnAsync(did, domain, participant, proofKey, did + "#proof");
+                            return Results.Content(export.Document, "application/did+json");
+                        }
+                    }
+                    case "gateway":
+                    {
+                        if (participant is null || q["country"].ToString() is not { Length: 2 } country)
+                            return Problems.BadRequest("malformed-request", "format=gateway needs participant (alpha-3) and country (alpha-2)");
+                        var (proofKey, upload) = await trust.ExportKeysAsync(country);
+                        using (proofKey) using (upload)
+                        {
+                            var export = await exporter.ExportGatewayAsync(participant.Value, country, upload);
+                            return Results.Content(export.Document, "application/json");
+                        }
+                    }
+                    default:
+                        return Problems.BadRequest("malformed-request", "format is gdhcn or gateway");
+                }
+            }
+            catch (Vc.Trust.TrustRegistryException e) { return Problems.BadRequest("trust-" + e.Error, e.Message); }
+            catch (Vc.Trust.Bridge.TrustBridgeException e) { return Problems.BadRequest("trust-" + e.Error, e.Message); }
+        }).RequireRateLimiting(NodeApp.PublicPolicy);
 
     private static (string? Hc1, IResult? Problem) Hc1From(JsonObject body)
     {

@@ -42,14 +42,16 @@ public static class VcApiEndpoints
         }).RequireScope(ApiScope.Issue);
 
         // VC-API: POST /credentials/verify {verifiableCredential, options} → 200 verified | 400 with problemDetails.
-        app.MapPost("/credentials/verify", async (HttpRequest request, CredentialServices services) =>
+        app.MapPost("/credentials/verify", async (HttpRequest request, CredentialServices services, NodeTrust trust) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
             if (body!["verifiableCredential"] is not JsonObject vc)
                 return Problems.BadRequest("malformed-request", "the body needs a 'verifiableCredential' object");
             var result = await services.Verifier.VerifyAsync(vc, Options(body["options"] as JsonObject), request.HttpContext.RequestAborted);
-            return Answer(result);
+            // The trust decision is reported beside the verification, never folded into "verified".
+            var trustDecision = result.Verified ? await trust.CredentialTrustAsync(vc, request.HttpContext.RequestAborted) : null;
+            return Answer(result, trustDecision);
         }).RequireRateLimiting(NodeApp.PublicPolicy);
 
         app.MapPost("/presentations/verify", async (HttpRequest request, CredentialServices services) =>
@@ -101,8 +103,12 @@ public static class VcApiEndpoints
     }
 
     /// <summary>VC-API status rules: 200 when verified, 400 with the problem details otherwise.</summary>
-    private static IResult Answer(VerificationResult result) =>
-        Results.Json(result.ToJsonNode(), statusCode: result.Verified ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    private static IResult Answer(VerificationResult result, JsonNode? trust = null)
+    {
+        var json = result.ToJsonNode();
+        if (trust is not null) json["trust"] = trust;
+        return Results.Json(json, statusCode: result.Verified ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
 
     /// <summary>Unknown options (e.g. checks) are accepted, as the VC-API asks.</summary>
     private static VerificationOptions Options(JsonObject? options) => new()

@@ -90,6 +90,7 @@ public static class DemoCommand
             {
                 ["certificate"] = kenyaDsc.ExportCertificatePem(),
                 ["privateKey"] = kenyaDsc.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(),
+                ["chain"] = kenya.Csca.ExportCertificatePem(),
             }, 200);
             var thumbprint = Bytes32.Parse(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(kenyaDsc.RawData)));
             await client.ExecuteAsync(new AddIssuer(new IssuerRegistration(kenCountry, IssuerRef.Kid(TrustEntry.KidOf(kenyaDsc)),
@@ -124,6 +125,8 @@ public static class DemoCommand
                 ["verifiablePresentation"] = vp.DeepClone(), ["options"] = new JsonObject { ["challenge"] = "replayed", ["domain"] = "port-health.gh.example" },
             }, 400);
             var created = DateTimeOffset.Parse((string)credential["proof"]!["created"]!);
+            var verified = await Post(http, "/credentials/verify", new JsonObject { ["verifiableCredential"] = credential.DeepClone() }, 200);
+            if (verified["trust"]?["trusted"]?.GetValue<bool>() != true) throw new DemoStepFailed($"issuer not trusted: {verified["trust"]?.ToJsonString()}");
             var trust = await reader.CheckAsync(new TrustQuery(CountryCode.Parse("KEN"), IssuerRef.Did(issuerDid), TrustDomainCodes.Parse("ICVP"), created));
             if (!trust.Trusted) throw new DemoStepFailed($"issuer not trusted: {trust.Reason}");
             var day = vaccination.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -164,7 +167,14 @@ public static class DemoCommand
             await File.WriteAllBytesAsync(png, Convert.FromBase64String((string)bridged["qrPng"]!));
             var report = await DccCommands.VerifyAsync(png, [trustListPath], null, new TrustFileOptions { GatewayTrustAnchor = gatewayAnchor });
             if (!report.IsValid) throw new DemoStepFailed($"PKI verifier: {report.ToJson()["outcome"]}: {report.ToJson()["reason"]}");
-            return $"{png} ({hc1.Length} chars) verified from the QR image against the gateway trust list; omitted by consent: {string.Join(", ", bridged["omitted"]!.AsArray())}";
+            // Ledger → PKI: the registry exported as a GDHCN did:web trust list; a GDHCN-only verifier accepts the QR too.
+            using var listResponse = await http.GetAsync("/trust-list?format=gdhcn&domain=ICVP&participant=KEN");
+            if (!listResponse.IsSuccessStatusCode) throw new DemoStepFailed($"GET /trust-list: {(int)listResponse.StatusCode} {await listResponse.Content.ReadAsStringAsync()}");
+            var gdhcnPath = Path.Combine(outDir, "gdhcn-trustlist-ICVP-KEN.did.json");
+            await File.WriteAllTextAsync(gdhcnPath, await listResponse.Content.ReadAsStringAsync());
+            var viaGdhcn = await DccCommands.VerifyAsync(png, [gdhcnPath]);
+            if (!viaGdhcn.IsValid) throw new DemoStepFailed($"GDHCN verifier: {viaGdhcn.ToJson()["outcome"]}: {viaGdhcn.ToJson()["reason"]}");
+            return $"{png} ({hc1.Length} chars) verified from the QR image against the gateway trust list, and against the registry's GDHCN export ({gdhcnPath}); omitted by consent: {string.Join(", ", bridged["omitted"]!.AsArray())}";
         });
 
         await steps.RunAsync("6. Country C (GHA, PKI only) issues an ICVP HCERT; bridged into a VC with evidence and verified in the DID world", async () =>

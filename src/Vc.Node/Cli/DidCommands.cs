@@ -1,3 +1,4 @@
+using Vc.Node.Storage;
 using System.Text.Json.Nodes;
 using Vc.Credentials.Keys;
 using Vc.Did.Ethr;

@@ -53,6 +53,7 @@ public static class NodeApp
         var trust = await LoadTrustAsync(options);
         var runtime = await NodeRuntime.OpenAsync(options.Ledger.DataDirectory, options.PublicUrl, [ledgerDids], ledgerDids, trust);
         builder.Services.AddSingleton(_ => ledgerDids); // factory-registered: the container disposes it
+        builder.Services.AddSingleton(new NodeTrust(options.Ledger, ledger, ledgerDids, trust));
         builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(runtime);
@@ -115,6 +116,7 @@ public static class NodeApp
         VcApiEndpoints.Map(app);
         DidEndpoints.Map(app);
         InteropEndpoints.Map(app);
+        InteropEndpoints.MapTrustList(app);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             if (ListeningAddresses(app).FirstOrDefault() is { } address) app.Services.GetRequiredService<NodeUrls>().OnStarted(address);

@@ -1,4 +1,4 @@
-namespace Vc.Node.Cli;
+namespace Vc.Node.Storage;
 
 /// <summary>Key files: created new (never overwritten), readable only by their owner.</summary>
 public static class SecretFiles
@@ -14,7 +14,7 @@ public static class SecretFiles
         }
         catch (IOException e) when (File.Exists(path))
         {
-            throw new CliInput.InputException($"{path} already exists; not overwriting a key", e);
+            throw new StoreException($"{path} already exists; not overwriting a key", e);
         }
     }
 }
