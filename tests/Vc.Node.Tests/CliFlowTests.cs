@@ -1,3 +1,4 @@
+using Vc.TestSupport;
 using System.Text.Json.Nodes;
 using Vc.Node.Cli;
 
@@ -152,5 +153,36 @@ public sealed class CliFlowTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Usage, (await Run("did", "resolve", "did:ethr:0x7a69:0x12")).Code);
         Assert.Equal(ExitCodes.Usage, (await Run("did", "add-key", did, "--key-file", keyFile, "--type", "ed25519", "--public-key", "abcd")).Code);
+    }
+
+    [Fact]
+    public async Task A_gdhcn_trust_list_goes_into_the_registry_and_comes_back_out_as_a_signed_did_web_list()
+    {
+        var icvp = TestPaths.TestData("who/icvp");
+        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "who.eth"))).Out)!;
+        var xxa = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "xxa.eth"))).Out)!;
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "init", "--anchor", (string)who["address"]!)).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", "XXA", "--admin", (string)xxa["address"]!, "--domains", "ICVP,DCC",
+            "--key", Path.Combine(_dir, "who.eth"), "--relay")).Code);
+
+        var import = await Run("trust", "import-gdhcn", Path.Combine(icvp, "test-trustlist-ICVP-XXA-DSC.did.json"), "--participant", "XXA",
+            "--key", Path.Combine(_dir, "xxa.eth"), "--allow-unverified", "--relay");
+        Assert.True(import.Code == ExitCodes.Ok, import.Out + import.Err);
+
+        using var proofKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var proofKeyFile = File("proof.key.pem", proofKey.ExportPkcs8PrivateKeyPem());
+        var exported = Path.Combine(_dir, "exported.did.json");
+        var export = await Run("trust", "export-gdhcn", "--domain", "ICVP", "--participant", "XXA", "--host", "trust.example",
+            "--proof-key", proofKeyFile, "--out", exported);
+        Assert.True(export.Code == ExitCodes.Ok, export.Out + export.Err);
+
+        // An unmodified PKI verifier trusts the ICVP example through the exported list.
+        var verify = await Run("dcc", "verify", Path.Combine(icvp, "icvp-yf-HC1.txt"), "--trust", exported);
+        Assert.True(verify.Code == ExitCodes.Ok, verify.Out + verify.Err);
+
+        var kid = (string)JsonNode.Parse(verify.Out)!["kid"]!;
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "check", "kid:" + kid, "--domain", "ICVP", "--country", "XXA")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "suspend", "XXA", "kid:" + kid, "--key", Path.Combine(_dir, "xxa.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Negative, (await Run("trust", "check", "kid:" + kid, "--domain", "ICVP", "--country", "XXA")).Code);
     }
 }
