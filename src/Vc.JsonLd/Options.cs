@@ -106,8 +106,11 @@ public sealed class ContextCache
 
     internal ActiveContext Initial(DocumentLoader loader, string? baseIri, bool mode10)
     {
+        // ConcurrentDictionary.Count takes every lock: look up first, count only when adding.
+        var key = (loader, baseIri ?? "\0null", mode10);
+        if (_initial.TryGetValue(key, out var initial)) return initial;
         if (_initial.Count >= Capacity) _initial.Clear();
-        return _initial.GetOrAdd((loader, baseIri ?? "\0null", mode10), _ => new ActiveContext(baseIri).Freeze());
+        return _initial.GetOrAdd(key, _ => new ActiveContext(baseIri).Freeze());
     }
 
     internal bool TryGet(in Key key, out ActiveContext ctx)

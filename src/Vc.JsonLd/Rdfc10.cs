@@ -144,41 +144,72 @@ public static class Rdfc10
                 IssueIdentifiers(dataset);
             }
 
-            // 6. relabel and serialize, sort by code point, drop duplicate lines
+            // 6. relabel and serialize, sort by code point, drop duplicate lines. All lines are written into one
+            // pooled buffer and sorted as spans: no string per line.
             int n = dataset.Count;
-            var lines = new string[n];
             var quads = new RdfQuad[n];
+            var ends = new int[n];
+            _sb.Clear();
             for (int i = 0; i < n; i++)
             {
                 var q = dataset[i];
                 if (anyBlank && (q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank))
                     q = new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph));
-                _sb.Clear();
                 NQuads.AppendQuad(_sb, q);
-                lines[i] = _sb.ToString();
+                ends[i] = _sb.Length;
                 quads[i] = q;
             }
-            Array.Sort(lines, quads, CodePointComparer.Instance);
-            int total = 0, kept = 0;
-            for (int i = 0; i < n; i++)
+            int length = _sb.Length;
+            char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(length, 1));
+            try
             {
-                if (i > 0 && string.Equals(lines[i], lines[kept - 1], StringComparison.Ordinal)) continue;
-                lines[kept] = lines[i];
-                quads[kept] = quads[i];
-                total += lines[i].Length;
-                kept++;
-            }
-            var text = string.Create(total, (lines, kept), static (span, st) =>
-            {
-                int pos = 0;
-                for (int i = 0; i < st.kept; i++)
+                _sb.CopyTo(0, buffer, 0, length);
+                var lines = new LineSpans(buffer, ends);
+                var order = new int[n];
+                for (int i = 0; i < n; i++) order[i] = i;
+                Array.Sort(order, lines);
+                int total = 0, kept = 0;
+                for (int i = 0; i < n; i++)
                 {
-                    st.lines[i].AsSpan().CopyTo(span.Slice(pos));
-                    pos += st.lines[i].Length;
+                    if (kept > 0 && lines.Line(order[i]).SequenceEqual(lines.Line(order[kept - 1]))) continue;
+                    order[kept++] = order[i];
+                    total += lines.Line(order[i]).Length;
                 }
-            });
-            if (kept < n) Array.Resize(ref quads, kept);
-            return new RdfcResult(text, quads, _canonical.Map, _calls, _perms);
+                var text = string.Create(total, (lines, order, kept), static (span, st) =>
+                {
+                    int pos = 0;
+                    for (int i = 0; i < st.kept; i++)
+                    {
+                        var line = st.lines.Line(st.order[i]);
+                        line.CopyTo(span.Slice(pos));
+                        pos += line.Length;
+                    }
+                });
+                var sorted = new RdfQuad[kept];
+                for (int i = 0; i < kept; i++) sorted[i] = quads[order[i]];
+                return new RdfcResult(text, sorted, _canonical.Map, _calls, _perms);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>Lines held back to back in one buffer (line i ends at ends[i]), compared by code point.</summary>
+        private sealed class LineSpans(char[] buffer, int[] ends) : IComparer<int>
+        {
+            public ReadOnlySpan<char> Line(int i)
+            {
+                int start = i == 0 ? 0 : ends[i - 1];
+                return buffer.AsSpan(start, ends[i] - start);
+            }
+
+            public int Compare(int x, int y)
+            {
+                if (x == y) return 0;
+                int c = CodePointComparer.CompareSpans(Line(x), Line(y));
+                return c != 0 ? c : x - y; // equal lines: keep input order (stable)
+            }
         }
 
         private void IssueIdentifiers(IReadOnlyList<RdfQuad> dataset)
@@ -231,8 +262,15 @@ public static class Rdfc10
             }
         }
 
-        private RdfTerm Relabel(RdfTerm t) =>
-            t.Kind == RdfTermKind.BlankNode ? RdfTerm.Blank(_canonical.Map[t.Value]) : t;
+        private readonly Dictionary<string, RdfTerm> _relabelled = new(StringComparer.Ordinal);
+
+        // One canonical term per blank node, shared by all its quads.
+        private RdfTerm Relabel(RdfTerm t)
+        {
+            if (t.Kind != RdfTermKind.BlankNode) return t;
+            if (!_relabelled.TryGetValue(t.Value, out var c)) _relabelled[t.Value] = c = RdfTerm.Blank(_canonical.Map[t.Value]);
+            return c;
+        }
 
         private void AddBnode(RdfTerm t, RdfQuad q)
         {
@@ -247,25 +285,45 @@ public static class Rdfc10
             if (_firstDegree.TryGetValue(id, out var cached)) return cached;
             var quads = _bnodeQuads[id];
             string hash;
+            _sb.Clear();
             if (quads.Count == 1)
             {
-                _sb.Clear();
                 AppendFirstDegree(_sb, quads[0], id);
                 hash = Hash(_sb);
             }
             else
             {
-                var lines = new string[quads.Count];
-                for (int i = 0; i < lines.Length; i++)
+                // 4.6.3 steps 3–5: serialize each quad, sort the lines by code point, hash their concatenation.
+                var ends = new int[quads.Count];
+                for (int i = 0; i < ends.Length; i++)
                 {
-                    _sb.Clear();
                     AppendFirstDegree(_sb, quads[i], id);
-                    lines[i] = _sb.ToString();
+                    ends[i] = _sb.Length;
                 }
-                Array.Sort(lines, CodePointComparer.Instance);
-                _sb.Clear();
-                foreach (var l in lines) _sb.Append(l);
-                hash = Hash(_sb);
+                int length = _sb.Length;
+                char[] buffer = ArrayPool<char>.Shared.Rent(length);
+                char[] joined = ArrayPool<char>.Shared.Rent(length);
+                try
+                {
+                    _sb.CopyTo(0, buffer, 0, length);
+                    var lines = new LineSpans(buffer, ends);
+                    var order = new int[ends.Length];
+                    for (int i = 0; i < order.Length; i++) order[i] = i;
+                    Array.Sort(order, lines);
+                    int pos = 0;
+                    foreach (int i in order)
+                    {
+                        var line = lines.Line(i);
+                        line.CopyTo(joined.AsSpan(pos));
+                        pos += line.Length;
+                    }
+                    hash = Hash(joined.AsSpan(0, pos));
+                }
+                finally
+                {
+                    ArrayPool<char>.Shared.Return(buffer);
+                    ArrayPool<char>.Shared.Return(joined);
+                }
             }
             _firstDegree[id] = hash;
             return hash;
@@ -413,13 +471,25 @@ public static class Rdfc10
         private string Hash(StringBuilder sb)
         {
             int chars = sb.Length;
-            int max = Encoding.UTF8.GetMaxByteCount(chars);
-            char[] cbuf = ArrayPool<char>.Shared.Rent(chars);
-            byte[] bbuf = ArrayPool<byte>.Shared.Rent(max);
+            char[] cbuf = ArrayPool<char>.Shared.Rent(Math.Max(chars, 1));
             try
             {
                 sb.CopyTo(0, cbuf, 0, chars);
-                int n = Encoding.UTF8.GetBytes(cbuf, 0, chars, bbuf, 0);
+                return Hash(cbuf.AsSpan(0, chars));
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(cbuf);
+            }
+        }
+
+        private string Hash(ReadOnlySpan<char> text)
+        {
+            int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+            byte[] bbuf = ArrayPool<byte>.Shared.Rent(max);
+            try
+            {
+                int n = Encoding.UTF8.GetBytes(text, bbuf);
                 Span<byte> h = stackalloc byte[64];
                 var input = bbuf.AsSpan(0, n);
                 int hl;
@@ -432,7 +502,6 @@ public static class Rdfc10
             }
             finally
             {
-                ArrayPool<char>.Shared.Return(cbuf);
                 ArrayPool<byte>.Shared.Return(bbuf);
             }
         }
