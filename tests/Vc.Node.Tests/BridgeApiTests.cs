@@ -45,6 +45,8 @@ public sealed class BridgeApiTests(NodeFixture node) : IClassFixture<NodeFixture
     {
         var profile = await IssuerWithDsc("moh-ke-bridge");
         var vc = await IssueIcvp("moh-ke-bridge", (string)profile["did"]!);
+        var document = JsonNode.Parse(await node.Anonymous.GetStringAsync("/1.0/identifiers/" + (string)profile["did"]!))!["didDocument"]!;
+        Assert.Contains(document["service"]!.AsArray(), s => (string?)s!["type"] == "DscBinding"); // the DSC is bound in the DID document
         using var issuer = node.With(node.IssueKey);
 
         var toHcert = await issuer.PostAsync("/bridge/vc-to-hcert", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }));

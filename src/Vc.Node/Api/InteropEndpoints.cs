@@ -86,7 +86,8 @@ public static class InteropEndpoints
         }).RequireScope(ApiScope.Issue);
 
         // {certificate: PEM, privateKey: PEM (PKCS#8)}: the DSC a CSCA issued to this issuer.
-        app.MapPost("/issuers/{id}/dsc", async (string id, HttpRequest request, BridgeService bridge, NodeTrust trust) =>
+        app.MapPost("/issuers/{id}/dsc", async (string id, HttpRequest request, BridgeService bridge, NodeTrust trust, IssuerService issuers,
+            IssuerStore store, LedgerDids dids) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -105,8 +106,18 @@ public static class InteropEndpoints
             }
             await bridge.AttachDscAsync(id, dsc);
             await trust.RememberAsync(dsc, chain);
+            // A ledger issuer also binds the DSC in its DID document, so one identity signs VCs and HCERTs.
+            string? bindingTransaction = null;
+            var issuer = await issuers.GetAsync(id);
+            if (issuer.Method == "ethr")
+            {
+                var controller = await store.ControllerKeyAsync(id);
+                try { bindingTransaction = (await dids.BindDscAsync(issuer.Did, controller, dsc, chain.FirstOrDefault(), request.HttpContext.RequestAborted)).TransactionHash; }
+                finally { Array.Clear(controller); }
+            }
             return Results.Json(new JsonObject
             {
+                ["didBindingTransaction"] = bindingTransaction,
                 ["issuer"] = id,
                 ["kid"] = Convert.ToBase64String(Vc.Interop.TrustLists.TrustEntry.KidOf(dsc)),
                 ["subject"] = dsc.Subject,

@@ -18,7 +18,7 @@ public static class DidCommands
     public static async Task<int> RunAsync(CliContext context, string[] argv)
     {
         var args = new CliArgs(argv);
-        var verb = args.Positional(0, "create|add-key|rotate-key|revoke-key|add-delegate|add-service|change-owner|deactivate|resolve");
+        var verb = args.Positional(0, "create|add-key|rotate-key|revoke-key|add-delegate|add-service|change-owner|deactivate|bind-dsc|resolve");
         var settings = CliContext.LedgerSettingsFrom(args);
         try
         {
@@ -26,7 +26,7 @@ public static class DidCommands
             {
                 "resolve" => await ResolveAsync(context, args, settings),
                 "create" => await CreateAsync(context, args, settings),
-                "add-key" or "rotate-key" or "revoke-key" or "add-delegate" or "add-service" or "change-owner" or "deactivate"
+                "add-key" or "rotate-key" or "revoke-key" or "add-delegate" or "add-service" or "change-owner" or "deactivate" or "bind-dsc"
                     => await WriteAsync(context, args, settings, verb),
                 _ => throw new UsageException($"unknown did command '{verb}'"),
             };
@@ -104,6 +104,7 @@ public static class DidCommands
             "add-service" => Single((Endpoint: args.Required("endpoint"), Type: args.Required("type")),
                 (w, e) => w.AddServiceAsync(owner, did.Address, e.Type, e.Endpoint, validity, mode)),
             "change-owner" => Single(args.Required("new-owner"), (w, o) => w.ChangeOwnerAsync(owner, did.Address, o, mode)),
+            "bind-dsc" => BindDsc(args, owner, did, validity, mode),
             _ => w => One(w.DeactivateAsync(owner, did.Address, mode)),
         };
         var network = args.Option("network");
@@ -128,6 +129,22 @@ public static class DidCommands
         var newKey = KeyFrom(args, "new-public-key");
         var expires = args.Option("old-expires-at") is { } at ? CliParse.Time(at, "--old-expires-at") : (DateTimeOffset?)null;
         return w => w.RotateKeyAsync(owner, did.Address, oldKey, newKey, validity, expires, mode);
+    }
+
+    /// <summary>
+    /// Binds the issuer's DSC to its DID: a `did/svc/DscBinding` service whose endpoint is the DSC key as a JWK with
+    /// kid and x5c, so one issuer identity signs both VCs and HCERTs (checked against the trust registry by verifiers).
+    /// </summary>
+    private static Func<EthrDidWriter, Task<IReadOnlyList<WriteReceipt>>> BindDsc(CliArgs args, EthrIdentity owner, EthrDid did, TimeSpan validity, WriteMode mode)
+    {
+        var dscPath = args.Required("dsc");
+        var scaPath = args.Option("sca");
+        return async w =>
+        {
+            using var dsc = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await CliInput.ReadTextAsync(dscPath));
+            using var sca = scaPath is null ? null : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await CliInput.ReadTextAsync(scaPath));
+            return [await Vc.Trust.Bridge.DscBinding.PublishAsync(w, owner, did.Address, dsc, sca, validity, mode)];
+        };
     }
 
     private static Func<EthrDidWriter, Task<IReadOnlyList<WriteReceipt>>> Single<T>(T value, Func<EthrDidWriter, T, Task<WriteReceipt>> op) =>

@@ -85,6 +85,15 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
         return (await FindMethodAsync(did, newKey, ct), receipts);
     }
 
+    /// <summary>Binds a DSC to a node issuer's DID (a DscBinding service carrying the DSC key as JWK with x5c).</summary>
+    public async Task<WriteReceipt> BindDscAsync(string did, byte[] controllerKey, System.Security.Cryptography.X509Certificates.X509Certificate2 dsc,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? sca, CancellationToken ct)
+    {
+        var owner = EthrIdentity.FromPrivateKey(System.Text.Encoding.ASCII.GetString(controllerKey));
+        var writer = Client.Writer ?? throw new IssuerServiceException("unsupported", "the ledger is read-only here (no relayer)");
+        return await Vc.Trust.Bridge.DscBinding.PublishAsync(writer, owner, EthrDid.Parse(did).Address, dsc, sca, Validity, WriteMode.SignedTyped, ct);
+    }
+
     /// <summary>Issuer keys stay valid on the ledger for years; rotation ends them early.</summary>
     private static readonly TimeSpan Validity = TimeSpan.FromDays(3650);
 
