@@ -27,6 +27,45 @@ public sealed class EncodingAndKeyTests
     public void Numbers_serialize_like_ECMAScript(double value, string expected) =>
         Assert.Equal(expected, JsonCanonicalizer.SerializeNumber(value));
 
+    [Theory]
+    [InlineData("z", "")]
+    [InlineData("z1", "00")]
+    [InlineData("z111", "000000")]
+    [InlineData("z2", "01")]
+    [InlineData("z5R", "0100")]
+    [InlineData("z15R", "000100")] // leading zero byte kept before a multi-byte value
+    [InlineData("zJxF12TrwUP45BMd", "48656c6c6f20576f726c64")] // "Hello World" (draft-msporny-base58 §5)
+    public void Base58btc_decodes_the_draft_examples(string multibase, string hex)
+    {
+        if (multibase.Length < 2) Assert.Throws<FormatException>(() => Encoding.Multibase.DecodeBase58Btc(multibase));
+        else Assert.Equal(hex, Convert.ToHexStringLower(Encoding.Multibase.DecodeBase58Btc(multibase)));
+    }
+
+    [Fact]
+    public void Base58btc_decoding_agrees_with_encoding_for_random_bytes_with_leading_zeros()
+    {
+        var random = new Random(58);
+        for (var i = 0; i < 2000; i++)
+        {
+            var bytes = new byte[random.Next(0, 90)];
+            random.NextBytes(bytes);
+            for (var z = random.Next(0, 4); z > 0 && z <= bytes.Length; z--) bytes[z - 1] = 0;
+            if (bytes.Length == 0) continue;
+            var text = Encoding.Multibase.EncodeBase58Btc(bytes);
+            Assert.Equal(bytes, Encoding.Multibase.DecodeBase58Btc(text));
+            Assert.Equal(bytes, SimpleBase.Base58.Bitcoin.Decode(text.AsSpan(1)));
+        }
+    }
+
+    [Theory]
+    [InlineData("z0abc")]
+    [InlineData("zOabc")]
+    [InlineData("zIl")]
+    [InlineData("zab c")]
+    [InlineData("zab\u00e9")]
+    public void Base58btc_rejects_characters_outside_the_alphabet(string multibase) =>
+        Assert.Throws<FormatException>(() => Encoding.Multibase.DecodeBase58Btc(System.Text.RegularExpressions.Regex.Unescape(multibase)));
+
     [Fact]
     public void Negative_zero_serializes_as_zero() => Assert.Equal("0", JsonCanonicalizer.SerializeNumber(-0.0));
 

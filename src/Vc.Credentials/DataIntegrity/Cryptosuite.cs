@@ -49,8 +49,14 @@ public abstract class Cryptosuite
 
     internal static byte[] Hash(HashAlgorithmName hash, string text)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        return hash == HashAlgorithmName.SHA384 ? SHA384.HashData(bytes) : SHA256.HashData(bytes);
+        // UTF-8 into a pooled buffer: the canonical form is hashed, never kept as bytes.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var bytes = buffer.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(text, buffer));
+            return hash == HashAlgorithmName.SHA384 ? SHA384.HashData(bytes) : SHA256.HashData(bytes);
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     internal sealed class RdfcSuite(string name, IRdfCanonicalizer canonicalizer, params KeyType[] keyTypes) : Cryptosuite

@@ -35,10 +35,72 @@ public static class Multibase
         return DecodeBase58(value.AsSpan(1));
     }
 
+    private const string Base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+    // Digit value of each ASCII character in the Bitcoin alphabet, -1 for characters outside it (read-only).
+    private static readonly sbyte[] s_base58Digits = BuildBase58Digits();
+
+    private static sbyte[] BuildBase58Digits()
+    {
+        var digits = new sbyte[128];
+        Array.Fill(digits, (sbyte)-1);
+        for (var i = 0; i < Base58Alphabet.Length; i++) digits[Base58Alphabet[i]] = (sbyte)i;
+        return digits;
+    }
+
+    /// <summary>base58btc decoding (draft-msporny-base58 §3): each leading '1' is a zero byte, the rest is a
+    /// big-endian base-58 number. Computed on 32-bit limbs, five digits (58^5 &lt; 2^32) per pass.</summary>
     private static byte[] DecodeBase58(ReadOnlySpan<char> text)
     {
-        try { return Base58.Bitcoin.Decode(text); }
-        catch (ArgumentException e) { throw new FormatException("Invalid base58btc character.", e); }
+        var zeros = 0;
+        while (zeros < text.Length && text[zeros] == '1') zeros++;
+        // log2(58) / 32 = 0.18306… limbs per digit.
+        var capacity = (text.Length - zeros) * 733 / 4000 + 1;
+        Span<uint> limbs = capacity <= 64 ? stackalloc uint[64] : new uint[capacity];
+        limbs.Clear();
+        var used = 0;
+        for (var i = zeros; i < text.Length;)
+        {
+            ulong multiplier = 1, chunk = 0;
+            for (var k = 0; k < 5 && i < text.Length; k++, i++)
+            {
+                var c = text[i];
+                var d = c < 128 ? s_base58Digits[c] : -1;
+                if (d < 0) throw new FormatException("Invalid base58btc character.");
+                chunk = chunk * 58 + (ulong)d;
+                multiplier *= 58;
+            }
+            var carry = chunk;
+            for (var j = 0; j < used; j++)
+            {
+                var t = limbs[j] * multiplier + carry;
+                limbs[j] = (uint)t;
+                carry = t >> 32;
+            }
+            while (carry != 0)
+            {
+                limbs[used++] = (uint)carry;
+                carry >>= 32;
+            }
+        }
+        var significant = used * 4;
+        if (used > 0)
+        {
+            var top = limbs[used - 1];
+            while ((top >> 24) == 0)
+            {
+                significant--;
+                top <<= 8;
+            }
+        }
+        var result = new byte[zeros + significant];
+        var pos = result.Length - 1;
+        for (var j = 0; j < used; j++)
+        {
+            var limb = limbs[j];
+            for (var b = 0; b < 4 && pos >= zeros; b++, limb >>= 8) result[pos--] = (byte)limb;
+        }
+        return result;
     }
 
     private static byte[] DecodeBase64Url(ReadOnlySpan<char> text)
