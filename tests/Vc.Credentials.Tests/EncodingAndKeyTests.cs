@@ -66,6 +66,46 @@ public sealed class EncodingAndKeyTests
     public void Base58btc_rejects_characters_outside_the_alphabet(string multibase) =>
         Assert.Throws<FormatException>(() => Encoding.Multibase.DecodeBase58Btc(System.Text.RegularExpressions.Regex.Unescape(multibase)));
 
+    [Theory]
+    [InlineData("did:key:z6Mk#z6Mk", true)]
+    [InlineData("urn:uuid:6f1c2a52-1d47-4c8b-9a51-0c0ffee0a001", true)]
+    [InlineData("https://example.org/a?b=c#d", true)]
+    [InlineData("a+b.c-d:", true)]
+    [InlineData("x:y\n", true)] // like the regex's '$': one final line feed is tolerated
+    [InlineData("x:y\n\n", false)]
+    [InlineData("x:y z", false)]
+    [InlineData("x:y\u00a0", false)]
+    [InlineData("x:y\u2028", false)]
+    [InlineData("1x:y", false)]
+    [InlineData("x_y:z", false)]
+    [InlineData("\u00e9:z", false)]
+    [InlineData("nocolon", false)]
+    [InlineData(":x", false)]
+    [InlineData("", false)]
+    public void IsUrl_accepts_a_scheme_colon_and_no_white_space(string escaped, bool expected)
+    {
+        var text = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        Assert.Equal(expected, Json.JsonInput.IsUrl(text));
+        Assert.Equal(UrlReference(text), Json.JsonInput.IsUrl(text));
+    }
+
+    [Fact]
+    public void IsUrl_agrees_with_the_reference_pattern_on_random_strings()
+    {
+        const string alphabet = "aZ09+.-:_/# \t\n\u00a0\u2028\u0085é😀";
+        var chars = System.Text.RegularExpressions.Regex.Unescape(alphabet);
+        var random = new Random(3986);
+        for (var i = 0; i < 20000; i++)
+        {
+            var text = new string(Enumerable.Range(0, random.Next(0, 8)).Select(_ => chars[random.Next(chars.Length)]).ToArray());
+            Assert.True(UrlReference(text) == Json.JsonInput.IsUrl(text), $"'{text}'");
+        }
+    }
+
+    // The definition IsUrl implements: RFC 3986 scheme, ':', no white space.
+    private static bool UrlReference(string s) =>
+        s.Length is > 0 and < 4096 && System.Text.RegularExpressions.Regex.IsMatch(s, @"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$");
+
     [Fact]
     public void Negative_zero_serializes_as_zero() => Assert.Equal("0", JsonCanonicalizer.SerializeNumber(-0.0));
 
