@@ -14,8 +14,9 @@ internal sealed partial class Processor
 {
     // ---------------------------------------------------------------- expansion entry point (§9.1 expand())
 
-    public JList ExpandDocument(JsonElement document)
+    public JList ExpandDocument(JsonElement document, string? omittedTopLevel = null)
     {
+        _omittedTopLevel = omittedTopLevel;
         var baseIri = _options.Base;
         var ac = InitialContext(baseIri);
         if (_options.ExpandContext is { } ec)
@@ -23,6 +24,7 @@ internal sealed partial class Processor
             var ctx = ec.ValueKind == JsonValueKind.Object && ec.TryGetProperty("@context", out var inner) ? inner : ec;
             ac = ProcessContext(ac, ctx, baseIri, "expandContext:" + ctx.GetRawText());
         }
+        _root = document.ValueKind == JsonValueKind.Object && omittedTopLevel is not null;
         var r = Expand(ac, null, document, baseIri, false, 0);
         if (r is JMap m && m.Count == 1 && m.TryGetValue("@graph", out var g)) r = g;
         return r switch
@@ -32,6 +34,9 @@ internal sealed partial class Processor
             _ => new JList { r },
         };
     }
+
+    private string? _omittedTopLevel;
+    private bool _root;
 
     private void SafeDrop(string what)
     {
@@ -132,6 +137,12 @@ internal sealed partial class Processor
 
         // element is a map
         var props = Properties(element);
+        if (_root)
+        {
+            // The document itself, read without its omitted entry (see JsonLdProcessor.CanonicalizeOmitting).
+            _root = false;
+            props = Array.FindAll(props, p => !string.Equals(p.Name, _omittedTopLevel, StringComparison.Ordinal));
+        }
         if (ac.Previous is not null && !fromMap)
         {
             bool revert = true;

@@ -78,6 +78,21 @@ public static class JsonLdProcessor
     public static RdfcResult Canonicalize(JsonElement document, JsonLdOptions? options = null, RdfcOptions? rdfc = null) =>
         Rdfc10.Canonicalize(ToRdfWithDuplicates(document, options), rdfc);
 
+    /// <summary>
+    /// Canonicalizes <paramref name="document"/> (an object) as if it had no top-level entry named
+    /// <paramref name="omittedProperty"/>: e.g. a Data Integrity secured document read as its unsecured document
+    /// (VC Data Integrity §4.4 step 2, "proof" removed) without building and re-parsing a copy. The omitted entry may
+    /// not be a keyword.
+    /// </summary>
+    public static RdfcResult CanonicalizeOmitting(JsonElement document, string omittedProperty, JsonLdOptions? options = null, RdfcOptions? rdfc = null)
+    {
+        ArgumentNullException.ThrowIfNull(omittedProperty);
+        if (omittedProperty.StartsWith('@'))
+            throw new ArgumentException("A keyword entry cannot be omitted.", nameof(omittedProperty));
+        var p = new Processor(options ?? JsonLdOptions.Default);
+        return Rdfc10.Canonicalize(p.ToRdf(p.ExpandDocument(document, omittedProperty)), rdfc);
+    }
+
     /// <summary>Parses (bounded) and canonicalizes a JSON-LD document given as UTF-8 bytes.</summary>
     public static RdfcResult Canonicalize(ReadOnlyMemory<byte> utf8Json, JsonLdOptions? options = null, RdfcOptions? rdfc = null)
     {

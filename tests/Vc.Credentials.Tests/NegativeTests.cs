@@ -25,6 +25,46 @@ public sealed class NegativeTests
 
     private static ProblemCode[] Codes(VerificationResult r) => r.ProblemDetails.Select(p => p.Code).ToArray();
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("subject")]
+    [InlineData("proofCreated")]
+    [InlineData("addedTopLevel")]
+    public async Task Verifying_JSON_text_reads_the_same_as_verifying_the_object(string? tamper)
+    {
+        var (stack, _, vc) = await IssuedAsync();
+        switch (tamper)
+        {
+            case "subject": vc["credentialSubject"]!["name"] = "John Doe"; break;
+            case "proofCreated": vc["proof"]!["created"] = "2025-11-01T12:00:01Z"; break;
+            case "addedTopLevel": vc["name"] = "Added"; break;
+        }
+        var fromText = await stack.Verifier.VerifyAsync(vc.ToJsonString(), At);
+        var fromObject = await stack.Verifier.VerifyAsync(vc, At);
+        Assert.Equal(tamper is null, fromText.Verified);
+        Assert.Equal(fromObject.ToJson(), fromText.ToJson());
+        if (tamper is not null && tamper != "addedTopLevel") Assert.Contains(ProblemCode.ProofVerificationError, Codes(fromText));
+    }
+
+    [Fact]
+    public async Task The_unsecured_document_read_from_the_parsed_element_is_the_document_without_its_proof()
+    {
+        var (stack, _, vc) = await IssuedAsync();
+        using var parsed = System.Text.Json.JsonDocument.Parse(vc.ToJsonString());
+        var unsecured = (JsonObject)vc.DeepClone();
+        unsecured.Remove("proof");
+        var expected = stack.Canonicalizer.CanonicalizeJsonLd(unsecured, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Assert.Equal(expected, stack.Canonicalizer.CanonicalizeUnsecured(parsed.RootElement, System.Security.Cryptography.HashAlgorithmName.SHA256));
+        // The interface's default (for other canonicalizers) builds the copy and agrees.
+        IRdfCanonicalizer viaDefault = new CopyingCanonicalizer(stack.Canonicalizer);
+        Assert.Equal(expected, viaDefault.CanonicalizeUnsecured(parsed.RootElement, System.Security.Cryptography.HashAlgorithmName.SHA256));
+    }
+
+    private sealed class CopyingCanonicalizer(IRdfCanonicalizer inner) : IRdfCanonicalizer
+    {
+        public string CanonicalizeJsonLd(JsonObject document, System.Security.Cryptography.HashAlgorithmName hash) => inner.CanonicalizeJsonLd(document, hash);
+    }
+
     [Fact]
     public async Task A_valid_credential_verifies_and_reports_every_check()
     {

@@ -111,4 +111,37 @@ public class BehaviourTests
         Assert.True(cache.Hits > 0);
         Assert.True(cache.Count > 0);
     }
+
+    [Theory]
+    [InlineData("proof")]
+    [InlineData("credentialSubject")]
+    [InlineData("absent")]
+    [InlineData("name")] // only a top-level entry is omitted: the subject keeps its name
+    public void Canonicalize_omitting_a_top_level_entry_equals_canonicalizing_the_document_without_it(string omitted)
+    {
+        const string json = """
+            {"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:1","type":["VerifiableCredential"],
+             "issuer":"did:example:issuer","validFrom":"2025-01-01T00:00:00Z",
+             "credentialSubject":{"id":"did:example:subject","name":"Jane"},
+             "proof":{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","proofPurpose":"assertionMethod",
+                      "verificationMethod":"did:example:issuer#key-1","created":"2025-01-01T00:00:00Z","proofValue":"z1"}}
+            """;
+        using var secured = JsonLdProcessor.Parse(json);
+        var without = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        without.Remove(omitted);
+        using var unsecured = JsonLdProcessor.Parse(without.ToJsonString());
+        var expected = JsonLdProcessor.Canonicalize(unsecured.RootElement).CanonicalNQuads;
+        Assert.Equal(expected, JsonLdProcessor.CanonicalizeOmitting(secured.RootElement, omitted).CanonicalNQuads);
+        var full = JsonLdProcessor.Canonicalize(secured.RootElement).CanonicalNQuads;
+        if (omitted is "proof" or "credentialSubject") Assert.NotEqual(full, expected);
+        else Assert.Equal(full, expected);
+        if (omitted == "name") Assert.Contains("\"Jane\"", expected);
+    }
+
+    [Fact]
+    public void Canonicalize_omitting_a_keyword_is_refused()
+    {
+        using var doc = JsonLdProcessor.Parse("""{"@context":{"@vocab":"https://example.org/"},"a":1}""");
+        Assert.Throws<ArgumentException>(() => JsonLdProcessor.CanonicalizeOmitting(doc.RootElement, "@context"));
+    }
 }

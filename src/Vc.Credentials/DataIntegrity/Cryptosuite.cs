@@ -70,6 +70,15 @@ public abstract class Cryptosuite
             return Concat(Hash(hash, canonicalConfig), Hash(hash, canonicalDocument));
         }
 
+        /// <summary>The same, reading the unsecured document straight from the parsed secured document.</summary>
+        public byte[] CreateHashData(System.Text.Json.JsonElement securedDocument, ReadOnlyMemory<byte> proofConfig, KeyType keyType)
+        {
+            var hash = VerificationKey.Hash(keyType);
+            var canonicalConfig = canonicalizer.CanonicalizeJsonLd(proofConfig, hash);
+            var canonicalDocument = canonicalizer.CanonicalizeUnsecured(securedDocument, hash);
+            return Concat(Hash(hash, canonicalConfig), Hash(hash, canonicalDocument));
+        }
+
         public override string Name => name;
         public override bool ProofCarriesContext => false;
         public override bool Supports(KeyType keyType) => keyTypes.Contains(keyType);

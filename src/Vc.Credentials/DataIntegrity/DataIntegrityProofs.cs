@@ -107,7 +107,12 @@ public sealed class DataIntegrityProofs
     /// <paramref name="key"/> over <paramref name="securedDocument"/>. Checks nothing about who the key belongs to.
     /// </summary>
     /// <exception cref="CredentialException">MalformedProof, UnsupportedCryptosuite, UnknownContext, UndefinedTerm, ProofTransformationError.</exception>
-    public bool VerifySignature(JsonObject securedDocument, JsonObject proof, VerificationKey key)
+    public bool VerifySignature(JsonObject securedDocument, JsonObject proof, VerificationKey key) =>
+        VerifySignature(securedDocument, proof, key, null);
+
+    /// <summary><paramref name="parsed"/>: the element <paramref name="securedDocument"/> was parsed from (and
+    /// still equals), read directly by the rdfc suites instead of a serialized copy.</summary>
+    internal bool VerifySignature(JsonObject securedDocument, JsonObject proof, VerificationKey key, JsonElement? parsed)
     {
         ArgumentNullException.ThrowIfNull(securedDocument);
         ArgumentNullException.ThrowIfNull(proof);
@@ -140,12 +145,6 @@ public sealed class DataIntegrityProofs
             // DI §4.4 steps 1–2 and eddsa-rdfc-2022 §3.2.2: the unsecured document (proofs removed, chained ones
             // kept) and the proof options (proofValue removed, the document's @context) are written straight to
             // JSON for the canonicalizer, without building copies of the document.
-            var document = Write(w =>
-            {
-                foreach (var (name, value) in securedDocument)
-                    if (name != "proof") WriteProperty(w, name, value);
-                if (chained is not null) WriteProperty(w, "proof", chained.Count == 1 ? chained[0] : chained);
-            });
             var config = Write(w =>
             {
                 foreach (var (name, value) in proof)
@@ -153,6 +152,18 @@ public sealed class DataIntegrityProofs
                 if (securedDocument["@context"] is { } context) WriteProperty(w, "@context", context);
             });
             byte[] data;
+            if (parsed is { } element && chained is null)
+            {
+                try { data = rdfc.CreateHashData(element, config, key.KeyType); }
+                catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
+                return key.Verify(data, signature);
+            }
+            var document = Write(w =>
+            {
+                foreach (var (name, value) in securedDocument)
+                    if (name != "proof") WriteProperty(w, name, value);
+                if (chained is not null) WriteProperty(w, "proof", chained.Count == 1 ? chained[0] : chained);
+            });
             try { data = rdfc.CreateHashData(document, config, key.KeyType); }
             catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
             return key.Verify(data, signature);

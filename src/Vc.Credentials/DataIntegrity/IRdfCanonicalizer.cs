@@ -18,6 +18,17 @@ public interface IRdfCanonicalizer
     /// <summary>The same for a document given as UTF-8 JSON (lets verifiers skip building a JsonObject copy).</summary>
     string CanonicalizeJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash) =>
         CanonicalizeJsonLd(Json.JsonInput.ParseObject(utf8Json.Span), hash);
+
+    /// <summary>The canonical N-Quads of a secured document's unsecured document, i.e. without its top-level
+    /// "proof" (VC Data Integrity §4.4 step 2), read straight from the parsed secured document.</summary>
+    string CanonicalizeUnsecured(System.Text.Json.JsonElement securedDocument, HashAlgorithmName hash)
+    {
+        var unsecured = System.Text.Json.Nodes.JsonObject.Create(securedDocument)!;
+        var copy = new JsonObject();
+        foreach (var (name, value) in unsecured)
+            if (name != "proof") copy[name] = value?.DeepClone();
+        return CanonicalizeJsonLd(copy, hash);
+    }
 }
 
 /// <summary>The document could not be transformed (JSON-LD expansion, toRdf or canonicalization failed).</summary>

@@ -48,26 +48,36 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
     {
         try
         {
-            var rdfc = hash == HashAlgorithmName.SHA384 ? _sha384 : hash == HashAlgorithmName.SHA256 ? _sha256 : new RdfcOptions { HashAlgorithm = hash };
-            return JsonLdProcessor.Canonicalize(utf8Json, _options, rdfc).CanonicalNQuads;
+            return JsonLdProcessor.Canonicalize(utf8Json, _options, Rdfc(hash)).CanonicalNQuads;
         }
-        catch (JsonLdException e)
-        {
-            var code = e.Code switch
-            {
-                JsonLdErrorCode.LoadingRemoteContextFailed or JsonLdErrorCode.LoadingDocumentFailed => ProblemCode.UnknownContext,
-                JsonLdErrorCode.TermWouldBeDropped => ProblemCode.UndefinedTerm,
-                _ => ProblemCode.ProofTransformationError,
-            };
-            throw new CanonicalizationException(code, $"JSON-LD {e.SpecCode}: {e.Detail}", e);
-        }
-        catch (JsonException e)
-        {
-            throw new CanonicalizationException(ProblemCode.ProofTransformationError, "The document is not valid JSON: " + e.Message, e);
-        }
-        catch (RdfcException e)
-        {
-            throw new CanonicalizationException(ProblemCode.ProofTransformationError, $"RDFC-1.0 {e.Code}: {e.Message}", e);
-        }
+        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
     }
+
+    /// <inheritdoc/>
+    public string CanonicalizeUnsecured(JsonElement securedDocument, HashAlgorithmName hash)
+    {
+        try
+        {
+            // DI §4.4 step 2 without a copy: expansion skips the top-level "proof" entry.
+            return JsonLdProcessor.CanonicalizeOmitting(securedDocument, "proof", _options, Rdfc(hash)).CanonicalNQuads;
+        }
+        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
+    }
+
+    private RdfcOptions Rdfc(HashAlgorithmName hash) =>
+        hash == HashAlgorithmName.SHA384 ? _sha384 : hash == HashAlgorithmName.SHA256 ? _sha256 : new RdfcOptions { HashAlgorithm = hash };
+
+    // The typed Vc.JsonLd failures as CanonicalizationException; null for anything else (left to propagate).
+    private static CanonicalizationException? Translate(Exception exception) => exception switch
+    {
+        JsonLdException e => new CanonicalizationException(e.Code switch
+        {
+            JsonLdErrorCode.LoadingRemoteContextFailed or JsonLdErrorCode.LoadingDocumentFailed => ProblemCode.UnknownContext,
+            JsonLdErrorCode.TermWouldBeDropped => ProblemCode.UndefinedTerm,
+            _ => ProblemCode.ProofTransformationError,
+        }, $"JSON-LD {e.SpecCode}: {e.Detail}", e),
+        JsonException e => new CanonicalizationException(ProblemCode.ProofTransformationError, "The document is not valid JSON: " + e.Message, e),
+        RdfcException e => new CanonicalizationException(ProblemCode.ProofTransformationError, $"RDFC-1.0 {e.Code}: {e.Message}", e),
+        _ => null,
+    };
 }

@@ -30,6 +30,31 @@ public static partial class JsonInput
         catch (JsonException e) { throw new CredentialException(ProblemCode.ParsingError, "The input is not valid JSON: " + e.Message, e); }
     }
 
+    /// <summary>
+    /// The same bounded parse as <see cref="ParseObject(string, int, int)"/>, keeping the parsed document: the
+    /// object is a lazy view over its root element, so a verifier can hand that element to the canonicalizer
+    /// instead of serializing and parsing the object again. The document must outlive every use of the object.
+    /// </summary>
+    internal static (JsonDocument Document, JsonObject Object) ParseDocument(string json, int maxBytes = DefaultMaxBytes, int maxDepth = DefaultMaxDepth)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (json.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input exceeds {maxBytes} bytes.");
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+        if (utf8.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input has {utf8.Length} bytes; the limit is {maxBytes}.");
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false, CommentHandling = JsonCommentHandling.Disallow });
+        }
+        catch (JsonException e) { throw new CredentialException(ProblemCode.ParsingError, "The input is not valid JSON: " + e.Message, e); }
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw new CredentialException(ProblemCode.ParsingError, "The input is not a JSON object.");
+        }
+        return (document, JsonObject.Create(document.RootElement, new JsonNodeOptions { PropertyNameCaseInsensitive = false })!);
+    }
+
     /// <summary>Parses a JSON object from text.</summary>
     public static JsonObject ParseObject(string json, int maxBytes = DefaultMaxBytes, int maxDepth = DefaultMaxDepth)
     {
@@ -59,8 +84,20 @@ public static partial class JsonInput
     };
 
     /// <summary>The strings of a string-or-array property (non-strings are skipped).</summary>
-    public static IReadOnlyList<string> Strings(JsonNode? node) =>
-        Items(node).Select(n => n.IsString(out var s) ? s : null).Where(s => s is not null).Select(s => s!).ToArray();
+    public static IReadOnlyList<string> Strings(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null: return [];
+            case JsonArray array:
+                var strings = new List<string>(array.Count);
+                foreach (var item in array)
+                    if (item.IsString(out var s)) strings.Add(s);
+                return strings.ToArray();
+            default:
+                return node.IsString(out var one) ? [one] : [];
+        }
+    }
 
     /// <summary>XML Schema dateTimeStamp (VC DM 2.0 §4.9): a dateTime with a mandatory time zone.</summary>
     public static bool TryParseDateTimeStamp(string? text, out DateTimeOffset value)

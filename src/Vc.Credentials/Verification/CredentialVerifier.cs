@@ -40,13 +40,22 @@ public sealed class CredentialVerifier
     /// <summary>Verifies a credential given as JSON text (bounded parsing).</summary>
     public Task<VerificationResult> VerifyAsync(string credentialJson, VerificationOptions? options = null, CancellationToken cancellationToken = default)
     {
+        System.Text.Json.JsonDocument document;
         JsonObject credential;
-        try { credential = JsonInput.ParseObject(credentialJson); }
+        try { (document, credential) = JsonInput.ParseDocument(credentialJson); }
         catch (CredentialException e)
         {
             return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", e.Code, e.Detail)]));
         }
-        return VerifyOwnedAsync(credential, options ?? new VerificationOptions(), 0, cancellationToken);
+        return VerifyParsedAsync(document, credential, options ?? new VerificationOptions(), cancellationToken);
+    }
+
+    // Parsed once: the object for the checks, its element for canonicalization. The object is a lazy view over
+    // the document, which therefore lives until verification ends; neither escapes into the result.
+    private async Task<VerificationResult> VerifyParsedAsync(System.Text.Json.JsonDocument document, JsonObject credential, VerificationOptions options, CancellationToken cancellationToken)
+    {
+        using (document)
+            return await VerifyOwnedAsync(credential, options, 0, cancellationToken, document.RootElement).ConfigureAwait(false);
     }
 
     /// <summary>Verifies a credential (the object is not modified).</summary>
@@ -56,7 +65,7 @@ public sealed class CredentialVerifier
         return VerifyOwnedAsync((JsonObject)credential.DeepClone(), options ?? new VerificationOptions(), 0, cancellationToken);
     }
 
-    internal async Task<VerificationResult> VerifyOwnedAsync(JsonObject vc, VerificationOptions options, int depth, CancellationToken cancellationToken)
+    internal async Task<VerificationResult> VerifyOwnedAsync(JsonObject vc, VerificationOptions options, int depth, CancellationToken cancellationToken, System.Text.Json.JsonElement? parsed = null)
     {
         var now = options.Now ?? _time.GetUtcNow();
         var checks = new List<CheckResult>();
@@ -70,7 +79,7 @@ public sealed class CredentialVerifier
         // Proofs: assertionMethod of the issuer.
         var issuer = DataModel.IssuerId(vc);
         await _proofs.CheckAsync(vc, ProofPurposes.AssertionMethod, VerificationRelationship.AssertionMethod, issuer,
-            options, now, presentation: false, checks, cancellationToken).ConfigureAwait(false);
+            options, now, presentation: false, checks, cancellationToken, parsed).ConfigureAwait(false);
 
         // VC DM 2.0 §4.9 validity period.
         checks.Add(CheckValidity(vc, now));

@@ -19,7 +19,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
 
     public async Task CheckAsync(JsonObject document, string expectedPurpose, VerificationRelationship relationship,
         string? expectedController, VerificationOptions options, DateTimeOffset now, bool presentation,
-        List<CheckResult> checks, CancellationToken cancellationToken)
+        List<CheckResult> checks, CancellationToken cancellationToken, System.Text.Json.JsonElement? parsed = null)
     {
         var items = JsonInput.Items(document["proof"]).ToArray();
         if (items.Length == 0)
@@ -43,7 +43,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
                 continue;
             }
             anyRdfc |= proof.GetString("cryptosuite")?.Contains("-rdfc-", StringComparison.Ordinal) == true;
-            await CheckOneAsync(document, proof, label, expectedPurpose, relationship, expectedController, options, now, presentation, checks, cancellationToken).ConfigureAwait(false);
+            await CheckOneAsync(document, proof, label, expectedPurpose, relationship, expectedController, options, now, presentation, checks, parsed, cancellationToken).ConfigureAwait(false);
         }
         if (!anyRdfc) CheckJsonLd(document, checks);
     }
@@ -64,7 +64,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
 
     private async Task CheckOneAsync(JsonObject document, JsonObject proof, string label, string expectedPurpose,
         VerificationRelationship relationship, string? expectedController, VerificationOptions options, DateTimeOffset now,
-        bool presentation, List<CheckResult> checks, CancellationToken cancellationToken)
+        bool presentation, List<CheckResult> checks, System.Text.Json.JsonElement? parsed, CancellationToken cancellationToken)
     {
         // DI §4.4 step 1–3: structure of the proof.
         if (proof.GetString("type") != "DataIntegrityProof")
@@ -150,7 +150,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
 
         try
         {
-            checks.Add(proofs.VerifySignature(document, proof, method.Key)
+            checks.Add(proofs.VerifySignature(document, proof, method.Key, parsed)
                 ? new CheckResult(label, true, $"{suiteName} signature by {methodId}")
                 : Fail(label, ProblemCode.ProofVerificationError, "The signature does not verify: the document or its proof was modified, or the key is wrong."));
         }
