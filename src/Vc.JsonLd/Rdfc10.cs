@@ -135,11 +135,12 @@ public static class Rdfc10
 
             if (anyBlank)
             {
-                // An RDF dataset is a set: duplicates would change the first-degree hashes.
+                // An RDF dataset is a set: duplicates would change the first-degree hashes. Only quads that mention
+                // a blank node are hashed; duplicates without one are equal lines, dropped in step 6.
                 var seen = new HashSet<RdfQuad>(dataset.Count);
                 var unique = new List<RdfQuad>(dataset.Count);
                 foreach (var q in dataset)
-                    if (seen.Add(q)) unique.Add(q);
+                    if (!(q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank) || seen.Add(q)) unique.Add(q);
                 dataset = unique;
                 IssueIdentifiers(dataset);
             }
