@@ -82,6 +82,10 @@ public sealed class LedgerHost : IAsyncDisposable
         return new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, addresses, firstBlock));
     }
 
+    /// <summary>The deployment recorded in a data directory (null when none): for read-only clients that need no relayer.</summary>
+    public static DeployedContracts? ReadDeployment(string dataDirectory) =>
+        DeploymentRecord.Read(Path.Combine(dataDirectory, "deployment.json")) is { } r ? new DeployedContracts(r.ChainId, r.Contracts, r.DeploymentBlock) : null;
+
     private static async Task<bool> AllDeployedAsync(LedgerConnection probe, DeploymentRecord record)
     {
         foreach (var name in AutoDeployed)

@@ -207,6 +207,13 @@ public static class DidCommands
             return await EthrDidClient.OpenReadOnlyAsync(settings.RpcUrl, settings.RegistryAddress, network ?? "anvil",
                 LedgerDids.IndexPath(settings.DataDirectory, chainId, settings.RegistryAddress));
         }
+        if (readOnly && await NodeLedger.RunningEmbeddedAsync(settings) is { } running
+            && running.Contracts.Addresses.TryGetValue(Vc.Did.Ledger.ContractArtifact.DidRegistry, out var registry))
+        {
+            var address = settings.RegistryAddress ?? registry;
+            return await EthrDidClient.OpenReadOnlyAsync(running.RpcUrl, address, network ?? "anvil",
+                LedgerDids.IndexPath(settings.DataDirectory, running.Contracts.ChainId, address));
+        }
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var c = ledger.Connection;
         return await EthrDidClient.OpenAsync(c, network ?? "anvil",

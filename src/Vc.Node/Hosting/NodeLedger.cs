@@ -80,6 +80,21 @@ public sealed class NodeLedger : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The RPC URL and recorded contracts of an embedded ledger already running for this data directory, without
+    /// opening a relayer connection (a cheap path for read-only commands such as resolution). Null if none runs.
+    /// </summary>
+    public static async Task<(Uri RpcUrl, DeployedContracts Contracts)?> RunningEmbeddedAsync(LedgerSettings settings)
+    {
+        if (settings.RpcUrl is not null) return null;
+        var daemonFile = Path.Combine(settings.LedgerDirectory, "daemon.json");
+        if (!File.Exists(daemonFile) || LedgerHost.ReadDeployment(settings.LedgerDirectory) is not { } contracts) return null;
+        DaemonInfo? info;
+        try { info = JsonSerializer.Deserialize<DaemonInfo>(await File.ReadAllTextAsync(daemonFile)); }
+        catch (JsonException) { return null; }
+        return info is not null && AnvilProcess.IsAlive(info.Pid) ? (info.RpcUrl, contracts) : null;
+    }
+
     /// <summary>Stops a detached embedded ledger of this data directory, if one runs.</summary>
     public static async Task<bool> StopDaemonAsync(LedgerSettings settings)
     {

@@ -88,6 +88,12 @@ public sealed class CrossCheckTests(LedgerFixture ledger)
             dids.AddRange(written.GetProperty("dids").EnumerateArray().Select(e => e.GetString()!));
         }
         await Task.Delay(2100); // the near expiry of C4 lapses; revocations fall into a past second
+        // Anvil stamps blocks mined in a burst up to a second apart, so block time can run ahead of the wall clock;
+        // resolvers judge validity at wall-clock "now": wait until every near expiry (≤ block time + 2 s) has passed,
+        // so the reference (resolving first) and ours (resolving later) see the same keys.
+        var head = await conn.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest());
+        var headTime = DateTimeOffset.FromUnixTimeSeconds((long)head.Timestamp.Value);
+        while (DateTimeOffset.UtcNow < headTime.AddSeconds(3)) await Task.Delay(200);
 
         var network = new EthrNetwork("anvil", conn.ChainId, conn.RpcUrl, registry);
         using var http = new HttpEthRpc(conn.RpcUrl);
