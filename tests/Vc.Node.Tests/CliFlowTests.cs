@@ -103,6 +103,8 @@ public sealed class CliFlowTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Failed, (await Run("trust", "check", "KEN", did, "--domain", "ICVP")).Code); // not initialised
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "init", "--anchor", (string)who["address"]!)).Code);
+        var status = JsonNode.Parse((await Run("status")).Out)!;
+        Assert.StartsWith("0x", (string?)status["ledger"]!["contracts"]!["TrustRegistry"]);
         foreach (var (cc, admin) in new[] { ("KEN", ken), ("GHA", gha) })
             Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", cc, "--admin", (string)admin["address"]!, "--domains", "ICVP", "--key", Path.Combine(_dir, "who.eth"), "--relay")).Code);
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "add-issuer", "KEN", "--did", did, "--domains", "ICVP", "--key", Path.Combine(_dir, "ken.eth"), "--relay")).Code);

@@ -8,9 +8,9 @@ public static class HealthEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/health", async (NodeLedger ledger) =>
+        app.MapGet("/health", async (NodeLedger ledger, NodeOptions options) =>
         {
-            try { return Results.Json(await NodeStatus.ReadAsync(ledger)); }
+            try { return Results.Json(await NodeStatus.ReadAsync(ledger, options.Ledger)); }
             catch (Exception e) when (e is LedgerException or HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException)
             {
                 return Results.Json(new { status = "degraded", error = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -17,7 +17,7 @@ public static class LedgerCommands
             case "start":
             case "status":
                 await using (var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true))
-                    CliOutput.Write(context.Out, await NodeStatus.ReadAsync(ledger));
+                    CliOutput.Write(context.Out, await NodeStatus.ReadAsync(ledger, settings));
                 return ExitCodes.Ok;
             case "stop":
                 var stopped = await NodeLedger.StopDaemonAsync(settings);

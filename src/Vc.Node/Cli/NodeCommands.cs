@@ -34,7 +34,7 @@ public static class NodeCommands
         var settings = CliContext.LedgerSettingsFrom(args);
         args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: false);
-        CliOutput.Write(context.Out, await NodeStatus.ReadAsync(ledger));
+        CliOutput.Write(context.Out, await NodeStatus.ReadAsync(ledger, settings));
         return ExitCodes.Ok;
     }
 }
