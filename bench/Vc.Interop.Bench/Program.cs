@@ -142,7 +142,7 @@ if (runJs)
     File.WriteAllText(casesFile, JsonSerializer.Serialize(coreCases.Select(c => new { hc1 = c.Hc1, kid = Convert.ToBase64String(HcertCodec.DecodeCose(HcertCodec.DecodeToCose(c.Hc1)).Kid.Span), cert = Convert.ToBase64String(c.Cert.RawData) })));
     try
     {
-        var psi = new ProcessStartInfo("node", ["--experimental-detect-module", "--import", "./register.mjs", "dcc-sdk-bench.mjs", casesFile, seconds.ToString(CultureInfo.InvariantCulture), Path.Combine(repo, "tools", "js")])
+        var psi = new ProcessStartInfo("node", ["--experimental-detect-module", "--import", Path.Combine(repo, "tools", "js", "loaders", "register-extensionless.mjs"), "dcc-sdk-bench.mjs", casesFile, seconds.ToString(CultureInfo.InvariantCulture), Path.Combine(repo, "tools", "js")])
         { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(AppContext.BaseDirectory, "js") };
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEnd();

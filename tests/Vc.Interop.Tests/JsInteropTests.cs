@@ -17,7 +17,7 @@ public sealed class JsInteropTests : IDisposable
 
     private static string Node(params string[] args)
     {
-        var psi = new ProcessStartInfo("node", ["--experimental-detect-module", "--import", "./register.mjs", "dcc-sdk-interop.mjs", .. args])
+        var psi = new ProcessStartInfo("node", ["--experimental-detect-module", "--import", Path.Combine(Vc.TestSupport.TestPaths.RepoRoot, "tools", "js", "loaders", "register-extensionless.mjs"), "dcc-sdk-interop.mjs", .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

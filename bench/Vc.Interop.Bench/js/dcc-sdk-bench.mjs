@@ -1,6 +1,6 @@
 // Baselines for the HCERT bench: the npm verifier a JS user would pick (@pathcheck/dcc-sdk) and node:crypto's raw
 // P-256 verify. Input: a JSON file [{hc1, kid, cert}], seconds per measurement. Output: one JSON line.
-// Run: node --experimental-detect-module --import ./register.mjs dcc-sdk-bench.mjs CASES SECONDS TOOLS_JS_DIR
+// Run: node --experimental-detect-module --import <repo>/tools/js/loaders/register-extensionless.mjs dcc-sdk-bench.mjs CASES SECONDS TOOLS_JS_DIR
 import path from 'node:path';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

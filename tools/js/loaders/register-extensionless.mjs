@@ -1,0 +1,3 @@
+// Registers extensionless-loader.mjs: node --import <repo>/tools/js/loaders/register-extensionless.mjs …
+import { register } from 'node:module';
+register('./extensionless-loader.mjs', import.meta.url);
