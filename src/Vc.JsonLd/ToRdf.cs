@@ -257,7 +257,7 @@ internal sealed partial class Processor
 
     /// <summary>Shortest round-trip decimal digits of |d| (no leading/trailing zeros) and the position of the decimal
     /// point: |d| = 0.DIGITS × 10^point.</summary>
-    private static void ShortestDigits(double d, out string digits, out int point)
+    internal static void ShortestDigits(double d, out string digits, out int point)
     {
         var s = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
         int e = 0;
@@ -297,23 +297,9 @@ internal sealed partial class Processor
     /// <summary>ECMAScript Number::toString (what JCS, RFC 8785, uses for numbers).</summary>
     internal static string EcmaNumber(double d)
     {
-        if (d == 0) return "0";
         if (double.IsNaN(d) || double.IsInfinity(d))
             throw Err(JsonLdErrorCode.InvalidJsonLiteral, "NaN/Infinity in a JSON literal");
-        ShortestDigits(d, out var digits, out var n);
-        int k = digits.Length;
-        var sb = new StringBuilder();
-        if (d < 0) sb.Append('-');
-        if (k <= n && n <= 21) sb.Append(digits).Append('0', n - k);
-        else if (0 < n && n <= 21) sb.Append(digits, 0, n).Append('.').Append(digits, n, k - n);
-        else if (-6 < n && n <= 0) sb.Append("0.").Append('0', -n).Append(digits);
-        else
-        {
-            sb.Append(digits[0]);
-            if (k > 1) sb.Append('.').Append(digits, 1, k - 1);
-            sb.Append('e').Append(n - 1 >= 0 ? "+" : "-").Append(Math.Abs(n - 1).ToString(CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
+        return EcmaScriptNumber.Format(d);
     }
 
     // ---------------------------------------------------------------- JSON Canonicalization Scheme (RFC 8785)

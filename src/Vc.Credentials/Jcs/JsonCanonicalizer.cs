@@ -105,36 +105,11 @@ public static class JsonCanonicalizer
         sb.Append('"');
     }
 
-    /// <summary>RFC 8785 §3.2.2.3: ECMAScript Number::toString of the IEEE 754 double.</summary>
-    public static string SerializeNumber(double value)
-    {
-        if (double.IsNaN(value) || double.IsInfinity(value)) throw new JcsException("NaN and Infinity have no JSON form.");
-        if (value == 0) return "0"; // also -0
-        var sign = value < 0 ? "-" : "";
-        // .NET's "R" is the shortest round-tripping decimal, as ECMAScript requires; only the layout differs.
-        var r = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
-        var ePos = r.IndexOfAny(['E', 'e']);
-        var mantissa = ePos < 0 ? r : r[..ePos];
-        var exponent = ePos < 0 ? 0 : int.Parse(r[(ePos + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        var dot = mantissa.IndexOf('.');
-        var intPart = dot < 0 ? mantissa : mantissa[..dot];
-        var fracPart = dot < 0 ? "" : mantissa[(dot + 1)..];
-        var digits = intPart + fracPart;
-        var n = intPart.Length + exponent;
-        var lead = 0;
-        while (lead < digits.Length - 1 && digits[lead] == '0') lead++;
-        digits = digits[lead..];
-        n -= lead;
-        digits = digits.TrimEnd('0');
-        var k = digits.Length;
-        // ECMA-262 Number::toString steps 6–10.
-        if (k <= n && n <= 21) return sign + digits + new string('0', n - k);
-        if (0 < n && n <= 21) return sign + digits[..n] + "." + digits[n..];
-        if (-6 < n && n <= 0) return sign + "0." + new string('0', -n) + digits;
-        var e = n - 1;
-        var expText = (e < 0 ? "-" : "+") + Math.Abs(e).ToString(CultureInfo.InvariantCulture);
-        return k == 1 ? sign + digits + "e" + expText : sign + digits[0] + "." + digits[1..] + "e" + expText;
-    }
+    /// <summary>RFC 8785 §3.2.2.3: ECMAScript Number::toString of the IEEE 754 double (one implementation, in Vc.JsonLd).</summary>
+    public static string SerializeNumber(double value) =>
+        double.IsNaN(value) || double.IsInfinity(value)
+            ? throw new JcsException("NaN and Infinity have no JSON form.")
+            : Vc.JsonLd.EcmaScriptNumber.Format(value);
 }
 
 /// <summary>JSON canonicalization failed.</summary>
