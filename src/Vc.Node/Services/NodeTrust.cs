@@ -27,6 +27,8 @@ public sealed class NodeTrust(LedgerSettings settings, NodeLedger ledger, Ledger
     public async Task<TrustService?> ServiceAsync()
     {
         if (_service is not null) return _service;
+        // Hot path (every verify asks): no lock and no RPC while the chain has no recorded registry.
+        if (!File.Exists(TrustRegistryRecord.PathFor(settings, ledger.Connection.ChainId))) return null;
         await _gate.WaitAsync();
         try
         {
