@@ -66,6 +66,7 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
         var did = identity.Did(Network);
         var receipt = await PublishAsync(identity, identity.Address, assertionKey, ct);
         var vm = await FindMethodAsync(did, assertionKey, ct);
+        await WaitForBlockTimeAsync(did, ct);
         return new ProvisionedDid(did, vm, System.Text.Encoding.ASCII.GetBytes(identity.ExportPrivateKey()), new JsonObject
         {
             ["controller"] = identity.Address,
@@ -82,7 +83,9 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
         var address = EthrDid.Parse(did).Address;
         var receipts = await writer.RotateKeyAsync(owner, address, Attribute(oldKey), Attribute(newKey), Validity,
             overlap > TimeSpan.Zero ? DateTimeOffset.UtcNow + overlap : null, WriteMode.SignedTyped, ct);
-        return (await FindMethodAsync(did, newKey, ct), receipts);
+        var vm = await FindMethodAsync(did, newKey, ct);
+        await WaitForBlockTimeAsync(did, ct);
+        return (vm, receipts);
     }
 
     /// <summary>Binds a DSC to a node issuer's DID (a DscBinding service carrying the DSC key as JWK with x5c).</summary>
@@ -109,6 +112,21 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
         KeyType.P256 => KeyAttribute.P256Assertion(key.RawBytes.ToArray()),
         _ => throw new IssuerServiceException("unsupported", $"{key.KeyType} keys cannot be published on did:ethr here"),
     };
+
+    /// <summary>
+    /// A key counts from its block's timestamp, and a dev chain mining bursts stamps blocks up to a second apart, ahead
+    /// of the wall clock. Signing before the clock reaches that timestamp would date a proof before its own key:
+    /// wait (briefly) until the DID's latest change lies in the past.
+    /// </summary>
+    private async Task WaitForBlockTimeAsync(string did, CancellationToken ct)
+    {
+        var result = await Client.Resolver.ResolveAsync(did, null, ct);
+        if (!DateTimeOffset.TryParse(result.DidDocumentMetadata.Updated, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var updated)) return;
+        var until = updated.AddSeconds(1);
+        var wait = until - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), ct);
+    }
 
     /// <summary>The id the resolver gives the published key (#delegate-N, N from the registry's event counter).</summary>
     private async Task<string> FindMethodAsync(string did, VerificationKey key, CancellationToken ct)
