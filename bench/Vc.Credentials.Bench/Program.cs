@@ -31,6 +31,28 @@ var options = new VerificationOptions { Now = now };
 if (!(await verifier.VerifyAsync(signedJson, options)).Verified) throw new InvalidOperationException("benchmark credential does not verify");
 Console.WriteLine($"ICVP credential: {signedJson.Length} bytes (eddsa-rdfc-2022), {seconds:0.#} s per measurement, 1 thread, {Environment.ProcessorCount} cores on the machine");
 
+if (args.Contains("--profile"))
+{
+    // A steady verify loop for a sampling profiler (dotnet-trace collect -- <this> SECONDS --profile).
+    var until = Stopwatch.StartNew();
+    while (until.Elapsed.TotalSeconds < seconds) await verifier.VerifyAsync(signedJson, options);
+    return;
+}
+
+if (args.Contains("--quick"))
+{
+    // Verify alone, beside raw Ed25519 (for trying a change quickly).
+    var h = new byte[64];
+    using var k = Key.Create(SignatureAlgorithm.Ed25519);
+    var sg = SignatureAlgorithm.Ed25519.Sign(k, h);
+    var raw = Rate(seconds, () => SignatureAlgorithm.Ed25519.Verify(k.PublicKey, h, sg));
+    var ours = await RateAsync(seconds, async () => await verifier.VerifyAsync(signedJson, options));
+    var a0 = GC.GetAllocatedBytesForCurrentThread();
+    for (int i = 0; i < 1000; i++) await verifier.VerifyAsync(signedJson, options);
+    Console.WriteLine($"verify {ours:N0}/s ({1e6 / ours:N1} µs, {(GC.GetAllocatedBytesForCurrentThread() - a0) / 1000:N0} B), raw Ed25519 {raw:N0}/s ({1e6 / raw:N1} µs): {ours / raw:P0}");
+    return;
+}
+
 // Raw Ed25519 verify (NSec/libsodium) over the 64-byte hashData a DI proof signs.
 var hashData = new byte[64];
 Random.Shared.NextBytes(hashData);
@@ -81,6 +103,23 @@ if (args.Contains("--steps"))
     var pv = proofNode["proofValue"]!.GetValue<string>();
     Console.WriteLine($"{"base58btc decode of proofValue",-40}{Rate(seconds, () => Vc.Credentials.Encoding.Multibase.DecodeBase58Btc(pv)),12:N0}/s");
     Console.WriteLine($"{"CreateHashData (2 canonicalizations)",-40}{Rate(seconds, () => suite.CreateHashData(unsigned, config, KeyType.Ed25519)),12:N0}/s");
+    Console.WriteLine("allocated bytes per operation:");
+    void Alloc(string what, Action a)
+    {
+        for (int i = 0; i < 100; i++) a();
+        var b0 = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) a();
+        Console.WriteLine($"  {what,-38}{(GC.GetAllocatedBytesForCurrentThread() - b0) / 1000,10:N0} B");
+    }
+    using var signedDoc = System.Text.Json.JsonDocument.Parse(signedJson);
+    Alloc("parse JSON (bounded)", () => Vc.Credentials.Json.JsonInput.ParseObject(signedJson));
+    Alloc("expansion", () => Vc.JsonLd.JsonLdProcessor.Expand(element, jsonLdOptions));
+    Alloc("expansion+toRdf", () => Vc.JsonLd.JsonLdProcessor.ToRdf(element, jsonLdOptions));
+    Alloc("RDFC-1.0 alone", () => Vc.JsonLd.Rdfc10.Canonicalize(quads));
+    Alloc("canonicalize unsecured (from element)", () => canonicalizer.CanonicalizeUnsecured(signedDoc.RootElement, sha));
+    Alloc("canonicalize proof config", () => canonicalizer.CanonicalizeJsonLd(config, sha));
+    Alloc("VerifySignature", () => proofs.VerifySignature(signed, proofNode, key.PublicKey));
+    Alloc("full verify from JSON text", () => verifier.VerifyAsync(signedJson, options).Wait());
     Console.WriteLine($"context cache: {canonicalizer.ContextCache.Count} entries, {canonicalizer.ContextCache.Hits:N0} hits, {canonicalizer.ContextCache.Misses} misses");
     return;
 }
