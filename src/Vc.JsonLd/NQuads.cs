@@ -23,70 +23,55 @@ public static class NQuads
     /// <summary>Serializes quads in canonical N-Quads form, in the given order, one line each.</summary>
     public static string Serialize(IEnumerable<RdfQuad> quads)
     {
-        var sb = new StringBuilder();
-        foreach (var q in quads) AppendQuad(sb, q);
-        return sb.ToString();
+        using var buffer = new Utf8Buffer();
+        foreach (var q in quads) WriteQuad(buffer, q);
+        return Encoding.UTF8.GetString(buffer.Written);
     }
 
-    public static void AppendQuad(StringBuilder sb, RdfQuad q)
+    /// <summary>One quad as a canonical N-Quads line (with its newline), UTF-8.</summary>
+    internal static void WriteQuad(Utf8Buffer buffer, RdfQuad q)
     {
-        AppendTerm(sb, q.Subject);
-        sb.Append(' ');
-        AppendTerm(sb, q.Predicate);
-        sb.Append(' ');
-        AppendTerm(sb, q.Object);
+        q.Subject.WriteNQuads(buffer);
+        buffer.Append((byte)' ');
+        q.Predicate.WriteNQuads(buffer);
+        buffer.Append((byte)' ');
+        q.Object.WriteNQuads(buffer);
         if (q.Graph.Kind != RdfTermKind.DefaultGraph)
         {
-            sb.Append(' ');
-            AppendTerm(sb, q.Graph);
+            buffer.Append((byte)' ');
+            q.Graph.WriteNQuads(buffer);
         }
-        sb.Append(" .\n");
+        buffer.Append(" .\n"u8);
     }
 
-    public static void AppendTerm(StringBuilder sb, RdfTerm t)
-    {
-        switch (t.Kind)
-        {
-            case RdfTermKind.Iri:
-                sb.Append('<').Append(t.Value).Append('>');
-                break;
-            case RdfTermKind.BlankNode:
-                sb.Append("_:").Append(t.Value);
-                break;
-            case RdfTermKind.Literal:
-                sb.Append('"');
-                AppendEscaped(sb, t.Value);
-                sb.Append('"');
-                if (t.Language is not null) sb.Append('@').Append(t.Language);
-                else if (t.Datatype is not null && t.Datatype != RdfTerm.XsdString)
-                    sb.Append("^^<").Append(t.Datatype).Append('>');
-                break;
-        }
-    }
-
-    /// <summary>Canonical literal escaping: \b \t \n \f \r \" \\ as ECHAR, other controls and DEL as \u00XX.</summary>
-    public static void AppendEscaped(StringBuilder sb, string s)
+    /// <summary>Canonical literal escaping into UTF-8: \b \t \n \f \r \" \\ as ECHAR, other controls and DEL as
+    /// \u00XX.</summary>
+    internal static void WriteEscaped(Utf8Buffer buffer, string s)
     {
         int start = 0;
         for (int i = 0; i < s.Length; i++)
         {
             char c = s[i];
             if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) continue;
-            sb.Append(s, start, i - start);
+            buffer.Append(s.AsSpan(start, i - start));
             start = i + 1;
             switch (c)
             {
-                case '\b': sb.Append("\\b"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                default: sb.Append("\\u00").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture)); break;
+                case '\b': buffer.Append("\\b"u8); break;
+                case '\t': buffer.Append("\\t"u8); break;
+                case '\n': buffer.Append("\\n"u8); break;
+                case '\f': buffer.Append("\\f"u8); break;
+                case '\r': buffer.Append("\\r"u8); break;
+                case '"': buffer.Append("\\\""u8); break;
+                case '\\': buffer.Append("\\\\"u8); break;
+                default:
+                    buffer.Append("\\u00"u8);
+                    buffer.Append((byte)"0123456789ABCDEF"[c >> 4]);
+                    buffer.Append((byte)"0123456789ABCDEF"[c & 0xF]);
+                    break;
             }
         }
-        sb.Append(s, start, s.Length - start);
+        buffer.Append(s.AsSpan(start));
     }
 
     private sealed class Parser(string s)

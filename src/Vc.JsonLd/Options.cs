@@ -102,6 +102,27 @@ public sealed class ContextCache
     {
         _processed.Clear();
         _initial.Clear();
+        _iris.Clear();
+    }
+
+    private readonly ConcurrentDictionary<string, RdfTerm> _iris = new(StringComparer.Ordinal);
+    private int _irisAdded;
+
+    /// <summary>Most IRI terms kept (vocabulary IRIs repeat in every document; one-off IRIs are dropped in bulk).</summary>
+    public const int MaxIriTerms = 16_384;
+
+    /// <summary>The term for a well-formed absolute IRI, shared by every document processed with this cache, so its
+    /// check, its hash and its N-Quads bytes are computed once; null when <paramref name="iri"/> is not one.</summary>
+    internal RdfTerm? IriTerm(string iri)
+    {
+        if (_iris.TryGetValue(iri, out var term)) return term;
+        if (!Iri.IsWellFormed(iri)) return null;
+        if (Interlocked.Increment(ref _irisAdded) > MaxIriTerms)
+        {
+            _iris.Clear();
+            Interlocked.Exchange(ref _irisAdded, 0);
+        }
+        return _iris.GetOrAdd(iri, static i => RdfTerm.Iri(i));
     }
 
     internal ActiveContext Initial(DocumentLoader loader, string? baseIri, bool mode10)

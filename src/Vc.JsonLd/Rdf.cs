@@ -51,7 +51,7 @@ public sealed class RdfTerm : IEquatable<RdfTerm>
             language is not null ? RdfLangString : datatype ?? XsdString, language);
 
     public bool Equals(RdfTerm? other) =>
-        other is not null && Kind == other.Kind && string.Equals(Value, other.Value, StringComparison.Ordinal)
+        ReferenceEquals(this, other) || other is not null && Kind == other.Kind && string.Equals(Value, other.Value, StringComparison.Ordinal)
         && string.Equals(Datatype, other.Datatype, StringComparison.Ordinal)
         && string.Equals(Language, other.Language, StringComparison.Ordinal);
 
@@ -71,12 +71,54 @@ public sealed class RdfTerm : IEquatable<RdfTerm>
         return h;
     }
 
+    private byte[]? _iriUtf8;
+
+    /// <summary>Writes the term in canonical N-Quads syntax as UTF-8. An IRI keeps its bytes: IRI terms are shared by
+    /// the quads (and, for vocabulary IRIs, by the documents) that mention them.</summary>
+    internal void WriteNQuads(Utf8Buffer buffer)
+    {
+        switch (Kind)
+        {
+            case RdfTermKind.Iri:
+                if (_iriUtf8 is null)
+                {
+                    using var iri = new Utf8Buffer(Value.Length * 3 + 2);
+                    iri.Append((byte)'<');
+                    iri.Append(Value.AsSpan());
+                    iri.Append((byte)'>');
+                    _iriUtf8 = iri.Written.ToArray();
+                }
+                buffer.Append(_iriUtf8);
+                break;
+            case RdfTermKind.BlankNode:
+                buffer.Append("_:"u8);
+                buffer.Append(Value.AsSpan());
+                break;
+            case RdfTermKind.Literal:
+                buffer.Append((byte)'"');
+                NQuads.WriteEscaped(buffer, Value);
+                buffer.Append((byte)'"');
+                if (Language is not null)
+                {
+                    buffer.Append((byte)'@');
+                    buffer.Append(Language.AsSpan());
+                }
+                else if (Datatype is not null && Datatype != XsdString)
+                {
+                    buffer.Append("^^<"u8);
+                    buffer.Append(Datatype.AsSpan());
+                    buffer.Append((byte)'>');
+                }
+                break;
+        }
+    }
+
     /// <summary>The term in canonical N-Quads syntax.</summary>
     public override string ToString()
     {
-        var sb = new StringBuilder();
-        NQuads.AppendTerm(sb, this);
-        return sb.ToString();
+        using var buffer = new Utf8Buffer(256);
+        WriteNQuads(buffer);
+        return Encoding.UTF8.GetString(buffer.Written);
     }
 }
 
@@ -84,12 +126,7 @@ public sealed class RdfTerm : IEquatable<RdfTerm>
 public sealed record RdfQuad(RdfTerm Subject, RdfTerm Predicate, RdfTerm Object, RdfTerm Graph)
 {
     /// <summary>The quad as one canonical N-Quads line, with its trailing newline.</summary>
-    public override string ToString()
-    {
-        var sb = new StringBuilder();
-        NQuads.AppendQuad(sb, this);
-        return sb.ToString();
-    }
+    public override string ToString() => NQuads.Serialize([this]);
 }
 
 /// <summary>Compares strings by Unicode code point (what RDFC-1.0 sorts by), not by UTF-16 code unit.</summary>

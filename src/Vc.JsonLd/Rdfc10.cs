@@ -33,21 +33,29 @@ public sealed class RdfcOptions
 /// <summary>The result of RDFC-1.0 canonicalization.</summary>
 public sealed class RdfcResult
 {
-    internal RdfcResult(string nquads, IReadOnlyList<RdfQuad> quads, IReadOnlyDictionary<string, string> issued,
+    private readonly byte[] _utf8;
+    private readonly Func<IReadOnlyList<RdfQuad>> _quads;
+    private string? _nquads;
+    private IReadOnlyList<RdfQuad>? _canonicalQuads;
+
+    internal RdfcResult(byte[] utf8, Func<IReadOnlyList<RdfQuad>> quads, IReadOnlyDictionary<string, string> issued,
         int calls, long permutations)
     {
-        CanonicalNQuads = nquads;
-        CanonicalQuads = quads;
+        _utf8 = utf8;
+        _quads = quads;
         IssuedIdentifiers = issued;
         HashNDegreeQuadsCalls = calls;
         Permutations = permutations;
     }
 
+    /// <summary>The canonical N-Quads document as UTF-8 (what the cryptosuites hash; no string is made for it).</summary>
+    public ReadOnlyMemory<byte> CanonicalUtf8 => _utf8;
+
     /// <summary>The canonical N-Quads document: sorted lines, each ending in "\n".</summary>
-    public string CanonicalNQuads { get; }
+    public string CanonicalNQuads => _nquads ??= Encoding.UTF8.GetString(_utf8);
 
     /// <summary>The relabelled quads in canonical order (duplicates removed).</summary>
-    public IReadOnlyList<RdfQuad> CanonicalQuads { get; }
+    public IReadOnlyList<RdfQuad> CanonicalQuads => _canonicalQuads ??= _quads();
 
     /// <summary>The issued identifiers map: input blank node label → canonical label (c14nN), both without "_:".</summary>
     public IReadOnlyDictionary<string, string> IssuedIdentifiers { get; }
@@ -58,8 +66,8 @@ public sealed class RdfcResult
     /// <summary>How many permutations Hash N-Degree Quads examined.</summary>
     public long Permutations { get; }
 
-    /// <summary>UTF-8 bytes of <see cref="CanonicalNQuads"/>.</summary>
-    public byte[] ToUtf8() => Encoding.UTF8.GetBytes(CanonicalNQuads);
+    /// <summary>UTF-8 bytes of <see cref="CanonicalNQuads"/> (a copy).</summary>
+    public byte[] ToUtf8() => (byte[])_utf8.Clone();
 }
 
 /// <summary>RDF Dataset Canonicalization (RDFC-1.0, W3C Recommendation).</summary>
@@ -71,7 +79,8 @@ public static class Rdfc10
         options ??= RdfcOptions.Default;
         if (dataset.Count > options.MaxQuads)
             throw new RdfcException(RdfcErrorCode.SizeLimitExceeded, $"dataset has more than {options.MaxQuads} quads");
-        return new Canonicalizer(options).Run(dataset);
+        using var canonicalizer = new Canonicalizer(options);
+        return canonicalizer.Run(dataset);
     }
 
     /// <summary>Parses N-Quads and canonicalizes them.</summary>
@@ -115,12 +124,12 @@ public static class Rdfc10
         public bool TryGet(string existing, out string id) => Map.TryGetValue(existing, out id!);
     }
 
-    private sealed class Canonicalizer(RdfcOptions options)
+    private sealed class Canonicalizer(RdfcOptions options) : IDisposable
     {
         private readonly Dictionary<string, List<RdfQuad>> _bnodeQuads = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _firstDegree = new(StringComparer.Ordinal);
         private readonly Issuer _canonical = new("c14n");
-        private readonly StringBuilder _sb = new(256);
+        private readonly Utf8Buffer _buf = new(4096);
         private int _calls;
         private long _perms;
 
@@ -145,70 +154,95 @@ public static class Rdfc10
                 IssueIdentifiers(dataset);
             }
 
-            // 6. relabel and serialize, sort by code point, drop duplicate lines. All lines are written into one
-            // pooled buffer and sorted as spans: no string per line.
+            // 6. relabel and serialize, sort by code point (= UTF-8 byte order), drop duplicate lines. All lines are
+            // written as UTF-8 into one pooled buffer and sorted as spans: no string per line, none for the result.
             int n = dataset.Count;
-            var quads = new RdfQuad[n];
             var ends = new int[n];
-            _sb.Clear();
+            _buf.Clear();
             for (int i = 0; i < n; i++)
             {
                 var q = dataset[i];
-                if (anyBlank && (q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank))
-                    q = new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph));
-                NQuads.AppendQuad(_sb, q);
-                ends[i] = _sb.Length;
-                quads[i] = q;
-            }
-            int length = _sb.Length;
-            char[] buffer = ArrayPool<char>.Shared.Rent(Math.Max(length, 1));
-            try
-            {
-                _sb.CopyTo(0, buffer, 0, length);
-                var lines = new LineSpans(buffer, ends);
-                var order = new int[n];
-                for (int i = 0; i < n; i++) order[i] = i;
-                Array.Sort(order, lines);
-                int total = 0, kept = 0;
-                for (int i = 0; i < n; i++)
+                AppendCanonical(q.Subject);
+                _buf.Append((byte)' ');
+                q.Predicate.WriteNQuads(_buf);
+                _buf.Append((byte)' ');
+                AppendCanonical(q.Object);
+                if (q.Graph.Kind != RdfTermKind.DefaultGraph)
                 {
-                    if (kept > 0 && lines.Line(order[i]).SequenceEqual(lines.Line(order[kept - 1]))) continue;
-                    order[kept++] = order[i];
-                    total += lines.Line(order[i]).Length;
+                    _buf.Append((byte)' ');
+                    AppendCanonical(q.Graph);
                 }
-                var text = string.Create(total, (lines, order, kept), static (span, st) =>
-                {
-                    int pos = 0;
-                    for (int i = 0; i < st.kept; i++)
-                    {
-                        var line = st.lines.Line(st.order[i]);
-                        line.CopyTo(span.Slice(pos));
-                        pos += line.Length;
-                    }
-                });
-                var sorted = new RdfQuad[kept];
-                for (int i = 0; i < kept; i++) sorted[i] = quads[order[i]];
-                return new RdfcResult(text, sorted, _canonical.Map, _calls, _perms);
+                _buf.Append(" .\n"u8);
+                ends[i] = _buf.Length;
             }
-            finally
+            var lines = new LineSpans(_buf, ends);
+            var order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            if (n > 1) Array.Sort(order, lines);
+            int total = 0, kept = 0;
+            for (int i = 0; i < n; i++)
             {
-                ArrayPool<char>.Shared.Return(buffer);
+                if (kept > 0 && lines.Line(order[i]).SequenceEqual(lines.Line(order[kept - 1]))) continue;
+                order[kept++] = order[i];
+                total += lines.Line(order[i]).Length;
             }
+            var text = new byte[total];
+            for (int i = 0, pos = 0; i < kept; i++)
+            {
+                var line = lines.Line(order[i]);
+                line.CopyTo(text.AsSpan(pos));
+                pos += line.Length;
+            }
+            var canonical = _canonical.Map;
+            return new RdfcResult(text, () =>
+            {
+                // The relabelled quads, made only when asked for.
+                var relabelled = new Dictionary<string, RdfTerm>(StringComparer.Ordinal);
+                RdfTerm Relabel(RdfTerm t)
+                {
+                    if (t.Kind != RdfTermKind.BlankNode) return t;
+                    if (!relabelled.TryGetValue(t.Value, out var c)) relabelled[t.Value] = c = RdfTerm.Blank(canonical[t.Value]);
+                    return c;
+                }
+                var sorted = new RdfQuad[kept];
+                for (int i = 0; i < kept; i++)
+                {
+                    var q = dataset[order[i]];
+                    sorted[i] = q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank
+                        ? new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph))
+                        : q;
+                }
+                return sorted;
+            }, canonical, _calls, _perms);
         }
 
-        /// <summary>Lines held back to back in one buffer (line i ends at ends[i]), compared by code point.</summary>
-        private sealed class LineSpans(char[] buffer, int[] ends) : IComparer<int>
+        public void Dispose() => _buf.Dispose();
+
+        private readonly Dictionary<string, byte[]> _canonicalLabels = new(StringComparer.Ordinal);
+
+        // A blank node by its canonical identifier; any other term as it is.
+        private void AppendCanonical(RdfTerm t)
         {
-            public ReadOnlySpan<char> Line(int i)
+            if (t.Kind != RdfTermKind.BlankNode)
             {
-                int start = i == 0 ? 0 : ends[i - 1];
-                return buffer.AsSpan(start, ends[i] - start);
+                t.WriteNQuads(_buf);
+                return;
             }
+            if (!_canonicalLabels.TryGetValue(t.Value, out var label))
+                _canonicalLabels[t.Value] = label = Encoding.ASCII.GetBytes("_:" + _canonical.Map[t.Value]);
+            _buf.Append(label);
+        }
+
+        /// <summary>Lines held back to back in one buffer (line i ends at ends[i]), compared by code point, i.e. by
+        /// their UTF-8 bytes.</summary>
+        private sealed class LineSpans(Utf8Buffer buffer, int[] ends) : IComparer<int>
+        {
+            public ReadOnlySpan<byte> Line(int i) => buffer.Slice(i == 0 ? 0 : ends[i - 1], ends[i]);
 
             public int Compare(int x, int y)
             {
                 if (x == y) return 0;
-                int c = CodePointComparer.CompareSpans(Line(x), Line(y));
+                int c = Line(x).SequenceCompareTo(Line(y));
                 return c != 0 ? c : x - y; // equal lines: keep input order (stable)
             }
         }
@@ -263,16 +297,6 @@ public static class Rdfc10
             }
         }
 
-        private readonly Dictionary<string, RdfTerm> _relabelled = new(StringComparer.Ordinal);
-
-        // One canonical term per blank node, shared by all its quads.
-        private RdfTerm Relabel(RdfTerm t)
-        {
-            if (t.Kind != RdfTermKind.BlankNode) return t;
-            if (!_relabelled.TryGetValue(t.Value, out var c)) _relabelled[t.Value] = c = RdfTerm.Blank(_canonical.Map[t.Value]);
-            return c;
-        }
-
         private void AddBnode(RdfTerm t, RdfQuad q)
         {
             if (t.Kind != RdfTermKind.BlankNode) return;
@@ -284,33 +308,32 @@ public static class Rdfc10
         private string HashFirstDegree(string id)
         {
             if (_firstDegree.TryGetValue(id, out var cached)) return cached;
+            // 4.6.3 steps 3–5: serialize each quad with _:a for the reference blank node and _:z for others, sort
+            // the lines by code point, hash their concatenation.
             var quads = _bnodeQuads[id];
+            _buf.Clear();
             string hash;
-            _sb.Clear();
             if (quads.Count == 1)
             {
-                AppendFirstDegree(_sb, quads[0], id);
-                hash = Hash(_sb);
+                AppendFirstDegree(quads[0], id);
+                hash = Hash(_buf.Written);
             }
             else
             {
-                // 4.6.3 steps 3–5: serialize each quad, sort the lines by code point, hash their concatenation.
                 var ends = new int[quads.Count];
                 for (int i = 0; i < ends.Length; i++)
                 {
-                    AppendFirstDegree(_sb, quads[i], id);
-                    ends[i] = _sb.Length;
+                    AppendFirstDegree(quads[i], id);
+                    ends[i] = _buf.Length;
                 }
-                int length = _sb.Length;
-                char[] buffer = ArrayPool<char>.Shared.Rent(length);
-                char[] joined = ArrayPool<char>.Shared.Rent(length);
+                var lines = new LineSpans(_buf, ends);
+                var order = new int[ends.Length];
+                for (int i = 0; i < order.Length; i++) order[i] = i;
+                Array.Sort(order, lines);
+                int length = _buf.Length;
+                byte[] joined = ArrayPool<byte>.Shared.Rent(length);
                 try
                 {
-                    _sb.CopyTo(0, buffer, 0, length);
-                    var lines = new LineSpans(buffer, ends);
-                    var order = new int[ends.Length];
-                    for (int i = 0; i < order.Length; i++) order[i] = i;
-                    Array.Sort(order, lines);
                     int pos = 0;
                     foreach (int i in order)
                     {
@@ -320,36 +343,32 @@ public static class Rdfc10
                     }
                     hash = Hash(joined.AsSpan(0, pos));
                 }
-                finally
-                {
-                    ArrayPool<char>.Shared.Return(buffer);
-                    ArrayPool<char>.Shared.Return(joined);
-                }
+                finally { ArrayPool<byte>.Shared.Return(joined); }
             }
             _firstDegree[id] = hash;
             return hash;
         }
 
-        private static void AppendFirstDegree(StringBuilder sb, RdfQuad q, string id)
+        private void AppendFirstDegree(RdfQuad q, string id)
         {
-            AppendFd(sb, q.Subject, id);
-            sb.Append(' ');
-            NQuads.AppendTerm(sb, q.Predicate);
-            sb.Append(' ');
-            AppendFd(sb, q.Object, id);
+            AppendFd(q.Subject, id);
+            _buf.Append((byte)' ');
+            q.Predicate.WriteNQuads(_buf);
+            _buf.Append((byte)' ');
+            AppendFd(q.Object, id);
             if (q.Graph.Kind != RdfTermKind.DefaultGraph)
             {
-                sb.Append(' ');
-                AppendFd(sb, q.Graph, id);
+                _buf.Append((byte)' ');
+                AppendFd(q.Graph, id);
             }
-            sb.Append(" .\n");
+            _buf.Append(" .\n"u8);
         }
 
-        private static void AppendFd(StringBuilder sb, RdfTerm t, string id)
+        private void AppendFd(RdfTerm t, string id)
         {
             if (t.Kind == RdfTermKind.BlankNode)
-                sb.Append(string.Equals(t.Value, id, StringComparison.Ordinal) ? "_:a" : "_:z");
-            else NQuads.AppendTerm(sb, t);
+                _buf.Append(string.Equals(t.Value, id, StringComparison.Ordinal) ? "_:a"u8 : "_:z"u8);
+            else t.WriteNQuads(_buf);
         }
 
         private string HashRelated(string related, RdfQuad quad, Issuer issuer, char position)
@@ -488,23 +507,20 @@ public static class Rdfc10
         {
             int max = Encoding.UTF8.GetMaxByteCount(text.Length);
             byte[] bbuf = ArrayPool<byte>.Shared.Rent(max);
-            try
-            {
-                int n = Encoding.UTF8.GetBytes(text, bbuf);
-                Span<byte> h = stackalloc byte[64];
-                var input = bbuf.AsSpan(0, n);
-                int hl;
-                if (options.HashAlgorithm == HashAlgorithmName.SHA256) hl = SHA256.HashData(input, h);
-                else if (options.HashAlgorithm == HashAlgorithmName.SHA384) hl = SHA384.HashData(input, h);
-                else if (options.HashAlgorithm == HashAlgorithmName.SHA512) hl = SHA512.HashData(input, h);
-                else throw new RdfcException(RdfcErrorCode.UnsupportedHashAlgorithm,
-                    $"unsupported hash algorithm {options.HashAlgorithm.Name}");
-                return Convert.ToHexStringLower(h[..hl]);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(bbuf);
-            }
+            try { return Hash(bbuf.AsSpan(0, Encoding.UTF8.GetBytes(text, bbuf))); }
+            finally { ArrayPool<byte>.Shared.Return(bbuf); }
+        }
+
+        private string Hash(ReadOnlySpan<byte> utf8)
+        {
+            Span<byte> h = stackalloc byte[64];
+            int hl;
+            if (options.HashAlgorithm == HashAlgorithmName.SHA256) hl = SHA256.HashData(utf8, h);
+            else if (options.HashAlgorithm == HashAlgorithmName.SHA384) hl = SHA384.HashData(utf8, h);
+            else if (options.HashAlgorithm == HashAlgorithmName.SHA512) hl = SHA512.HashData(utf8, h);
+            else throw new RdfcException(RdfcErrorCode.UnsupportedHashAlgorithm,
+                $"unsupported hash algorithm {options.HashAlgorithm.Name}");
+            return Convert.ToHexStringLower(h[..hl]);
         }
     }
 }

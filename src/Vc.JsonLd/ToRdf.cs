@@ -21,6 +21,18 @@ internal sealed partial class Processor
     private Dictionary<string, string>? _nodeIndexes;
     private List<RdfQuad>? _quads;
 
+    // One term per blank node label of the document; IRI terms are shared by all documents (ContextCache.IriTerm).
+    private Dictionary<string, RdfTerm>? _blanks;
+
+    private RdfTerm? WellFormedIri(string iri) => _cache.IriTerm(iri);
+
+    private RdfTerm BlankTerm(string id)
+    {
+        _blanks ??= new Dictionary<string, RdfTerm>(StringComparer.Ordinal);
+        if (!_blanks.TryGetValue(id, out var term)) _blanks[id] = term = RdfTerm.Blank(id.Substring(2));
+        return term;
+    }
+
     private string IssueBlank(string? existing)
     {
         _bnodeMap ??= new Dictionary<string, string>(StringComparer.Ordinal);
@@ -139,12 +151,9 @@ internal sealed partial class Processor
             SafeDrop($"blank node property '{property}' (generalized RDF)");
             return null;
         }
-        if (!Iri.IsWellFormed(property))
-        {
-            SafeDrop($"property '{property}' is not an absolute IRI");
-            return null;
-        }
-        return RdfTerm.Iri(property);
+        if (WellFormedIri(property) is { } term) return term;
+        SafeDrop($"property '{property}' is not an absolute IRI");
+        return null;
     }
 
     private void Emit(RdfTerm s, RdfTerm p, RdfTerm o, RdfTerm g)
@@ -156,8 +165,8 @@ internal sealed partial class Processor
 
     private RdfTerm? ToNode(string id)
     {
-        if (Iri.IsBlank(id)) return RdfTerm.Blank(id.Substring(2));
-        if (Iri.IsWellFormed(id)) return RdfTerm.Iri(id);
+        if (Iri.IsBlank(id)) return BlankTerm(id);
+        if (WellFormedIri(id) is { } term) return term;
         SafeDrop($"'{id}' is not an absolute IRI (relative IRIs cannot be converted to RDF without a base)");
         return null;
     }
@@ -169,7 +178,7 @@ internal sealed partial class Processor
         if (!m.TryGetValue("@value", out var value)) return EmitNode(m, graph);
 
         string? datatype = m.TryGetValue("@type", out var dt) ? dt as string : null;
-        if (datatype is not null && datatype != "@json" && !Iri.IsWellFormed(datatype))
+        if (datatype is not null && datatype != "@json" && WellFormedIri(datatype) is null)
         {
             SafeDrop($"datatype '{datatype}' is not an absolute IRI");
             return null;

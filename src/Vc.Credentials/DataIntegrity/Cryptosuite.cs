@@ -47,6 +47,9 @@ public abstract class Cryptosuite
         return r;
     }
 
+    internal static byte[] Hash(HashAlgorithmName hash, ReadOnlySpan<byte> utf8) =>
+        hash == HashAlgorithmName.SHA384 ? SHA384.HashData(utf8) : SHA256.HashData(utf8);
+
     internal static byte[] Hash(HashAlgorithmName hash, string text)
     {
         // UTF-8 into a pooled buffer: the canonical form is hashed, never kept as bytes.
@@ -65,18 +68,14 @@ public abstract class Cryptosuite
         public byte[] CreateHashData(ReadOnlyMemory<byte> unsecuredDocument, ReadOnlyMemory<byte> proofConfig, KeyType keyType)
         {
             var hash = VerificationKey.Hash(keyType);
-            var canonicalConfig = canonicalizer.CanonicalizeJsonLd(proofConfig, hash);
-            var canonicalDocument = canonicalizer.CanonicalizeJsonLd(unsecuredDocument, hash);
-            return Concat(Hash(hash, canonicalConfig), Hash(hash, canonicalDocument));
+            return Concat(canonicalizer.HashCanonicalJsonLd(proofConfig, hash), canonicalizer.HashCanonicalJsonLd(unsecuredDocument, hash));
         }
 
         /// <summary>The same, reading the unsecured document straight from the parsed secured document.</summary>
         public byte[] CreateHashData(System.Text.Json.JsonElement securedDocument, ReadOnlyMemory<byte> proofConfig, KeyType keyType)
         {
             var hash = VerificationKey.Hash(keyType);
-            var canonicalConfig = canonicalizer.CanonicalizeJsonLd(proofConfig, hash);
-            var canonicalDocument = canonicalizer.CanonicalizeUnsecured(securedDocument, hash);
-            return Concat(Hash(hash, canonicalConfig), Hash(hash, canonicalDocument));
+            return Concat(canonicalizer.HashCanonicalJsonLd(proofConfig, hash), canonicalizer.HashCanonicalUnsecured(securedDocument, hash));
         }
 
         public override string Name => name;

@@ -29,6 +29,15 @@ public interface IRdfCanonicalizer
             if (name != "proof") copy[name] = value?.DeepClone();
         return CanonicalizeJsonLd(copy, hash);
     }
+
+    /// <summary>hash(canonical N-Quads) of a document given as UTF-8 JSON: what the rdfc suites sign (verifiers need
+    /// only this, not the canonical text).</summary>
+    byte[] HashCanonicalJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash) =>
+        Cryptosuite.Hash(hash, CanonicalizeJsonLd(utf8Json, hash));
+
+    /// <summary>hash(canonical N-Quads) of a secured document's unsecured document (see <see cref="CanonicalizeUnsecured"/>).</summary>
+    byte[] HashCanonicalUnsecured(System.Text.Json.JsonElement securedDocument, HashAlgorithmName hash) =>
+        Cryptosuite.Hash(hash, CanonicalizeUnsecured(securedDocument, hash));
 }
 
 /// <summary>The document could not be transformed (JSON-LD expansion, toRdf or canonicalization failed).</summary>

@@ -64,6 +64,26 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
         catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
     }
 
+    /// <inheritdoc/>
+    public byte[] HashCanonicalJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash)
+    {
+        try
+        {
+            return Cryptosuite.Hash(hash, JsonLdProcessor.Canonicalize(utf8Json, _options, Rdfc(hash)).CanonicalUtf8.Span);
+        }
+        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
+    }
+
+    /// <inheritdoc/>
+    public byte[] HashCanonicalUnsecured(JsonElement securedDocument, HashAlgorithmName hash)
+    {
+        try
+        {
+            return Cryptosuite.Hash(hash, JsonLdProcessor.CanonicalizeOmitting(securedDocument, "proof", _options, Rdfc(hash)).CanonicalUtf8.Span);
+        }
+        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
+    }
+
     private RdfcOptions Rdfc(HashAlgorithmName hash) =>
         hash == HashAlgorithmName.SHA384 ? _sha384 : hash == HashAlgorithmName.SHA256 ? _sha256 : new RdfcOptions { HashAlgorithm = hash };
 
