@@ -1,6 +1,5 @@
 using System.Text.Json;
 using JList = System.Collections.Generic.List<object?>;
-using JMap = System.Collections.Generic.Dictionary<string, object?>;
 
 namespace Vc.JsonLd;
 
@@ -14,9 +13,13 @@ internal sealed partial class Processor
 {
     // ---------------------------------------------------------------- expansion entry point (§9.1 expand())
 
-    public JList ExpandDocument(JsonElement document, string? omittedTopLevel = null)
+    /// <param name="document">The document (already parsed, bounded).</param>
+    /// <param name="omittedTopLevel">A top-level entry read as absent (see JsonLdProcessor.CanonicalizeOmitting).</param>
+    /// <param name="contextOverride">Read as the document's top-level @context, in place of its own (if any).</param>
+    public JList ExpandDocument(JsonElement document, string? omittedTopLevel = null, JsonElement? contextOverride = null)
     {
         _omittedTopLevel = omittedTopLevel;
+        _contextOverride = contextOverride;
         var baseIri = _options.Base;
         var ac = InitialContext(baseIri);
         if (_options.ExpandContext is { } ec)
@@ -24,7 +27,7 @@ internal sealed partial class Processor
             var ctx = ec.ValueKind == JsonValueKind.Object && ec.TryGetProperty("@context", out var inner) ? inner : ec;
             ac = ProcessContext(ac, ctx, baseIri, "expandContext:" + ctx.GetRawText());
         }
-        _root = document.ValueKind == JsonValueKind.Object && omittedTopLevel is not null;
+        _root = document.ValueKind == JsonValueKind.Object && (omittedTopLevel is not null || contextOverride is not null);
         var r = Expand(ac, null, document, baseIri, false, 0);
         if (r is JMap m && m.Count == 1 && m.TryGetValue("@graph", out var g)) r = g;
         return r switch
@@ -36,6 +39,7 @@ internal sealed partial class Processor
     }
 
     private string? _omittedTopLevel;
+    private JsonElement? _contextOverride;
     private bool _root;
 
     private void SafeDrop(string what)
@@ -137,11 +141,15 @@ internal sealed partial class Processor
 
         // element is a map
         var props = Properties(element);
+        JsonElement? rootContext = null;
         if (_root)
         {
-            // The document itself, read without its omitted entry (see JsonLdProcessor.CanonicalizeOmitting).
+            // The document itself, read without its omitted entry and with its @context replaced when asked to
+            // (see JsonLdProcessor.CanonicalizeOmitting).
             _root = false;
-            props = Array.FindAll(props, p => !string.Equals(p.Name, _omittedTopLevel, StringComparison.Ordinal));
+            rootContext = _contextOverride;
+            props = Array.FindAll(props, p => !string.Equals(p.Name, _omittedTopLevel, StringComparison.Ordinal)
+                                              && !(rootContext is not null && p.Name == "@context"));
         }
         if (ac.Previous is not null && !fromMap)
         {
@@ -160,7 +168,9 @@ internal sealed partial class Processor
         }
         if (apDef is { HasLocalContext: true })
             ac = ProcessContext(ac, apDef.LocalContext, apDef.BaseUrl, apDef, overrideProtected: true);
-        if (element.TryGetProperty("@context", out var lc))
+        if (rootContext is { } rc)
+            ac = ProcessContext(ac, rc, baseUrl, rc.GetRawText());
+        else if (element.TryGetProperty("@context", out var lc))
             ac = ProcessContext(ac, lc, baseUrl, lc.GetRawText());
         var typeScoped = ac;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JList = System.Collections.Generic.List<object?>;
-using JMap = System.Collections.Generic.Dictionary<string, object?>;
 
 namespace Vc.JsonLd;
 
@@ -84,13 +83,21 @@ public static class JsonLdProcessor
     /// (VC Data Integrity §4.4 step 2, "proof" removed) without building and re-parsing a copy. The omitted entry may
     /// not be a keyword.
     /// </summary>
-    public static RdfcResult CanonicalizeOmitting(JsonElement document, string omittedProperty, JsonLdOptions? options = null, RdfcOptions? rdfc = null)
+    public static RdfcResult CanonicalizeOmitting(JsonElement document, string omittedProperty, JsonLdOptions? options = null, RdfcOptions? rdfc = null) =>
+        CanonicalizeOmitting(document, omittedProperty, null, options, rdfc);
+
+    /// <summary>
+    /// The same, with <paramref name="context"/> read as the document's top-level @context in place of its own:
+    /// e.g. a Data Integrity proof read as its proof configuration ("proofValue" omitted, the secured document's
+    /// @context; eddsa-rdfc-2022 §3.2.5), straight from the parsed secured document.
+    /// </summary>
+    public static RdfcResult CanonicalizeOmitting(JsonElement document, string omittedProperty, JsonElement? context, JsonLdOptions? options = null, RdfcOptions? rdfc = null)
     {
         ArgumentNullException.ThrowIfNull(omittedProperty);
         if (omittedProperty.StartsWith('@'))
             throw new ArgumentException("A keyword entry cannot be omitted.", nameof(omittedProperty));
         var p = new Processor(options ?? JsonLdOptions.Default);
-        return Rdfc10.Canonicalize(p.ToRdf(p.ExpandDocument(document, omittedProperty)), rdfc);
+        return Rdfc10.Canonicalize(p.ToRdf(p.ExpandDocument(document, omittedProperty, context)), rdfc);
     }
 
     /// <summary>Parses (bounded) and canonicalizes a JSON-LD document given as UTF-8 bytes.</summary>

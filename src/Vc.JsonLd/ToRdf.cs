@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using JList = System.Collections.Generic.List<object?>;
-using JMap = System.Collections.Generic.Dictionary<string, object?>;
 
 namespace Vc.JsonLd;
 

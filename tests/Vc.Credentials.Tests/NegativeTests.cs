@@ -60,6 +60,23 @@ public sealed class NegativeTests
         Assert.Equal(expected, viaDefault.CanonicalizeUnsecured(parsed.RootElement, System.Security.Cryptography.HashAlgorithmName.SHA256));
     }
 
+    [Fact]
+    public async Task The_proof_configuration_read_from_the_parsed_proof_is_the_proof_without_its_value_under_the_document_context()
+    {
+        var (stack, _, vc) = await IssuedAsync();
+        using var parsed = System.Text.Json.JsonDocument.Parse(vc.ToJsonString());
+        var config = (JsonObject)vc["proof"]!.DeepClone();
+        config.Remove("proofValue");
+        config["@context"] = vc["@context"]!.DeepClone();
+        var sha256 = System.Security.Cryptography.HashAlgorithmName.SHA256;
+        var expected = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stack.Canonicalizer.CanonicalizeJsonLd(config, sha256)));
+        var proof = parsed.RootElement.GetProperty("proof");
+        var context = parsed.RootElement.GetProperty("@context");
+        Assert.Equal(expected, stack.Canonicalizer.HashCanonicalProofConfig(proof, context, sha256));
+        IRdfCanonicalizer viaDefault = new CopyingCanonicalizer(stack.Canonicalizer);
+        Assert.Equal(expected, viaDefault.HashCanonicalProofConfig(proof, context, sha256));
+    }
+
     private sealed class CopyingCanonicalizer(IRdfCanonicalizer inner) : IRdfCanonicalizer
     {
         public string CanonicalizeJsonLd(JsonObject document, System.Security.Cryptography.HashAlgorithmName hash) => inner.CanonicalizeJsonLd(document, hash);

@@ -144,4 +144,15 @@ public class BehaviourTests
         using var doc = JsonLdProcessor.Parse("""{"@context":{"@vocab":"https://example.org/"},"a":1}""");
         Assert.Throws<ArgumentException>(() => JsonLdProcessor.CanonicalizeOmitting(doc.RootElement, "@context"));
     }
+
+    [Fact]
+    public void A_replacement_context_is_read_in_place_of_the_documents_own()
+    {
+        using var secured = JsonDocument.Parse("""{"@context":{"p":"urn:p","v":"urn:v"},"p":"x","v":"secret"}""");
+        using var proof = JsonDocument.Parse("""{"@context":{"p":"urn:other"},"p":"y","v":"z","@id":"urn:proof"}""");
+        using var expectedDoc = JsonDocument.Parse("""{"@context":{"p":"urn:p","v":"urn:v"},"p":"y","@id":"urn:proof"}""");
+        var expected = JsonLdProcessor.Canonicalize(expectedDoc.RootElement).CanonicalNQuads;
+        var actual = JsonLdProcessor.CanonicalizeOmitting(proof.RootElement, "v", secured.RootElement.GetProperty("@context"));
+        Assert.Equal(expected, actual.CanonicalNQuads);
+    }
 }

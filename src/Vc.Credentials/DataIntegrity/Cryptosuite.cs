@@ -71,11 +71,13 @@ public abstract class Cryptosuite
             return Concat(canonicalizer.HashCanonicalJsonLd(proofConfig, hash), canonicalizer.HashCanonicalJsonLd(unsecuredDocument, hash));
         }
 
-        /// <summary>The same, reading the unsecured document straight from the parsed secured document.</summary>
-        public byte[] CreateHashData(System.Text.Json.JsonElement securedDocument, ReadOnlyMemory<byte> proofConfig, KeyType keyType)
+        /// <summary>The same, reading the proof configuration and the unsecured document straight from the parsed
+        /// secured document (which has an @context) and its <paramref name="proof"/>.</summary>
+        public byte[] CreateHashData(System.Text.Json.JsonElement securedDocument, System.Text.Json.JsonElement proof, KeyType keyType)
         {
             var hash = VerificationKey.Hash(keyType);
-            return Concat(canonicalizer.HashCanonicalJsonLd(proofConfig, hash), canonicalizer.HashCanonicalUnsecured(securedDocument, hash));
+            return Concat(canonicalizer.HashCanonicalProofConfig(proof, securedDocument.GetProperty("@context"), hash),
+                canonicalizer.HashCanonicalUnsecured(securedDocument, hash));
         }
 
         public override string Name => name;

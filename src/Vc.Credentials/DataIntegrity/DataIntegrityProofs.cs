@@ -143,21 +143,22 @@ public sealed class DataIntegrityProofs
         if (suite is Cryptosuite.RdfcSuite rdfc)
         {
             // DI §4.4 steps 1–2 and eddsa-rdfc-2022 §3.2.2: the unsecured document (proofs removed, chained ones
-            // kept) and the proof options (proofValue removed, the document's @context) are written straight to
-            // JSON for the canonicalizer, without building copies of the document.
+            // kept) and the proof options (proofValue removed, the document's @context). A parsed document is read
+            // in place; otherwise both are written straight to JSON for the canonicalizer, without building copies.
+            byte[] data;
+            if (chained is null && parsed is { } element && ProofElement(securedDocument, proof, element) is { } proofElement
+                && element.TryGetProperty("@context", out _))
+            {
+                try { data = rdfc.CreateHashData(element, proofElement, key.KeyType); }
+                catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
+                return key.Verify(data, signature);
+            }
             var config = Write(w =>
             {
                 foreach (var (name, value) in proof)
                     if (name is not ("proofValue" or "@context")) WriteProperty(w, name, value);
                 if (securedDocument["@context"] is { } context) WriteProperty(w, "@context", context);
             });
-            byte[] data;
-            if (parsed is { } element && chained is null)
-            {
-                try { data = rdfc.CreateHashData(element, config, key.KeyType); }
-                catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
-                return key.Verify(data, signature);
-            }
             var document = Write(w =>
             {
                 foreach (var (name, value) in securedDocument)
@@ -191,6 +192,22 @@ public sealed class DataIntegrityProofs
         try { hashData = suite.CreateHashData(unsecured, options, key.KeyType); }
         catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
         return key.Verify(hashData.HashData, signature);
+    }
+
+    // The element a proof node was read from, when the document is a view over the parsed element it came from.
+    private static JsonElement? ProofElement(JsonObject securedDocument, JsonObject proof, JsonElement parsed)
+    {
+        if (!parsed.TryGetProperty("proof", out var proofs)) return null;
+        switch (securedDocument["proof"])
+        {
+            case JsonObject single when ReferenceEquals(single, proof) && proofs.ValueKind == JsonValueKind.Object:
+                return proofs;
+            case JsonArray set when proofs.ValueKind == JsonValueKind.Array && set.Count == proofs.GetArrayLength():
+                var i = set.IndexOf(proof);
+                return i >= 0 ? proofs[i] : null;
+            default:
+                return null;
+        }
     }
 
     private static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> body)

@@ -35,6 +35,17 @@ public interface IRdfCanonicalizer
     byte[] HashCanonicalJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash) =>
         Cryptosuite.Hash(hash, CanonicalizeJsonLd(utf8Json, hash));
 
+    /// <summary>hash(canonical N-Quads) of a proof's proof configuration (eddsa-rdfc-2022 §3.2.5): the proof without
+    /// "proofValue", with <paramref name="documentContext"/> (the secured document's @context) as its @context.</summary>
+    byte[] HashCanonicalProofConfig(System.Text.Json.JsonElement proof, System.Text.Json.JsonElement documentContext, HashAlgorithmName hash)
+    {
+        var config = new JsonObject();
+        foreach (var property in proof.EnumerateObject())
+            if (property.Name is not ("proofValue" or "@context")) config[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+        config["@context"] = JsonNode.Parse(documentContext.GetRawText());
+        return Cryptosuite.Hash(hash, CanonicalizeJsonLd(config, hash));
+    }
+
     /// <summary>hash(canonical N-Quads) of a secured document's unsecured document (see <see cref="CanonicalizeUnsecured"/>).</summary>
     byte[] HashCanonicalUnsecured(System.Text.Json.JsonElement securedDocument, HashAlgorithmName hash) =>
         Cryptosuite.Hash(hash, CanonicalizeUnsecured(securedDocument, hash));

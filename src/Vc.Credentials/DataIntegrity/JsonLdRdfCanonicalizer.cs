@@ -84,6 +84,17 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
         catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
     }
 
+    /// <inheritdoc/>
+    public byte[] HashCanonicalProofConfig(JsonElement proof, JsonElement documentContext, HashAlgorithmName hash)
+    {
+        try
+        {
+            // Read straight from the parsed proof: no configuration object is built, written or parsed.
+            return Cryptosuite.Hash(hash, JsonLdProcessor.CanonicalizeOmitting(proof, "proofValue", documentContext, _options, Rdfc(hash)).CanonicalUtf8.Span);
+        }
+        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
+    }
+
     private RdfcOptions Rdfc(HashAlgorithmName hash) =>
         hash == HashAlgorithmName.SHA384 ? _sha384 : hash == HashAlgorithmName.SHA256 ? _sha256 : new RdfcOptions { HashAlgorithm = hash };
 
