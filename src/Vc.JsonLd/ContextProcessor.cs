@@ -47,6 +47,11 @@ internal sealed partial class Processor
 
     internal static bool IsKeyword(string? s) => s is not null && s.Length > 1 && s[0] == '@' && s_keywords.Contains(s);
 
+    /// <summary>The one instance of a keyword (expanded-form maps are keyed by them and looked up with literals,
+    /// which then match by reference); any other string as it is.</summary>
+    internal static string? Keyword(string? s) =>
+        s is { Length: > 1 } && s[0] == '@' && s_keywords.TryGetValue(s, out var keyword) ? keyword : s;
+
     internal static bool HasKeywordForm(string s)
     {
         if (s.Length < 2 || s[0] != '@') return false;

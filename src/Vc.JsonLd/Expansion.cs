@@ -106,12 +106,15 @@ internal sealed partial class Processor
 
     // ---------------------------------------------------------------- expansion algorithm (§5.1.2)
 
-    private object? Expand(ActiveContext ac, string? activeProperty, JsonElement element, string? baseUrl, bool fromMap, int depth)
+    private object? Expand(ActiveContext ac, string? activeProperty, JsonElement element, string? baseUrl, bool fromMap, int depth) =>
+        Expand(ac, activeProperty, ac.Get(activeProperty), element, baseUrl, fromMap, depth);
+
+    // apDef: the active property's term definition in ac (the caller has it already).
+    private object? Expand(ActiveContext ac, string? activeProperty, TermDefinition? apDef, JsonElement element, string? baseUrl, bool fromMap, int depth)
     {
         if (depth > _limits.MaxDepth)
             throw Err(JsonLdErrorCode.MaxDepthExceeded, $"JSON nested more than {_limits.MaxDepth} deep");
         if (element.ValueKind == JsonValueKind.Null) return null;
-        var apDef = ac.Get(activeProperty);
 
         if (IsScalar(element))
         {
@@ -121,8 +124,11 @@ internal sealed partial class Processor
                 return null;
             }
             if (apDef is { HasLocalContext: true })
+            {
                 ac = ProcessContext(ac, apDef.LocalContext, apDef.BaseUrl, apDef, overrideProtected: true);
-            return ExpandValue(ac, activeProperty, Scalar(element));
+                apDef = ac.Get(activeProperty);
+            }
+            return ExpandValue(ac, activeProperty, apDef, Scalar(element));
         }
 
         if (element.ValueKind == JsonValueKind.Array)
@@ -131,7 +137,7 @@ internal sealed partial class Processor
             bool listContainer = apDef is not null && (apDef.Container & Container.List) != 0;
             foreach (var item in element.EnumerateArray())
             {
-                var e = Expand(ac, activeProperty, item, baseUrl, fromMap, depth + 1);
+                var e = Expand(ac, activeProperty, apDef, item, baseUrl, fromMap, depth + 1);
                 if (listContainer && e is JList el) e = new JMap { ["@list"] = el };
                 if (e is JList l2) result.AddRange(l2);
                 else if (e is not null) result.Add(e);
@@ -265,9 +271,11 @@ internal sealed partial class Processor
     /// <summary>IRI expansion of a key (vocab-relative), memoized on the immutable active context.</summary>
     private string? ExpandKey(ActiveContext ac, string key)
     {
+        // §5.2.2 steps 4–5 (vocab-relative): a term expands to its IRI mapping, with no memo needed.
+        if (key.Length > 0 && key[0] != '@' && ac.Terms.TryGetValue(key, out var td)) return Keyword(td.Iri);
         var memo = ac.KeyMemo;
         if (memo is not null && memo.TryGetValue(key, out var hit)) return hit;
-        var r = ExpandIri(ac, key, false, true);
+        var r = Keyword(ExpandIri(ac, key, false, true));
         if (memo is not null && memo.Count < ActiveContext.MaxMemo) memo.TryAdd(key, r);
         return r;
     }
@@ -435,7 +443,7 @@ internal sealed partial class Processor
             else if ((container & (Container.Index | Container.Type | Container.Id)) != 0 && value.ValueKind == JsonValueKind.Object)
                 expanded = ExpandIndexMap(ac, key, td!, value, baseUrl, depth);
             else
-                expanded = Expand(ac, key, value, baseUrl, false, depth + 1);
+                expanded = Expand(ac, key, td, value, baseUrl, false, depth + 1);
             if (expanded is null) continue;
             if ((container & Container.List) != 0 && !(expanded is JMap em && em.ContainsKey("@list")))
                 expanded = new JMap { ["@list"] = AsList(expanded) };
@@ -542,7 +550,7 @@ internal sealed partial class Processor
                 }
                 if ((container & Container.Index) != 0 && indexKey != "@index" && expandedIndex != "@none")
                 {
-                    var reExpanded = ExpandValue(ac, indexKey, index);
+                    var reExpanded = ExpandValue(ac, indexKey, ac.Get(indexKey), index);
                     var eik = ExpandIri(ac, indexKey, false, true)!;
                     var ipv = new JList { reExpanded };
                     if (m.TryGetValue(eik, out var existing)) ipv.AddRange(AsList(existing));
@@ -568,9 +576,8 @@ internal sealed partial class Processor
 
     // ---------------------------------------------------------------- value expansion (§5.3.2)
 
-    private object? ExpandValue(ActiveContext ac, string activeProperty, object? value)
+    private object? ExpandValue(ActiveContext ac, string activeProperty, TermDefinition? td, object? value)
     {
-        var td = ac.Get(activeProperty);
         var tm = td?.TypeMapping;
         if (value is string s && tm is "@id" or "@vocab")
         {
