@@ -42,8 +42,22 @@ internal sealed class JMap : IEnumerable<KeyValuePair<string, object?>>
         var keys = _keys;
         for (int i = 0; i < _count; i++)
             if (ReferenceEquals(keys[i], key)) return i;
+        if (key.Length == 0) return IndexOfEmpty();
+        // IRIs of one vocabulary share long prefixes and differ at the end: compare the last character first.
+        int length = key.Length;
+        char last = key[length - 1];
         for (int i = 0; i < _count; i++)
-            if (string.Equals(keys[i], key, StringComparison.Ordinal)) return i;
+        {
+            var k = keys[i];
+            if (k.Length == length && k[length - 1] == last && string.Equals(k, key, StringComparison.Ordinal)) return i;
+        }
+        return -1;
+    }
+
+    private int IndexOfEmpty()
+    {
+        for (int i = 0; i < _count; i++)
+            if (_keys[i].Length == 0) return i;
         return -1;
     }
 

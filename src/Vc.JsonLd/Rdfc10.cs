@@ -142,17 +142,10 @@ public static class Rdfc10
                 anyBlank = q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank;
             }
 
-            if (anyBlank)
-            {
-                // An RDF dataset is a set: duplicates would change the first-degree hashes. Only quads that mention
-                // a blank node are hashed; duplicates without one are equal lines, dropped in step 6.
-                var seen = new HashSet<RdfQuad>(dataset.Count);
-                var unique = new List<RdfQuad>(dataset.Count);
-                foreach (var q in dataset)
-                    if (!(q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank) || seen.Add(q)) unique.Add(q);
-                dataset = unique;
-                IssueIdentifiers(dataset);
-            }
+            // An RDF dataset is a set: a duplicate quad would change its blank nodes' first-degree hashes, so each
+            // blank node's quads are kept without duplicates (AddBnode); other duplicates are equal lines, dropped in
+            // step 6 like every duplicate line.
+            if (anyBlank) IssueIdentifiers(dataset);
 
             // 6. relabel and serialize, sort by code point (= UTF-8 byte order), drop duplicate lines. All lines are
             // written as UTF-8 into one pooled buffer and sorted as spans: no string per line, none for the result.
@@ -178,7 +171,7 @@ public static class Rdfc10
             var lines = new LineSpans(_buf, ends);
             var order = new int[n];
             for (int i = 0; i < n; i++) order[i] = i;
-            if (n > 1) Array.Sort(order, lines);
+            if (n > 1) order.AsSpan().Sort(lines);
             int total = 0, kept = 0;
             for (int i = 0; i < n; i++)
             {
@@ -235,7 +228,7 @@ public static class Rdfc10
 
         /// <summary>Lines held back to back in one buffer (line i ends at ends[i]), compared by code point, i.e. by
         /// their UTF-8 bytes.</summary>
-        private sealed class LineSpans(Utf8Buffer buffer, int[] ends) : IComparer<int>
+        private readonly struct LineSpans(Utf8Buffer buffer, int[] ends) : IComparer<int>
         {
             public ReadOnlySpan<byte> Line(int i) => buffer.Slice(i == 0 ? 0 : ends[i - 1], ends[i]);
 
@@ -297,11 +290,30 @@ public static class Rdfc10
             }
         }
 
+        private const int ScanForDuplicatesUpTo = 32;
+        private Dictionary<string, HashSet<RdfQuad>>? _bnodeQuadSets;
+
         private void AddBnode(RdfTerm t, RdfQuad q)
         {
             if (t.Kind != RdfTermKind.BlankNode) return;
-            if (!_bnodeQuads.TryGetValue(t.Value, out var list)) _bnodeQuads[t.Value] = list = new List<RdfQuad>(4);
-            else if (ReferenceEquals(list[^1], q)) return; // same quad, bnode repeated in it
+            if (!_bnodeQuads.TryGetValue(t.Value, out var list))
+            {
+                _bnodeQuads[t.Value] = new List<RdfQuad>(4) { q };
+                return;
+            }
+            if (ReferenceEquals(list[^1], q)) return; // same quad, bnode repeated in it
+            if (list.Count < ScanForDuplicatesUpTo)
+            {
+                foreach (var other in list)
+                    if (other.Equals(q)) return;
+            }
+            else
+            {
+                // Many quads on one blank node: a set, so no input makes this quadratic.
+                _bnodeQuadSets ??= new(StringComparer.Ordinal);
+                if (!_bnodeQuadSets.TryGetValue(t.Value, out var set)) _bnodeQuadSets[t.Value] = set = new HashSet<RdfQuad>(list);
+                if (!set.Add(q)) return;
+            }
             list.Add(q);
         }
 
@@ -329,7 +341,7 @@ public static class Rdfc10
                 var lines = new LineSpans(_buf, ends);
                 var order = new int[ends.Length];
                 for (int i = 0; i < order.Length; i++) order[i] = i;
-                Array.Sort(order, lines);
+                order.AsSpan().Sort(lines);
                 int length = _buf.Length;
                 byte[] joined = ArrayPool<byte>.Shared.Rent(length);
                 try
