@@ -34,6 +34,19 @@ public class BehaviourTests
         Assert.True(string.CompareOrdinal("\uFFFD", "\U0001F600") > 0);
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)] // past the scan: duplicates found through a set
+    public void Duplicate_quads_do_not_change_the_canonical_form(int quadsPerBlankNode)
+    {
+        var lines = Enumerable.Range(0, quadsPerBlankNode).Select(i => $"_:x <urn:p{i}> _:y .\n").ToList();
+        lines.Add("_:y <urn:q> \"v\" .\n");
+        var once = Rdfc10.CanonicalizeNQuads(string.Concat(lines));
+        var twice = Rdfc10.CanonicalizeNQuads(string.Concat(lines.Concat(lines.AsEnumerable().Reverse())));
+        Assert.Equal(once.CanonicalNQuads, twice.CanonicalNQuads);
+        Assert.Equal(quadsPerBlankNode + 1, twice.CanonicalQuads.Count);
+    }
+
     [Fact]
     public void Input_labels_starting_with_c14n_are_relabelled()
     {
