@@ -50,6 +50,17 @@ if (args.Contains("--iterations"))
     return;
 }
 
+if (args.Contains("--alloc-types"))
+{
+    // Which types a verify allocates (the runtime's allocation sampling, one event per ~100 KB), for the engineer.
+    using var listener = new AllocationListener();
+    var sw = Stopwatch.StartNew();
+    while (sw.Elapsed.TotalSeconds < seconds) await verifier.VerifyAsync(signedJson, options);
+    foreach (var (type, bytes) in listener.ByType.OrderByDescending(kv => kv.Value).Take(30))
+        Console.WriteLine($"{bytes * 100.0 / listener.ByType.Values.Sum(),6:0.0}% {type}");
+    return;
+}
+
 if (args.Contains("--show"))
 {
     Console.WriteLine(signedJson);
@@ -247,4 +258,23 @@ static string FindRepo()
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         if (File.Exists(Path.Combine(dir.FullName, "VcHealth.sln"))) return dir.FullName;
     throw new DirectoryNotFoundException("VcHealth.sln");
+}
+
+sealed class AllocationListener : System.Diagnostics.Tracing.EventListener
+{
+    public Dictionary<string, long> ByType { get; } = new();
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName != "GCAllocationTick_V4" || e.Payload is null) return;
+        var type = e.Payload[e.PayloadNames!.IndexOf("TypeName")] as string ?? "?";
+        var amount = Convert.ToInt64(e.Payload[e.PayloadNames!.IndexOf("AllocationAmount64")]);
+        lock (ByType) ByType[type] = ByType.GetValueOrDefault(type) + amount;
+    }
 }

@@ -146,17 +146,17 @@ internal sealed partial class Processor
         }
 
         // element is a map
-        var props = Properties(element);
         JsonElement? rootContext = null;
+        (string Name, JsonElement Value)[] props;
         if (_root)
         {
             // The document itself, read without its omitted entry and with its @context replaced when asked to
             // (see JsonLdProcessor.CanonicalizeOmitting).
             _root = false;
             rootContext = _contextOverride;
-            props = Array.FindAll(props, p => !string.Equals(p.Name, _omittedTopLevel, StringComparison.Ordinal)
-                                              && !(rootContext is not null && p.Name == "@context"));
+            props = Properties(element, _omittedTopLevel, rootContext is not null);
         }
+        else props = Properties(element);
         if (ac.Previous is not null && !fromMap)
         {
             bool revert = true;
@@ -260,12 +260,17 @@ internal sealed partial class Processor
         return res;
     }
 
-    private static (string Name, JsonElement Value)[] Properties(JsonElement element)
+    private static (string Name, JsonElement Value)[] Properties(JsonElement element, string? omitted = null, bool omitContext = false)
     {
         var props = new (string, JsonElement)[element.GetPropertyCount()];
         int i = 0;
-        foreach (var p in element.EnumerateObject()) props[i++] = (p.Name, p.Value);
-        return props;
+        foreach (var p in element.EnumerateObject())
+        {
+            var name = p.Name;
+            if (string.Equals(name, omitted, StringComparison.Ordinal) || (omitContext && name == "@context")) continue;
+            props[i++] = (name, p.Value);
+        }
+        return i == props.Length ? props : props[..i];
     }
 
     /// <summary>IRI expansion of a key (vocab-relative), memoized on the immutable active context.</summary>
