@@ -10,13 +10,13 @@ public sealed class DidKeyResolver : IDidDocumentResolver
     private readonly ConcurrentDictionary<string, DidDocument> _cache = new(StringComparer.Ordinal);
 
     /// <summary>did:key:&lt;publicKeyMultibase&gt;.</summary>
-    public static string CreateDid(VerificationKey key) => "did:key:" + key.PublicKeyMultibase;
+    public static string CreateDid(VerificationKey key) => DidKey.Prefix + key.PublicKeyMultibase;
 
     /// <summary>The verification method id of a did:key: did:key:z…#z….</summary>
-    public static string VerificationMethodId(VerificationKey key) => CreateDid(key) + "#" + key.PublicKeyMultibase;
+    public static string VerificationMethodId(VerificationKey key) => DidKey.For(key).VerificationMethodId;
 
     /// <inheritdoc/>
-    public bool CanResolve(string did) => did.StartsWith("did:key:", StringComparison.Ordinal);
+    public bool CanResolve(string did) => did.StartsWith(DidKey.Prefix, StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default)
@@ -28,22 +28,17 @@ public sealed class DidKeyResolver : IDidDocumentResolver
         if (_cache.TryGetValue(did, out var cached)) return cached;
         if (!CanResolve(did) || did.Length > 200)
             throw new DidResolutionException(DidResolutionError.InvalidDid, "Not a did:key DID.");
-        var multibase = did["did:key:".Length..];
+        // The key is decoded as a Multikey this library verifies with (curve points checked), not just parsed.
         VerificationKey key;
-        try { key = VerificationKey.FromMultikey(multibase); }
+        try { key = VerificationKey.FromMultikey(did[DidKey.Prefix.Length..]); }
         catch (KeyFormatException e) { throw new DidResolutionException(DidResolutionError.InvalidDid, "The did:key does not encode a supported public key: " + e.Message, e); }
-        if (key.PublicKeyMultibase != multibase)
+        var didKey = DidKey.For(key);
+        if (didKey.Did != did)
             throw new DidResolutionException(DidResolutionError.InvalidDid, "The did:key is not in its canonical encoding.");
-        var vmId = did + "#" + multibase;
+        var vmId = didKey.VerificationMethodId;
         IReadOnlyList<string> ids = [vmId];
         var document = new DidDocument(did, [new VerificationMethod(vmId, "Multikey", did, key)],
-            new Dictionary<VerificationRelationship, IReadOnlyList<string>>
-            {
-                [VerificationRelationship.Authentication] = ids,
-                [VerificationRelationship.AssertionMethod] = ids,
-                [VerificationRelationship.CapabilityInvocation] = ids,
-                [VerificationRelationship.CapabilityDelegation] = ids,
-            });
+            didKey.Relationships.ToDictionary(r => r, _ => ids));
         if (_cache.Count < MaxCached) _cache.TryAdd(did, document);
         return document;
     }

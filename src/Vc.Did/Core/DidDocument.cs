@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Vc.Credentials.Dids;
 
 namespace Vc.Did.Core;
 
@@ -25,19 +27,12 @@ public sealed record VerificationMethod(string Id, string Type, string Controlle
 /// <summary>A service (DID Core §5.4); the endpoint is a string, a map or a set, kept as parsed JSON.</summary>
 public sealed record Service(string Id, string Type, JsonElement ServiceEndpoint);
 
-/// <summary>Verification relationships of DID Core §5.3.</summary>
-public enum VerificationRelationship
-{
-    Authentication,
-    AssertionMethod,
-    KeyAgreement,
-    CapabilityInvocation,
-    CapabilityDelegation,
-}
-
 /// <summary>
 /// A DID document (W3C DID Core §4–5). Relationships hold references (DID URLs) to entries of
-/// <see cref="VerificationMethod"/>, as did:ethr and did:key produce them.
+/// <see cref="VerificationMethod"/>, as did:ethr and did:key produce them. The credential verifier reads the
+/// verification subset, <see cref="Vc.Credentials.Dids.DidDocument"/>, from this document's DID Core JSON
+/// (<see cref="ToVerificationDocument"/>): the full model keeps every key encoding and service byte for byte,
+/// the subset holds decoded keys, and the JSON between them is the one both already speak.
 /// </summary>
 public sealed record DidDocument(string Id)
 {
@@ -79,4 +74,9 @@ public sealed record DidDocument(string Id)
     }
 
     public string ToJson() => DidJson.Serialize(this);
+
+    /// <summary>The verification methods (keys decoded) and relationships, as the credential verifier reads them.</summary>
+    /// <exception cref="DidResolutionException">The document is malformed for the verifier.</exception>
+    public Vc.Credentials.Dids.DidDocument ToVerificationDocument() =>
+        Vc.Credentials.Dids.DidDocument.Parse(JsonNode.Parse(ToJson())!.AsObject());
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Vc.JsonLd;
 
 namespace Vc.Did.Core;
 
@@ -125,40 +126,8 @@ public static class DidJson
         w.EndObject();
     }
 
-    /// <summary>ECMA-262 Number::toString for a finite double (JSON.stringify prints non-finite numbers as null).</summary>
-    public static string FormatNumber(double d)
-    {
-        if (double.IsNaN(d) || double.IsInfinity(d)) return "null";
-        if (d == 0) return "0";
-        var negative = d < 0;
-        // Shortest round-trip digits: "R" gives them; normalise to digits + decimal exponent.
-        var shortest = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
-        string mantissa; int exp10;
-        var eIdx = shortest.IndexOfAny(['E', 'e']);
-        if (eIdx >= 0) { mantissa = shortest[..eIdx]; exp10 = int.Parse(shortest[(eIdx + 1)..], CultureInfo.InvariantCulture); }
-        else { mantissa = shortest; exp10 = 0; }
-        var dot = mantissa.IndexOf('.');
-        var intPart = dot >= 0 ? mantissa[..dot] : mantissa;
-        var fracPart = dot >= 0 ? mantissa[(dot + 1)..] : "";
-        var digits = (intPart + fracPart).TrimStart('0');
-        var leadingZeros = (intPart + fracPart).Length - digits.Length;
-        digits = digits.TrimEnd('0');
-        if (digits.Length == 0) return "0";
-        // n: position of the decimal point relative to the digit string (ECMA-262 §6.1.6.1.20).
-        var n = intPart.Length - leadingZeros + exp10;
-        var k = digits.Length;
-        string s;
-        if (k <= n && n <= 21) s = digits + new string('0', n - k);
-        else if (0 < n && n <= 21) s = digits[..n] + "." + digits[n..];
-        else if (-6 < n && n <= 0) s = "0." + new string('0', -n) + digits;
-        else
-        {
-            var e = n - 1;
-            var expText = (e >= 0 ? "+" : "-") + Math.Abs(e).ToString(CultureInfo.InvariantCulture);
-            s = k == 1 ? digits + "e" + expText : digits[..1] + "." + digits[1..] + "e" + expText;
-        }
-        return negative ? "-" + s : s;
-    }
+    /// <summary>ECMA-262 Number::toString (Vc.JsonLd's, shared with JCS); JSON.stringify prints non-finite numbers as null.</summary>
+    public static string FormatNumber(double d) => double.IsFinite(d) ? EcmaScriptNumber.Format(d) : "null";
 
     /// <summary>A tiny indenting writer with JSON.stringify's layout.</summary>
     private sealed class Writer

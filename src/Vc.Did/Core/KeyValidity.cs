@@ -1,3 +1,5 @@
+using Vc.Credentials.Dids;
+
 namespace Vc.Did.Core;
 
 /// <summary>The answer to "was verification method X authorized for a purpose by DID D at time T".</summary>

@@ -5,17 +5,10 @@ using Org.BouncyCastle.Asn1.X9;
 
 namespace Vc.Did.Encoding;
 
-/// <summary>Hex, multibase and key encodings used by did:ethr and did:key.</summary>
+/// <summary>Hex, base58 and key encodings used by did:ethr (multibase and multicodec: Vc.Credentials.Encoding).</summary>
 public static class Codec
 {
     private static readonly X9ECParameters Secp256k1 = SecNamedCurves.GetByName("secp256k1");
-
-    /// <summary>Multicodec prefixes (varint) of the public key types we publish and read.</summary>
-    public static readonly byte[] Ed25519Pub = [0xed, 0x01];
-    public static readonly byte[] X25519Pub = [0xec, 0x01];
-    public static readonly byte[] Secp256k1Pub = [0xe7, 0x01];
-    public static readonly byte[] P256Pub = [0x80, 0x24];
-    public static readonly byte[] P384Pub = [0x81, 0x24];
 
     public static string ToHex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
     public static string ToHex0x(ReadOnlySpan<byte> bytes) => "0x" + Convert.ToHexStringLower(bytes);
@@ -31,25 +24,7 @@ public static class Codec
 
     public static byte[] FromHex(string hex) => TryFromHex(hex, out var b) ? b : throw new FormatException("not hex: " + Short(hex));
 
-    /// <summary>Multibase base58btc ('z' + base58btc(prefix ‖ key)).</summary>
-    public static string ToMultibase(ReadOnlySpan<byte> key, ReadOnlySpan<byte> prefix = default)
-    {
-        var all = new byte[prefix.Length + key.Length];
-        prefix.CopyTo(all);
-        key.CopyTo(all.AsSpan(prefix.Length));
-        return "z" + SimpleBase.Base58.Bitcoin.Encode(all);
-    }
-
     public static string ToBase58(ReadOnlySpan<byte> bytes) => SimpleBase.Base58.Bitcoin.Encode(bytes);
-
-    public static bool TryFromBase58(string text, out byte[] bytes)
-    {
-        bytes = [];
-        if (text.Length == 0 || text.Length > 512) return false;
-        try { bytes = SimpleBase.Base58.Bitcoin.Decode(text).ToArray(); return true; }
-        catch (ArgumentException) { return false; }
-        catch (FormatException) { return false; }
-    }
 
     public static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -6,6 +6,7 @@ using Nethereum.JsonRpc.Client;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using Vc.Credentials.Encoding;
 using Vc.Did.Encoding;
 
 namespace Vc.Did.Ethr;
@@ -96,7 +97,7 @@ public sealed record KeyAttribute(string Name, byte[] Value)
     /// <summary>did/pub/Multikey/veriKey/hex with 0x8024 ‖ compressed P-256 key: resolves to a Multikey in assertionMethod.</summary>
     public static KeyAttribute P256Assertion(byte[] compressedPublicKey) =>
         compressedPublicKey.Length == 33 && compressedPublicKey[0] is 2 or 3
-            ? new("did/pub/Multikey/veriKey/hex", [.. Codec.P256Pub, .. compressedPublicKey])
+            ? new("did/pub/Multikey/veriKey/hex", [.. Multicodec.P256Public, .. compressedPublicKey])
             : throw new ArgumentException("a compressed P-256 key is 33 bytes starting 02/03");
 
     /// <summary>did/pub/X25519/enc/base58: resolves to X25519KeyAgreementKey2020 in keyAgreement.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Vc.Did.Core;
+using Vc.Credentials.Encoding;
 using Vc.Did.Encoding;
 
 namespace Vc.Did.Ethr;
@@ -165,12 +166,12 @@ public static partial class EthrDocumentBuilder
                 // Not a curve point: keep the bytes rather than fail the whole resolution.
                 return new VerificationMethod(id, Secp256k1Key2019, did) { PublicKeyHex = Codec.ToHex(value) };
             case "Ed25519":
-                return new VerificationMethod(id, Ed25519Key2020, did) { PublicKeyMultibase = Codec.ToMultibase(value, Codec.Ed25519Pub) };
+                return new VerificationMethod(id, Ed25519Key2020, did) { PublicKeyMultibase = Multibase.EncodeBase58Btc([.. Multicodec.Ed25519Public, .. value]) };
             case "X25519":
-                return new VerificationMethod(id, X25519Key2020, did) { PublicKeyMultibase = Codec.ToMultibase(value, Codec.X25519Pub) };
+                return new VerificationMethod(id, X25519Key2020, did) { PublicKeyMultibase = Multibase.EncodeBase58Btc([.. Multicodec.X25519Public, .. value]) };
             case "Multikey":
                 // The value already starts with its multicodec prefix.
-                return new VerificationMethod(id, Multikey, did) { PublicKeyMultibase = Codec.ToMultibase(value) };
+                return new VerificationMethod(id, Multikey, did) { PublicKeyMultibase = Multibase.EncodeBase58Btc(value) };
         }
         // Unknown key types pass through with the encoding hint honoured.
         var vm = new VerificationMethod(id, algorithm, did);

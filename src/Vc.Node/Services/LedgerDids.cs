@@ -18,12 +18,14 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
     public VcDid.IDidResolver Resolver { get; }
     /// <summary>The network part of DIDs this node mints: the hex chain id (unambiguous across resolvers).</summary>
     public string Network { get; }
+    private readonly VcDid.VerificationDidResolver _verification;
 
     private LedgerDids(EthrDidClient client)
     {
         Client = client;
         Resolver = VcDid.CompositeDidResolver.Create(client.Resolver);
         Network = "0x" + client.Network.ChainId.ToString("x");
+        _verification = new VcDid.VerificationDidResolver(client.Resolver, "ethr");
     }
 
     public static async Task<LedgerDids> OpenAsync(NodeLedger ledger, string dataDirectory) =>
@@ -35,24 +37,10 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
 
     // ---- IDidDocumentResolver (credential verification) ----
 
-    public bool CanResolve(string did) => did.StartsWith("did:ethr:", StringComparison.Ordinal);
+    public bool CanResolve(string did) => _verification.CanResolve(did);
 
-    public async ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default)
-    {
-        var result = await Client.Resolver.ResolveAsync(did, new VcDid.DidResolutionOptions { VersionTime = options.VersionTime }, cancellationToken);
-        if (result.DidDocument is null || result.DidResolutionMetadata.Error is not null)
-            throw new DidResolutionException(result.DidResolutionMetadata.Error switch
-            {
-                VcDid.DidResolutionErrors.InvalidDid => DidResolutionError.InvalidDid,
-                VcDid.DidResolutionErrors.NotFound => DidResolutionError.NotFound,
-                VcDid.DidResolutionErrors.MethodNotSupported or VcDid.DidResolutionErrors.UnknownNetwork => DidResolutionError.MethodNotSupported,
-                _ => DidResolutionError.InternalError,
-            }, $"{did}: {result.DidResolutionMetadata.Error}: {result.DidResolutionMetadata.Message}");
-        if (result.DidDocumentMetadata.Deactivated)
-            throw new DidResolutionException(DidResolutionError.NotFound, $"{did} is deactivated");
-        // One document model per library: the DID Core JSON is the exchange format between them.
-        return DidDocument.Parse(JsonNode.Parse(VcDid.DidJson.Serialize(result.DidDocument))!.AsObject());
-    }
+    public ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default) =>
+        _verification.ResolveAsync(did, options, cancellationToken);
 
     // ---- IDidMethodProvisioner (issuer creation) ----
 

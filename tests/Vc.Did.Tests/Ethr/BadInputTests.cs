@@ -7,6 +7,7 @@ using Vc.Did.Ethr;
 using Vc.Did.Key;
 using Vc.Did.Ledger;
 using Vc.Did.Tests.Ledger;
+using VerificationRelationship = Vc.Credentials.Dids.VerificationRelationship;
 
 namespace Vc.Did.Tests.Ethr;
 

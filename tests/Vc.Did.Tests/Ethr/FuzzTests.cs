@@ -1,6 +1,5 @@
 using CsCheck;
 using Vc.Did.Ethr;
-using Vc.Did.Key;
 
 namespace Vc.Did.Tests.Ethr;
 
@@ -14,7 +13,6 @@ public sealed class FuzzTests
         Gen.Select(prefixes, Gen.String).Sample((p, s) =>
         {
             try { _ = EthrDid.Parse(p + s); } catch (DidParseException) { }
-            try { _ = DidKey.Parse(p + s); } catch (DidParseException) { }
         }, iter: 3000);
     }
 

@@ -4,7 +4,6 @@ using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
 using Vc.Did.Ethr;
 using Vc.Trust.Bridge;
-using CredentialDids = Vc.Credentials.Dids;
 using VcDid = Vc.Did.Core;
 
 namespace Vc.Trust.Tests.Bridge;
@@ -38,7 +37,7 @@ public sealed class IssuerTrustTests(RegistryFixture f)
     public async Task A_VC_from_a_registered_did_ethr_issuer_is_trusted_and_the_same_VC_from_an_unregistered_DID_verifies_but_is_untrusted()
     {
         await using var dids = await EthrDidClient.OpenAsync(f.Connection);
-        var vc = new VcServices(new EthrResolverAdapter(dids.Resolver));
+        var vc = new VcServices(new VcDid.VerificationDidResolver(dids.Resolver, "ethr"));
         var service = new TrustService(f.Reader, new InMemoryCertificateSource(), dids.Resolver);
         var (country, admin, _) = await f.OnboardAsync(TrustDomains.Icvp | TrustDomains.Dcc);
 
@@ -156,19 +155,5 @@ public sealed class IssuerTrustTests(RegistryFixture f)
         endpoint["x5c"] = new JsonArray(Convert.ToBase64String(BridgePki.Issue(sca, "another").RawData));
         await dids.Writer!.AddServiceAsync(forger.Owner, forger.Owner.Address, DscBinding.ServiceType, endpoint.ToJsonString(), Year);
         Assert.Equal(TrustVerdictReason.BindingInvalid, (await service.CheckDscBindingAsync(forger.Did, TrustDomains.Icvp)).Reason);
-    }
-
-    /// <summary>Vc.Did's did:ethr resolver as the credential library's resolver (what the node's LedgerDids does).</summary>
-    private sealed class EthrResolverAdapter(VcDid.IDidResolver resolver) : CredentialDids.IDidDocumentResolver
-    {
-        public bool CanResolve(string did) => did.StartsWith("did:ethr:", StringComparison.Ordinal);
-
-        public async ValueTask<CredentialDids.DidDocument> ResolveAsync(string did, CredentialDids.DidResolutionOptions options, CancellationToken ct = default)
-        {
-            var result = await resolver.ResolveAsync(did, new VcDid.DidResolutionOptions { VersionTime = options.VersionTime }, ct);
-            if (result.DidDocument is null)
-                throw new CredentialDids.DidResolutionException(CredentialDids.DidResolutionError.NotFound, $"{did}: {result.DidResolutionMetadata.Error}");
-            return CredentialDids.DidDocument.Parse(JsonNode.Parse(VcDid.DidJson.Serialize(result.DidDocument))!.AsObject());
-        }
     }
 }
