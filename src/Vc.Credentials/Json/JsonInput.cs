@@ -103,7 +103,9 @@ public static partial class JsonInput
     public static bool TryParseDateTimeStamp(string? text, out DateTimeOffset value)
     {
         value = default;
-        return text is not null && DateTimeStampPattern().IsMatch(text)
+        if (text is null) return false;
+        if (TryParseCommonDateTime(text, requireZone: true, out value, out var decided)) return true;
+        return !decided && DateTimeStampPattern().IsMatch(text)
                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
     }
 
@@ -111,8 +113,69 @@ public static partial class JsonInput
     public static bool TryParseDateTime(string? text, out DateTimeOffset value)
     {
         value = default;
-        return text is not null && DateTimePattern().IsMatch(text)
+        if (text is null) return false;
+        if (TryParseCommonDateTime(text, requireZone: false, out value, out var decided))
+        {
+            value = value.ToUniversalTime();
+            return true;
+        }
+        return !decided && DateTimePattern().IsMatch(text)
                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+    }
+
+    // The forms every credential carries (YYYY-MM-DDThh:mm:ss[.f{1,7}][Z|±hh:mm], year 0002–9998, hour < 24, second
+    // < 60) read directly: they are on every verify's path, where regex + culture parsing cost a microsecond each.
+    // `decided` is true when the text is certainly not a dateTime; anything unusual (other years, 24:00:00, leap
+    // seconds, odd offsets) is left to the general pattern and parser.
+    private static bool TryParseCommonDateTime(string s, bool requireZone, out DateTimeOffset value, out bool decided)
+    {
+        value = default;
+        decided = false;
+        if (s.Length < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
+            return false;
+        if (year is < 2 or > 9998 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+            return false;
+        int i = 19;
+        long fractionTicks = 0;
+        if (i < s.Length && s[i] == '.')
+        {
+            int start = ++i;
+            long scale = TimeSpan.TicksPerSecond;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                scale /= 10;
+                fractionTicks += (s[i] - '0') * scale;
+                i++;
+            }
+            if (i == start) { decided = true; return false; }
+            if (i - start > 7) return false; // finer than a tick: the general parser decides
+        }
+        TimeSpan offset;
+        if (i == s.Length)
+        {
+            if (requireZone) { decided = true; return false; }
+            offset = TimeSpan.Zero;
+        }
+        else if (s[i] == 'Z' && i + 1 == s.Length) offset = TimeSpan.Zero;
+        else if (i + 6 == s.Length && s[i] is '+' or '-' && s[i + 3] == ':' && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om)
+                 && oh < 14 && om < 60)
+            offset = (s[i] == '-' ? -1 : 1) * new TimeSpan(oh, om, 0);
+        else return false;
+        value = new DateTimeOffset(year, month, day, hour, minute, second, offset).AddTicks(fractionTicks);
+        return true;
+    }
+
+    private static bool Digits(string s, int start, int count, out int value)
+    {
+        value = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i])) return false;
+            value = value * 10 + (s[i] - '0');
+        }
+        return true;
     }
 
     /// <summary>The form the library writes: UTC, whole seconds, 'Z'.</summary>
