@@ -105,4 +105,31 @@ internal sealed class ActiveContext
     }
 
     public void InvalidateProtected() => _hasProtected = -1;
+
+    private Dictionary<string, string[]>? _keywordAliases;
+
+    /// <summary>Whether <paramref name="key"/> expands (vocab-relative) to <paramref name="keyword"/>: it is the keyword
+    /// or a term aliasing it. Answered from the aliases, found once per (complete, immutable) context, so expansion
+    /// tests every key of every object without a term lookup.</summary>
+    public bool ExpandsTo(string key, string keyword)
+    {
+        if (string.Equals(key, keyword, StringComparison.Ordinal)) return true;
+        var aliases = _keywordAliases ??= FindKeywordAliases();
+        if (!aliases.TryGetValue(keyword, out var terms)) return false;
+        foreach (var term in terms)
+            if (string.Equals(term, key, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    private Dictionary<string, string[]> FindKeywordAliases()
+    {
+        var aliases = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (term, definition) in Terms)
+            if (definition.Iri is { Length: > 1 } iri && iri[0] == '@')
+            {
+                if (!aliases.TryGetValue(iri, out var list)) aliases[iri] = list = [];
+                list.Add(term);
+            }
+        return aliases.ToDictionary(a => a.Key, a => a.Value.ToArray(), StringComparer.Ordinal);
+    }
 }

@@ -165,9 +165,8 @@ internal sealed partial class Processor
             foreach (var p in props)
             {
                 count++;
-                var ek = ExpandKey(ac, p.Name);
-                if (ek == "@value") { revert = false; break; }
-                if (ek == "@id") hasId = true;
+                if (ac.ExpandsTo(p.Name, "@value")) { revert = false; break; }
+                if (ac.ExpandsTo(p.Name, "@id")) hasId = true;
             }
             if (revert && count == 1 && hasId) revert = false;
             if (revert) ac = ac.Previous;
@@ -183,7 +182,7 @@ internal sealed partial class Processor
         // type-scoped contexts, keys and values in lexicographic order
         List<(string Key, JsonElement Value)>? typeKeys = null;
         foreach (var p in props)
-            if (ExpandKey(ac, p.Name) == "@type")
+            if (ac.ExpandsTo(p.Name, "@type"))
                 (typeKeys ??= new()).Add((p.Name, p.Value));
         string? inputType = null;
         if (typeKeys is not null)
@@ -274,10 +273,14 @@ internal sealed partial class Processor
     }
 
     /// <summary>IRI expansion of a key (vocab-relative), memoized on the immutable active context.</summary>
-    private string? ExpandKey(ActiveContext ac, string key)
+    private string? ExpandKey(ActiveContext ac, string key) => ExpandKey(ac, key, out _);
+
+    // definition: the key's term definition, when it is a term.
+    private string? ExpandKey(ActiveContext ac, string key, out TermDefinition? definition)
     {
         // §5.2.2 steps 4–5 (vocab-relative): a term expands to its IRI mapping, with no memo needed.
-        if (key.Length > 0 && key[0] != '@' && ac.Terms.TryGetValue(key, out var td)) return Keyword(td.Iri);
+        definition = key.Length > 0 && key[0] == '@' ? null : ac.Get(key);
+        if (definition is not null) return Keyword(definition.Iri);
         var memo = ac.KeyMemo;
         if (memo is not null && memo.TryGetValue(key, out var hit)) return hit;
         var r = Keyword(ExpandIri(ac, key, false, true));
@@ -293,7 +296,7 @@ internal sealed partial class Processor
         {
             if (key == "@context") continue;
             CheckString(key);
-            var ep = ExpandKey(ac, key);
+            var ep = ExpandKey(ac, key, out var td);
             if (ep is null || (!ep.Contains(':') && !IsKeyword(ep)))
             {
                 SafeDrop($"property '{key}' does not expand to an IRI");
@@ -438,7 +441,6 @@ internal sealed partial class Processor
                 continue;
             }
 
-            var td = ac.Get(key);
             var container = td?.Container ?? Container.None;
             object? expanded;
             if (td?.TypeMapping == "@json")
