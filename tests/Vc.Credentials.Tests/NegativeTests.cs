@@ -41,8 +41,11 @@ public sealed class NegativeTests
         }
         var fromText = await stack.Verifier.VerifyAsync(vc.ToJsonString(), At);
         var fromObject = await stack.Verifier.VerifyAsync(vc, At);
+        using var parsed = System.Text.Json.JsonDocument.Parse(vc.ToJsonString());
+        var fromElement = await stack.Verifier.VerifyAsync(parsed.RootElement, At);
         Assert.Equal(tamper is null, fromText.Verified);
         Assert.Equal(fromObject.ToJson(), fromText.ToJson());
+        Assert.Equal(fromObject.ToJson(), fromElement.ToJson());
         if (tamper is not null && tamper != "addedTopLevel") Assert.Contains(ProblemCode.ProofVerificationError, Codes(fromText));
     }
 

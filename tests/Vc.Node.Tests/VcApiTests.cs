@@ -139,6 +139,12 @@ public sealed class VcApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         var missing = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["credential"] = 1 }));
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
 
+        // A signed document must mean one thing to every reader: duplicate member names are refused (I-JSON).
+        var duplicate = await node.Anonymous.PostAsync("/credentials/verify",
+            new StringContent("{\"verifiableCredential\": {\"id\": \"urn:a\", \"id\": \"urn:b\"}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.Contains("malformed-json", await duplicate.Content.ReadAsStringAsync());
+
         using var issuer = node.With(node.IssueKey);
         Assert.Equal(HttpStatusCode.NotFound, (await issuer.PostAsync("/issuers/nobody/credentials/issue", Json(new JsonObject { ["credential"] = SampleCredential() }))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await node.Anonymous.GetAsync("/no/such/path")).StatusCode);

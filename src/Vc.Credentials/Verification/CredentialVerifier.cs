@@ -58,6 +58,15 @@ public sealed class CredentialVerifier
             return await VerifyOwnedAsync(credential, options, 0, cancellationToken, document.RootElement).ConfigureAwait(false);
     }
 
+    /// <summary>Verifies a credential read in place from a parsed document (which must outlive the call): no copy of
+    /// it is built and the rdfc suites canonicalize the element itself.</summary>
+    public Task<VerificationResult> VerifyAsync(System.Text.Json.JsonElement credential, VerificationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (credential.ValueKind != System.Text.Json.JsonValueKind.Object)
+            return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", ProblemCode.ParsingError, "The credential is not a JSON object.")]));
+        return VerifyOwnedAsync(JsonObject.Create(credential)!, options ?? new VerificationOptions(), 0, cancellationToken, credential);
+    }
+
     /// <summary>Verifies a credential (the object is not modified).</summary>
     public Task<VerificationResult> VerifyAsync(JsonObject credential, VerificationOptions? options = null, CancellationToken cancellationToken = default)
     {

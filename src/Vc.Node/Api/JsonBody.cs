@@ -11,11 +11,37 @@ public static class JsonBody
 {
     public const int MaxDepth = 64;
 
+    /// <summary>The body parsed strictly (no duplicate member names) and kept as a document, for endpoints that hand
+    /// parts of it to the libraries without building objects (dispose it).</summary>
+    public static async Task<(JsonDocument? Body, IResult? Problem)> ReadDocumentAsync(HttpRequest request)
+    {
+        if (!request.HasJsonContentType())
+            return (null, UnsupportedMediaType(request));
+        try
+        {
+            var document = await JsonDocument.ParseAsync(request.Body,
+                new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }, request.HttpContext.RequestAborted);
+            if (document.RootElement.ValueKind == JsonValueKind.Object) return (document, null);
+            document.Dispose();
+            return (null, Problems.BadRequest("malformed-json", "the body must be a JSON object"));
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.BadRequest("malformed-json", "the body is not valid JSON: " + e.Message));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.Result(413, "payload-too-large", "Payload too large", e.Message));
+        }
+    }
+
+    private static IResult UnsupportedMediaType(HttpRequest request) =>
+        Problems.Result(415, "unsupported-media-type", "Unsupported media type", $"expected application/json, got '{request.ContentType ?? "none"}'");
+
     public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request)
     {
         if (!request.HasJsonContentType())
-            return (null, Problems.Result(415, "unsupported-media-type", "Unsupported media type",
-                $"expected application/json, got '{request.ContentType ?? "none"}'"));
+            return (null, UnsupportedMediaType(request));
         try
         {
             var node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });

@@ -44,14 +44,20 @@ public static class VcApiEndpoints
         // VC-API: POST /credentials/verify {verifiableCredential, options} → 200 verified | 400 with problemDetails.
         app.MapPost("/credentials/verify", async (HttpRequest request, CredentialServices services, NodeTrust trust) =>
         {
-            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            // The credential is verified in place, from the parsed body (no object copy, no re-serialization).
+            var (document, problem) = await JsonBody.ReadDocumentAsync(request);
             if (problem is not null) return problem;
-            if (body!["verifiableCredential"] is not JsonObject vc)
-                return Problems.BadRequest("malformed-request", "the body needs a 'verifiableCredential' object");
-            var result = await services.Verifier.VerifyAsync(vc, Options(body["options"] as JsonObject), request.HttpContext.RequestAborted);
-            // The trust decision is reported beside the verification, never folded into "verified".
-            var trustDecision = result.Verified ? await trust.CredentialTrustAsync(vc, request.HttpContext.RequestAborted) : null;
-            return Answer(result, trustDecision);
+            using (document)
+            {
+                var body = document!.RootElement;
+                if (!body.TryGetProperty("verifiableCredential", out var vc) || vc.ValueKind != System.Text.Json.JsonValueKind.Object)
+                    return Problems.BadRequest("malformed-request", "the body needs a 'verifiableCredential' object");
+                var options = body.TryGetProperty("options", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.Object ? JsonObject.Create(o) : null;
+                var result = await services.Verifier.VerifyAsync(vc, Options(options), request.HttpContext.RequestAborted);
+                // The trust decision is reported beside the verification, never folded into "verified".
+                var trustDecision = result.Verified ? await trust.CredentialTrustAsync(JsonObject.Create(vc)!, request.HttpContext.RequestAborted) : null;
+                return Answer(result, trustDecision);
+            }
         }).RequireRateLimiting(NodeApp.PublicPolicy);
 
         app.MapPost("/presentations/verify", async (HttpRequest request, CredentialServices services) =>
