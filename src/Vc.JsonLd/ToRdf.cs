@@ -372,24 +372,7 @@ internal sealed partial class Processor
 
     private static void WriteJcsString(StringBuilder sb, string s)
     {
-        sb.Append('"');
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append('"');
+        if (!JcsString.TryAppend(sb, s))
+            throw Err(JsonLdErrorCode.InvalidJsonLiteral, "a JSON literal holds a lone UTF-16 surrogate");
     }
 }

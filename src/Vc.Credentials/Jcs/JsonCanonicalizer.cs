@@ -78,31 +78,10 @@ public static class JsonCanonicalizer
         }
     }
 
-    /// <summary>RFC 8785 §3.2.2.2 strings: only ", \, and control characters are escaped.</summary>
+    /// <summary>RFC 8785 §3.2.2.2 strings (one implementation, in Vc.JsonLd).</summary>
     private static void WriteString(StringBuilder sb, string s)
     {
-        sb.Append('"');
-        for (var i = 0; i < s.Length; i++)
-        {
-            var c = s[i];
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { sb.Append(c).Append(s[++i]); }
-                    else if (char.IsSurrogate(c)) throw new JcsException("A string holds a lone UTF-16 surrogate.");
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append('"');
+        if (!Vc.JsonLd.JcsString.TryAppend(sb, s)) throw new JcsException("A string holds a lone UTF-16 surrogate.");
     }
 
     /// <summary>RFC 8785 §3.2.2.3: ECMAScript Number::toString of the IEEE 754 double (one implementation, in Vc.JsonLd).</summary>
