@@ -28,6 +28,16 @@ public sealed record AnvilOptions
 public sealed partial class AnvilProcess : IAsyncDisposable
 {
     private const string RelativeBinary = "tools/ledger/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+
+    /// <summary>
+    /// Runs "$0" "$@" (anvil and its arguments) guarded: once stdin reaches EOF (our exit, graceful or not) the
+    /// guard stops it with SIGTERM. The guard is forked before "pid=N" is printed, so a node whose pid was announced
+    /// is always guarded, even if the shell itself is killed right after. (A background list reads /dev/null unless
+    /// stdin is redirected explicitly, hence fd 3.)
+    /// </summary>
+    internal const string GuardScript =
+        "exec 3<&0; \"$0\" \"$@\" </dev/null & p=$!; (cat <&3 >/dev/null; kill -TERM $p 2>/dev/null) & echo \"pid=$p\"; wait $p";
+
     private readonly Process _process;
     private int _stopped;
 
@@ -89,12 +99,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
             psi.ArgumentList.Add("setsid \"$0\" \"$@\" </dev/null >\"$VCHEALTH_ANVIL_LOG\" 2>&1 & echo \"pid=$!\"");
             psi.Environment["VCHEALTH_ANVIL_LOG"] = log;
         }
-        else
-        {
-            // Guarded: the guard waits for stdin EOF (our exit, graceful or not), then stops anvil with SIGTERM.
-            // (A background list reads /dev/null unless stdin is redirected explicitly, hence fd 3.)
-            psi.ArgumentList.Add("exec 3<&0; \"$0\" \"$@\" </dev/null & p=$!; echo \"pid=$p\"; (cat <&3 >/dev/null; kill -TERM $p 2>/dev/null) & wait $p");
-        }
+        else psi.ArgumentList.Add(GuardScript);
         psi.ArgumentList.Add(binary);
         foreach (var a in args) psi.ArgumentList.Add(a);
 
@@ -123,7 +128,8 @@ public sealed partial class AnvilProcess : IAsyncDisposable
             }
             else
             {
-                while (url is null)
+                // Anvil's "Listening" line and the shell's "pid=" line share the pipe in either order.
+                while (url is null || pid == 0)
                 {
                     var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
                         ?? throw new LedgerException(LedgerError.ProcessFailed, "anvil exited during start: " + Tail(stderr));
@@ -184,9 +190,21 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         finally { _process.Dispose(); }
     }
 
-    /// <summary>Stops a detached node by process id (SIGTERM lets it dump its state).</summary>
-    public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat");
+    /// <summary>
+    /// Whether a process is running. A zombie is not: it has exited and only waits to be reaped, which for an
+    /// orphaned node is up to init (some reap only every few seconds).
+    /// </summary>
+    public static bool IsAlive(int pid)
+    {
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (IOException) { return false; } // gone (also while being read)
+        // "pid (comm) S ...": the state follows the last ')' (comm may contain spaces and parentheses).
+        var close = stat.LastIndexOf(')');
+        return close < 0 || close + 2 >= stat.Length || stat[close + 2] is not ('Z' or 'X');
+    }
 
+    /// <summary>Stops a detached node by process id (SIGTERM lets it dump its state).</summary>
     public static void Signal(int pid)
     {
         try { Process.Start("kill", ["-TERM", pid.ToString()])?.WaitForExit(5000); } catch (System.ComponentModel.Win32Exception) { }

@@ -52,19 +52,34 @@ public sealed class LedgerHostTests(LedgerFixture ledger)
     [Fact]
     public async Task Anvil_dies_with_a_killed_parent_process()
     {
-        // A guard started the same way; its owner "dies": SIGKILL to the shell, and the pipe end the owner
-        // held is closed, as the kernel does for a killed process.
-        var anvil = AnvilProcess.LocateBinary();
+        // The product's guard; its owner "dies" as soon as the node's pid is known: SIGKILL to the shell, and the
+        // pipe end the owner held is closed, as the kernel does for a killed process.
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardInput = true };
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("exec 3<&0; \"$0\" --port 0 </dev/null >/dev/null & p=$!; echo $p; (cat <&3 >/dev/null; kill -TERM $p) & wait $p");
-        psi.ArgumentList.Add(anvil);
+        psi.ArgumentList.Add(AnvilProcess.GuardScript);
+        psi.ArgumentList.Add(AnvilProcess.LocateBinary());
+        foreach (var a in new[] { "--host", "127.0.0.1", "--port", "0" }) psi.ArgumentList.Add(a);
         using var parent = Process.Start(psi)!;
-        var pid = int.Parse((await parent.StandardOutput.ReadLineAsync())!);
-        Assert.True(AnvilProcess.IsAlive(pid));
-        parent.Kill(entireProcessTree: false);
-        parent.StandardInput.Close();
-        for (var i = 0; i < 100 && AnvilProcess.IsAlive(pid); i++) await Task.Delay(50);
-        Assert.False(AnvilProcess.IsAlive(pid));
+        var pid = 0;
+        try
+        {
+            string? line;
+            while ((line = await parent.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("pid=", StringComparison.Ordinal)) { }
+            pid = int.Parse(line![4..]);
+            Assert.True(AnvilProcess.IsAlive(pid));
+            parent.Kill(entireProcessTree: false);
+            parent.StandardInput.Close();
+            // Anvil stops within milliseconds; the deadline only absorbs a loaded machine.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (AnvilProcess.IsAlive(pid) && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.False(AnvilProcess.IsAlive(pid), $"anvil {pid} outlived its killed parent");
+        }
+        finally
+        {
+            // Whatever failed, leave no node behind: the shell with its children, the guard (EOF), the node itself.
+            if (!parent.HasExited) parent.Kill(entireProcessTree: true);
+            parent.StandardInput.Close();
+            if (pid > 0 && AnvilProcess.IsAlive(pid)) Process.Start("kill", ["-KILL", pid.ToString()])?.WaitForExit(5000);
+        }
     }
 }

@@ -84,9 +84,16 @@ async function write({ rpc, registry, funderKey }) {
 const contexts = {
   secV2: 'https://w3id.org/security/v2',
 };
+// ethers.decodeBase58 returns a number, which has no leading zero bytes; base58 writes each one as a leading '1'
+// (a random 32-byte key starts with 0x00 once in 256), so they are put back from those.
+function base58Bytes(text) {
+  const zeros = text.match(/^1*/)[0].length;
+  const value = ethers.decodeBase58(text);
+  return ethers.getBytes(ethers.concat([new Uint8Array(zeros), value === 0n ? '0x' : ethers.toBeArray(value)]));
+}
 function bytesOf(vm) {
   if (vm.publicKeyHex !== undefined) return ethers.getBytes('0x' + vm.publicKeyHex);
-  if (vm.publicKeyBase58 !== undefined) return ethers.getBytes(ethers.toBeArray(ethers.decodeBase58(vm.publicKeyBase58)));
+  if (vm.publicKeyBase58 !== undefined) return base58Bytes(vm.publicKeyBase58);
   if (vm.publicKeyBase64 !== undefined) return ethers.getBytes(ethers.decodeBase64(vm.publicKeyBase64));
   return null;
 }
