@@ -66,6 +66,14 @@ public class BehaviourTests
     }
 
     [Fact]
+    public void A_json_literal_with_a_lone_surrogate_has_no_canonical_form()
+    {
+        using var doc = JsonDocument.Parse("""{"@context":{"j":{"@id":"urn:j","@type":"@json"}},"@id":"urn:s","j":{"a":"\ud800"}}""");
+        var e = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
+        Assert.Equal(JsonLdErrorCode.InvalidJsonLiteral, e.Code);
+    }
+
+    [Fact]
     public void Nquads_round_trip_escapes()
     {
         var q = new RdfQuad(RdfTerm.Iri("urn:s"), RdfTerm.Iri("urn:p"), RdfTerm.Literal("a\"b\\c\nd\te\u0001\u007f"), RdfTerm.DefaultGraph);
