@@ -12,14 +12,16 @@ namespace Vc.JsonLd;
 /// </summary>
 public static class JsonLdProcessor
 {
-    /// <summary>Parses JSON within <paramref name="limits"/>: size, depth, and no duplicate keys
-    /// (errors: SizeLimitExceeded, MaxDepthExceeded, InvalidJson). Dispose the result.</summary>
+    /// <summary>Parses JSON within <paramref name="limits"/>: size, depth, no duplicate keys and no lone surrogates
+    /// (I-JSON; errors: SizeLimitExceeded, MaxDepthExceeded, InvalidJson). Dispose the result.</summary>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, JsonLdLimits? limits = null)
     {
         limits ??= JsonLdLimits.Default;
         if (utf8.Length > limits.MaxDocumentBytes)
             throw new JsonLdException(JsonLdErrorCode.SizeLimitExceeded,
                 $"document of {utf8.Length} bytes exceeds {limits.MaxDocumentBytes}");
+        if (IJson.HasLoneSurrogateEscape(utf8.Span))
+            throw new JsonLdException(JsonLdErrorCode.InvalidJson, LoneSurrogate);
         try
         {
             return JsonDocument.Parse(utf8, new JsonDocumentOptions
@@ -49,10 +51,23 @@ public static class JsonLdProcessor
     }
 
     /// <summary>Expands a document (JSON-LD 1.1 API §5.1) and returns the expanded form (an array).</summary>
-    public static JsonArray Expand(JsonElement document, JsonLdOptions? options = null)
+    public static JsonArray Expand(JsonElement document, JsonLdOptions? options = null) => Guard(() =>
     {
         var p = new Processor(options ?? JsonLdOptions.Default);
         return (JsonArray)ToNode(p.ExpandDocument(document))!;
+    });
+
+    private const string LoneSurrogate = "a string holds a lone UTF-16 surrogate (I-JSON, RFC 7493 §2.1)";
+
+    // A document parsed elsewhere may hold an escaped lone surrogate, which System.Text.Json throws on only when the
+    // string is read: that is bad input, reported as such.
+    private static T Guard<T>(Func<T> body)
+    {
+        try { return body(); }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(JsonDocument).Assembly)
+        {
+            throw new JsonLdException(JsonLdErrorCode.InvalidJson, LoneSurrogate + ": " + e.Message, e);
+        }
     }
 
     /// <summary>Converts a document to an RDF dataset (expansion, node map generation, §8.1 Deserialize JSON-LD to
@@ -67,11 +82,11 @@ public static class JsonLdProcessor
         return unique;
     }
 
-    private static List<RdfQuad> ToRdfWithDuplicates(JsonElement document, JsonLdOptions? options)
+    private static List<RdfQuad> ToRdfWithDuplicates(JsonElement document, JsonLdOptions? options) => Guard(() =>
     {
         var p = new Processor(options ?? JsonLdOptions.Default);
         return p.ToRdf(p.ExpandDocument(document));
-    }
+    });
 
     /// <summary>toRdf followed by RDFC-1.0: the canonical N-Quads of a JSON-LD document.</summary>
     public static RdfcResult Canonicalize(JsonElement document, JsonLdOptions? options = null, RdfcOptions? rdfc = null) =>
@@ -96,8 +111,12 @@ public static class JsonLdProcessor
         ArgumentNullException.ThrowIfNull(omittedProperty);
         if (omittedProperty.StartsWith('@'))
             throw new ArgumentException("A keyword entry cannot be omitted.", nameof(omittedProperty));
-        var p = new Processor(options ?? JsonLdOptions.Default);
-        return Rdfc10.Canonicalize(p.ToRdf(p.ExpandDocument(document, omittedProperty, context)), rdfc);
+        var quads = Guard(() =>
+        {
+            var p = new Processor(options ?? JsonLdOptions.Default);
+            return p.ToRdf(p.ExpandDocument(document, omittedProperty, context));
+        });
+        return Rdfc10.Canonicalize(quads, rdfc);
     }
 
     /// <summary>Parses (bounded) and canonicalizes a JSON-LD document given as UTF-8 bytes.</summary>

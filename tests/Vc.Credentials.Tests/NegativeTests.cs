@@ -97,6 +97,17 @@ public sealed class NegativeTests
     }
 
     [Fact]
+    public async Task A_lone_surrogate_is_a_parsing_problem_not_a_crash()
+    {
+        var (stack, _, vc) = await IssuedAsync();
+        var text = vc.ToJsonString().Replace("\"credentialSubject\":{", "\"credentialSubject\":{\"note\":\"\\ud800\",", StringComparison.Ordinal);
+        Assert.Contains("\\ud800", text);
+        var result = await stack.Verifier.VerifyAsync(text, At);
+        Assert.False(result.Verified);
+        Assert.Contains(ProblemCode.ParsingError, Codes(result));
+    }
+
+    [Fact]
     public async Task An_unknown_context_is_an_UnknownContext_problem()
     {
         var (stack, _, vc) = await IssuedAsync();

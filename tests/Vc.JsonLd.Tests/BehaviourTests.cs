@@ -65,12 +65,26 @@ public class BehaviourTests
         Assert.Equal("http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON", q.Object.Datatype);
     }
 
+    [Theory]
+    [InlineData("""{"a":"\ud800"}""", true)]
+    [InlineData("""{"a":"x\udc00"}""", true)]
+    [InlineData("""{"a":"\ud800\u0041"}""", true)]
+    [InlineData("""{"\ud800":1}""", true)]
+    [InlineData("""{"a":"\ud83d\ude00"}""", false)]
+    [InlineData("""{"a":"\\ud800"}""", false)] // an escaped backslash, then the letters "ud800"
+    [InlineData("""{"a":"\u00e9\n"}""", false)]
+    public void Lone_surrogate_escapes_are_found(string json, bool lone) =>
+        Assert.Equal(lone, IJson.HasLoneSurrogateEscape(System.Text.Encoding.UTF8.GetBytes(json)));
+
     [Fact]
-    public void A_json_literal_with_a_lone_surrogate_has_no_canonical_form()
+    public void A_lone_surrogate_is_bad_input_however_the_document_was_parsed()
     {
-        using var doc = JsonDocument.Parse("""{"@context":{"j":{"@id":"urn:j","@type":"@json"}},"@id":"urn:s","j":{"a":"\ud800"}}""");
-        var e = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(doc.RootElement));
-        Assert.Equal(JsonLdErrorCode.InvalidJsonLiteral, e.Code);
+        const string json = """{"@context":{"n":"urn:n"},"@id":"urn:s","n":"\ud800"}""";
+        var e = Assert.Throws<JsonLdException>(() => JsonLdProcessor.Parse(json));
+        Assert.Equal(JsonLdErrorCode.InvalidJson, e.Code);
+        using var parsedElsewhere = JsonDocument.Parse(json); // System.Text.Json accepts it and throws when reading it
+        e = Assert.Throws<JsonLdException>(() => JsonLdProcessor.ToRdf(parsedElsewhere.RootElement));
+        Assert.Equal(JsonLdErrorCode.InvalidJson, e.Code);
     }
 
     [Fact]

@@ -145,6 +145,14 @@ public sealed class VcApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
         Assert.Contains("malformed-json", await duplicate.Content.ReadAsStringAsync());
 
+        // I-JSON again: an escaped lone surrogate parses, but has no text; refused up front, on every JSON endpoint.
+        const string lone = "{\"verifiableCredential\": {\"id\": \"urn:\\ud800\"}, \"credential\": {\"id\": \"urn:\\udc00\"}}";
+        var loneVerify = await node.Anonymous.PostAsync("/credentials/verify", new StringContent(lone, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, loneVerify.StatusCode);
+        using var loneIssuer = node.With(node.IssueKey);
+        var loneIssue = await loneIssuer.PostAsync("/issuers/any/credentials/issue", new StringContent(lone, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, loneIssue.StatusCode);
+
         using var issuer = node.With(node.IssueKey);
         Assert.Equal(HttpStatusCode.NotFound, (await issuer.PostAsync("/issuers/nobody/credentials/issue", Json(new JsonObject { ["credential"] = SampleCredential() }))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await node.Anonymous.GetAsync("/no/such/path")).StatusCode);

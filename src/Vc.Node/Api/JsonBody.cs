@@ -21,9 +21,14 @@ public static class JsonBody
         {
             var document = await JsonDocument.ParseAsync(request.Body,
                 new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }, request.HttpContext.RequestAborted);
-            if (document.RootElement.ValueKind == JsonValueKind.Object) return (document, null);
+            var problem = document.RootElement.ValueKind != JsonValueKind.Object
+                ? Problems.BadRequest("malformed-json", "the body must be a JSON object")
+                : Vc.JsonLd.IJson.HasLoneSurrogateEscape(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(document.RootElement))
+                    ? LoneSurrogate()
+                    : null;
+            if (problem is null) return (document, null);
             document.Dispose();
-            return (null, Problems.BadRequest("malformed-json", "the body must be a JSON object"));
+            return (null, problem);
         }
         catch (JsonException e)
         {
@@ -35,6 +40,10 @@ public static class JsonBody
         }
     }
 
+    // I-JSON (RFC 7493 §2.1): an escaped lone surrogate parses, then throws wherever the string is first read.
+    private static IResult LoneSurrogate() =>
+        Problems.BadRequest("malformed-json", "the body is not I-JSON: a string holds a lone UTF-16 surrogate");
+
     private static IResult UnsupportedMediaType(HttpRequest request) =>
         Problems.Result(415, "unsupported-media-type", "Unsupported media type", $"expected application/json, got '{request.ContentType ?? "none"}'");
 
@@ -44,7 +53,11 @@ public static class JsonBody
             return (null, UnsupportedMediaType(request));
         try
         {
-            var node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(body.GetBuffer().AsSpan(0, (int)body.Length)))
+                return (null, LoneSurrogate());
+            var node = JsonNode.Parse(body.GetBuffer().AsSpan(0, (int)body.Length), documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
             return node is JsonObject o
                 ? (o, null)
                 : (null, Problems.BadRequest("malformed-json", "the body must be a JSON object"));

@@ -30,12 +30,12 @@ public static class CliInput
         var text = await ReadTextAsync(path);
         try
         {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
-                ?? throw new InputException($"{path}: not a JSON object");
+            // The libraries' strict reading: I-JSON (no duplicate names, no lone surrogates), bounded depth.
+            return Vc.Credentials.Json.JsonInput.ParseObject(text, MaxBytes, 64);
         }
-        catch (JsonException e)
+        catch (Vc.Credentials.Verification.CredentialException e)
         {
-            throw new InputException($"{path}: not valid JSON: {e.Message}", e);
+            throw new InputException($"{path}: {e.Detail}", e);
         }
     }
 }
