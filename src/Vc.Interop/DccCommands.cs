@@ -154,7 +154,9 @@ public static class DccCommands
         JsonElement payload;
         try
         {
-            using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(payloadPath, cancellationToken).ConfigureAwait(false));
+            var bytes = await File.ReadAllBytesAsync(payloadPath, cancellationToken).ConfigureAwait(false);
+            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(bytes)) throw new JsonException("not I-JSON: a string holds a lone UTF-16 surrogate");
+            using var doc = JsonDocument.Parse(bytes);
             payload = doc.RootElement.Clone();
         }
         catch (Exception e) when (e is JsonException or IOException)

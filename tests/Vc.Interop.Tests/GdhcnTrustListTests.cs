@@ -136,6 +136,7 @@ public sealed class GdhcnTrustListTests(Xunit.Abstractions.ITestOutputHelper out
     [InlineData("{}")]
     [InlineData("{\"id\":\"did:web:x\",\"verificationMethod\":{}}")]
     [InlineData("not json")]
+    [InlineData("{\"id\":\"did:web:\\ud800\",\"verificationMethod\":[]}")] // I-JSON: no lone surrogates
     public void Malformed_documents_are_a_typed_failure(string text)
     {
         var e = Assert.Throws<TrustListException>(() => GdhcnDidTrustList.Load(System.Text.Encoding.UTF8.GetBytes(text)));

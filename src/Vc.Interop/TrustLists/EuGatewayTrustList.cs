@@ -18,6 +18,8 @@ public static class EuGatewayTrustList
 
     public static TrustListLoadResult Load(ReadOnlySpan<byte> json, X509Certificate2 trustAnchor)
     {
+        if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(json))
+            throw new TrustListException(TrustListFailure.Malformed, "not I-JSON: a string holds a lone UTF-16 surrogate");
         List<Item> items;
         try
         {

@@ -35,6 +35,8 @@ public sealed class NodeStatusListFetcher(NodeUrls urls, Func<IssuerService> iss
                 if (buffer.Length + n > MaxBytes) throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list {url} is larger than {MaxBytes} bytes");
                 buffer.Write(chunk, 0, n);
             }
+            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+                throw new JsonException("not I-JSON: a string holds a lone UTF-16 surrogate");
             return JsonNode.Parse(buffer.ToArray()) as JsonObject
                 ?? throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list {url} is not a JSON object");
         }
