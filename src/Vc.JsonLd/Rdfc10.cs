@@ -291,6 +291,10 @@ public static class Rdfc10
         }
 
         private const int ScanForDuplicatesUpTo = 32;
+
+        // A blank node's quads mostly differ in their predicate: compare that first (terms compare by reference first).
+        private static bool SameQuad(RdfQuad a, RdfQuad b) =>
+            a.Predicate.Equals(b.Predicate) && a.Object.Equals(b.Object) && a.Subject.Equals(b.Subject) && a.Graph.Equals(b.Graph);
         private Dictionary<string, HashSet<RdfQuad>>? _bnodeQuadSets;
 
         private void AddBnode(RdfTerm t, RdfQuad q)
@@ -305,7 +309,7 @@ public static class Rdfc10
             if (list.Count < ScanForDuplicatesUpTo)
             {
                 foreach (var other in list)
-                    if (other.Equals(q)) return;
+                    if (SameQuad(other, q)) return;
             }
             else
             {
