@@ -77,6 +77,18 @@ public class BehaviourTests
         Assert.Equal(lone, IJson.HasLoneSurrogateEscape(System.Text.Encoding.UTF8.GetBytes(json)));
 
     [Fact]
+    public void Jcs_strings_refuse_lone_surrogates_where_json_stringify_escapes_them()
+    {
+        var sb = new System.Text.StringBuilder();
+        Assert.True(JcsString.TryAppend(sb, "a\"\\\n\u0001\U0001F600é"));
+        Assert.Equal("\"a\\\"\\\\\\n\\u0001\U0001F600é\"", sb.ToString());
+        Assert.False(JcsString.TryAppend(new System.Text.StringBuilder(), "x\ud800"));
+        sb.Clear();
+        Assert.True(JcsString.TryAppend(sb, "x\ud800y\udc00", escapeLoneSurrogates: true));
+        Assert.Equal("\"x\\ud800y\\udc00\"", sb.ToString());
+    }
+
+    [Fact]
     public void A_lone_surrogate_is_bad_input_however_the_document_was_parsed()
     {
         const string json = """{"@context":{"n":"urn:n"},"@id":"urn:s","n":"\ud800"}""";

@@ -211,30 +211,6 @@ public static class DidJson
             && uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v < uint.MaxValue;
 
         /// <summary>ECMA-262 QuoteJSONString: short escapes, \u00XX for other controls, lone surrogates escaped.</summary>
-        private void Quote(string s)
-        {
-            _sb.Append('"');
-            for (var i = 0; i < s.Length; i++)
-            {
-                var c = s[i];
-                switch (c)
-                {
-                    case '"': _sb.Append("\\\""); break;
-                    case '\\': _sb.Append("\\\\"); break;
-                    case '\b': _sb.Append("\\b"); break;
-                    case '\f': _sb.Append("\\f"); break;
-                    case '\n': _sb.Append("\\n"); break;
-                    case '\r': _sb.Append("\\r"); break;
-                    case '\t': _sb.Append("\\t"); break;
-                    default:
-                        if (c < 0x20) _sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                        else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { _sb.Append(c).Append(s[i + 1]); i++; }
-                        else if (char.IsSurrogate(c)) _sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                        else _sb.Append(c);
-                        break;
-                }
-            }
-            _sb.Append('"');
-        }
+        private void Quote(string s) => Vc.JsonLd.JcsString.TryAppend(_sb, s, escapeLoneSurrogates: true);
     }
 }
