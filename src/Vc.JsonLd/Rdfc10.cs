@@ -187,9 +187,11 @@ public static class Rdfc10
                 pos += line.Length;
             }
             var canonical = _canonical.Map;
+            var keptQuads = new RdfQuad[kept];
+            for (int i = 0; i < kept; i++) keptQuads[i] = dataset[order[i]];
             return new RdfcResult(text, () =>
             {
-                // The relabelled quads, made only when asked for.
+                // The relabelled quads, made only when asked for (from a copy: the caller's list may change).
                 var relabelled = new Dictionary<string, RdfTerm>(StringComparer.Ordinal);
                 RdfTerm Relabel(RdfTerm t)
                 {
@@ -197,10 +199,10 @@ public static class Rdfc10
                     if (!relabelled.TryGetValue(t.Value, out var c)) relabelled[t.Value] = c = RdfTerm.Blank(canonical[t.Value]);
                     return c;
                 }
-                var sorted = new RdfQuad[kept];
-                for (int i = 0; i < kept; i++)
+                var sorted = new RdfQuad[keptQuads.Length];
+                for (int i = 0; i < sorted.Length; i++)
                 {
-                    var q = dataset[order[i]];
+                    var q = keptQuads[i];
                     sorted[i] = q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank
                         ? new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph))
                         : q;
