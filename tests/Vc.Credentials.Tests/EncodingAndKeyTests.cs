@@ -106,6 +106,21 @@ public sealed class EncodingAndKeyTests
     private static bool UrlReference(string s) =>
         s.Length is > 0 and < 4096 && System.Text.RegularExpressions.Regex.IsMatch(s, @"\A[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*\z");
 
+    [Theory]
+    [InlineData(KeyType.P256)]
+    [InlineData(KeyType.P384)]
+    public async Task An_ec_key_verifies_repeatedly_and_concurrently(KeyType type)
+    {
+        using var signer = EcdsaSigningKey.Generate(type);
+        var data = System.Text.Encoding.UTF8.GetBytes("hashData");
+        var signature = await signer.SignAsync(data);
+        var tampered = (byte[])signature.Clone();
+        tampered[5] ^= 1;
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
+            signer.PublicKey.Verify(data, i % 2 == 0 ? signature : tampered))));
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => i % 2 == 0), results);
+    }
+
     [Fact]
     public void Negative_zero_serializes_as_zero() => Assert.Equal("0", JsonCanonicalizer.SerializeNumber(-0.0));
 

@@ -15,6 +15,9 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
     private readonly byte[] _raw;             // Ed25519: 32 bytes; EC: compressed SEC1 point
     private readonly NSec.Cryptography.PublicKey? _ed25519;
     private readonly ECParameters _ec;
+    // Imported EC keys, reused: an import costs about twice a P-256 verification. ECDsa instances are not documented
+    // as thread-safe, so each concurrent verification takes its own (the bag holds at most one per concurrent caller).
+    private readonly System.Collections.Concurrent.ConcurrentBag<ECDsa> _ecdsa = [];
 
     private VerificationKey(KeyType type, byte[] raw, NSec.Cryptography.PublicKey? ed, ECParameters ec)
     {
@@ -107,8 +110,9 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
         if (KeyType == KeyType.Ed25519)
             return signature.Length == 64 && SignatureAlgorithm.Ed25519.Verify(_ed25519!, data, signature);
         if (signature.Length != 2 * CoordinateSize(KeyType)) return false;
-        using var ecdsa = ECDsa.Create(_ec);
-        return ecdsa.VerifyData(data, signature, Hash(KeyType), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        if (!_ecdsa.TryTake(out var ecdsa)) ecdsa = ECDsa.Create(_ec);
+        try { return ecdsa.VerifyData(data, signature, Hash(KeyType), DSASignatureFormat.IeeeP1363FixedFieldConcatenation); }
+        finally { _ecdsa.Add(ecdsa); }
     }
 
     /// <summary>The hash the cryptosuites pair with this key type (SHA-384 for P-384, else SHA-256).</summary>
