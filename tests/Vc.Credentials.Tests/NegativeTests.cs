@@ -369,6 +369,9 @@ public sealed class NegativeTests
         var wrongDomain = await stack.PresentationVerifier.VerifyAsync(vp, At with { Challenge = "challenge-A", Domain = "b.example" });
 
         Assert.True(ok.Verified, ok.ToJson());
+        using var parsed = System.Text.Json.JsonDocument.Parse(vp.ToJsonString());
+        Assert.Equal(ok.ToJson(), (await stack.PresentationVerifier.VerifyAsync(parsed.RootElement, At with { Challenge = "challenge-A", Domain = "a.example" })).ToJson());
+        Assert.Equal(ok.ToJson(), (await stack.PresentationVerifier.VerifyAsync(vp.ToJsonString(), At with { Challenge = "challenge-A", Domain = "a.example" })).ToJson());
         Assert.Equal([ProblemCode.InvalidChallenge], Codes(wrongChallenge));
         Assert.Equal([ProblemCode.InvalidDomain], Codes(wrongDomain));
     }
@@ -398,6 +401,12 @@ public sealed class NegativeTests
 
         var result = await stack.PresentationVerifier.VerifyAsync(vp, At with { Challenge = "c" });
 
+        // Read from text or in place from a parsed element, the answer is the same.
+        var fromText = await stack.PresentationVerifier.VerifyAsync(vp.ToJsonString(), At with { Challenge = "c" });
+        using var parsed = System.Text.Json.JsonDocument.Parse(vp.ToJsonString());
+        var fromElement = await stack.PresentationVerifier.VerifyAsync(parsed.RootElement, At with { Challenge = "c" });
+        Assert.Equal(result.ToJson(), fromText.ToJson());
+        Assert.Equal(result.ToJson(), fromElement.ToJson());
         Assert.Equal([ProblemCode.EmbeddedCredentialInvalid], Codes(result));
         Assert.True(result.CredentialResults![0].Has(ProblemCode.ProofVerificationError));
         Assert.Contains(result.Checks, c => c.Check == "proof" && c.Valid); // the holder's own proof is fine

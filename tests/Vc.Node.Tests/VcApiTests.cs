@@ -59,6 +59,35 @@ public sealed class VcApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task A_presentation_verifies_with_200_and_a_wrong_challenge_gives_400()
+    {
+        using var holderKey = Vc.Credentials.Keys.Ed25519SigningKey.FromSeed(Enumerable.Repeat((byte)9, 32).ToArray());
+        var holderDid = Vc.Credentials.Dids.DidKeyResolver.CreateDid(holderKey.PublicKey);
+        using var issuer = node.With(node.IssueKey);
+        var credential = SampleCredential();
+        credential["credentialSubject"]!["id"] = holderDid;
+        var issued = await issuer.PostAsync($"/issuers/{await CreateIssuer("vp-issuer")}/credentials/issue", Json(new JsonObject { ["credential"] = credential }));
+        var vc = (JsonObject)(await issued.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
+        var signer = new Vc.Credentials.Presentations.PresentationSigner(new Vc.Credentials.DataIntegrity.DataIntegrityProofs(new Vc.Credentials.DataIntegrity.JsonLdRdfCanonicalizer()));
+        var holder = new Vc.Credentials.Presentations.HolderProfile(holderDid, Vc.Credentials.Dids.DidKeyResolver.VerificationMethodId(holderKey.PublicKey), holderKey);
+        var vp = await signer.CreateAsync(holder, [vc], "challenge-1", "verifier.example");
+
+        async Task<(HttpStatusCode, JsonObject)> Present(string challenge)
+        {
+            var body = new JsonObject { ["verifiablePresentation"] = vp.DeepClone(), ["options"] = new JsonObject { ["challenge"] = challenge, ["domain"] = "verifier.example" } };
+            var response = await node.Anonymous.PostAsync("/presentations/verify", Json(body));
+            return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
+        }
+
+        var (status, result) = await Present("challenge-1");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True((bool)result["verified"]!, result.ToJsonString());
+        var (wrongStatus, wrong) = await Present("challenge-2");
+        Assert.Equal(HttpStatusCode.BadRequest, wrongStatus);
+        Assert.Contains(wrong["problemDetails"]!.AsArray(), p => ((string?)p!["type"])!.Contains("INVALID_CHALLENGE"));
+    }
+
+    [Fact]
     public async Task A_modified_credential_fails_with_400_and_a_proof_problem()
     {
         var vc = await Issue(await CreateIssuer("tamper"), withStatus: false);

@@ -62,12 +62,16 @@ public static class VcApiEndpoints
 
         app.MapPost("/presentations/verify", async (HttpRequest request, CredentialServices services) =>
         {
-            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            var (document, problem) = await JsonBody.ReadDocumentAsync(request);
             if (problem is not null) return problem;
-            if (body!["verifiablePresentation"] is not JsonObject vp)
-                return Problems.BadRequest("malformed-request", "the body needs a 'verifiablePresentation' object");
-            var result = await services.PresentationVerifier.VerifyAsync(vp, Options(body["options"] as JsonObject), request.HttpContext.RequestAborted);
-            return Answer(result);
+            using (document)
+            {
+                var body = document!.RootElement;
+                if (!body.TryGetProperty("verifiablePresentation", out var vp) || vp.ValueKind != System.Text.Json.JsonValueKind.Object)
+                    return Problems.BadRequest("malformed-request", "the body needs a 'verifiablePresentation' object");
+                var options = body.TryGetProperty("options", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.Object ? JsonObject.Create(o) : null;
+                return Answer(await services.PresentationVerifier.VerifyAsync(vp, Options(options), request.HttpContext.RequestAborted));
+            }
         }).RequireRateLimiting(NodeApp.PublicPolicy);
 
         // Status change: {credentialStatus: {statusListCredential, statusListIndex, statusPurpose}} or
