@@ -38,8 +38,13 @@ public sealed class DidApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         return (JsonObject)(await response.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
     }
 
-    private async Task<HttpStatusCode> Verify(JsonObject vc) =>
-        (await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }))).StatusCode;
+    private async Task<HttpStatusCode> Verify(JsonObject vc, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var response = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }));
+        // The answer's checks explain a surprise; a matching status needs no explanation.
+        Assert.True(response.StatusCode == expected, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{vc.ToJsonString()}");
+        return response.StatusCode;
+    }
 
     [Theory]
     [InlineData("eddsa-rdfc-2022")]
@@ -82,7 +87,7 @@ public sealed class DidApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         var forger = new CredentialIssuer(node.Services.GetRequiredService<CredentialServices>().Proofs,
             new IssuerProfile(oldRecord.Did, oldRecord.VerificationMethod, oldKey));
         var forged = await forger.IssueAsync(Credential());
-        Assert.Equal(HttpStatusCode.BadRequest, await Verify(forged));
+        Assert.Equal(HttpStatusCode.BadRequest, await Verify(forged, HttpStatusCode.BadRequest));
     }
 
     [Fact]
