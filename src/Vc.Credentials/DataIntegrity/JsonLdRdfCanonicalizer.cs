@@ -44,54 +44,34 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
     }
 
     /// <inheritdoc/>
-    public string CanonicalizeJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash)
-    {
-        try
-        {
-            return JsonLdProcessor.Canonicalize(utf8Json, _options, Rdfc(hash)).CanonicalNQuads;
-        }
-        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
-    }
+    public string CanonicalizeJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash) =>
+        Canonicalize(hash, rdfc => JsonLdProcessor.Canonicalize(utf8Json, _options, rdfc)).CanonicalNQuads;
 
     /// <inheritdoc/>
-    public string CanonicalizeUnsecured(JsonElement securedDocument, HashAlgorithmName hash)
-    {
-        try
-        {
-            // DI §4.4 step 2 without a copy: expansion skips the top-level "proof" entry.
-            return JsonLdProcessor.CanonicalizeOmitting(securedDocument, "proof", _options, Rdfc(hash)).CanonicalNQuads;
-        }
-        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
-    }
+    public string CanonicalizeUnsecured(JsonElement securedDocument, HashAlgorithmName hash) =>
+        Canonicalize(hash, rdfc => Unsecured(securedDocument, rdfc)).CanonicalNQuads;
 
     /// <inheritdoc/>
-    public byte[] HashCanonicalJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash)
-    {
-        try
-        {
-            return Cryptosuite.Hash(hash, JsonLdProcessor.Canonicalize(utf8Json, _options, Rdfc(hash)).CanonicalUtf8.Span);
-        }
-        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
-    }
+    public byte[] HashCanonicalJsonLd(ReadOnlyMemory<byte> utf8Json, HashAlgorithmName hash) =>
+        Cryptosuite.Hash(hash, Canonicalize(hash, rdfc => JsonLdProcessor.Canonicalize(utf8Json, _options, rdfc)).CanonicalUtf8.Span);
 
     /// <inheritdoc/>
-    public byte[] HashCanonicalUnsecured(JsonElement securedDocument, HashAlgorithmName hash)
-    {
-        try
-        {
-            return Cryptosuite.Hash(hash, JsonLdProcessor.CanonicalizeOmitting(securedDocument, "proof", _options, Rdfc(hash)).CanonicalUtf8.Span);
-        }
-        catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
-    }
+    public byte[] HashCanonicalUnsecured(JsonElement securedDocument, HashAlgorithmName hash) =>
+        Cryptosuite.Hash(hash, Canonicalize(hash, rdfc => Unsecured(securedDocument, rdfc)).CanonicalUtf8.Span);
 
     /// <inheritdoc/>
-    public byte[] HashCanonicalProofConfig(JsonElement proof, JsonElement documentContext, HashAlgorithmName hash)
+    public byte[] HashCanonicalProofConfig(JsonElement proof, JsonElement documentContext, HashAlgorithmName hash) =>
+        // Read straight from the parsed proof: no configuration object is built, written or parsed.
+        Cryptosuite.Hash(hash, Canonicalize(hash, rdfc => JsonLdProcessor.CanonicalizeOmitting(proof, "proofValue", documentContext, _options, rdfc)).CanonicalUtf8.Span);
+
+    // DI §4.4 step 2 without a copy: expansion skips the top-level "proof" entry.
+    private RdfcResult Unsecured(JsonElement securedDocument, RdfcOptions rdfc) =>
+        JsonLdProcessor.CanonicalizeOmitting(securedDocument, "proof", _options, rdfc);
+
+    // One canonicalization with this instance's options, its failures as typed CanonicalizationExceptions.
+    private RdfcResult Canonicalize(HashAlgorithmName hash, Func<RdfcOptions, RdfcResult> canonicalize)
     {
-        try
-        {
-            // Read straight from the parsed proof: no configuration object is built, written or parsed.
-            return Cryptosuite.Hash(hash, JsonLdProcessor.CanonicalizeOmitting(proof, "proofValue", documentContext, _options, Rdfc(hash)).CanonicalUtf8.Span);
-        }
+        try { return canonicalize(Rdfc(hash)); }
         catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
     }
 
