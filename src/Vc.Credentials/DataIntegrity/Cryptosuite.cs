@@ -72,11 +72,12 @@ public abstract class Cryptosuite
         }
 
         /// <summary>The same, reading the proof configuration and the unsecured document straight from the parsed
-        /// secured document (which has an @context) and its <paramref name="proof"/>.</summary>
-        public byte[] CreateHashData(System.Text.Json.JsonElement securedDocument, System.Text.Json.JsonElement proof, KeyType keyType)
+        /// secured document, its <paramref name="proof"/> and its <paramref name="context"/>.</summary>
+        public byte[] CreateHashData(System.Text.Json.JsonElement securedDocument, System.Text.Json.JsonElement proof,
+            System.Text.Json.JsonElement context, KeyType keyType)
         {
             var hash = VerificationKey.Hash(keyType);
-            return Concat(canonicalizer.HashCanonicalProofConfig(proof, securedDocument.GetProperty("@context"), hash),
+            return Concat(canonicalizer.HashCanonicalProofConfig(proof, context, hash),
                 canonicalizer.HashCanonicalUnsecured(securedDocument, hash));
         }
 

@@ -147,9 +147,9 @@ public sealed class DataIntegrityProofs
             // in place; otherwise both are written straight to JSON for the canonicalizer, without building copies.
             byte[] data;
             if (chained is null && parsed is { } element && ProofElement(securedDocument, proof, element) is { } proofElement
-                && element.TryGetProperty("@context", out _))
+                && element.TryGetProperty("@context", out var context))
             {
-                try { data = rdfc.CreateHashData(element, proofElement, key.KeyType); }
+                try { data = rdfc.CreateHashData(element, proofElement, context, key.KeyType); }
                 catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
                 return key.Verify(data, signature);
             }
