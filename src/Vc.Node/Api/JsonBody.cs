@@ -13,22 +13,40 @@ public static class JsonBody
 
     /// <summary>The body parsed strictly (no duplicate member names) and kept as a document, for endpoints that hand
     /// parts of it to the libraries without building objects (dispose it).</summary>
-    public static async Task<(JsonDocument? Body, IResult? Problem)> ReadDocumentAsync(HttpRequest request)
-    {
-        if (!request.HasJsonContentType())
-            return (null, UnsupportedMediaType(request));
-        try
+    public static Task<(JsonDocument? Body, IResult? Problem)> ReadDocumentAsync(HttpRequest request) =>
+        ReadAsync<JsonDocument>(request, async (body, ct) =>
         {
-            var document = await JsonDocument.ParseAsync(request.Body,
-                new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }, request.HttpContext.RequestAborted);
+            var document = await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }, ct);
             var problem = document.RootElement.ValueKind != JsonValueKind.Object
-                ? Problems.BadRequest("malformed-json", "the body must be a JSON object")
+                ? NotAnObject()
                 : Vc.JsonLd.IJson.HasLoneSurrogateEscape(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(document.RootElement))
                     ? LoneSurrogate()
                     : null;
             if (problem is null) return (document, null);
             document.Dispose();
             return (null, problem);
+        });
+
+    public static Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request) =>
+        ReadAsync<JsonObject>(request, async (body, ct) =>
+        {
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer, ct);
+            var utf8 = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(utf8)) return (null, LoneSurrogate());
+            return JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth }) is JsonObject o ? (o, null) : (null, NotAnObject());
+        });
+
+    // The answers every JSON endpoint shares: 415 for another content type, 400 for malformed JSON, 413 over the cap.
+    private static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request,
+        Func<Stream, CancellationToken, Task<(T?, IResult?)>> parse) where T : class
+    {
+        if (!request.HasJsonContentType())
+            return (null, Problems.Result(415, "unsupported-media-type", "Unsupported media type",
+                $"expected application/json, got '{request.ContentType ?? "none"}'"));
+        try
+        {
+            return await parse(request.Body, request.HttpContext.RequestAborted);
         }
         catch (JsonException e)
         {
@@ -39,36 +57,10 @@ public static class JsonBody
             return (null, Problems.Result(413, "payload-too-large", "Payload too large", e.Message));
         }
     }
+
+    private static IResult NotAnObject() => Problems.BadRequest("malformed-json", "the body must be a JSON object");
 
     // I-JSON (RFC 7493 §2.1): an escaped lone surrogate parses, then throws wherever the string is first read.
     private static IResult LoneSurrogate() =>
         Problems.BadRequest("malformed-json", "the body is not I-JSON: a string holds a lone UTF-16 surrogate");
-
-    private static IResult UnsupportedMediaType(HttpRequest request) =>
-        Problems.Result(415, "unsupported-media-type", "Unsupported media type", $"expected application/json, got '{request.ContentType ?? "none"}'");
-
-    public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpRequest request)
-    {
-        if (!request.HasJsonContentType())
-            return (null, UnsupportedMediaType(request));
-        try
-        {
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
-            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(body.GetBuffer().AsSpan(0, (int)body.Length)))
-                return (null, LoneSurrogate());
-            var node = JsonNode.Parse(body.GetBuffer().AsSpan(0, (int)body.Length), documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
-            return node is JsonObject o
-                ? (o, null)
-                : (null, Problems.BadRequest("malformed-json", "the body must be a JSON object"));
-        }
-        catch (JsonException e)
-        {
-            return (null, Problems.BadRequest("malformed-json", "the body is not valid JSON: " + e.Message));
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, Problems.Result(413, "payload-too-large", "Payload too large", e.Message));
-        }
-    }
 }
