@@ -146,6 +146,63 @@ internal sealed partial class Processor
         }
 
         // element is a map
+        var (props, typeScoped, inputType) = EnterNode(ref ac, apDef, element, baseUrl, fromMap);
+
+        var res = new JMap(props.Length);
+        ExpandEntries(ac, typeScoped, activeProperty, props, baseUrl, inputType, res, depth);
+
+        // value objects, lists and sets (steps 15–19)
+        if (res.TryGetValue("@value", out var val))
+        {
+            foreach (var k in res.Keys)
+                if (k is not ("@direction" or "@index" or "@language" or "@type" or "@value"))
+                    throw Err(JsonLdErrorCode.InvalidValueObject, $"value object has '{k}'");
+            bool hasType = res.TryGetValue("@type", out var typ);
+            if (hasType && (res.ContainsKey("@language") || res.ContainsKey("@direction")))
+                throw Err(JsonLdErrorCode.InvalidValueObject, "value object with @type and @language/@direction");
+            if (hasType && typ is "@json")
+            {
+                // any JSON value
+            }
+            else if (val is null)
+            {
+                return null;
+            }
+            else if (val is not string && res.ContainsKey("@language"))
+                throw Err(JsonLdErrorCode.InvalidLanguageTaggedValue, "@language on a non-string @value");
+            else if (hasType && (typ is not string ts || !Iri.IsWellFormed(ts)))
+                throw Err(JsonLdErrorCode.InvalidTypedValue, "@type of a value object must be an IRI");
+        }
+        else if (res.TryGetValue("@type", out var tv) && tv is not JList)
+        {
+            res["@type"] = new JList { tv };
+        }
+        else if (res.ContainsKey("@set") || res.ContainsKey("@list"))
+        {
+            if (res.Count > 2 || (res.Count == 2 && !res.ContainsKey("@index")))
+                throw Err(JsonLdErrorCode.InvalidSetOrListObject, "@set/@list with other entries");
+            if (res.TryGetValue("@set", out var sv)) return sv;
+        }
+        if (res.Count == 1 && res.ContainsKey("@language")) return null;
+        if (activeProperty is null or "@graph")
+        {
+            if (res.Count == 0) return null;
+            if (res.ContainsKey("@value") || res.ContainsKey("@list"))
+            {
+                SafeDrop("free-floating value or list");
+                return null;
+            }
+            if (res.Count == 1 && res.ContainsKey("@id")) return null;
+        }
+        return res;
+    }
+
+    /// <summary>The context a map is expanded in (§5.1.2 steps 7–11: reverting a non-propagated context, the
+    /// property-scoped, embedded and type-scoped contexts) and its entries; shared by expansion and the direct RDF
+    /// path so both read a map the same way.</summary>
+    private ((string Name, JsonElement Value)[] Props, ActiveContext TypeScoped, string? InputType) EnterNode(
+        ref ActiveContext ac, TermDefinition? apDef, JsonElement element, string? baseUrl, bool fromMap)
+    {
         JsonElement? rootContext = null;
         (string Name, JsonElement Value)[] props;
         if (_root)
@@ -210,53 +267,7 @@ internal sealed partial class Processor
             if (last.ValueKind == JsonValueKind.String) inputType = ExpandIri(ac, last.GetString(), false, true);
         }
 
-        var res = new JMap(props.Length);
-        ExpandEntries(ac, typeScoped, activeProperty, props, baseUrl, inputType, res, depth);
-
-        // value objects, lists and sets (steps 15–19)
-        if (res.TryGetValue("@value", out var val))
-        {
-            foreach (var k in res.Keys)
-                if (k is not ("@direction" or "@index" or "@language" or "@type" or "@value"))
-                    throw Err(JsonLdErrorCode.InvalidValueObject, $"value object has '{k}'");
-            bool hasType = res.TryGetValue("@type", out var typ);
-            if (hasType && (res.ContainsKey("@language") || res.ContainsKey("@direction")))
-                throw Err(JsonLdErrorCode.InvalidValueObject, "value object with @type and @language/@direction");
-            if (hasType && typ is "@json")
-            {
-                // any JSON value
-            }
-            else if (val is null)
-            {
-                return null;
-            }
-            else if (val is not string && res.ContainsKey("@language"))
-                throw Err(JsonLdErrorCode.InvalidLanguageTaggedValue, "@language on a non-string @value");
-            else if (hasType && (typ is not string ts || !Iri.IsWellFormed(ts)))
-                throw Err(JsonLdErrorCode.InvalidTypedValue, "@type of a value object must be an IRI");
-        }
-        else if (res.TryGetValue("@type", out var tv) && tv is not JList)
-        {
-            res["@type"] = new JList { tv };
-        }
-        else if (res.ContainsKey("@set") || res.ContainsKey("@list"))
-        {
-            if (res.Count > 2 || (res.Count == 2 && !res.ContainsKey("@index")))
-                throw Err(JsonLdErrorCode.InvalidSetOrListObject, "@set/@list with other entries");
-            if (res.TryGetValue("@set", out var sv)) return sv;
-        }
-        if (res.Count == 1 && res.ContainsKey("@language")) return null;
-        if (activeProperty is null or "@graph")
-        {
-            if (res.Count == 0) return null;
-            if (res.ContainsKey("@value") || res.ContainsKey("@list"))
-            {
-                SafeDrop("free-floating value or list");
-                return null;
-            }
-            if (res.Count == 1 && res.ContainsKey("@id")) return null;
-        }
-        return res;
+        return (props, typeScoped, inputType);
     }
 
     private static (string Name, JsonElement Value)[] Properties(JsonElement element, string? omitted = null, bool omitContext = false)

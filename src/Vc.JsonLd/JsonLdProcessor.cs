@@ -90,7 +90,20 @@ public static class JsonLdProcessor
 
     /// <summary>toRdf followed by RDFC-1.0: the canonical N-Quads of a JSON-LD document.</summary>
     public static RdfcResult Canonicalize(JsonElement document, JsonLdOptions? options = null, RdfcOptions? rdfc = null) =>
-        Rdfc10.Canonicalize(ToRdfWithDuplicates(document, options), rdfc);
+        Rdfc10.Canonicalize(DatasetForCanonicalization(document, null, null, options), rdfc);
+
+    /// <summary>The document's dataset as RDFC-1.0 reads it (blank node labels and duplicates do not matter there):
+    /// straight from the JSON for plain node objects, else through expansion and toRdf.</summary>
+    internal static List<RdfQuad> DatasetForCanonicalization(JsonElement document, string? omittedProperty,
+        JsonElement? context, JsonLdOptions? options)
+    {
+        options ??= JsonLdOptions.Default;
+        return new Processor(options).TryToRdfDirect(document, omittedProperty, context) ?? Guard(() =>
+        {
+            var p = new Processor(options);
+            return p.ToRdf(p.ExpandDocument(document, omittedProperty, context));
+        });
+    }
 
     /// <summary>
     /// Canonicalizes <paramref name="document"/> (an object) as if it had no top-level entry named
@@ -111,12 +124,7 @@ public static class JsonLdProcessor
         ArgumentNullException.ThrowIfNull(omittedProperty);
         if (omittedProperty.StartsWith('@'))
             throw new ArgumentException("A keyword entry cannot be omitted.", nameof(omittedProperty));
-        var quads = Guard(() =>
-        {
-            var p = new Processor(options ?? JsonLdOptions.Default);
-            return p.ToRdf(p.ExpandDocument(document, omittedProperty, context));
-        });
-        return Rdfc10.Canonicalize(quads, rdfc);
+        return Rdfc10.Canonicalize(DatasetForCanonicalization(document, omittedProperty, context, options), rdfc);
     }
 
     /// <summary>Parses (bounded) and canonicalizes a JSON-LD document given as UTF-8 bytes.</summary>

@@ -177,12 +177,20 @@ internal sealed partial class Processor
         if (!m.TryGetValue("@value", out var value)) return EmitNode(m, graph);
 
         string? datatype = m.TryGetValue("@type", out var dt) ? dt as string : null;
+        string? language = m.TryGetValue("@language", out var lg) ? lg as string : null;
+        string? direction = m.TryGetValue("@direction", out var dir) ? dir as string : null;
+        return LiteralTerm(value, datatype, language, direction);
+    }
+
+    /// <summary>§8.1.5 Object to RDF Conversion of a value object's @value, @type, @language and @direction (null:
+    /// no literal, the triple is dropped).</summary>
+    private RdfTerm? LiteralTerm(object? value, string? datatype, string? language, string? direction)
+    {
         if (datatype is not null && datatype != "@json" && WellFormedIri(datatype) is null)
         {
             SafeDrop($"datatype '{datatype}' is not an absolute IRI");
             return null;
         }
-        string? language = m.TryGetValue("@language", out var lg) ? lg as string : null;
         if (language is not null && !IsWellFormedLanguage(language))
         {
             SafeDrop($"language tag '{language}' is not well-formed");
@@ -218,8 +226,7 @@ internal sealed partial class Processor
             datatype ??= language is not null ? RdfTerm.RdfLangString : RdfTerm.XsdString;
         }
         else return null;
-        if (_options.RdfDirection == "i18n-datatype" && m.TryGetValue("@direction", out var dir) && dir is string ds
-            && value is string)
+        if (_options.RdfDirection == "i18n-datatype" && direction is string ds && value is string)
             return RdfTerm.Literal(lexical,
                 "https://www.w3.org/ns/i18n#" + (language?.ToLowerInvariant() ?? "") + "_" + ds);
         return RdfTerm.Literal(lexical, language is null ? datatype : null, language);

@@ -72,6 +72,24 @@ public static class JsonLdSuite
         t.Options.ValueKind == JsonValueKind.Object && t.Options.TryGetProperty(name, out var v)
             ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText() : null;
 
+    /// <summary>The processor options a test asks for.</summary>
+    public static JsonLdOptions OptionsFor(Test t)
+    {
+        JsonElement? expandContext = null;
+        if (Opt(t, "expandContext") is { } ecPath)
+            expandContext = Loader.Load(BaseIri + ecPath).Document.RootElement;
+        return new JsonLdOptions
+        {
+            DocumentLoader = Loader,
+            SafeMode = false,
+            Base = Opt(t, "base") ?? BaseIri + t.Input,
+            ExpandContext = expandContext,
+            ProcessingMode = Opt(t, "processingMode") ?? "json-ld-1.1",
+            RdfDirection = Opt(t, "rdfDirection"),
+            ProduceGeneralizedRdf = Opt(t, "produceGeneralizedRdf") == "true",
+        };
+    }
+
     /// <summary>Runs one test; returns the outcome and why.</summary>
     public static (SuiteOutcome Outcome, string Detail) Run(string id)
     {
@@ -79,22 +97,9 @@ public static class JsonLdSuite
         if (Opt(t, "specVersion") == "json-ld-1.0")
             return (SuiteOutcome.Unsupported, "json-ld-1.0 only test");
         bool toRdf = t.Manifest.StartsWith("toRdf", StringComparison.Ordinal);
-        var inputUrl = BaseIri + t.Input;
         try
         {
-            JsonElement? expandContext = null;
-            if (Opt(t, "expandContext") is { } ecPath)
-                expandContext = Loader.Load(BaseIri + ecPath).Document.RootElement;
-            var options = new JsonLdOptions
-            {
-                DocumentLoader = Loader,
-                SafeMode = false,
-                Base = Opt(t, "base") ?? inputUrl,
-                ExpandContext = expandContext,
-                ProcessingMode = Opt(t, "processingMode") ?? "json-ld-1.1",
-                RdfDirection = Opt(t, "rdfDirection"),
-                ProduceGeneralizedRdf = Opt(t, "produceGeneralizedRdf") == "true",
-            };
+            var options = OptionsFor(t);
             var inputBytes = File.ReadAllBytes(Path.Combine(Root, t.Input));
             using var input = JsonLdProcessor.Parse(inputBytes);
             if (toRdf)

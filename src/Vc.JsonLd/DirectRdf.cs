@@ -1,0 +1,187 @@
+using System.Text.Json;
+
+namespace Vc.JsonLd;
+
+internal sealed partial class Processor
+{
+    // ---------------------------------------------------------------- direct deserialization to RDF
+    //
+    // Expansion (§5.1.2) followed by §8.1 makes, for a document of plain node objects, exactly these triples: each
+    // node object's subject with its types and each property value (a literal, an IRI, or a nested node's subject).
+    // For canonicalization the dataset is all that matters (RDFC-1.0 relabels blank nodes and removes duplicates),
+    // so such documents are read straight into quads without building the expanded form. The direct path reads
+    // each map through the same EnterNode as expansion and converts values with the same LiteralTerm; anything
+    // else (value, list, set, graph, reverse, nest, included or index objects, containers, @json, base directions,
+    // values expansion would drop, every error) gives up, and the caller runs expansion and toRdf instead, which
+    // then decides. Tests compare both paths on the W3C suites.
+
+    /// <summary>The document's quads (with duplicates), or null when the document needs the full algorithms.</summary>
+    public List<RdfQuad>? TryToRdfDirect(JsonElement document, string? omittedTopLevel = null, JsonElement? contextOverride = null)
+    {
+        try
+        {
+            _omittedTopLevel = omittedTopLevel;
+            _contextOverride = contextOverride;
+            var baseIri = _options.Base;
+            var ac = InitialContext(baseIri);
+            if (_options.ExpandContext is { } ec)
+            {
+                var ctx = ec.ValueKind == JsonValueKind.Object && ec.TryGetProperty("@context", out var inner) ? inner : ec;
+                ac = ProcessContext(ac, ctx, baseIri, "expandContext:" + ctx.GetRawText());
+            }
+            _quads = new List<RdfQuad>(32);
+            if (document.ValueKind == JsonValueKind.Object)
+            {
+                _root = omittedTopLevel is not null || contextOverride is not null;
+                return DirectNode(ac, null, document, baseIri, 0, out _) ? _quads : null;
+            }
+            if (document.ValueKind != JsonValueKind.Array) return null;
+            foreach (var item in document.EnumerateArray())
+                if (item.ValueKind != JsonValueKind.Object || !DirectNode(ac, null, item, baseIri, 1, out _)) return null;
+            return _quads;
+        }
+        // Errors are left to the full algorithms, which report them in document order (a lone surrogate surfaces as
+        // InvalidOperationException from System.Text.Json).
+        catch (JsonLdException) { return null; }
+        catch (InvalidOperationException) { return null; }
+    }
+
+    /// <summary>Emits a node object's triples into the default graph; false when the map is not a plain node
+    /// object. <paramref name="subject"/>: its @id, or a fresh blank node.</summary>
+    private bool DirectNode(ActiveContext ac, TermDefinition? apDef, JsonElement element, string? baseUrl, int depth,
+        out RdfTerm? subject)
+    {
+        subject = null;
+        if (depth > _limits.MaxDepth) return false;
+        var (props, typeScoped, _) = EnterNode(ref ac, apDef, element, baseUrl, false);
+
+        // One pass over the entries: the subject may come after the properties in the JSON.
+        var entries = new (RdfTerm Predicate, TermDefinition? Definition, string Key, JsonElement Value)[props.Length];
+        int count = 0;
+        JsonElement types = default;
+        int typeKeys = 0;
+        foreach (var (key, value) in props)
+        {
+            if (key == "@context") continue;
+            if (!Fits(key)) return false;
+            var ep = ExpandKey(ac, key, out var td);
+            if (string.IsNullOrEmpty(ep)) return false;
+            if (ep[0] == '@')
+            {
+                if (ep == "@id")
+                {
+                    if (subject is not null || value.ValueKind != JsonValueKind.String) return false;
+                    var s = value.GetString()!;
+                    if (!Fits(s) || ExpandIri(ac, s, true, false) is not { } id || NodeTerm(id) is not { } node) return false;
+                    subject = node;
+                }
+                else if (ep == "@type")
+                {
+                    if (typeKeys++ > 0) return false; // several @type aliases: rare, left to expansion
+                    types = value;
+                }
+                else return false;
+                continue;
+            }
+            if (td is { Reverse: true } || td?.TypeMapping == "@json" || ((td?.Container ?? Container.None) & ~Container.Set) != 0
+                || Iri.IsBlank(ep) || WellFormedIri(ep) is not { } predicate)
+                return false;
+            entries[count++] = (predicate, td, key, value);
+        }
+        subject ??= BlankTerm(IssueBlank(null));
+
+        // @type values are IRIs, expanded in the context before type-scoped contexts apply (§5.1.2 step 13.4.4).
+        if (typeKeys > 0)
+        {
+            if (types.ValueKind == JsonValueKind.String)
+            {
+                if (!DirectType(typeScoped, subject, types)) return false;
+            }
+            else if (types.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var t in types.EnumerateArray())
+                    if (!DirectType(typeScoped, subject, t)) return false;
+            }
+            else return false;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            var (predicate, td, key, value) = entries[i];
+            if (value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in value.EnumerateArray())
+                    if (item.ValueKind == JsonValueKind.Array || !DirectValue(ac, subject, predicate, key, td, item, baseUrl, depth + 1))
+                        return false;
+            }
+            else if (!DirectValue(ac, subject, predicate, key, td, value, baseUrl, depth)) return false;
+        }
+        return true;
+    }
+
+    private bool DirectType(ActiveContext typeScoped, RdfTerm subject, JsonElement type)
+    {
+        if (type.ValueKind != JsonValueKind.String) return false;
+        var t = type.GetString()!;
+        if (!Fits(t) || ExpandIri(typeScoped, t, true, true) is not { } iri || NodeTerm(iri) is not { } term) return false;
+        Emit(subject, s_rdfType, term, RdfTerm.DefaultGraph);
+        return true;
+    }
+
+    // One value of a property (§5.1.2 for maps, §5.3.2 value expansion for scalars, then §8.1.5).
+    private bool DirectValue(ActiveContext ac, RdfTerm subject, RdfTerm predicate, string key, TermDefinition? td,
+        JsonElement value, string? baseUrl, int depth)
+    {
+        RdfTerm? o;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return true;
+            case JsonValueKind.Object:
+                if (!DirectNode(ac, td, value, baseUrl, depth + 1, out o)) return false;
+                break;
+            default:
+                if (td is { HasLocalContext: true })
+                {
+                    ac = ProcessContext(ac, td.LocalContext, td.BaseUrl, td, overrideProtected: true);
+                    td = ac.Get(key);
+                    if (td is { Reverse: true } || td?.TypeMapping == "@json") return false;
+                }
+                var tm = td?.TypeMapping;
+                if (value.ValueKind == JsonValueKind.String)
+                {
+                    var s = value.GetString()!;
+                    if (!Fits(s)) return false;
+                    if (tm is "@id" or "@vocab")
+                    {
+                        if (ExpandIri(ac, s, true, tm == "@vocab") is not { } id || (o = NodeTerm(id)) is null) return false;
+                        break;
+                    }
+                    var language = td is { HasLanguage: true } ? td.Language : ac.DefaultLanguage;
+                    var direction = td is { HasDirection: true } ? td.Direction : ac.DefaultDirection;
+                    if (direction is not null) return false;
+                    o = LiteralTerm(s, tm is "@none" ? null : tm, tm is null or "@none" ? language : null, null);
+                }
+                else
+                {
+                    object scalar;
+                    if (value.ValueKind == JsonValueKind.Number)
+                    {
+                        if (!value.TryGetDouble(out var d) || !double.IsFinite(d)) return false;
+                        scalar = d;
+                    }
+                    else scalar = value.ValueKind == JsonValueKind.True;
+                    o = LiteralTerm(scalar, tm is "@id" or "@vocab" or "@none" ? null : tm, null, null);
+                }
+                if (o is null) return false;
+                break;
+        }
+        Emit(subject, predicate, o!, RdfTerm.DefaultGraph);
+        return true;
+    }
+
+    // A node identifier as a term: a blank node (relabelled as node map generation does) or an absolute IRI.
+    private RdfTerm? NodeTerm(string id) => Iri.IsBlank(id) ? BlankTerm(IssueBlank(id)) : WellFormedIri(id);
+
+    private bool Fits(string s) => s.Length <= _limits.MaxStringLength;
+}
