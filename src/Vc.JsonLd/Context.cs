@@ -34,6 +34,10 @@ internal sealed class TermDefinition
     public JsonElement LocalContext;
     public string? BaseUrl;
 
+    /// <summary>The RDF term of <see cref="Iri"/> when it is a well-formed absolute IRI (set on first use; the
+    /// definition is immutable, so every reader computes the same term).</summary>
+    public RdfTerm? PredicateTerm;
+
     public bool SameAs(TermDefinition o) =>
         Iri == o.Iri && Prefix == o.Prefix && Reverse == o.Reverse && TypeMapping == o.TypeMapping
         && HasLanguage == o.HasLanguage && Language == o.Language && HasDirection == o.HasDirection

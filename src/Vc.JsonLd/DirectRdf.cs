@@ -84,7 +84,7 @@ internal sealed partial class Processor
                 continue;
             }
             if (td is { Reverse: true } || td?.TypeMapping == "@json" || ((td?.Container ?? Container.None) & ~Container.Set) != 0
-                || Iri.IsBlank(ep) || WellFormedIri(ep) is not { } predicate)
+                || Iri.IsBlank(ep) || (td is null ? WellFormedIri(ep) : td.PredicateTerm ??= WellFormedIri(ep)) is not { } predicate)
                 return false;
             entries[count++] = (predicate, td, key, value);
         }

@@ -270,13 +270,13 @@ internal sealed partial class Processor
         return (props, typeScoped, inputType);
     }
 
-    private static (string Name, JsonElement Value)[] Properties(JsonElement element, string? omitted = null, bool omitContext = false)
+    private (string Name, JsonElement Value)[] Properties(JsonElement element, string? omitted = null, bool omitContext = false)
     {
         var props = new (string, JsonElement)[element.GetPropertyCount()];
         int i = 0;
         foreach (var p in element.EnumerateObject())
         {
-            var name = p.Name;
+            var name = _cache.Names.Name(p);
             if (string.Equals(name, omitted, StringComparison.Ordinal) || (omitContext && name == "@context")) continue;
             props[i++] = (name, p.Value);
         }

@@ -103,7 +103,11 @@ public sealed class ContextCache
         _processed.Clear();
         _initial.Clear();
         _iris.Clear();
+        Names.Clear();
     }
+
+    /// <summary>JSON keys as shared strings (see <see cref="PropertyNames"/>).</summary>
+    internal PropertyNames Names { get; } = new();
 
     private readonly ConcurrentDictionary<string, RdfTerm> _iris = new(StringComparer.Ordinal);
     private int _irisAdded;

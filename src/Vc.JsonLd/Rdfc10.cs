@@ -253,6 +253,13 @@ public static class Rdfc10
                 AddBnode(q.Graph, q);
             }
 
+            // One blank node: step 4 issues it c14n0 whatever its first-degree hash is (hashes only order blank nodes).
+            if (_bnodeQuads.Count == 1)
+            {
+                foreach (var only in _bnodeQuads.Keys) _canonical.Issue(only);
+                return;
+            }
+
             // 3. first degree hashes
             var hashToBnodes = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var id in _bnodeQuads.Keys)
