@@ -138,7 +138,11 @@ if (args.Contains("--steps"))
     var jsonBytes = System.Text.Encoding.UTF8.GetBytes(signedJson);
     Console.WriteLine($"{"  JsonDocument.Parse (duplicates allowed)",-40}{Rate(seconds, () => System.Text.Json.JsonDocument.Parse(jsonBytes).Dispose()),12:N0}/s");
     Console.WriteLine($"{"  JsonDocument.Parse (duplicates refused)",-40}{Rate(seconds, () => System.Text.Json.JsonDocument.Parse(jsonBytes, new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false }).Dispose()),12:N0}/s");
-    Console.WriteLine($"{"data model rules",-40}{Rate(seconds, () => Vc.Credentials.Model.DataModel.ValidateCredential(signed)),12:N0}/s");
+    using (var dm = System.Text.Json.JsonDocument.Parse(signedJson))
+    {
+        var root = dm.RootElement;
+        Console.WriteLine($"{"data model rules",-40}{Rate(seconds, () => Vc.Credentials.Model.DataModel.ValidateCredential(root)),12:N0}/s");
+    }
     Console.WriteLine($"{"canonicalize proof config (5 quads)",-40}{Rate(seconds, () => canonicalizer.CanonicalizeJsonLd(config, sha)),12:N0}/s");
     Console.WriteLine($"(document: {canonicalizer.CanonicalizeJsonLd(unsigned, sha).Count(c => c == '\n')} quads, proof config: {canonicalizer.CanonicalizeJsonLd(config, sha).Count(c => c == '\n')} quads)");
     Console.WriteLine($"{"canonicalize document",-40}{Rate(seconds, () => canonicalizer.CanonicalizeJsonLd(unsigned, sha)),12:N0}/s");
@@ -157,9 +161,9 @@ if (args.Contains("--steps"))
     }
     Console.WriteLine($"{"Ed25519 verify of hashData",-40}{Rate(seconds, () => key.PublicKey.Verify(hashData2, signature)),12:N0}/s");
     Console.WriteLine($"{"VerifySignature (all of the above)",-40}{Rate(seconds, () => proofs.VerifySignature(signed, proofNode, key.PublicKey)),12:N0}/s");
-    Console.WriteLine($"{"parse + data model (materialized)",-40}{Rate(seconds, () => Vc.Credentials.Model.DataModel.ValidateCredential(Vc.Credentials.Json.JsonInput.ParseObject(signedJson))),12:N0}/s");
     var checker = new ProofChecker(proofs, CompositeDidResolver.DidKeyOnly);
-    Console.WriteLine($"{"proof checks (parsed doc)",-40}{await RateAsync(seconds, async () => await checker.CheckAsync(signed, "assertionMethod", VerificationRelationship.AssertionMethod, issuer.Profile.Issuer, options, now, false, new List<CheckResult>(), default)),12:N0}/s");
+    using var signedForChecks = System.Text.Json.JsonDocument.Parse(signedJson);
+    Console.WriteLine($"{"proof checks (parsed doc)",-40}{await RateAsync(seconds, async () => await checker.CheckAsync(signedForChecks.RootElement, "assertionMethod", VerificationRelationship.AssertionMethod, issuer.Profile.Issuer, options, now, false, new List<CheckResult>(), default)),12:N0}/s");
     Console.WriteLine($"{"full verify from JSON text",-40}{await RateAsync(seconds, async () => await verifier.VerifyAsync(signedJson, options)),12:N0}/s");
     Console.WriteLine($"{"SerializeToElement(document)",-40}{Rate(seconds, () => System.Text.Json.JsonSerializer.SerializeToElement(unsigned)),12:N0}/s");
     Console.WriteLine($"{"DeepClone(signed)",-40}{Rate(seconds, () => signed.DeepClone()),12:N0}/s");

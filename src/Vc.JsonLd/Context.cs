@@ -110,22 +110,25 @@ internal sealed class ActiveContext
 
     public void InvalidateProtected() => _hasProtected = -1;
 
-    private Dictionary<string, string[]>? _keywordAliases;
+    private (string Keyword, string[] Terms)[]? _keywordAliases;
 
     /// <summary>Whether <paramref name="key"/> expands (vocab-relative) to <paramref name="keyword"/>: it is the keyword
-    /// or a term aliasing it. Answered from the aliases, found once per (complete, immutable) context, so expansion
-    /// tests every key of every object without a term lookup.</summary>
+    /// or a term aliasing it. Answered from the aliases (a context has a handful), found once per (complete,
+    /// immutable) context, so expansion tests every key of every object without a term lookup.</summary>
     public bool ExpandsTo(string key, string keyword)
     {
         if (string.Equals(key, keyword, StringComparison.Ordinal)) return true;
-        var aliases = _keywordAliases ??= FindKeywordAliases();
-        if (!aliases.TryGetValue(keyword, out var terms)) return false;
-        foreach (var term in terms)
-            if (string.Equals(term, key, StringComparison.Ordinal)) return true;
+        foreach (var (aliased, terms) in _keywordAliases ??= FindKeywordAliases())
+        {
+            if (!string.Equals(aliased, keyword, StringComparison.Ordinal)) continue;
+            foreach (var term in terms)
+                if (string.Equals(term, key, StringComparison.Ordinal)) return true;
+            return false;
+        }
         return false;
     }
 
-    private Dictionary<string, string[]> FindKeywordAliases()
+    private (string, string[])[] FindKeywordAliases()
     {
         var aliases = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (term, definition) in Terms)
@@ -134,6 +137,6 @@ internal sealed class ActiveContext
                 if (!aliases.TryGetValue(iri, out var list)) aliases[iri] = list = [];
                 list.Add(term);
             }
-        return aliases.ToDictionary(a => a.Key, a => a.Value.ToArray(), StringComparer.Ordinal);
+        return aliases.Select(a => (a.Key, a.Value.ToArray())).ToArray();
     }
 }

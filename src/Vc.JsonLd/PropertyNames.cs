@@ -1,81 +1,61 @@
-using System.Collections.Concurrent;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Vc.JsonLd;
 
 /// <summary>
 /// Property names (JSON keys) as shared strings: documents of one kind repeat the same few dozen keys, which would
-/// otherwise be decoded into a new string per key per document. Looked up by the key's raw UTF-8, so a known key
-/// costs no decoding and no allocation. Only plain ASCII keys (no escapes) are kept, at most <see cref="MaxNames"/>
-/// (the table is emptied when full); hashing is the runtime's randomized <see cref="HashCode"/>, so crafted keys
-/// cannot make lookups slow. Keys only: values (which may be personal data) are never kept.
+/// otherwise be decoded into a new string per key per document. A direct-mapped table looked up by the key's raw
+/// UTF-8: a known key costs a hash of its first and last eight bytes and one comparison, no decoding and no
+/// allocation. A slot holds one key (a colliding key replaces it), so no input can make a lookup cost more than
+/// that; the slot index is keyed with a random per-table multiplier. Only plain ASCII keys (no escapes) of at most
+/// <see cref="MaxNameLength"/> bytes are kept. Keys only: values (which may be personal data) are never kept.
+/// Thread-safe: slots hold immutable entries, replaced whole.
 /// </summary>
 internal sealed class PropertyNames
 {
-    public const int MaxNames = 4096;
     public const int MaxNameLength = 64;
+    private const int Slots = 1024; // a power of two
 
-    private readonly ConcurrentDictionary<string, string> _names = new(AsciiComparer.Instance);
-    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<byte>> _byUtf8;
-    private int _added;
+    private sealed record Entry(byte[] Utf8, string Name);
 
-    public PropertyNames() => _byUtf8 = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
+    private readonly Entry?[] _slots = new Entry?[Slots];
+    private readonly ulong _multiplier = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8)) | 1;
 
     public string Name(JsonProperty property)
     {
         var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        if (raw.Length > MaxNameLength || !IsPlainAscii(raw)) return property.Name;
-        if (_byUtf8.TryGetValue(raw, out var name)) return name;
-        name = property.Name;
-        if (Interlocked.Increment(ref _added) > MaxNames)
-        {
-            _names.Clear();
-            Interlocked.Exchange(ref _added, 0);
-        }
-        _names.TryAdd(name, name);
+        if (raw.Length > MaxNameLength || raw.Length == 0) return property.Name;
+        int slot = Slot(raw);
+        var entry = Volatile.Read(ref _slots[slot]);
+        if (entry is not null && raw.SequenceEqual(entry.Utf8)) return entry.Name;
+        var name = property.Name;
+        if (System.Text.Ascii.IsValid(raw) && !raw.Contains((byte)'\\'))
+            Volatile.Write(ref _slots[slot], new Entry(raw.ToArray(), name));
         return name;
     }
 
-    public void Clear()
+    public void Clear() => Array.Clear(_slots);
+
+    private int Slot(ReadOnlySpan<byte> raw)
     {
-        _names.Clear();
-        Interlocked.Exchange(ref _added, 0);
-    }
-
-    private static bool IsPlainAscii(ReadOnlySpan<byte> raw) =>
-        System.Text.Ascii.IsValid(raw) && !raw.Contains((byte)'\\');
-
-    /// <summary>Ordinal equality of ASCII strings, with their UTF-8 bytes as the alternate key.</summary>
-    private sealed class AsciiComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<byte>, string>
-    {
-        public static readonly AsciiComparer Instance = new();
-
-        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
-
-        public int GetHashCode(string s)
+        ulong first, last;
+        if (raw.Length >= 8)
         {
-            // Only plain ASCII names are added: their UTF-8 is their chars narrowed.
-            Span<byte> bytes = s.Length <= MaxNameLength ? stackalloc byte[MaxNameLength] : new byte[s.Length];
-            for (int i = 0; i < s.Length; i++) bytes[i] = (byte)s[i];
-            return GetHashCode((ReadOnlySpan<byte>)bytes[..s.Length]);
+            first = BinaryPrimitives.ReadUInt64LittleEndian(raw);
+            last = BinaryPrimitives.ReadUInt64LittleEndian(raw[^8..]);
         }
-
-        public bool Equals(ReadOnlySpan<byte> alternate, string other)
+        else
         {
-            if (alternate.Length != other.Length) return false;
-            for (int i = 0; i < alternate.Length; i++)
-                if (alternate[i] != other[i]) return false;
-            return true;
+            Span<byte> padded = stackalloc byte[8];
+            padded.Clear();
+            raw.CopyTo(padded);
+            first = BinaryPrimitives.ReadUInt64LittleEndian(padded);
+            last = 0;
         }
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var h = new HashCode();
-            h.AddBytes(alternate);
-            return h.ToHashCode();
-        }
-
-        public string Create(ReadOnlySpan<byte> alternate) => System.Text.Encoding.ASCII.GetString(alternate);
+        ulong h = (first ^ (last * 0x9E3779B97F4A7C15UL) ^ (ulong)raw.Length) * _multiplier;
+        return (int)(h >> 54); // top 10 bits: 1024 slots
     }
 }

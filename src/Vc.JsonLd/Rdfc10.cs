@@ -150,65 +150,73 @@ public static class Rdfc10
             // 6. relabel and serialize, sort by code point (= UTF-8 byte order), drop duplicate lines. All lines are
             // written as UTF-8 into one pooled buffer and sorted as spans: no string per line, none for the result.
             int n = dataset.Count;
-            var ends = new int[n];
-            _buf.Clear();
-            for (int i = 0; i < n; i++)
+            var ends = ArrayPool<int>.Shared.Rent(n);
+            var order = ArrayPool<int>.Shared.Rent(n);
+            try
             {
-                var q = dataset[i];
-                AppendCanonical(q.Subject);
-                _buf.Append((byte)' ');
-                q.Predicate.WriteNQuads(_buf);
-                _buf.Append((byte)' ');
-                AppendCanonical(q.Object);
-                if (q.Graph.Kind != RdfTermKind.DefaultGraph)
+                _buf.Clear();
+                for (int i = 0; i < n; i++)
                 {
+                    var q = dataset[i];
+                    AppendCanonical(q.Subject);
                     _buf.Append((byte)' ');
-                    AppendCanonical(q.Graph);
+                    q.Predicate.WriteNQuads(_buf);
+                    _buf.Append((byte)' ');
+                    AppendCanonical(q.Object);
+                    if (q.Graph.Kind != RdfTermKind.DefaultGraph)
+                    {
+                        _buf.Append((byte)' ');
+                        AppendCanonical(q.Graph);
+                    }
+                    _buf.Append(" .\n"u8);
+                    ends[i] = _buf.Length;
                 }
-                _buf.Append(" .\n"u8);
-                ends[i] = _buf.Length;
-            }
-            var lines = new LineSpans(_buf, ends);
-            var order = new int[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            if (n > 1) order.AsSpan().Sort(lines);
-            int total = 0, kept = 0;
-            for (int i = 0; i < n; i++)
-            {
-                if (kept > 0 && lines.Line(order[i]).SequenceEqual(lines.Line(order[kept - 1]))) continue;
-                order[kept++] = order[i];
-                total += lines.Line(order[i]).Length;
-            }
-            var text = new byte[total];
-            for (int i = 0, pos = 0; i < kept; i++)
-            {
-                var line = lines.Line(order[i]);
-                line.CopyTo(text.AsSpan(pos));
-                pos += line.Length;
-            }
-            var canonical = _canonical.Map;
-            var keptQuads = new RdfQuad[kept];
-            for (int i = 0; i < kept; i++) keptQuads[i] = dataset[order[i]];
-            return new RdfcResult(text, () =>
-            {
-                // The relabelled quads, made only when asked for (from a copy: the caller's list may change).
-                var relabelled = new Dictionary<string, RdfTerm>(StringComparer.Ordinal);
-                RdfTerm Relabel(RdfTerm t)
+                var lines = new LineSpans(_buf, ends);
+                for (int i = 0; i < n; i++) order[i] = i;
+                lines.Sort(order.AsSpan(0, n));
+                int total = 0, kept = 0;
+                for (int i = 0; i < n; i++)
                 {
-                    if (t.Kind != RdfTermKind.BlankNode) return t;
-                    if (!relabelled.TryGetValue(t.Value, out var c)) relabelled[t.Value] = c = RdfTerm.Blank(canonical[t.Value]);
-                    return c;
+                    if (kept > 0 && lines.Line(order[i]).SequenceEqual(lines.Line(order[kept - 1]))) continue;
+                    order[kept++] = order[i];
+                    total += lines.Line(order[i]).Length;
                 }
-                var sorted = new RdfQuad[keptQuads.Length];
-                for (int i = 0; i < sorted.Length; i++)
+                var text = new byte[total];
+                for (int i = 0, pos = 0; i < kept; i++)
                 {
-                    var q = keptQuads[i];
-                    sorted[i] = q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank
-                        ? new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph))
-                        : q;
+                    var line = lines.Line(order[i]);
+                    line.CopyTo(text.AsSpan(pos));
+                    pos += line.Length;
                 }
-                return sorted;
-            }, canonical, _calls, _perms);
+                var canonical = _canonical.Map;
+                var keptQuads = new RdfQuad[kept];
+                for (int i = 0; i < kept; i++) keptQuads[i] = dataset[order[i]];
+                return new RdfcResult(text, () =>
+                {
+                    // The relabelled quads, made only when asked for (from a copy: the caller's list may change).
+                    var relabelled = new Dictionary<string, RdfTerm>(StringComparer.Ordinal);
+                    RdfTerm Relabel(RdfTerm t)
+                    {
+                        if (t.Kind != RdfTermKind.BlankNode) return t;
+                        if (!relabelled.TryGetValue(t.Value, out var c)) relabelled[t.Value] = c = RdfTerm.Blank(canonical[t.Value]);
+                        return c;
+                    }
+                    var sorted = new RdfQuad[keptQuads.Length];
+                    for (int i = 0; i < sorted.Length; i++)
+                    {
+                        var q = keptQuads[i];
+                        sorted[i] = q.Subject.IsBlank || q.Object.IsBlank || q.Graph.IsBlank
+                            ? new RdfQuad(Relabel(q.Subject), q.Predicate, Relabel(q.Object), Relabel(q.Graph))
+                            : q;
+                    }
+                    return sorted;
+                }, canonical, _calls, _perms);
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(ends);
+                ArrayPool<int>.Shared.Return(order);
+            }
         }
 
         public void Dispose() => _buf.Dispose();
@@ -230,7 +238,7 @@ public static class Rdfc10
 
         /// <summary>Lines held back to back in one buffer (line i ends at ends[i]), compared by code point, i.e. by
         /// their UTF-8 bytes.</summary>
-        private readonly struct LineSpans(Utf8Buffer buffer, int[] ends) : IComparer<int>
+        private readonly struct LineSpans(Utf8Buffer buffer, int[] ends)
         {
             public ReadOnlySpan<byte> Line(int i) => buffer.Slice(i == 0 ? 0 : ends[i - 1], ends[i]);
 
@@ -239,6 +247,28 @@ public static class Rdfc10
                 if (x == y) return 0;
                 int c = Line(x).SequenceCompareTo(Line(y));
                 return c != 0 ? c : x - y; // equal lines: keep input order (stable)
+            }
+
+            /// <summary>Sorts line numbers by their lines. Documents are mostly a few dozen lines: insertion sort,
+            /// with no comparer object or delegate made; larger ones go to the framework's sort.</summary>
+            public void Sort(Span<int> order)
+            {
+                if (order.Length > 48)
+                {
+                    var self = this;
+                    order.Sort(self.Compare);
+                    return;
+                }
+                for (int i = 1; i < order.Length; i++)
+                {
+                    int item = order[i], j = i - 1;
+                    while (j >= 0 && Compare(order[j], item) > 0)
+                    {
+                        order[j + 1] = order[j];
+                        j--;
+                    }
+                    order[j + 1] = item;
+                }
             }
         }
 
@@ -345,30 +375,36 @@ public static class Rdfc10
             }
             else
             {
-                var ends = new int[quads.Count];
-                for (int i = 0; i < ends.Length; i++)
-                {
-                    AppendFirstDegree(quads[i], id);
-                    ends[i] = _buf.Length;
-                }
-                var lines = new LineSpans(_buf, ends);
-                var order = new int[ends.Length];
-                for (int i = 0; i < order.Length; i++) order[i] = i;
-                order.AsSpan().Sort(lines);
-                int length = _buf.Length;
-                byte[] joined = ArrayPool<byte>.Shared.Rent(length);
+                int n = quads.Count;
+                var ends = ArrayPool<int>.Shared.Rent(n);
+                var order = ArrayPool<int>.Shared.Rent(n);
+                byte[]? joined = null;
                 try
                 {
-                    int pos = 0;
-                    foreach (int i in order)
+                    for (int i = 0; i < n; i++)
                     {
-                        var line = lines.Line(i);
+                        AppendFirstDegree(quads[i], id);
+                        ends[i] = _buf.Length;
+                    }
+                    var lines = new LineSpans(_buf, ends);
+                    for (int i = 0; i < n; i++) order[i] = i;
+                    lines.Sort(order.AsSpan(0, n));
+                    joined = ArrayPool<byte>.Shared.Rent(_buf.Length);
+                    int pos = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        var line = lines.Line(order[i]);
                         line.CopyTo(joined.AsSpan(pos));
                         pos += line.Length;
                     }
                     hash = Hash(joined.AsSpan(0, pos));
                 }
-                finally { ArrayPool<byte>.Shared.Return(joined); }
+                finally
+                {
+                    ArrayPool<int>.Shared.Return(ends);
+                    ArrayPool<int>.Shared.Return(order);
+                    if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+                }
             }
             _firstDegree[id] = hash;
             return hash;

@@ -32,12 +32,12 @@ public class PropertyNamesTests
     }
 
     [Fact]
-    public void The_table_stays_bounded_and_correct_past_its_capacity()
+    public void Colliding_and_numerous_keys_still_come_out_right()
     {
         var table = new PropertyNames();
         for (int batch = 0; batch < 3; batch++)
         {
-            var keys = Enumerable.Range(0, PropertyNames.MaxNames).Select(i => $"k{batch}_{i}").ToList();
+            var keys = Enumerable.Range(0, 5000).Select(i => $"k{batch}_{i}").ToList();
             var json = "{" + string.Join(",", keys.Select(k => $"\"{k}\":0")) + "}";
             Assert.Equal(keys, Names(table, json));
         }

@@ -107,24 +107,13 @@ public sealed class DataIntegrityProofs
     /// <paramref name="key"/> over <paramref name="securedDocument"/>. Checks nothing about who the key belongs to.
     /// </summary>
     /// <exception cref="CredentialException">MalformedProof, UnsupportedCryptosuite, UnknownContext, UndefinedTerm, ProofTransformationError.</exception>
-    public bool VerifySignature(JsonObject securedDocument, JsonObject proof, VerificationKey key) =>
-        VerifySignature(securedDocument, proof, key, null);
-
-    /// <summary><paramref name="parsed"/>: the element <paramref name="securedDocument"/> was parsed from (and
-    /// still equals), read directly by the rdfc suites instead of a serialized copy.</summary>
-    internal bool VerifySignature(JsonObject securedDocument, JsonObject proof, VerificationKey key, JsonElement? parsed)
+    public bool VerifySignature(JsonObject securedDocument, JsonObject proof, VerificationKey key)
     {
         ArgumentNullException.ThrowIfNull(securedDocument);
         ArgumentNullException.ThrowIfNull(proof);
         ArgumentNullException.ThrowIfNull(key);
-        var suite = FindSuite(proof.GetString("cryptosuite"))
-                    ?? throw new CredentialException(ProblemCode.UnsupportedCryptosuite, $"Unknown cryptosuite '{proof.GetString("cryptosuite")}'.");
-        if (!suite.Supports(key.KeyType))
-            throw new CredentialException(ProblemCode.UnsupportedCryptosuite, $"{suite.Name} does not verify with {key.KeyType} keys.");
-        var proofValue = proof.GetString("proofValue") ?? throw new CredentialException(ProblemCode.MalformedProof, "The proof has no proofValue.");
-        byte[] signature;
-        try { signature = Multibase.DecodeBase58Btc(proofValue); }
-        catch (FormatException e) { throw new CredentialException(ProblemCode.MalformedProof, "proofValue is not base58btc multibase.", e); }
+        var suite = Suite(proof.GetString("cryptosuite"), key);
+        var signature = DecodeProofValue(proof.GetString("proofValue"));
 
         JsonArray? chained = null;
         var previous = JsonInput.Strings(proof["previousProof"]);
@@ -143,16 +132,9 @@ public sealed class DataIntegrityProofs
         if (suite is Cryptosuite.RdfcSuite rdfc)
         {
             // DI §4.4 steps 1–2 and eddsa-rdfc-2022 §3.2.2: the unsecured document (proofs removed, chained ones
-            // kept) and the proof options (proofValue removed, the document's @context). A parsed document is read
-            // in place; otherwise both are written straight to JSON for the canonicalizer, without building copies.
+            // kept) and the proof options (proofValue removed, the document's @context), written straight to JSON
+            // for the canonicalizer, without building copies.
             byte[] data;
-            if (chained is null && parsed is { } element && ProofElement(securedDocument, proof, element) is { } proofElement
-                && element.TryGetProperty("@context", out var context))
-            {
-                try { data = rdfc.CreateHashData(element, proofElement, context, key.KeyType); }
-                catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
-                return key.Verify(data, signature);
-            }
             var config = Write(w =>
             {
                 foreach (var (name, value) in proof)
@@ -194,20 +176,36 @@ public sealed class DataIntegrityProofs
         return key.Verify(hashData.HashData, signature);
     }
 
-    // The element a proof node was read from, when the document is a view over the parsed element it came from.
-    private static JsonElement? ProofElement(JsonObject securedDocument, JsonObject proof, JsonElement parsed)
+    /// <summary>The same check read in place from a parsed document (the verifiers' path): the rdfc suites
+    /// canonicalize the document without its proof, and the proof as its configuration, straight from the elements
+    /// (DI §4.4 steps 1–2, eddsa-rdfc-2022 §3.2.2); chained and JCS proofs are checked on node views of them.</summary>
+    internal bool VerifySignature(JsonElement securedDocument, JsonElement proof, VerificationKey key)
     {
-        if (!parsed.TryGetProperty("proof", out var proofs)) return null;
-        switch (securedDocument["proof"])
-        {
-            case JsonObject single when ReferenceEquals(single, proof) && proofs.ValueKind == JsonValueKind.Object:
-                return proofs;
-            case JsonArray set when proofs.ValueKind == JsonValueKind.Array && set.Count == proofs.GetArrayLength():
-                var i = set.IndexOf(proof);
-                return i >= 0 ? proofs[i] : null;
-            default:
-                return null;
-        }
+        ArgumentNullException.ThrowIfNull(key);
+        if (Suite(proof.GetString("cryptosuite"), key) is not Cryptosuite.RdfcSuite rdfc || proof.Get("previousProof").Exists()
+            || !securedDocument.TryGetProperty("@context", out var context))
+            return VerifySignature(JsonObject.Create(securedDocument)!, JsonObject.Create(proof)!, key);
+        var signature = DecodeProofValue(proof.GetString("proofValue"));
+        byte[] data;
+        try { data = rdfc.CreateHashData(securedDocument, proof, context, key.KeyType); }
+        catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
+        return key.Verify(data, signature);
+    }
+
+    // DI §4.4 step 3: a registered suite that verifies with this kind of key.
+    private Cryptosuite Suite(string? name, VerificationKey key)
+    {
+        var suite = FindSuite(name) ?? throw new CredentialException(ProblemCode.UnsupportedCryptosuite, $"Unknown cryptosuite '{name}'.");
+        if (!suite.Supports(key.KeyType))
+            throw new CredentialException(ProblemCode.UnsupportedCryptosuite, $"{suite.Name} does not verify with {key.KeyType} keys.");
+        return suite;
+    }
+
+    private static byte[] DecodeProofValue(string? proofValue)
+    {
+        if (proofValue is null) throw new CredentialException(ProblemCode.MalformedProof, "The proof has no proofValue.");
+        try { return Multibase.DecodeBase58Btc(proofValue); }
+        catch (FormatException e) { throw new CredentialException(ProblemCode.MalformedProof, "proofValue is not base58btc multibase.", e); }
     }
 
     private static ReadOnlyMemory<byte> Write(Action<Utf8JsonWriter> body)

@@ -31,12 +31,9 @@ public static partial class JsonInput
         catch (JsonException e) { throw new CredentialException(ProblemCode.ParsingError, "The input is not valid JSON: " + e.Message, e); }
     }
 
-    /// <summary>
-    /// The same bounded parse as <see cref="ParseObject(string, int, int)"/>, keeping the parsed document: the
-    /// object is a lazy view over its root element, so a verifier can hand that element to the canonicalizer
-    /// instead of serializing and parsing the object again. The document must outlive every use of the object.
-    /// </summary>
-    internal static (JsonDocument Document, JsonObject Object) ParseDocument(string json, int maxBytes = DefaultMaxBytes, int maxDepth = DefaultMaxDepth)
+    /// <summary>The same bounded parse as <see cref="ParseObject(string, int, int)"/>, as a document whose root is an
+    /// object: the verifiers read the element in place. The caller disposes it.</summary>
+    internal static JsonDocument ParseDocument(string json, int maxBytes = DefaultMaxBytes, int maxDepth = DefaultMaxDepth)
     {
         ArgumentNullException.ThrowIfNull(json);
         if (json.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input exceeds {maxBytes} bytes.");
@@ -54,7 +51,7 @@ public static partial class JsonInput
             document.Dispose();
             throw new CredentialException(ProblemCode.ParsingError, "The input is not a JSON object.");
         }
-        return (document, JsonObject.Create(document.RootElement, new JsonNodeOptions { PropertyNameCaseInsensitive = false })!);
+        return document;
     }
 
     // I-JSON (RFC 7493 §2.1): System.Text.Json parses an escaped lone surrogate but throws when the string is read,
@@ -106,6 +103,60 @@ public static partial class JsonInput
                 return strings.ToArray();
             default:
                 return node.IsString(out var one) ? [one] : [];
+        }
+    }
+
+    // ---- the same accessors over a parsed element (what the verifiers read: no node view is built)
+
+    /// <summary>A property of an object, or an undefined element when absent or null (as a node tree reads a JSON
+    /// null: no node), or when <paramref name="o"/> is not an object.</summary>
+    public static JsonElement Get(this JsonElement o, string name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : default;
+
+    /// <summary>Whether the element is present (not undefined).</summary>
+    public static bool Exists(this JsonElement e) => e.ValueKind != JsonValueKind.Undefined;
+
+    /// <summary>A string property, or null when absent or not a string.</summary>
+    public static string? GetString(this JsonElement o, string name) => o.Get(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+
+    /// <summary>True when the element is a JSON string.</summary>
+    public static bool IsString(this JsonElement e, out string value)
+    {
+        value = e.ValueKind == JsonValueKind.String ? e.GetString()! : "";
+        return e.ValueKind == JsonValueKind.String;
+    }
+
+    /// <summary>A value or array of values, as a sequence (nothing when undefined).</summary>
+    public static IEnumerable<JsonElement> Items(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Undefined => [],
+        JsonValueKind.Array => e.EnumerateArray(),
+        _ => [e],
+    };
+
+    /// <summary>The strings of a string-or-array value (non-strings are skipped).</summary>
+    public static IReadOnlyList<string> Strings(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String: return [e.GetString()!];
+            case JsonValueKind.Array:
+                var strings = new List<string>(e.GetArrayLength());
+                foreach (var item in e.EnumerateArray())
+                    if (item.ValueKind == JsonValueKind.String) strings.Add(item.GetString()!);
+                return strings;
+            default: return [];
+        }
+    }
+
+    /// <summary>A node tree as a parsed document (for the element-reading verifiers); the caller disposes it.</summary>
+    /// <exception cref="CredentialException">ParsingError: the tree holds text that is not valid UTF-16.</exception>
+    public static JsonDocument ToDocument(JsonNode node)
+    {
+        try { return JsonSerializer.SerializeToDocument(node); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new CredentialException(ProblemCode.ParsingError, "The input cannot be written as JSON: " + e.Message, e);
         }
     }
 

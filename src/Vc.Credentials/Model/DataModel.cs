@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Credentials.Json;
 
@@ -10,111 +11,133 @@ public static class DataModel
     public const string CredentialsV2Context = "https://www.w3.org/ns/credentials/v2";
 
     /// <summary>The violations of VC DM 2.0 §4 in a credential (empty when conforming).</summary>
-    public static IReadOnlyList<string> ValidateCredential(JsonObject vc)
+    public static IReadOnlyList<string> ValidateCredential(JsonObject vc) => ValidateCredential(Element(vc));
+
+    /// <summary>The violations of VC DM 2.0 §4 in a credential read in place (empty when conforming).</summary>
+    public static IReadOnlyList<string> ValidateCredential(JsonElement vc)
     {
         var errors = new List<string>();
         CheckContext(vc, errors);
         CheckOptionalId(vc, "id", errors);
         CheckType(vc, "VerifiableCredential", errors);
         // §4.7 issuer: a URL, or an object whose id is a URL.
-        switch (vc["issuer"])
-        {
-            case null: errors.Add("§4.7: issuer is required."); break;
-            case JsonObject o when JsonInput.IsUrl(o.GetString("id")): break;
-            case var n when n.IsString(out var s) && JsonInput.IsUrl(s): break;
-            default: errors.Add("§4.7: issuer must be a URL or an object with an 'id' URL."); break;
-        }
+        var issuer = vc.Get("issuer");
+        if (!issuer.Exists()) errors.Add("§4.7: issuer is required.");
+        else if (!(issuer.ValueKind == JsonValueKind.Object ? JsonInput.IsUrl(issuer.GetString("id")) : issuer.IsString(out var s) && JsonInput.IsUrl(s)))
+            errors.Add("§4.7: issuer must be a URL or an object with an 'id' URL.");
         // §4.8 credentialSubject: one or more objects.
-        var subjects = JsonInput.Items(vc["credentialSubject"]).ToArray();
-        if (subjects.Length == 0) errors.Add("§4.8: credentialSubject is required.");
-        foreach (var s in subjects)
+        var anySubject = false;
+        foreach (var subject in JsonInput.Items(vc.Get("credentialSubject")))
         {
-            if (s is not JsonObject so) { errors.Add("§4.8: each credentialSubject must be an object."); continue; }
-            if (so.Count == 0) errors.Add("§4.8: a credentialSubject must make at least one claim.");
-            CheckOptionalId(so, "credentialSubject.id", errors, "id");
+            anySubject = true;
+            if (subject.ValueKind != JsonValueKind.Object) { errors.Add("§4.8: each credentialSubject must be an object."); continue; }
+            if (subject.GetPropertyCount() == 0) errors.Add("§4.8: a credentialSubject must make at least one claim.");
+            CheckOptionalId(subject, "credentialSubject.id", errors);
         }
+        if (!anySubject) errors.Add("§4.8: credentialSubject is required.");
         // §4.9 validity period: dateTimeStamp values.
         DateTimeOffset from = default, until = default;
-        var hasFrom = vc["validFrom"] is not null;
-        var hasUntil = vc["validUntil"] is not null;
+        var hasFrom = vc.Get("validFrom").Exists();
+        var hasUntil = vc.Get("validUntil").Exists();
         if (hasFrom && !JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"), out from)) errors.Add("§4.9: validFrom must be an XML Schema dateTimeStamp.");
         if (hasUntil && !JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"), out until)) errors.Add("§4.9: validUntil must be an XML Schema dateTimeStamp.");
         if (hasFrom && hasUntil && from != default && until != default && until < from) errors.Add("§4.9: validUntil is before validFrom.");
         // §4.10 status: objects with a type; an id, if present, is a URL.
-        foreach (var st in JsonInput.Items(vc["credentialStatus"]))
+        foreach (var status in JsonInput.Items(vc.Get("credentialStatus")))
         {
-            if (st is not JsonObject so) { errors.Add("§4.10: credentialStatus entries must be objects."); continue; }
-            if (JsonInput.Strings(so["type"]).Count == 0) errors.Add("§4.10: a credentialStatus entry needs a type.");
-            CheckOptionalId(so, "credentialStatus.id", errors, "id");
+            if (status.ValueKind != JsonValueKind.Object) { errors.Add("§4.10: credentialStatus entries must be objects."); continue; }
+            if (JsonInput.Strings(status.Get("type")).Count == 0) errors.Add("§4.10: a credentialStatus entry needs a type.");
+            CheckOptionalId(status, "credentialStatus.id", errors);
         }
         // §4.11 data schemas: objects with id URL and type.
-        foreach (var sc in JsonInput.Items(vc["credentialSchema"]))
+        foreach (var schema in JsonInput.Items(vc.Get("credentialSchema")))
         {
-            if (sc is not JsonObject so || !JsonInput.IsUrl(so.GetString("id")) || JsonInput.Strings(so["type"]).Count == 0)
+            if (schema.ValueKind != JsonValueKind.Object || !JsonInput.IsUrl(schema.GetString("id")) || JsonInput.Strings(schema.Get("type")).Count == 0)
                 errors.Add("§4.11: each credentialSchema needs an 'id' URL and a type.");
         }
         // §5.4 refreshService, §5.5 termsOfUse, §5.6 evidence: each entry needs a type.
-        foreach (var property in new[] { "refreshService", "termsOfUse", "evidence" })
-            foreach (var entry in JsonInput.Items(vc[property]))
-                if (entry is not JsonObject eo || JsonInput.Strings(eo["type"]).Count == 0)
+        foreach (var property in (ReadOnlySpan<string>)["refreshService", "termsOfUse", "evidence"])
+            foreach (var entry in JsonInput.Items(vc.Get(property)))
+                if (entry.ValueKind != JsonValueKind.Object || JsonInput.Strings(entry.Get("type")).Count == 0)
                     errors.Add($"§5: each {property} entry must be an object with a type.");
         return errors;
     }
 
     /// <summary>The violations of VC DM 2.0 §4.13 in a presentation (embedded credentials are checked separately).</summary>
-    public static IReadOnlyList<string> ValidatePresentation(JsonObject vp)
+    public static IReadOnlyList<string> ValidatePresentation(JsonObject vp) => ValidatePresentation(Element(vp));
+
+    /// <summary>The violations of VC DM 2.0 §4.13 in a presentation read in place.</summary>
+    public static IReadOnlyList<string> ValidatePresentation(JsonElement vp)
     {
         var errors = new List<string>();
         CheckContext(vp, errors);
         CheckOptionalId(vp, "id", errors);
         CheckType(vp, "VerifiablePresentation", errors);
-        switch (vp["holder"])
-        {
-            case null: break;
-            case JsonObject o when JsonInput.IsUrl(o.GetString("id")): break;
-            case var n when n.IsString(out var s) && JsonInput.IsUrl(s): break;
-            default: errors.Add("§4.13: holder must be a URL or an object with an 'id' URL."); break;
-        }
-        foreach (var c in JsonInput.Items(vp["verifiableCredential"]))
-            if (c is not JsonObject) errors.Add("§4.13: verifiableCredential entries must be objects.");
+        var holder = vp.Get("holder");
+        if (holder.Exists() && !(holder.ValueKind == JsonValueKind.Object ? JsonInput.IsUrl(holder.GetString("id")) : holder.IsString(out var s) && JsonInput.IsUrl(s)))
+            errors.Add("§4.13: holder must be a URL or an object with an 'id' URL.");
+        foreach (var c in JsonInput.Items(vp.Get("verifiableCredential")))
+            if (c.ValueKind != JsonValueKind.Object) errors.Add("§4.13: verifiableCredential entries must be objects.");
         return errors;
     }
 
     /// <summary>The issuer's id (string issuer or issuer.id).</summary>
-    public static string? IssuerId(JsonObject vc) => vc["issuer"] switch
-    {
-        JsonObject o => o.GetString("id"),
-        var n when n.IsString(out var s) => s,
-        _ => null,
-    };
+    public static string? IssuerId(JsonObject vc) => Id(vc["issuer"]);
+
+    /// <summary>The issuer's id (string issuer or issuer.id) of a credential read in place.</summary>
+    public static string? IssuerId(JsonElement vc) => Id(vc.Get("issuer"));
 
     /// <summary>The holder's id (string holder or holder.id).</summary>
-    public static string? HolderId(JsonObject vp) => vp["holder"] switch
+    public static string? HolderId(JsonObject vp) => Id(vp["holder"]);
+
+    /// <summary>The holder's id (string holder or holder.id) of a presentation read in place.</summary>
+    public static string? HolderId(JsonElement vp) => Id(vp.Get("holder"));
+
+    // A party: a URL string or an object with an id.
+    private static string? Id(JsonNode? party) => party switch
     {
         JsonObject o => o.GetString("id"),
         var n when n.IsString(out var s) => s,
         _ => null,
     };
 
-    private static void CheckContext(JsonObject doc, List<string> errors)
+    private static string? Id(JsonElement party) => party.ValueKind switch
     {
-        var contexts = JsonInput.Items(doc["@context"]).ToArray();
-        if (doc["@context"] is not JsonArray || contexts.Length == 0 || !contexts[0].IsString(out var first) || first != CredentialsV2Context)
+        JsonValueKind.Object => party.GetString("id"),
+        JsonValueKind.String => party.GetString(),
+        _ => null,
+    };
+
+    private static JsonElement Element(JsonObject node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        using var document = JsonInput.ToDocument(node);
+        return document.RootElement.Clone();
+    }
+
+    private static void CheckContext(JsonElement doc, List<string> errors)
+    {
+        var contexts = doc.Get("@context");
+        if (contexts.ValueKind != JsonValueKind.Array || contexts.GetArrayLength() == 0 || !contexts[0].IsString(out var first) || first != CredentialsV2Context)
             errors.Add($"§4.3: @context must be an array whose first item is {CredentialsV2Context}.");
-        foreach (var c in contexts.Skip(1))
-            if (!(c.IsString(out var s) && JsonInput.IsUrl(s)) && c is not JsonObject)
+        if (contexts.ValueKind != JsonValueKind.Array) return;
+        var later = false;
+        foreach (var c in contexts.EnumerateArray())
+        {
+            if (!later) { later = true; continue; }
+            if (!(c.IsString(out var s) && JsonInput.IsUrl(s)) && c.ValueKind != JsonValueKind.Object)
                 errors.Add("§4.3: later @context items must be URLs or objects.");
+        }
     }
 
-    private static void CheckType(JsonObject doc, string required, List<string> errors)
+    private static void CheckType(JsonElement doc, string required, List<string> errors)
     {
-        var types = JsonInput.Strings(doc["type"]);
-        if (!types.Contains(required)) errors.Add($"§4.5: type must include {required}.");
+        if (!JsonInput.Strings(doc.Get("type")).Contains(required)) errors.Add($"§4.5: type must include {required}.");
     }
 
-    private static void CheckOptionalId(JsonObject doc, string label, List<string> errors, string property = "id")
+    private static void CheckOptionalId(JsonElement doc, string label, List<string> errors)
     {
-        if (doc[property] is null) return;
-        if (!doc[property].IsString(out var s) || !JsonInput.IsUrl(s)) errors.Add($"§4.4: {label} must be a single URL.");
+        var id = doc.Get("id");
+        if (id.Exists() && !(id.IsString(out var s) && JsonInput.IsUrl(s))) errors.Add($"§4.4: {label} must be a single URL.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
 using Vc.Credentials.Dids;
@@ -41,40 +42,44 @@ public sealed class CredentialVerifier
     public Task<VerificationResult> VerifyAsync(string credentialJson, VerificationOptions? options = null, CancellationToken cancellationToken = default)
     {
         System.Text.Json.JsonDocument document;
-        JsonObject credential;
-        try { (document, credential) = JsonInput.ParseDocument(credentialJson); }
+        try { document = JsonInput.ParseDocument(credentialJson); }
         catch (CredentialException e)
         {
             return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", e.Code, e.Detail)]));
         }
-        return VerifyParsedAsync(document, credential, options ?? new VerificationOptions(), cancellationToken);
-    }
-
-    // Parsed once: the object for the checks, its element for canonicalization. The object is a lazy view over
-    // the document, which therefore lives until verification ends; neither escapes into the result.
-    private async Task<VerificationResult> VerifyParsedAsync(System.Text.Json.JsonDocument document, JsonObject credential, VerificationOptions options, CancellationToken cancellationToken)
-    {
-        using (document)
-            return await VerifyOwnedAsync(credential, options, 0, cancellationToken, document.RootElement).ConfigureAwait(false);
+        return VerifyDocumentAsync(document, options ?? new VerificationOptions(), cancellationToken);
     }
 
     /// <summary>Verifies a credential read in place from a parsed document (which must outlive the call): no copy of
     /// it is built and the rdfc suites canonicalize the element itself.</summary>
-    public Task<VerificationResult> VerifyAsync(System.Text.Json.JsonElement credential, VerificationOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<VerificationResult> VerifyAsync(JsonElement credential, VerificationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        if (credential.ValueKind != System.Text.Json.JsonValueKind.Object)
+        if (credential.ValueKind != JsonValueKind.Object)
             return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", ProblemCode.ParsingError, "The credential is not a JSON object.")]));
-        return VerifyOwnedAsync(JsonObject.Create(credential)!, options ?? new VerificationOptions(), 0, cancellationToken, credential);
+        return VerifyOwnedAsync(credential, options ?? new VerificationOptions(), 0, cancellationToken);
     }
 
     /// <summary>Verifies a credential (the object is not modified).</summary>
     public Task<VerificationResult> VerifyAsync(JsonObject credential, VerificationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        return VerifyOwnedAsync((JsonObject)credential.DeepClone(), options ?? new VerificationOptions(), 0, cancellationToken);
+        System.Text.Json.JsonDocument document;
+        try { document = JsonInput.ToDocument(credential); }
+        catch (CredentialException e)
+        {
+            return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", e.Code, e.Detail)]));
+        }
+        return VerifyDocumentAsync(document, options ?? new VerificationOptions(), cancellationToken);
     }
 
-    internal async Task<VerificationResult> VerifyOwnedAsync(JsonObject vc, VerificationOptions options, int depth, CancellationToken cancellationToken, System.Text.Json.JsonElement? parsed = null)
+    // The checks read the document's root element in place; the document lives until they end.
+    private async Task<VerificationResult> VerifyDocumentAsync(System.Text.Json.JsonDocument document, VerificationOptions options, CancellationToken cancellationToken)
+    {
+        using (document)
+            return await VerifyOwnedAsync(document.RootElement, options, 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async Task<VerificationResult> VerifyOwnedAsync(JsonElement vc, VerificationOptions options, int depth, CancellationToken cancellationToken)
     {
         var now = options.Now ?? _time.GetUtcNow();
         var checks = new List<CheckResult>();
@@ -88,7 +93,7 @@ public sealed class CredentialVerifier
         // Proofs: assertionMethod of the issuer.
         var issuer = DataModel.IssuerId(vc);
         await _proofs.CheckAsync(vc, ProofPurposes.AssertionMethod, VerificationRelationship.AssertionMethod, issuer,
-            options, now, presentation: false, checks, cancellationToken, parsed).ConfigureAwait(false);
+            options, now, presentation: false, checks, cancellationToken).ConfigureAwait(false);
 
         // VC DM 2.0 §4.9 validity period.
         checks.Add(CheckValidity(vc, now));
@@ -96,7 +101,7 @@ public sealed class CredentialVerifier
         // Bitstring Status List §3.2 validate algorithm, for each entry.
         if (options.CheckStatus)
         {
-            var entries = JsonInput.Items(vc["credentialStatus"]).OfType<JsonObject>().ToArray();
+            var entries = JsonInput.Items(vc.Get("credentialStatus")).Where(e => e.ValueKind == JsonValueKind.Object).ToArray();
             if (entries.Length > MaxStatusEntries)
                 checks.Add(ProofChecker.Fail("status", ProblemCode.StatusVerificationError, $"{entries.Length} status entries; at most {MaxStatusEntries} are checked."));
             else
@@ -107,7 +112,7 @@ public sealed class CredentialVerifier
         return VerificationResult.FromChecks(checks);
     }
 
-    private static CheckResult CheckValidity(JsonObject vc, DateTimeOffset now)
+    private static CheckResult CheckValidity(JsonElement vc, DateTimeOffset now)
     {
         if (JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"), out var from) && now < from)
             return ProofChecker.Fail("validity", ProblemCode.NotYetValid, $"The credential is valid from {vc.GetString("validFrom")}.");
@@ -116,10 +121,10 @@ public sealed class CredentialVerifier
         return new CheckResult("validity", true, $"valid at {JsonInput.FormatDateTime(now)}");
     }
 
-    private async Task<CheckResult> CheckStatusAsync(JsonObject entry, string? issuer, VerificationOptions options, int depth, CancellationToken cancellationToken)
+    private async Task<CheckResult> CheckStatusAsync(JsonElement entry, string? issuer, VerificationOptions options, int depth, CancellationToken cancellationToken)
     {
         const string check = "status";
-        var types = JsonInput.Strings(entry["type"]);
+        var types = JsonInput.Strings(entry.Get("type"));
         if (!types.Contains("BitstringStatusListEntry"))
             return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, $"Unsupported credentialStatus type '{string.Join(",", types)}'.");
         var purpose = entry.GetString("statusPurpose");
@@ -127,35 +132,39 @@ public sealed class CredentialVerifier
         var indexText = entry.GetString("statusListIndex");
         if (purpose is null || !JsonInput.IsUrl(url) || !int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "The status entry needs statusPurpose, a statusListCredential URL and a decimal statusListIndex.");
-        if (entry["statusSize"] is { } size && !(size.IsString(out var sizeText) ? sizeText == "1" : size is JsonValue sv && sv.TryGetValue<int>(out var n) && n == 1))
+        if (entry.Get("statusSize") is { ValueKind: not JsonValueKind.Undefined } size
+            && !(size.IsString(out var sizeText) ? sizeText == "1" : size.ValueKind == JsonValueKind.Number && size.TryGetInt32(out var n) && n == 1))
             return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "Only statusSize 1 is supported (no status messages).");
         if (_statusFetcher is null)
             return ProofChecker.Fail(check, ProblemCode.StatusRetrievalError, "No status list fetcher is configured.");
         if (depth > 0)
             return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "A status list credential may not itself depend on a status list.");
 
-        JsonObject list;
-        try { list = (JsonObject)(await _statusFetcher.FetchAsync(url!, cancellationToken).ConfigureAwait(false)).DeepClone(); }
+        byte[] listJson;
+        try { listJson = JsonSerializer.SerializeToUtf8Bytes(await _statusFetcher.FetchAsync(url!, cancellationToken).ConfigureAwait(false)); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return ProofChecker.Fail(check, ProblemCode.StatusRetrievalError, $"Fetching {url} failed: {e.Message}");
         }
 
         // Keyed by a hash of the whole fetched document: any change (new bits, new proof, tampering) misses the cache.
-        var cacheKey = url + " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(list.ToJsonString())));
+        var cacheKey = url + " " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(listJson));
         if (!_verifiedLists.TryGetValue(cacheKey, out var verified))
         {
+            using var document = JsonDocument.Parse(listJson);
+            var list = document.RootElement;
             var listResult = await VerifyOwnedAsync(list, options with { CheckStatus = false }, depth + 1, cancellationToken).ConfigureAwait(false);
             if (!listResult.Verified)
                 return ProofChecker.Fail(check, ProblemCode.StatusVerificationError,
                     "The status list credential does not verify: " + string.Join("; ", listResult.ProblemDetails.Select(p => p.Detail)));
-            if (!JsonInput.Strings(list["type"]).Contains("BitstringStatusListCredential") || list["credentialSubject"] is not JsonObject subject
-                || !JsonInput.Strings(subject["type"]).Contains("BitstringStatusList"))
+            var subject = list.Get("credentialSubject");
+            if (!JsonInput.Strings(list.Get("type")).Contains("BitstringStatusListCredential") || subject.ValueKind != JsonValueKind.Object
+                || !JsonInput.Strings(subject.Get("type")).Contains("BitstringStatusList"))
                 return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "The status list credential is not a BitstringStatusListCredential.");
             Bitstring bits;
             try { bits = Bitstring.Decode(subject.GetString("encodedList") ?? ""); }
             catch (CredentialException e) { return ProofChecker.Fail(check, e.Code, e.Detail); }
-            verified = (DataModel.IssuerId(list) ?? "", bits, JsonInput.Strings(subject["statusPurpose"]).ToArray());
+            verified = (DataModel.IssuerId(list) ?? "", bits, JsonInput.Strings(subject.Get("statusPurpose")).ToArray());
             if (_verifiedLists.Count >= MaxCachedLists) _verifiedLists.Clear();
             _verifiedLists[cacheKey] = verified;
         }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Vc.Credentials.DataIntegrity;
 using Vc.Credentials.Dids;
 using Vc.Credentials.Json;
@@ -17,11 +17,11 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
 
     public DataIntegrityProofs Proofs => proofs;
 
-    public async Task CheckAsync(JsonObject document, string expectedPurpose, VerificationRelationship relationship,
+    public async Task CheckAsync(JsonElement document, string expectedPurpose, VerificationRelationship relationship,
         string? expectedController, VerificationOptions options, DateTimeOffset now, bool presentation,
-        List<CheckResult> checks, CancellationToken cancellationToken, System.Text.Json.JsonElement? parsed = null)
+        List<CheckResult> checks, CancellationToken cancellationToken)
     {
-        var items = JsonInput.Items(document["proof"]).ToArray();
+        var items = JsonInput.Items(document.Get("proof")).ToArray();
         if (items.Length == 0)
         {
             checks.Add(Fail("proof", ProblemCode.MalformedProof, "The document has no proof."));
@@ -37,34 +37,31 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
         for (var i = 0; i < items.Length; i++)
         {
             var label = items.Length == 1 ? "proof" : $"proof[{i}]";
-            if (items[i] is not JsonObject proof)
+            if (items[i].ValueKind != JsonValueKind.Object)
             {
                 checks.Add(Fail(label, ProblemCode.MalformedProof, "A proof must be an object."));
                 continue;
             }
-            anyRdfc |= proof.GetString("cryptosuite")?.Contains("-rdfc-", StringComparison.Ordinal) == true;
-            await CheckOneAsync(document, proof, label, expectedPurpose, relationship, expectedController, options, now, presentation, checks, parsed, cancellationToken).ConfigureAwait(false);
+            anyRdfc |= items[i].GetString("cryptosuite")?.Contains("-rdfc-", StringComparison.Ordinal) == true;
+            await CheckOneAsync(document, items[i], label, expectedPurpose, relationship, expectedController, options, now, presentation, checks, cancellationToken).ConfigureAwait(false);
         }
         if (!anyRdfc) CheckJsonLd(document, checks);
     }
 
     // JCS proofs never expand the document; VC DM 2.0 still requires it to be valid JSON-LD with known contexts.
-    private void CheckJsonLd(JsonObject document, List<CheckResult> checks)
+    private void CheckJsonLd(JsonElement document, List<CheckResult> checks)
     {
-        var unsecured = new JsonObject();
-        foreach (var (name, value) in document)
-            if (name != "proof") unsecured[name] = value?.DeepClone();
         try
         {
-            proofs.Canonicalizer.CanonicalizeJsonLd(unsecured, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            proofs.Canonicalizer.CanonicalizeUnsecured(document, System.Security.Cryptography.HashAlgorithmName.SHA256);
             checks.Add(new CheckResult("jsonLd", true, "The document is valid JSON-LD over bundled contexts."));
         }
         catch (CanonicalizationException e) { checks.Add(Fail("jsonLd", e.Code, e.Message)); }
     }
 
-    private async Task CheckOneAsync(JsonObject document, JsonObject proof, string label, string expectedPurpose,
+    private async Task CheckOneAsync(JsonElement document, JsonElement proof, string label, string expectedPurpose,
         VerificationRelationship relationship, string? expectedController, VerificationOptions options, DateTimeOffset now,
-        bool presentation, List<CheckResult> checks, System.Text.Json.JsonElement? parsed, CancellationToken cancellationToken)
+        bool presentation, List<CheckResult> checks, CancellationToken cancellationToken)
     {
         // DI §4.4 step 1–3: structure of the proof.
         if (proof.GetString("type") != "DataIntegrityProof")
@@ -84,7 +81,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
             : Fail(label + ".proofPurpose", ProblemCode.MismatchedProofPurpose, $"proofPurpose is '{purpose}', expected '{expectedPurpose}'."));
 
         DateTimeOffset? created = null;
-        if (proof["created"] is not null)
+        if (proof.Get("created").Exists())
         {
             if (!JsonInput.TryParseDateTime(proof.GetString("created"), out var c))
             {
@@ -93,7 +90,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
             }
             created = c;
         }
-        if (proof["expires"] is not null)
+        if (proof.Get("expires").Exists())
         {
             if (!JsonInput.TryParseDateTime(proof.GetString("expires"), out var expires))
             {
@@ -110,7 +107,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
                     ? new CheckResult(label + ".challenge", true)
                     : Fail(label + ".challenge", ProblemCode.InvalidChallenge, "The proof's challenge differs from the verifier's."));
             if (options.Domain is not null)
-                checks.Add(JsonInput.Strings(proof["domain"]).Contains(options.Domain)
+                checks.Add(JsonInput.Strings(proof.Get("domain")).Contains(options.Domain)
                     ? new CheckResult(label + ".domain", true)
                     : Fail(label + ".domain", ProblemCode.InvalidDomain, "The proof's domain differs from the verifier's."));
         }
@@ -150,7 +147,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
 
         try
         {
-            checks.Add(proofs.VerifySignature(document, proof, method.Key, parsed)
+            checks.Add(proofs.VerifySignature(document, proof, method.Key)
                 ? new CheckResult(label, true, $"{suiteName} signature by {methodId}")
                 : Fail(label, ProblemCode.ProofVerificationError, "The signature does not verify: the document or its proof was modified, or the key is wrong."));
         }
