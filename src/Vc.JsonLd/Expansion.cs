@@ -232,8 +232,13 @@ internal sealed partial class Processor
             ac = ProcessContext(ac, apDef.LocalContext, apDef.BaseUrl, apDef, overrideProtected: true);
         if (rootContext is { } rc)
             ac = ProcessContext(ac, rc, baseUrl, rc.GetRawText());
-        else if (element.TryGetProperty("@context", out var lc))
-            ac = ProcessContext(ac, lc, baseUrl, lc.GetRawText());
+        else
+            foreach (var (name, lc) in props)
+                if (name == "@context")
+                {
+                    ac = ProcessContext(ac, lc, baseUrl, lc.GetRawText());
+                    break;
+                }
         var typeScoped = ac;
 
         // type-scoped contexts, keys and values in lexicographic order

@@ -126,8 +126,16 @@ public static class Rdfc10
 
     private sealed class Canonicalizer(RdfcOptions options) : IDisposable
     {
-        private readonly Dictionary<string, List<RdfQuad>> _bnodeQuads = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _firstDegree = new(StringComparer.Ordinal);
+        // Everything kept per blank node, under its label: one lookup finds its quads, hash and canonical label.
+        private sealed class Bnode(RdfQuad first)
+        {
+            public readonly List<RdfQuad> Quads = [first];
+            public HashSet<RdfQuad>? QuadSet;   // when it has many quads (duplicate checks stay linear)
+            public string? FirstDegreeHash;
+            public byte[]? CanonicalLabel;      // "_:c14nN" as UTF-8
+        }
+
+        private readonly Dictionary<string, Bnode> _bnodes = new(StringComparer.Ordinal);
         private readonly Issuer _canonical = new("c14n");
         private readonly Utf8Buffer _buf = new(4096);
         private int _calls;
@@ -221,8 +229,6 @@ public static class Rdfc10
 
         public void Dispose() => _buf.Dispose();
 
-        private readonly Dictionary<string, byte[]> _canonicalLabels = new(StringComparer.Ordinal);
-
         // A blank node by its canonical identifier; any other term as it is.
         private void AppendCanonical(RdfTerm t)
         {
@@ -231,9 +237,8 @@ public static class Rdfc10
                 t.WriteNQuads(_buf);
                 return;
             }
-            if (!_canonicalLabels.TryGetValue(t.Value, out var label))
-                _canonicalLabels[t.Value] = label = Encoding.ASCII.GetBytes("_:" + _canonical.Map[t.Value]);
-            _buf.Append(label);
+            var bnode = _bnodes[t.Value];
+            _buf.Append(bnode.CanonicalLabel ??= Encoding.ASCII.GetBytes("_:" + _canonical.Map[t.Value]));
         }
 
         /// <summary>Lines held back to back in one buffer (line i ends at ends[i]), compared by code point, i.e. by
@@ -284,15 +289,15 @@ public static class Rdfc10
             }
 
             // One blank node: step 4 issues it c14n0 whatever its first-degree hash is (hashes only order blank nodes).
-            if (_bnodeQuads.Count == 1)
+            if (_bnodes.Count == 1)
             {
-                foreach (var only in _bnodeQuads.Keys) _canonical.Issue(only);
+                foreach (var only in _bnodes.Keys) _canonical.Issue(only);
                 return;
             }
 
             // 3. first degree hashes
             var hashToBnodes = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var id in _bnodeQuads.Keys)
+            foreach (var id in _bnodes.Keys)
             {
                 var h = HashFirstDegree(id);
                 if (!hashToBnodes.TryGetValue(h, out var list)) hashToBnodes[h] = list = new List<string>(1);
@@ -334,16 +339,15 @@ public static class Rdfc10
         // A blank node's quads mostly differ in their predicate: compare that first (terms compare by reference first).
         private static bool SameQuad(RdfQuad a, RdfQuad b) =>
             a.Predicate.Equals(b.Predicate) && a.Object.Equals(b.Object) && a.Subject.Equals(b.Subject) && a.Graph.Equals(b.Graph);
-        private Dictionary<string, HashSet<RdfQuad>>? _bnodeQuadSets;
-
         private void AddBnode(RdfTerm t, RdfQuad q)
         {
             if (t.Kind != RdfTermKind.BlankNode) return;
-            if (!_bnodeQuads.TryGetValue(t.Value, out var list))
+            if (!_bnodes.TryGetValue(t.Value, out var bnode))
             {
-                _bnodeQuads[t.Value] = new List<RdfQuad>(4) { q };
+                _bnodes[t.Value] = new Bnode(q);
                 return;
             }
+            var list = bnode.Quads;
             if (ReferenceEquals(list[^1], q)) return; // same quad, bnode repeated in it
             if (list.Count < ScanForDuplicatesUpTo)
             {
@@ -353,19 +357,19 @@ public static class Rdfc10
             else
             {
                 // Many quads on one blank node: a set, so no input makes this quadratic.
-                _bnodeQuadSets ??= new(StringComparer.Ordinal);
-                if (!_bnodeQuadSets.TryGetValue(t.Value, out var set)) _bnodeQuadSets[t.Value] = set = new HashSet<RdfQuad>(list);
-                if (!set.Add(q)) return;
+                bnode.QuadSet ??= new HashSet<RdfQuad>(list);
+                if (!bnode.QuadSet.Add(q)) return;
             }
             list.Add(q);
         }
 
         private string HashFirstDegree(string id)
         {
-            if (_firstDegree.TryGetValue(id, out var cached)) return cached;
+            var bnode = _bnodes[id];
+            if (bnode.FirstDegreeHash is { } cached) return cached;
             // 4.6.3 steps 3–5: serialize each quad with _:a for the reference blank node and _:z for others, sort
             // the lines by code point, hash their concatenation.
-            var quads = _bnodeQuads[id];
+            var quads = bnode.Quads;
             _buf.Clear();
             string hash;
             if (quads.Count == 1)
@@ -406,7 +410,7 @@ public static class Rdfc10
                     if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
                 }
             }
-            _firstDegree[id] = hash;
+            bnode.FirstDegreeHash = hash;
             return hash;
         }
 
@@ -451,7 +455,7 @@ public static class Rdfc10
 
             // 1-3. related hashes
             var hn = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var q in _bnodeQuads[identifier])
+            foreach (var q in _bnodes[identifier].Quads)
             {
                 Related(q.Subject, 's');
                 Related(q.Object, 'o');
