@@ -55,38 +55,24 @@ internal sealed partial class Processor
         if (depth > _limits.MaxDepth) return false;
         var (props, typeScoped, _) = EnterNode(ref ac, apDef, element, baseUrl, false);
 
-        // One pass over the entries: the subject may come after the properties in the JSON.
-        var entries = new (RdfTerm Predicate, TermDefinition? Definition, string Key, JsonElement Value)[props.Length];
-        int count = 0;
+        // The subject and types first (§5.1.2 step 13: @id and @type entries, under any alias): they may come after
+        // the properties in the JSON.
         JsonElement types = default;
-        int typeKeys = 0;
+        int idKeys = 0, typeKeys = 0;
         foreach (var (key, value) in props)
         {
-            if (key == "@context") continue;
-            if (!Fits(key)) return false;
-            var ep = ExpandKey(ac, key, out var td);
-            if (string.IsNullOrEmpty(ep)) return false;
-            if (ep[0] == '@')
+            if (ac.ExpandsTo(key, "@id"))
             {
-                if (ep == "@id")
-                {
-                    if (subject is not null || value.ValueKind != JsonValueKind.String) return false;
-                    var s = value.GetString()!;
-                    if (!Fits(s) || ExpandIri(ac, s, true, false) is not { } id || NodeTerm(id) is not { } node) return false;
-                    subject = node;
-                }
-                else if (ep == "@type")
-                {
-                    if (typeKeys++ > 0) return false; // several @type aliases: rare, left to expansion
-                    types = value;
-                }
-                else return false;
-                continue;
+                if (idKeys++ > 0 || value.ValueKind != JsonValueKind.String) return false;
+                var s = value.GetString()!;
+                if (!Fits(s) || ExpandIri(ac, s, true, false) is not { } id || NodeTerm(id) is not { } node) return false;
+                subject = node;
             }
-            if (td is { Reverse: true } || td?.TypeMapping == "@json" || ((td?.Container ?? Container.None) & ~Container.Set) != 0
-                || Iri.IsBlank(ep) || (td is null ? WellFormedIri(ep) : td.PredicateTerm ??= WellFormedIri(ep)) is not { } predicate)
-                return false;
-            entries[count++] = (predicate, td, key, value);
+            else if (ac.ExpandsTo(key, "@type"))
+            {
+                if (typeKeys++ > 0) return false; // several @type aliases: rare, left to expansion
+                types = value;
+            }
         }
         subject ??= BlankTerm(IssueBlank(null));
 
@@ -105,9 +91,21 @@ internal sealed partial class Processor
             else return false;
         }
 
-        for (int i = 0; i < count; i++)
+        foreach (var (key, value) in props)
         {
-            var (predicate, td, key, value) = entries[i];
+            if (key == "@context") continue;
+            if (!Fits(key)) return false;
+            var ep = ExpandKey(ac, key, out var td);
+            if (string.IsNullOrEmpty(ep)) return false;
+            if (ep[0] == '@')
+            {
+                // @id and @type are done; any other keyword needs the full algorithms.
+                if ((ep == "@id" && idKeys > 0) || (ep == "@type" && typeKeys > 0)) continue;
+                return false;
+            }
+            if (td is { Reverse: true } || td?.TypeMapping == "@json" || ((td?.Container ?? Container.None) & ~Container.Set) != 0
+                || Iri.IsBlank(ep) || (td is null ? WellFormedIri(ep) : td.PredicateTerm ??= WellFormedIri(ep)) is not { } predicate)
+                return false;
             if (value.ValueKind == JsonValueKind.Array)
             {
                 foreach (var item in value.EnumerateArray())
@@ -123,7 +121,13 @@ internal sealed partial class Processor
     {
         if (type.ValueKind != JsonValueKind.String) return false;
         var t = type.GetString()!;
-        if (!Fits(t) || ExpandIri(typeScoped, t, true, true) is not { } iri || NodeTerm(iri) is not { } term) return false;
+        if (!Fits(t)) return false;
+        RdfTerm? term;
+        // IRI expansion (vocab) of a term is its IRI mapping (§5.2.2 step 4): its term is kept on the definition.
+        if (t.Length > 0 && t[0] != '@' && typeScoped.Get(t) is { Iri: { } mapped } td && mapped[0] != '@' && !Iri.IsBlank(mapped))
+            term = td.PredicateTerm ??= WellFormedIri(mapped);
+        else term = ExpandIri(typeScoped, t, true, true) is { } iri ? NodeTerm(iri) : null;
+        if (term is null) return false;
         Emit(subject, s_rdfType, term, RdfTerm.DefaultGraph);
         return true;
     }

@@ -41,20 +41,14 @@ internal sealed class PropertyNames
 
     private int Slot(ReadOnlySpan<byte> raw)
     {
-        ulong first, last;
+        ulong first = 0, last = 0;
         if (raw.Length >= 8)
         {
             first = BinaryPrimitives.ReadUInt64LittleEndian(raw);
             last = BinaryPrimitives.ReadUInt64LittleEndian(raw[^8..]);
         }
         else
-        {
-            Span<byte> padded = stackalloc byte[8];
-            padded.Clear();
-            raw.CopyTo(padded);
-            first = BinaryPrimitives.ReadUInt64LittleEndian(padded);
-            last = 0;
-        }
+            for (int i = 0; i < raw.Length; i++) first |= (ulong)raw[i] << (8 * i);
         ulong h = (first ^ (last * 0x9E3779B97F4A7C15UL) ^ (ulong)raw.Length) * _multiplier;
         return (int)(h >> 54); // top 10 bits: 1024 slots
     }
