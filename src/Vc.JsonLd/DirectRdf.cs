@@ -74,7 +74,7 @@ internal sealed partial class Processor
                 types = value;
             }
         }
-        subject ??= BlankTerm(IssueBlank(null));
+        subject ??= FreshBlank();
 
         // @type values are IRIs, expanded in the context before type-scoped contexts apply (§5.1.2 step 13.4.4).
         if (typeKeys > 0)

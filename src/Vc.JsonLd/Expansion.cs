@@ -149,7 +149,7 @@ internal sealed partial class Processor
         var (props, typeScoped, inputType) = EnterNode(ref ac, apDef, element, baseUrl, fromMap);
 
         var res = new JMap(props.Length);
-        ExpandEntries(ac, typeScoped, activeProperty, props, baseUrl, inputType, res, depth);
+        ExpandEntries(ac, typeScoped, activeProperty, props, baseUrl, (inputType, ac), res, depth);
 
         // value objects, lists and sets (steps 15–19)
         if (res.TryGetValue("@value", out var val))
@@ -199,7 +199,8 @@ internal sealed partial class Processor
 
     /// <summary>The context a map is expanded in (§5.1.2 steps 7–11: reverting a non-propagated context, the
     /// property-scoped, embedded and type-scoped contexts) and its entries; shared by expansion and the direct RDF
-    /// path so both read a map the same way.</summary>
+    /// path so both read a map the same way. InputType: the last @type value as written (expanded only where a
+    /// value object needs it).</summary>
     private ((string Name, JsonElement Value)[] Props, ActiveContext TypeScoped, string? InputType) EnterNode(
         ref ActiveContext ac, TermDefinition? apDef, JsonElement element, string? baseUrl, bool fromMap)
     {
@@ -252,15 +253,17 @@ internal sealed partial class Processor
             if (typeKeys.Count > 1) typeKeys.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
             foreach (var (_, v) in typeKeys)
             {
+                if (v.ValueKind == JsonValueKind.String)
+                {
+                    ApplyTypeScoped(ref ac, typeScoped, v.GetString()!);
+                    continue;
+                }
+                if (v.ValueKind != JsonValueKind.Array) continue;
                 var terms = new List<string>();
-                if (v.ValueKind == JsonValueKind.String) terms.Add(v.GetString()!);
-                else if (v.ValueKind == JsonValueKind.Array)
-                    foreach (var t in v.EnumerateArray())
-                        if (t.ValueKind == JsonValueKind.String) terms.Add(t.GetString()!);
+                foreach (var t in v.EnumerateArray())
+                    if (t.ValueKind == JsonValueKind.String) terms.Add(t.GetString()!);
                 if (terms.Count > 1) terms.Sort(StringComparer.Ordinal);
-                foreach (var term in terms)
-                    if (typeScoped.Get(term) is { HasLocalContext: true } td)
-                        ac = ProcessContext(ac, td.LocalContext, td.BaseUrl, td, propagate: false);
+                foreach (var term in terms) ApplyTypeScoped(ref ac, typeScoped, term);
             }
             var first = typeKeys[0].Value;
             JsonElement last = first;
@@ -269,10 +272,16 @@ internal sealed partial class Processor
                 int n = first.GetArrayLength();
                 if (n > 0) last = first[n - 1];
             }
-            if (last.ValueKind == JsonValueKind.String) inputType = ExpandIri(ac, last.GetString(), false, true);
+            if (last.ValueKind == JsonValueKind.String) inputType = last.GetString();
         }
 
         return (props, typeScoped, inputType);
+    }
+
+    private void ApplyTypeScoped(ref ActiveContext ac, ActiveContext typeScoped, string type)
+    {
+        if (typeScoped.Get(type) is { HasLocalContext: true } td)
+            ac = ProcessContext(ac, td.LocalContext, td.BaseUrl, td, propagate: false);
     }
 
     private (string Name, JsonElement Value)[] Properties(JsonElement element, string? omitted = null, bool omitContext = false)
@@ -305,7 +314,7 @@ internal sealed partial class Processor
     }
 
     private void ExpandEntries(ActiveContext ac, ActiveContext typeScoped, string? activeProperty,
-        (string Name, JsonElement Value)[] props, string? baseUrl, string? inputType, JMap result, int depth)
+        (string Name, JsonElement Value)[] props, string? baseUrl, (string? Last, ActiveContext Context) inputType, JMap result, int depth)
     {
         List<(string, JsonElement)>? nests = null;
         foreach (var (key, value) in props)
@@ -383,7 +392,8 @@ internal sealed partial class Processor
                         break;
                     }
                     case "@value":
-                        if (inputType == "@json") ev = new JsonLiteral(value.Clone());
+                        // §5.1.2 step 13.4.7.1: the input type (the last @type value, expanded) decides @json
+                        if (inputType.Last is not null && ExpandIri(inputType.Context, inputType.Last, false, true) == "@json") ev = new JsonLiteral(value.Clone());
                         else if (value.ValueKind == JsonValueKind.Null)
                         {
                             result["@value"] = null;

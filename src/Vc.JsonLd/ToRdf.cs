@@ -32,6 +32,9 @@ internal sealed partial class Processor
         return term;
     }
 
+    // A blank node no identifier refers to (a node object without @id): labelled from the same counter, never looked up.
+    private RdfTerm FreshBlank() => RdfTerm.Blank("b" + (_bnodeCounter++).ToString(CultureInfo.InvariantCulture));
+
     private string IssueBlank(string? existing)
     {
         _bnodeMap ??= new Dictionary<string, string>(StringComparer.Ordinal);
