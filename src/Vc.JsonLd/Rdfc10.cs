@@ -295,25 +295,41 @@ public static class Rdfc10
                 return;
             }
 
-            // 3. first degree hashes
-            var hashToBnodes = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var id in _bnodes.Keys)
+            // 3. first-degree hashes, kept as digests: hexadecimal order is byte order, so the hashes are ordered and
+            // compared without making strings.
+            int count = _bnodes.Count, size = HashSize;
+            var ids = new string[count];
+            var digests = new byte[count * size];
+            int k = 0;
+            foreach (var (id, bnode) in _bnodes)
             {
-                var h = HashFirstDegree(id);
-                if (!hashToBnodes.TryGetValue(h, out var list)) hashToBnodes[h] = list = new List<string>(1);
-                list.Add(id);
+                ids[k] = id;
+                FirstDegreeDigest(bnode, id, digests.AsSpan(k * size, size));
+                k++;
             }
-            var hashes = new string[hashToBnodes.Count];
-            hashToBnodes.Keys.CopyTo(hashes, 0);
-            Array.Sort(hashes, StringComparer.Ordinal); // hex: ordinal = code point order
-
-            // 4. unique hashes get canonical identifiers
-            var remaining = new List<List<string>>();
-            foreach (var h in hashes)
+            var byHash = new int[count];
+            for (int i = 0; i < count; i++) byHash[i] = i;
+            Array.Sort(byHash, (a, b) =>
             {
-                var list = hashToBnodes[h];
-                if (list.Count == 1) _canonical.Issue(list[0]);
-                else remaining.Add(list);
+                int c = digests.AsSpan(a * size, size).SequenceCompareTo(digests.AsSpan(b * size, size));
+                return c != 0 ? c : a - b;
+            });
+
+            // 4. unique hashes get canonical identifiers, in hash order; blank nodes sharing a hash wait for step 5
+            var remaining = new List<List<string>>();
+            for (int i = 0; i < count;)
+            {
+                int j = i + 1;
+                var digest = digests.AsSpan(byHash[i] * size, size);
+                while (j < count && digests.AsSpan(byHash[j] * size, size).SequenceEqual(digest)) j++;
+                if (j == i + 1) _canonical.Issue(ids[byHash[i]]);
+                else
+                {
+                    var shared = new List<string>(j - i);
+                    for (int m = i; m < j; m++) shared.Add(ids[byHash[m]]);
+                    remaining.Add(shared);
+                }
+                i = j;
             }
 
             // 5. shared hashes
@@ -363,55 +379,58 @@ public static class Rdfc10
             list.Add(q);
         }
 
+        // 4.6.3 Hash First Degree Quads, as text (what Hash N-Degree Quads and Hash Related Blank Node take).
         private string HashFirstDegree(string id)
         {
             var bnode = _bnodes[id];
             if (bnode.FirstDegreeHash is { } cached) return cached;
+            Span<byte> digest = stackalloc byte[64];
+            FirstDegreeDigest(bnode, id, digest[..HashSize]);
+            return bnode.FirstDegreeHash = Convert.ToHexStringLower(digest[..HashSize]);
+        }
+
+        private void FirstDegreeDigest(Bnode bnode, string id, Span<byte> digest)
+        {
             // 4.6.3 steps 3–5: serialize each quad with _:a for the reference blank node and _:z for others, sort
             // the lines by code point, hash their concatenation.
             var quads = bnode.Quads;
             _buf.Clear();
-            string hash;
             if (quads.Count == 1)
             {
                 AppendFirstDegree(quads[0], id);
-                hash = Hash(_buf.Written);
+                Digest(_buf.Written, digest);
+                return;
             }
-            else
+            int n = quads.Count;
+            var ends = ArrayPool<int>.Shared.Rent(n);
+            var order = ArrayPool<int>.Shared.Rent(n);
+            byte[]? joined = null;
+            try
             {
-                int n = quads.Count;
-                var ends = ArrayPool<int>.Shared.Rent(n);
-                var order = ArrayPool<int>.Shared.Rent(n);
-                byte[]? joined = null;
-                try
+                for (int i = 0; i < n; i++)
                 {
-                    for (int i = 0; i < n; i++)
-                    {
-                        AppendFirstDegree(quads[i], id);
-                        ends[i] = _buf.Length;
-                    }
-                    var lines = new LineSpans(_buf, ends);
-                    for (int i = 0; i < n; i++) order[i] = i;
-                    lines.Sort(order.AsSpan(0, n));
-                    joined = ArrayPool<byte>.Shared.Rent(_buf.Length);
-                    int pos = 0;
-                    for (int i = 0; i < n; i++)
-                    {
-                        var line = lines.Line(order[i]);
-                        line.CopyTo(joined.AsSpan(pos));
-                        pos += line.Length;
-                    }
-                    hash = Hash(joined.AsSpan(0, pos));
+                    AppendFirstDegree(quads[i], id);
+                    ends[i] = _buf.Length;
                 }
-                finally
+                var lines = new LineSpans(_buf, ends);
+                for (int i = 0; i < n; i++) order[i] = i;
+                lines.Sort(order.AsSpan(0, n));
+                joined = ArrayPool<byte>.Shared.Rent(_buf.Length);
+                int pos = 0;
+                for (int i = 0; i < n; i++)
                 {
-                    ArrayPool<int>.Shared.Return(ends);
-                    ArrayPool<int>.Shared.Return(order);
-                    if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+                    var line = lines.Line(order[i]);
+                    line.CopyTo(joined.AsSpan(pos));
+                    pos += line.Length;
                 }
+                Digest(joined.AsSpan(0, pos), digest);
             }
-            bnode.FirstDegreeHash = hash;
-            return hash;
+            finally
+            {
+                ArrayPool<int>.Shared.Return(ends);
+                ArrayPool<int>.Shared.Return(order);
+                if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+            }
         }
 
         private void AppendFirstDegree(RdfQuad q, string id)
@@ -579,13 +598,22 @@ public static class Rdfc10
         private string Hash(ReadOnlySpan<byte> utf8)
         {
             Span<byte> h = stackalloc byte[64];
-            int hl;
-            if (options.HashAlgorithm == HashAlgorithmName.SHA256) hl = SHA256.HashData(utf8, h);
-            else if (options.HashAlgorithm == HashAlgorithmName.SHA384) hl = SHA384.HashData(utf8, h);
-            else if (options.HashAlgorithm == HashAlgorithmName.SHA512) hl = SHA512.HashData(utf8, h);
-            else throw new RdfcException(RdfcErrorCode.UnsupportedHashAlgorithm,
-                $"unsupported hash algorithm {options.HashAlgorithm.Name}");
-            return Convert.ToHexStringLower(h[..hl]);
+            Digest(utf8, h[..HashSize]);
+            return Convert.ToHexStringLower(h[..HashSize]);
+        }
+
+        private int HashSize =>
+            options.HashAlgorithm == HashAlgorithmName.SHA256 ? 32
+            : options.HashAlgorithm == HashAlgorithmName.SHA384 ? 48
+            : options.HashAlgorithm == HashAlgorithmName.SHA512 ? 64
+            : throw new RdfcException(RdfcErrorCode.UnsupportedHashAlgorithm, $"unsupported hash algorithm {options.HashAlgorithm.Name}");
+
+        private void Digest(ReadOnlySpan<byte> utf8, Span<byte> digest)
+        {
+            if (options.HashAlgorithm == HashAlgorithmName.SHA256) SHA256.HashData(utf8, digest);
+            else if (options.HashAlgorithm == HashAlgorithmName.SHA384) SHA384.HashData(utf8, digest);
+            else if (options.HashAlgorithm == HashAlgorithmName.SHA512) SHA512.HashData(utf8, digest);
+            else throw new RdfcException(RdfcErrorCode.UnsupportedHashAlgorithm, $"unsupported hash algorithm {options.HashAlgorithm.Name}");
         }
     }
 }
