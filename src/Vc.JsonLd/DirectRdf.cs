@@ -20,15 +20,8 @@ internal sealed partial class Processor
     {
         try
         {
-            _omittedTopLevel = omittedTopLevel;
-            _contextOverride = contextOverride;
+            var ac = BeginDocument(omittedTopLevel, contextOverride);
             var baseIri = _options.Base;
-            var ac = InitialContext(baseIri);
-            if (_options.ExpandContext is { } ec)
-            {
-                var ctx = ec.ValueKind == JsonValueKind.Object && ec.TryGetProperty("@context", out var inner) ? inner : ec;
-                ac = ProcessContext(ac, ctx, baseIri, "expandContext:" + ctx.GetRawText());
-            }
             _quads = new List<RdfQuad>(32);
             if (document.ValueKind == JsonValueKind.Object)
             {

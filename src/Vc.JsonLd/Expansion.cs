@@ -18,15 +18,8 @@ internal sealed partial class Processor
     /// <param name="contextOverride">Read as the document's top-level @context, in place of its own (if any).</param>
     public JList ExpandDocument(JsonElement document, string? omittedTopLevel = null, JsonElement? contextOverride = null)
     {
-        _omittedTopLevel = omittedTopLevel;
-        _contextOverride = contextOverride;
+        var ac = BeginDocument(omittedTopLevel, contextOverride);
         var baseIri = _options.Base;
-        var ac = InitialContext(baseIri);
-        if (_options.ExpandContext is { } ec)
-        {
-            var ctx = ec.ValueKind == JsonValueKind.Object && ec.TryGetProperty("@context", out var inner) ? inner : ec;
-            ac = ProcessContext(ac, ctx, baseIri, "expandContext:" + ctx.GetRawText());
-        }
         _root = document.ValueKind == JsonValueKind.Object && (omittedTopLevel is not null || contextOverride is not null);
         var r = Expand(ac, null, document, baseIri, false, 0);
         if (r is JMap m && m.Count == 1 && m.TryGetValue("@graph", out var g)) r = g;
@@ -36,6 +29,22 @@ internal sealed partial class Processor
             JList l => l,
             _ => new JList { r },
         };
+    }
+
+    // The context a document starts in (§9.1 expand() steps 5–6: the initial context, then the expandContext
+    // option), with the top-level entry to omit and the @context to read in place of the document's own.
+    private ActiveContext BeginDocument(string? omittedTopLevel, JsonElement? contextOverride)
+    {
+        _omittedTopLevel = omittedTopLevel;
+        _contextOverride = contextOverride;
+        var baseIri = _options.Base;
+        var ac = InitialContext(baseIri);
+        if (_options.ExpandContext is { } ec)
+        {
+            var ctx = ec.ValueKind == JsonValueKind.Object && ec.TryGetProperty("@context", out var inner) ? inner : ec;
+            ac = ProcessContext(ac, ctx, baseIri, "expandContext:" + ctx.GetRawText());
+        }
+        return ac;
     }
 
     private string? _omittedTopLevel;
