@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -120,11 +121,20 @@ public static class JsonLdProcessor
     /// @context; eddsa-rdfc-2022 §3.2.5), straight from the parsed secured document.
     /// </summary>
     public static RdfcResult CanonicalizeOmitting(JsonElement document, string omittedProperty, JsonElement? context, JsonLdOptions? options = null, RdfcOptions? rdfc = null)
+        => Rdfc10.Canonicalize(OmittingDataset(document, omittedProperty, context, options), rdfc);
+
+    /// <summary>The hash of what <see cref="CanonicalizeOmitting(JsonElement, string, JsonElement?, JsonLdOptions?, RdfcOptions?)"/>
+    /// returns, without keeping the canonical document: what Data Integrity's rdfc cryptosuites sign.</summary>
+    public static byte[] HashCanonicalOmitting(JsonElement document, string omittedProperty, JsonElement? context,
+        HashAlgorithmName hash, JsonLdOptions? options = null, RdfcOptions? rdfc = null)
+        => Rdfc10.HashCanonical(OmittingDataset(document, omittedProperty, context, options), hash, rdfc);
+
+    private static List<RdfQuad> OmittingDataset(JsonElement document, string omittedProperty, JsonElement? context, JsonLdOptions? options)
     {
         ArgumentNullException.ThrowIfNull(omittedProperty);
         if (omittedProperty.StartsWith('@'))
             throw new ArgumentException("A keyword entry cannot be omitted.", nameof(omittedProperty));
-        return Rdfc10.Canonicalize(DatasetForCanonicalization(document, omittedProperty, context, options), rdfc);
+        return DatasetForCanonicalization(document, omittedProperty, context, options);
     }
 
     /// <summary>Parses (bounded) and canonicalizes a JSON-LD document given as UTF-8 bytes.</summary>

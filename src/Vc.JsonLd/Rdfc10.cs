@@ -80,7 +80,18 @@ public static class Rdfc10
         if (dataset.Count > options.MaxQuads)
             throw new RdfcException(RdfcErrorCode.SizeLimitExceeded, $"dataset has more than {options.MaxQuads} quads");
         using var canonicalizer = new Canonicalizer(options);
-        return canonicalizer.Run(dataset);
+        return canonicalizer.Run(dataset, null).Result!;
+    }
+
+    /// <summary>The hash of the canonical N-Quads document (what Data Integrity's rdfc cryptosuites sign), without
+    /// keeping the document.</summary>
+    public static byte[] HashCanonical(IReadOnlyList<RdfQuad> dataset, HashAlgorithmName hash, RdfcOptions? options = null)
+    {
+        options ??= RdfcOptions.Default;
+        if (dataset.Count > options.MaxQuads)
+            throw new RdfcException(RdfcErrorCode.SizeLimitExceeded, $"dataset has more than {options.MaxQuads} quads");
+        using var canonicalizer = new Canonicalizer(options);
+        return canonicalizer.Run(dataset, hash).Digest!;
     }
 
     /// <summary>Parses N-Quads and canonicalizes them.</summary>
@@ -141,7 +152,8 @@ public static class Rdfc10
         private int _calls;
         private long _perms;
 
-        public RdfcResult Run(IReadOnlyList<RdfQuad> dataset)
+        /// <summary>The canonical document, or only its hash when <paramref name="digestOnly"/> names the algorithm.</summary>
+        public (RdfcResult? Result, byte[]? Digest) Run(IReadOnlyList<RdfQuad> dataset, HashAlgorithmName? digestOnly)
         {
             bool anyBlank = false;
             for (int i = 0; i < dataset.Count && !anyBlank; i++)
@@ -189,6 +201,21 @@ public static class Rdfc10
                     order[kept++] = order[i];
                     total += lines.Line(order[i]).Length;
                 }
+                if (digestOnly is { } algorithm)
+                {
+                    var joined = ArrayPool<byte>.Shared.Rent(Math.Max(total, 1));
+                    try
+                    {
+                        for (int i = 0, pos = 0; i < kept; i++)
+                        {
+                            var line = lines.Line(order[i]);
+                            line.CopyTo(joined.AsSpan(pos));
+                            pos += line.Length;
+                        }
+                        return (null, CryptographicOperations.HashData(algorithm, joined.AsSpan(0, total)));
+                    }
+                    finally { ArrayPool<byte>.Shared.Return(joined); }
+                }
                 var text = new byte[total];
                 for (int i = 0, pos = 0; i < kept; i++)
                 {
@@ -199,7 +226,7 @@ public static class Rdfc10
                 var canonical = _canonical.Map;
                 var keptQuads = new RdfQuad[kept];
                 for (int i = 0; i < kept; i++) keptQuads[i] = dataset[order[i]];
-                return new RdfcResult(text, () =>
+                return (new RdfcResult(text, () =>
                 {
                     // The relabelled quads, made only when asked for (from a copy: the caller's list may change).
                     var relabelled = new Dictionary<string, RdfTerm>(StringComparer.Ordinal);
@@ -218,7 +245,7 @@ public static class Rdfc10
                             : q;
                     }
                     return sorted;
-                }, canonical, _calls, _perms);
+                }, canonical, _calls, _perms), null);
             }
             finally
             {

@@ -40,4 +40,21 @@ public class RdfcTests(ITestOutputHelper output)
         }
         Assert.True(max < RdfcOptions.DefaultMaxHashNDegreeQuadsCalls);
     }
+
+    [Theory]
+    [InlineData("SHA256")]
+    [InlineData("SHA384")]
+    public void The_canonical_hash_is_the_hash_of_the_canonical_document(string algorithm)
+    {
+        var hash = new System.Security.Cryptography.HashAlgorithmName(algorithm);
+        var dataset = NQuads.Parse("""
+            _:x <http://ex/p> "b" .
+            _:y <http://ex/p> "a" .
+            _:x <http://ex/q> _:y .
+            <http://ex/s> <http://ex/p> _:x .
+            <http://ex/s> <http://ex/p> _:x .
+            """);
+        var canonical = Rdfc10.Canonicalize(dataset).CanonicalUtf8.ToArray();
+        Assert.Equal(System.Security.Cryptography.CryptographicOperations.HashData(hash, canonical), Rdfc10.HashCanonical(dataset, hash));
+    }
 }

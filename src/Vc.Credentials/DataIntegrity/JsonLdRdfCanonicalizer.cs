@@ -57,19 +57,20 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
 
     /// <inheritdoc/>
     public byte[] HashCanonicalUnsecured(JsonElement securedDocument, HashAlgorithmName hash) =>
-        Cryptosuite.Hash(hash, Canonicalize(hash, rdfc => Unsecured(securedDocument, rdfc)).CanonicalUtf8.Span);
+        // DI §4.4 step 2 without a copy: expansion skips the top-level "proof" entry.
+        Canonicalize(hash, rdfc => JsonLdProcessor.HashCanonicalOmitting(securedDocument, "proof", null, hash, _options, rdfc));
 
     /// <inheritdoc/>
     public byte[] HashCanonicalProofConfig(JsonElement proof, JsonElement documentContext, HashAlgorithmName hash) =>
         // Read straight from the parsed proof: no configuration object is built, written or parsed.
-        Cryptosuite.Hash(hash, Canonicalize(hash, rdfc => JsonLdProcessor.CanonicalizeOmitting(proof, "proofValue", documentContext, _options, rdfc)).CanonicalUtf8.Span);
+        Canonicalize(hash, rdfc => JsonLdProcessor.HashCanonicalOmitting(proof, "proofValue", documentContext, hash, _options, rdfc));
 
     // DI §4.4 step 2 without a copy: expansion skips the top-level "proof" entry.
     private RdfcResult Unsecured(JsonElement securedDocument, RdfcOptions rdfc) =>
         JsonLdProcessor.CanonicalizeOmitting(securedDocument, "proof", _options, rdfc);
 
     // One canonicalization with this instance's options, its failures as typed CanonicalizationExceptions.
-    private RdfcResult Canonicalize(HashAlgorithmName hash, Func<RdfcOptions, RdfcResult> canonicalize)
+    private T Canonicalize<T>(HashAlgorithmName hash, Func<RdfcOptions, T> canonicalize)
     {
         try { return canonicalize(Rdfc(hash)); }
         catch (Exception e) when (Translate(e) is { } translated) { throw translated; }
