@@ -182,10 +182,10 @@ public sealed class DataIntegrityProofs
     internal bool VerifySignature(JsonElement securedDocument, JsonElement proof, VerificationKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (Suite(proof.GetString("cryptosuite"), key) is not Cryptosuite.RdfcSuite rdfc || proof.Get("previousProof").Exists()
-            || !securedDocument.TryGetProperty("@context", out var context))
+        if (Suite(proof.GetString("cryptosuite"u8), key) is not Cryptosuite.RdfcSuite rdfc || proof.Get("previousProof"u8).Exists()
+            || !securedDocument.TryGetProperty("@context"u8, out var context))
             return VerifySignature(JsonObject.Create(securedDocument)!, JsonObject.Create(proof)!, key);
-        var signature = DecodeProofValue(proof.GetString("proofValue"));
+        var signature = DecodeProofValue(proof.GetString("proofValue"u8));
         byte[] data;
         try { data = rdfc.CreateHashData(securedDocument, proof, context, key.KeyType); }
         catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }

@@ -113,6 +113,13 @@ public static partial class JsonInput
     public static JsonElement Get(this JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : default;
 
+    /// <summary>The same, by the name's UTF-8 bytes (a literal like "issuer"u8 is compared without transcoding).</summary>
+    public static JsonElement Get(this JsonElement o, ReadOnlySpan<byte> utf8Name) =>
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(utf8Name, out var v) && v.ValueKind != JsonValueKind.Null ? v : default;
+
+    /// <summary>A string property by its name's UTF-8 bytes, or null when absent or not a string.</summary>
+    public static string? GetString(this JsonElement o, ReadOnlySpan<byte> utf8Name) => o.Get(utf8Name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+
     /// <summary>Whether the element is present (not undefined).</summary>
     public static bool Exists(this JsonElement e) => e.ValueKind != JsonValueKind.Undefined;
 

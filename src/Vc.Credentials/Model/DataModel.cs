@@ -21,13 +21,13 @@ public static class DataModel
         CheckOptionalId(vc, "id", errors);
         CheckType(vc, "VerifiableCredential", errors);
         // §4.7 issuer: a URL, or an object whose id is a URL.
-        var issuer = vc.Get("issuer");
+        var issuer = vc.Get("issuer"u8);
         if (!issuer.Exists()) errors.Add("§4.7: issuer is required.");
-        else if (!(issuer.ValueKind == JsonValueKind.Object ? JsonInput.IsUrl(issuer.GetString("id")) : issuer.IsString(out var s) && JsonInput.IsUrl(s)))
+        else if (!(issuer.ValueKind == JsonValueKind.Object ? JsonInput.IsUrl(issuer.GetString("id"u8)) : issuer.IsString(out var s) && JsonInput.IsUrl(s)))
             errors.Add("§4.7: issuer must be a URL or an object with an 'id' URL.");
         // §4.8 credentialSubject: one or more objects.
         var anySubject = false;
-        foreach (var subject in JsonInput.Items(vc.Get("credentialSubject")))
+        foreach (var subject in JsonInput.Items(vc.Get("credentialSubject"u8)))
         {
             anySubject = true;
             if (subject.ValueKind != JsonValueKind.Object) { errors.Add("§4.8: each credentialSubject must be an object."); continue; }
@@ -37,28 +37,28 @@ public static class DataModel
         if (!anySubject) errors.Add("§4.8: credentialSubject is required.");
         // §4.9 validity period: dateTimeStamp values.
         DateTimeOffset from = default, until = default;
-        var hasFrom = vc.Get("validFrom").Exists();
-        var hasUntil = vc.Get("validUntil").Exists();
-        if (hasFrom && !JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"), out from)) errors.Add("§4.9: validFrom must be an XML Schema dateTimeStamp.");
-        if (hasUntil && !JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"), out until)) errors.Add("§4.9: validUntil must be an XML Schema dateTimeStamp.");
+        var hasFrom = vc.Get("validFrom"u8).Exists();
+        var hasUntil = vc.Get("validUntil"u8).Exists();
+        if (hasFrom && !JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"u8), out from)) errors.Add("§4.9: validFrom must be an XML Schema dateTimeStamp.");
+        if (hasUntil && !JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"u8), out until)) errors.Add("§4.9: validUntil must be an XML Schema dateTimeStamp.");
         if (hasFrom && hasUntil && from != default && until != default && until < from) errors.Add("§4.9: validUntil is before validFrom.");
         // §4.10 status: objects with a type; an id, if present, is a URL.
-        foreach (var status in JsonInput.Items(vc.Get("credentialStatus")))
+        foreach (var status in JsonInput.Items(vc.Get("credentialStatus"u8)))
         {
             if (status.ValueKind != JsonValueKind.Object) { errors.Add("§4.10: credentialStatus entries must be objects."); continue; }
-            if (JsonInput.Strings(status.Get("type")).Count == 0) errors.Add("§4.10: a credentialStatus entry needs a type.");
+            if (JsonInput.Strings(status.Get("type"u8)).Count == 0) errors.Add("§4.10: a credentialStatus entry needs a type.");
             CheckOptionalId(status, "credentialStatus.id", errors);
         }
         // §4.11 data schemas: objects with id URL and type.
-        foreach (var schema in JsonInput.Items(vc.Get("credentialSchema")))
+        foreach (var schema in JsonInput.Items(vc.Get("credentialSchema"u8)))
         {
-            if (schema.ValueKind != JsonValueKind.Object || !JsonInput.IsUrl(schema.GetString("id")) || JsonInput.Strings(schema.Get("type")).Count == 0)
+            if (schema.ValueKind != JsonValueKind.Object || !JsonInput.IsUrl(schema.GetString("id"u8)) || JsonInput.Strings(schema.Get("type"u8)).Count == 0)
                 errors.Add("§4.11: each credentialSchema needs an 'id' URL and a type.");
         }
         // §5.4 refreshService, §5.5 termsOfUse, §5.6 evidence: each entry needs a type.
         foreach (var property in (ReadOnlySpan<string>)["refreshService", "termsOfUse", "evidence"])
             foreach (var entry in JsonInput.Items(vc.Get(property)))
-                if (entry.ValueKind != JsonValueKind.Object || JsonInput.Strings(entry.Get("type")).Count == 0)
+                if (entry.ValueKind != JsonValueKind.Object || JsonInput.Strings(entry.Get("type"u8)).Count == 0)
                     errors.Add($"§5: each {property} entry must be an object with a type.");
         return errors;
     }
@@ -73,10 +73,10 @@ public static class DataModel
         CheckContext(vp, errors);
         CheckOptionalId(vp, "id", errors);
         CheckType(vp, "VerifiablePresentation", errors);
-        var holder = vp.Get("holder");
-        if (holder.Exists() && !(holder.ValueKind == JsonValueKind.Object ? JsonInput.IsUrl(holder.GetString("id")) : holder.IsString(out var s) && JsonInput.IsUrl(s)))
+        var holder = vp.Get("holder"u8);
+        if (holder.Exists() && !(holder.ValueKind == JsonValueKind.Object ? JsonInput.IsUrl(holder.GetString("id"u8)) : holder.IsString(out var s) && JsonInput.IsUrl(s)))
             errors.Add("§4.13: holder must be a URL or an object with an 'id' URL.");
-        foreach (var c in JsonInput.Items(vp.Get("verifiableCredential")))
+        foreach (var c in JsonInput.Items(vp.Get("verifiableCredential"u8)))
             if (c.ValueKind != JsonValueKind.Object) errors.Add("§4.13: verifiableCredential entries must be objects.");
         return errors;
     }
@@ -85,13 +85,13 @@ public static class DataModel
     public static string? IssuerId(JsonObject vc) => Id(vc["issuer"]);
 
     /// <summary>The issuer's id (string issuer or issuer.id) of a credential read in place.</summary>
-    public static string? IssuerId(JsonElement vc) => Id(vc.Get("issuer"));
+    public static string? IssuerId(JsonElement vc) => Id(vc.Get("issuer"u8));
 
     /// <summary>The holder's id (string holder or holder.id).</summary>
     public static string? HolderId(JsonObject vp) => Id(vp["holder"]);
 
     /// <summary>The holder's id (string holder or holder.id) of a presentation read in place.</summary>
-    public static string? HolderId(JsonElement vp) => Id(vp.Get("holder"));
+    public static string? HolderId(JsonElement vp) => Id(vp.Get("holder"u8));
 
     // A party: a URL string or an object with an id.
     private static string? Id(JsonNode? party) => party switch
@@ -103,7 +103,7 @@ public static class DataModel
 
     private static string? Id(JsonElement party) => party.ValueKind switch
     {
-        JsonValueKind.Object => party.GetString("id"),
+        JsonValueKind.Object => party.GetString("id"u8),
         JsonValueKind.String => party.GetString(),
         _ => null,
     };
@@ -117,7 +117,7 @@ public static class DataModel
 
     private static void CheckContext(JsonElement doc, List<string> errors)
     {
-        var contexts = doc.Get("@context");
+        var contexts = doc.Get("@context"u8);
         if (contexts.ValueKind != JsonValueKind.Array || contexts.GetArrayLength() == 0 || !contexts[0].IsString(out var first) || first != CredentialsV2Context)
             errors.Add($"§4.3: @context must be an array whose first item is {CredentialsV2Context}.");
         if (contexts.ValueKind != JsonValueKind.Array) return;
@@ -132,12 +132,12 @@ public static class DataModel
 
     private static void CheckType(JsonElement doc, string required, List<string> errors)
     {
-        if (!JsonInput.Strings(doc.Get("type")).Contains(required)) errors.Add($"§4.5: type must include {required}.");
+        if (!JsonInput.Strings(doc.Get("type"u8)).Contains(required)) errors.Add($"§4.5: type must include {required}.");
     }
 
     private static void CheckOptionalId(JsonElement doc, string label, List<string> errors)
     {
-        var id = doc.Get("id");
+        var id = doc.Get("id"u8);
         if (id.Exists() && !(id.IsString(out var s) && JsonInput.IsUrl(s))) errors.Add($"§4.4: {label} must be a single URL.");
     }
 }

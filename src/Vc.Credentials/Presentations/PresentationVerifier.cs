@@ -68,7 +68,7 @@ public sealed class PresentationVerifier(CredentialVerifier credentials, TimePro
         await credentials.Proofs.CheckAsync(vp, ProofPurposes.Authentication, VerificationRelationship.Authentication, holder,
             options, now, presentation: true, checks, cancellationToken).ConfigureAwait(false);
 
-        var embedded = JsonInput.Items(vp.Get("verifiableCredential")).Where(c => c.ValueKind == JsonValueKind.Object).ToArray();
+        var embedded = JsonInput.Items(vp.Get("verifiableCredential"u8)).Where(c => c.ValueKind == JsonValueKind.Object).ToArray();
         if (embedded.Length > MaxCredentials)
         {
             checks.Add(ProofChecker.Fail("credential", ProblemCode.MalformedValue, $"More than {MaxCredentials} credentials."));
@@ -79,7 +79,7 @@ public sealed class PresentationVerifier(CredentialVerifier credentials, TimePro
         {
             // Holder binding: each credential must be about the holder who signed the presentation.
             var unbound = embedded
-                .SelectMany(c => JsonInput.Items(c.Get("credentialSubject")).Where(s => s.ValueKind == JsonValueKind.Object).Select(s => s.GetString("id")))
+                .SelectMany(c => JsonInput.Items(c.Get("credentialSubject"u8)).Where(s => s.ValueKind == JsonValueKind.Object).Select(s => s.GetString("id"u8)))
                 .Where(id => holder is null || id != holder).ToArray();
             checks.Add(unbound.Length == 0
                 ? new CheckResult("holderBinding", true, $"all subjects are {holder}")
@@ -94,9 +94,9 @@ public sealed class PresentationVerifier(CredentialVerifier credentials, TimePro
             var r = await credentials.VerifyOwnedAsync(embedded[i], credentialOptions, 0, cancellationToken).ConfigureAwait(false);
             results.Add(r);
             checks.Add(r.Verified
-                ? new CheckResult($"credential[{i}]", true, embedded[i].GetString("id"))
+                ? new CheckResult($"credential[{i}]", true, embedded[i].GetString("id"u8))
                 : ProofChecker.Fail($"credential[{i}]", ProblemCode.EmbeddedCredentialInvalid,
-                    $"Credential {i} ({embedded[i].GetString("id") ?? "no id"}) failed: " + string.Join("; ", r.ProblemDetails.Select(p => $"{p.Title}: {p.Detail}"))));
+                    $"Credential {i} ({embedded[i].GetString("id"u8) ?? "no id"}) failed: " + string.Join("; ", r.ProblemDetails.Select(p => $"{p.Title}: {p.Detail}"))));
         }
         return VerificationResult.FromChecks(checks, results);
     }

@@ -101,7 +101,7 @@ public sealed class CredentialVerifier
         // Bitstring Status List §3.2 validate algorithm, for each entry.
         if (options.CheckStatus)
         {
-            var entries = JsonInput.Items(vc.Get("credentialStatus")).Where(e => e.ValueKind == JsonValueKind.Object).ToArray();
+            var entries = JsonInput.Items(vc.Get("credentialStatus"u8)).Where(e => e.ValueKind == JsonValueKind.Object).ToArray();
             if (entries.Length > MaxStatusEntries)
                 checks.Add(ProofChecker.Fail("status", ProblemCode.StatusVerificationError, $"{entries.Length} status entries; at most {MaxStatusEntries} are checked."));
             else
@@ -114,25 +114,25 @@ public sealed class CredentialVerifier
 
     private static CheckResult CheckValidity(JsonElement vc, DateTimeOffset now)
     {
-        if (JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"), out var from) && now < from)
-            return ProofChecker.Fail("validity", ProblemCode.NotYetValid, $"The credential is valid from {vc.GetString("validFrom")}.");
-        if (JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"), out var until) && now > until)
-            return ProofChecker.Fail("validity", ProblemCode.Expired, $"The credential expired at {vc.GetString("validUntil")}.");
+        if (JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"u8), out var from) && now < from)
+            return ProofChecker.Fail("validity", ProblemCode.NotYetValid, $"The credential is valid from {vc.GetString("validFrom"u8)}.");
+        if (JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"u8), out var until) && now > until)
+            return ProofChecker.Fail("validity", ProblemCode.Expired, $"The credential expired at {vc.GetString("validUntil"u8)}.");
         return new CheckResult("validity", true, $"valid at {JsonInput.FormatDateTime(now)}");
     }
 
     private async Task<CheckResult> CheckStatusAsync(JsonElement entry, string? issuer, VerificationOptions options, int depth, CancellationToken cancellationToken)
     {
         const string check = "status";
-        var types = JsonInput.Strings(entry.Get("type"));
+        var types = JsonInput.Strings(entry.Get("type"u8));
         if (!types.Contains("BitstringStatusListEntry"))
             return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, $"Unsupported credentialStatus type '{string.Join(",", types)}'.");
-        var purpose = entry.GetString("statusPurpose");
-        var url = entry.GetString("statusListCredential");
-        var indexText = entry.GetString("statusListIndex");
+        var purpose = entry.GetString("statusPurpose"u8);
+        var url = entry.GetString("statusListCredential"u8);
+        var indexText = entry.GetString("statusListIndex"u8);
         if (purpose is null || !JsonInput.IsUrl(url) || !int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
             return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "The status entry needs statusPurpose, a statusListCredential URL and a decimal statusListIndex.");
-        if (entry.Get("statusSize") is { ValueKind: not JsonValueKind.Undefined } size
+        if (entry.Get("statusSize"u8) is { ValueKind: not JsonValueKind.Undefined } size
             && !(size.IsString(out var sizeText) ? sizeText == "1" : size.ValueKind == JsonValueKind.Number && size.TryGetInt32(out var n) && n == 1))
             return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "Only statusSize 1 is supported (no status messages).");
         if (_statusFetcher is null)
@@ -157,14 +157,14 @@ public sealed class CredentialVerifier
             if (!listResult.Verified)
                 return ProofChecker.Fail(check, ProblemCode.StatusVerificationError,
                     "The status list credential does not verify: " + string.Join("; ", listResult.ProblemDetails.Select(p => p.Detail)));
-            var subject = list.Get("credentialSubject");
-            if (!JsonInput.Strings(list.Get("type")).Contains("BitstringStatusListCredential") || subject.ValueKind != JsonValueKind.Object
-                || !JsonInput.Strings(subject.Get("type")).Contains("BitstringStatusList"))
+            var subject = list.Get("credentialSubject"u8);
+            if (!JsonInput.Strings(list.Get("type"u8)).Contains("BitstringStatusListCredential") || subject.ValueKind != JsonValueKind.Object
+                || !JsonInput.Strings(subject.Get("type"u8)).Contains("BitstringStatusList"))
                 return ProofChecker.Fail(check, ProblemCode.StatusVerificationError, "The status list credential is not a BitstringStatusListCredential.");
             Bitstring bits;
-            try { bits = Bitstring.Decode(subject.GetString("encodedList") ?? ""); }
+            try { bits = Bitstring.Decode(subject.GetString("encodedList"u8) ?? ""); }
             catch (CredentialException e) { return ProofChecker.Fail(check, e.Code, e.Detail); }
-            verified = (DataModel.IssuerId(list) ?? "", bits, JsonInput.Strings(subject.Get("statusPurpose")).ToArray());
+            verified = (DataModel.IssuerId(list) ?? "", bits, JsonInput.Strings(subject.Get("statusPurpose"u8)).ToArray());
             if (_verifiedLists.Count >= MaxCachedLists) _verifiedLists.Clear();
             _verifiedLists[cacheKey] = verified;
         }

@@ -21,7 +21,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
         string? expectedController, VerificationOptions options, DateTimeOffset now, bool presentation,
         List<CheckResult> checks, CancellationToken cancellationToken)
     {
-        var items = JsonInput.Items(document.Get("proof")).ToArray();
+        var items = JsonInput.Items(document.Get("proof"u8)).ToArray();
         if (items.Length == 0)
         {
             checks.Add(Fail("proof", ProblemCode.MalformedProof, "The document has no proof."));
@@ -42,7 +42,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
                 checks.Add(Fail(label, ProblemCode.MalformedProof, "A proof must be an object."));
                 continue;
             }
-            anyRdfc |= items[i].GetString("cryptosuite")?.Contains("-rdfc-", StringComparison.Ordinal) == true;
+            anyRdfc |= items[i].GetString("cryptosuite"u8)?.Contains("-rdfc-", StringComparison.Ordinal) == true;
             await CheckOneAsync(document, items[i], label, expectedPurpose, relationship, expectedController, options, now, presentation, checks, cancellationToken).ConfigureAwait(false);
         }
         if (!anyRdfc) CheckJsonLd(document, checks);
@@ -64,55 +64,55 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
         bool presentation, List<CheckResult> checks, CancellationToken cancellationToken)
     {
         // DI §4.4 step 1–3: structure of the proof.
-        if (proof.GetString("type") != "DataIntegrityProof")
+        if (proof.GetString("type"u8) != "DataIntegrityProof")
         {
-            checks.Add(Fail(label, ProblemCode.MalformedProof, $"proof.type must be DataIntegrityProof, not '{proof.GetString("type")}'."));
+            checks.Add(Fail(label, ProblemCode.MalformedProof, $"proof.type must be DataIntegrityProof, not '{proof.GetString("type"u8)}'."));
             return;
         }
-        var suiteName = proof.GetString("cryptosuite");
+        var suiteName = proof.GetString("cryptosuite"u8);
         if (proofs.FindSuite(suiteName) is null)
         {
             checks.Add(Fail(label, ProblemCode.UnsupportedCryptosuite, $"Cryptosuite '{suiteName}' is not supported."));
             return;
         }
-        var purpose = proof.GetString("proofPurpose");
+        var purpose = proof.GetString("proofPurpose"u8);
         checks.Add(purpose == expectedPurpose
             ? new CheckResult(label + ".proofPurpose", true, expectedPurpose)
             : Fail(label + ".proofPurpose", ProblemCode.MismatchedProofPurpose, $"proofPurpose is '{purpose}', expected '{expectedPurpose}'."));
 
         DateTimeOffset? created = null;
-        if (proof.Get("created").Exists())
+        if (proof.Get("created"u8).Exists())
         {
-            if (!JsonInput.TryParseDateTime(proof.GetString("created"), out var c))
+            if (!JsonInput.TryParseDateTime(proof.GetString("created"u8), out var c))
             {
                 checks.Add(Fail(label, ProblemCode.InvalidProofDatetime, "proof.created is not an XML Schema dateTime."));
                 return;
             }
             created = c;
         }
-        if (proof.Get("expires").Exists())
+        if (proof.Get("expires"u8).Exists())
         {
-            if (!JsonInput.TryParseDateTime(proof.GetString("expires"), out var expires))
+            if (!JsonInput.TryParseDateTime(proof.GetString("expires"u8), out var expires))
             {
                 checks.Add(Fail(label, ProblemCode.InvalidProofDatetime, "proof.expires is not an XML Schema dateTime."));
                 return;
             }
-            if (expires < now) checks.Add(Fail(label + ".expires", ProblemCode.InvalidProofDatetime, $"The proof expired at {proof.GetString("expires")}."));
+            if (expires < now) checks.Add(Fail(label + ".expires", ProblemCode.InvalidProofDatetime, $"The proof expired at {proof.GetString("expires"u8)}."));
         }
         if (presentation || options.Challenge is not null)
         {
             // DI §4.4 step: challenge and domain must match what the verifier expects.
             if (options.Challenge is not null)
-                checks.Add(proof.GetString("challenge") == options.Challenge
+                checks.Add(proof.GetString("challenge"u8) == options.Challenge
                     ? new CheckResult(label + ".challenge", true)
                     : Fail(label + ".challenge", ProblemCode.InvalidChallenge, "The proof's challenge differs from the verifier's."));
             if (options.Domain is not null)
-                checks.Add(JsonInput.Strings(proof.Get("domain")).Contains(options.Domain)
+                checks.Add(JsonInput.Strings(proof.Get("domain"u8)).Contains(options.Domain)
                     ? new CheckResult(label + ".domain", true)
                     : Fail(label + ".domain", ProblemCode.InvalidDomain, "The proof's domain differs from the verifier's."));
         }
 
-        var methodId = proof.GetString("verificationMethod");
+        var methodId = proof.GetString("verificationMethod"u8);
         if (!JsonInput.IsUrl(methodId))
         {
             checks.Add(Fail(label, ProblemCode.MalformedProof, "proof.verificationMethod must be a URL."));
