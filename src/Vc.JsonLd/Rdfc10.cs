@@ -206,23 +206,13 @@ public static class Rdfc10
                     var joined = ArrayPool<byte>.Shared.Rent(Math.Max(total, 1));
                     try
                     {
-                        for (int i = 0, pos = 0; i < kept; i++)
-                        {
-                            var line = lines.Line(order[i]);
-                            line.CopyTo(joined.AsSpan(pos));
-                            pos += line.Length;
-                        }
+                        lines.Join(order.AsSpan(0, kept), joined);
                         return (null, CryptographicOperations.HashData(algorithm, joined.AsSpan(0, total)));
                     }
                     finally { ArrayPool<byte>.Shared.Return(joined); }
                 }
                 var text = new byte[total];
-                for (int i = 0, pos = 0; i < kept; i++)
-                {
-                    var line = lines.Line(order[i]);
-                    line.CopyTo(text.AsSpan(pos));
-                    pos += line.Length;
-                }
+                lines.Join(order.AsSpan(0, kept), text);
                 var canonical = _canonical.Map;
                 var keptQuads = new RdfQuad[kept];
                 for (int i = 0; i < kept; i++) keptQuads[i] = dataset[order[i]];
@@ -279,6 +269,19 @@ public static class Rdfc10
                 if (x == y) return 0;
                 int c = Line(x).SequenceCompareTo(Line(y));
                 return c != 0 ? c : x - y; // equal lines: keep input order (stable)
+            }
+
+            /// <summary>Writes the lines in <paramref name="order"/> back to back; returns the bytes written.</summary>
+            public int Join(ReadOnlySpan<int> order, Span<byte> destination)
+            {
+                int pos = 0;
+                foreach (var i in order)
+                {
+                    var line = Line(i);
+                    line.CopyTo(destination[pos..]);
+                    pos += line.Length;
+                }
+                return pos;
             }
 
             /// <summary>Sorts line numbers by their lines. Documents are mostly a few dozen lines: insertion sort,
@@ -443,14 +446,7 @@ public static class Rdfc10
                 for (int i = 0; i < n; i++) order[i] = i;
                 lines.Sort(order.AsSpan(0, n));
                 joined = ArrayPool<byte>.Shared.Rent(_buf.Length);
-                int pos = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    var line = lines.Line(order[i]);
-                    line.CopyTo(joined.AsSpan(pos));
-                    pos += line.Length;
-                }
-                Digest(joined.AsSpan(0, pos), digest);
+                Digest(joined.AsSpan(0, lines.Join(order.AsSpan(0, n), joined)), digest);
             }
             finally
             {
