@@ -92,10 +92,14 @@ var rawVerify = Rate(seconds, () => { if (!SignatureAlgorithm.Ed25519.Verify(raw
 var rawSign = Rate(seconds, () => SignatureAlgorithm.Ed25519.Sign(rawKey, hashData));
 
 var ourIssue = await RateAsync(seconds, async () => await issuer.IssueAsync(unsigned, now));
-var ourVerify = await RateAsync(seconds, async () =>
-{
-    if (!(await verifier.VerifyAsync(signedJson, options)).Verified) throw new InvalidOperationException("verify failed");
-});
+// Verify in three windows, reported as their median (the JS side does the same).
+var ourVerifyWindows = new List<double>();
+for (var w = 0; w < 3; w++)
+    ourVerifyWindows.Add(await RateAsync(seconds, async () =>
+    {
+        if (!(await verifier.VerifyAsync(signedJson, options)).Verified) throw new InvalidOperationException("verify failed");
+    }));
+var ourVerify = ourVerifyWindows.Order().ElementAt(1);
 var canonOnly = Rate(seconds, () => canonicalizer.CanonicalizeJsonLd(unsigned, System.Security.Cryptography.HashAlgorithmName.SHA256));
 
 if (args.Contains("--steps"))
@@ -170,6 +174,7 @@ if (args.Contains("--steps"))
 
 // The JS stack, same credential, same key, one node process (one thread).
 double jsIssue = double.NaN, jsVerify = double.NaN;
+List<double> jsVerifyWindows = [];
 try
 {
     var request = new JsonObject
@@ -188,6 +193,7 @@ try
     if (js["allVerified"]?.GetValue<bool>() != true) throw new InvalidOperationException("JS verify failed: " + output);
     jsIssue = js["issuePerSec"]!.GetValue<double>();
     jsVerify = js["verifyPerSec"]!.GetValue<double>();
+    jsVerifyWindows = js["verifyWindows"]!.AsArray().Select(n => n!.GetValue<double>()).ToList();
 }
 catch (Exception e) { Console.WriteLine("JS stack not measured: " + e.Message); }
 
@@ -195,6 +201,7 @@ Console.WriteLine();
 Console.WriteLine($"{"per core (ops/s)",-34}{"ours",12}{"JS stack",12}{"ours/JS",10}");
 Console.WriteLine($"{"ICVP issue (eddsa-rdfc-2022)",-34}{ourIssue,12:N0}{jsIssue,12:N0}{ourIssue / jsIssue,9:N1}x");
 Console.WriteLine($"{"ICVP verify (parse+DM+proof+DID)",-34}{ourVerify,12:N0}{jsVerify,12:N0}{ourVerify / jsVerify,9:N1}x");
+Console.WriteLine($"{"  verify windows (median above)",-34}{string.Join(" ", ourVerifyWindows.Select(r => r.ToString("N0", CultureInfo.InvariantCulture))),12}   JS: {string.Join(" ", jsVerifyWindows.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))}");
 Console.WriteLine($"{"JSON-LD->RDFC-1.0 of the doc",-34}{canonOnly,12:N0}");
 Console.WriteLine($"{"raw Ed25519 verify (NSec)",-34}{rawVerify,12:N0}");
 Console.WriteLine($"{"raw Ed25519 sign (NSec)",-34}{rawSign,12:N0}");

@@ -157,11 +157,18 @@ switch (request.op) {
     let c0 = cpu();
     while (performance.now() - t0 < seconds * 1000) { signed = await issue(request.credential, request.key); issued++; }
     const issuePerSec = issued / (cpu() - c0);
+    // Verify in three windows and report the median (V8's rate moves a few per cent from window to window).
     let verified = 0, ok = true;
-    t0 = performance.now(); c0 = cpu();
-    while (performance.now() - t0 < seconds * 1000) { ok = ok && (await verify(JSON.parse(signedText))).verified; verified++; }
-    const verifyPerSec = verified / (cpu() - c0);
-    answer = { issuePerSec, verifyPerSec, issued, verified, allVerified: ok };
+    const verifyWindows = [];
+    for (let w = 0; w < 3; w++) {
+      let n = 0;
+      t0 = performance.now(); c0 = cpu();
+      while (performance.now() - t0 < seconds * 1000) { ok = ok && (await verify(JSON.parse(signedText))).verified; n++; }
+      verifyWindows.push(n / (cpu() - c0));
+      verified += n;
+    }
+    const verifyPerSec = [...verifyWindows].sort((a, b) => a - b)[1];
+    answer = { issuePerSec, verifyPerSec, verifyWindows, issued, verified, allVerified: ok };
     break;
   }
   default: answer = { error: 'unknown op ' + request.op };
