@@ -33,8 +33,8 @@ internal sealed partial class Processor
                 if (item.ValueKind != JsonValueKind.Object || !DirectNode(ac, null, item, baseIri, 1, out _)) return null;
             return _quads;
         }
-        // Errors are left to the full algorithms, which report them in document order (a lone surrogate surfaces as
-        // InvalidOperationException from System.Text.Json).
+        // Errors (limits included) are left to the full algorithms, which report them in document order (a lone
+        // surrogate surfaces as InvalidOperationException from System.Text.Json).
         catch (JsonLdException) { return null; }
         catch (InvalidOperationException) { return null; }
     }
@@ -57,8 +57,7 @@ internal sealed partial class Processor
             if (ac.ExpandsTo(key, "@id"))
             {
                 if (idKeys++ > 0 || value.ValueKind != JsonValueKind.String) return false;
-                var s = value.GetString()!;
-                if (!Fits(s) || ExpandIri(ac, s, true, false) is not { } id || NodeTerm(id) is not { } node) return false;
+                if (Scalar(value) is not string s || ExpandIri(ac, s, true, false) is not { } id || NodeTerm(id) is not { } node) return false;
                 subject = node;
             }
             else if (ac.ExpandsTo(key, "@type"))
@@ -87,7 +86,7 @@ internal sealed partial class Processor
         foreach (var (key, value) in props)
         {
             if (key == "@context") continue;
-            if (!Fits(key)) return false;
+            CheckString(key);
             var ep = ExpandKey(ac, key, out var td);
             if (string.IsNullOrEmpty(ep)) return false;
             if (ep[0] == '@')
@@ -112,9 +111,7 @@ internal sealed partial class Processor
 
     private bool DirectType(ActiveContext typeScoped, RdfTerm subject, JsonElement type)
     {
-        if (type.ValueKind != JsonValueKind.String) return false;
-        var t = type.GetString()!;
-        if (!Fits(t)) return false;
+        if (Scalar(type) is not string t) return false;
         RdfTerm? term;
         // IRI expansion (vocab) of a term is its IRI mapping (§5.2.2 step 4): its term is kept on the definition.
         if (t.Length > 0 && t[0] != '@' && typeScoped.Get(t) is { Iri: { } mapped } td && mapped[0] != '@' && !Iri.IsBlank(mapped))
@@ -138,38 +135,13 @@ internal sealed partial class Processor
                 if (!DirectNode(ac, td, value, baseUrl, depth + 1, out o)) return false;
                 break;
             default:
-                if (td is { HasLocalContext: true })
-                {
-                    ac = ProcessContext(ac, td.LocalContext, td.BaseUrl, td, overrideProtected: true);
-                    td = ac.Get(key);
-                    if (td is { Reverse: true } || td?.TypeMapping == "@json") return false;
-                }
-                var tm = td?.TypeMapping;
-                if (value.ValueKind == JsonValueKind.String)
-                {
-                    var s = value.GetString()!;
-                    if (!Fits(s)) return false;
-                    if (tm is "@id" or "@vocab")
-                    {
-                        if (ExpandIri(ac, s, true, tm == "@vocab") is not { } id || (o = NodeTerm(id)) is null) return false;
-                        break;
-                    }
-                    var language = td is { HasLanguage: true } ? td.Language : ac.DefaultLanguage;
-                    var direction = td is { HasDirection: true } ? td.Direction : ac.DefaultDirection;
-                    if (direction is not null) return false;
-                    o = LiteralTerm(s, tm is "@none" ? null : tm, tm is null or "@none" ? language : null, null);
-                }
-                else
-                {
-                    object scalar;
-                    if (value.ValueKind == JsonValueKind.Number)
-                    {
-                        if (!value.TryGetDouble(out var d) || !double.IsFinite(d)) return false;
-                        scalar = d;
-                    }
-                    else scalar = value.ValueKind == JsonValueKind.True;
-                    o = LiteralTerm(scalar, tm is "@id" or "@vocab" or "@none" ? null : tm, null, null);
-                }
+                EnterScalar(ref ac, ref td, key);
+                if (td is { Reverse: true } || td?.TypeMapping == "@json") return false;
+                var scalar = Scalar(value)!;
+                var v = ValueParts(ac, td, scalar);
+                if (v.IsReference) o = v.Id is null ? null : NodeTerm(v.Id);
+                else if (v.Direction is not null) return false;
+                else o = LiteralTerm(scalar, v.Type, v.Language, null);
                 if (o is null) return false;
                 break;
         }
@@ -179,6 +151,4 @@ internal sealed partial class Processor
 
     // A node identifier as a term: a blank node (relabelled as node map generation does) or an absolute IRI.
     private RdfTerm? NodeTerm(string id) => Iri.IsBlank(id) ? BlankTerm(IssueBlank(id)) : WellFormedIri(id);
-
-    private bool Fits(string s) => s.Length <= _limits.MaxStringLength;
 }

@@ -132,11 +132,7 @@ internal sealed partial class Processor
                 SafeDrop("free-floating value " + element.GetRawText());
                 return null;
             }
-            if (apDef is { HasLocalContext: true })
-            {
-                ac = ProcessContext(ac, apDef.LocalContext, apDef.BaseUrl, apDef, overrideProtected: true);
-                apDef = ac.Get(activeProperty);
-            }
+            EnterScalar(ref ac, ref apDef, activeProperty);
             return ExpandValue(ac, activeProperty, apDef, Scalar(element));
         }
 
@@ -620,22 +616,41 @@ internal sealed partial class Processor
 
     private object? ExpandValue(ActiveContext ac, string activeProperty, TermDefinition? td, object? value)
     {
-        var tm = td?.TypeMapping;
-        if (value is string s && tm is "@id" or "@vocab")
+        var v = ValueParts(ac, td, value);
+        if (v.IsReference)
         {
-            var id = ExpandIri(ac, s, true, tm == "@vocab");
-            if (id is null) SafeDrop($"'{activeProperty}' value '{s}' is a reserved keyword form");
-            return new JMap { ["@id"] = id };
+            if (v.Id is null) SafeDrop($"'{activeProperty}' value '{value}' is a reserved keyword form");
+            return new JMap { ["@id"] = v.Id };
         }
         var result = new JMap { ["@value"] = value };
-        if (tm is not null && tm is not ("@id" or "@vocab" or "@none")) result["@type"] = tm;
-        else if (value is string)
-        {
-            var lang = td is { HasLanguage: true } ? td.Language : ac.DefaultLanguage;
-            var dir = td is { HasDirection: true } ? td.Direction : ac.DefaultDirection;
-            if (lang is not null) result["@language"] = lang;
-            if (dir is not null) result["@direction"] = dir;
-        }
+        if (v.Type is not null) result["@type"] = v.Type;
+        if (v.Language is not null) result["@language"] = v.Language;
+        if (v.Direction is not null) result["@direction"] = v.Direction;
         return result;
+    }
+
+    // §5.3.2 Value Expansion as its parts (what expansion writes as a value object and the direct RDF path turns
+    // into a term): a node reference for an @id/@vocab-typed string, else the value's @type, @language, @direction.
+    private readonly record struct ExpandedValue(bool IsReference, string? Id, string? Type, string? Language, string? Direction);
+
+    private ExpandedValue ValueParts(ActiveContext ac, TermDefinition? td, object? value)
+    {
+        var tm = td?.TypeMapping;
+        if (value is string s && tm is "@id" or "@vocab")
+            return new ExpandedValue(true, ExpandIri(ac, s, true, tm == "@vocab"), null, null, null);
+        if (tm is not null && tm is not ("@id" or "@vocab" or "@none"))
+            return new ExpandedValue(false, null, tm, null, null);
+        if (value is not string) return default;
+        return new ExpandedValue(false, null, null,
+            td is { HasLanguage: true } ? td.Language : ac.DefaultLanguage,
+            td is { HasDirection: true } ? td.Direction : ac.DefaultDirection);
+    }
+
+    // A scalar is expanded in its property's scoped context, if it has one (§5.1.2 step 4.2).
+    private void EnterScalar(ref ActiveContext ac, ref TermDefinition? td, string activeProperty)
+    {
+        if (td is not { HasLocalContext: true }) return;
+        ac = ProcessContext(ac, td.LocalContext, td.BaseUrl, td, overrideProtected: true);
+        td = ac.Get(activeProperty);
     }
 }

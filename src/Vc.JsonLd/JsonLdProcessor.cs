@@ -83,10 +83,12 @@ public static class JsonLdProcessor
         return unique;
     }
 
-    private static List<RdfQuad> ToRdfWithDuplicates(JsonElement document, JsonLdOptions? options) => Guard(() =>
+    // Expansion then toRdf (see CanonicalizeOmitting for the omitted entry and the @context read in its place).
+    private static List<RdfQuad> ToRdfWithDuplicates(JsonElement document, JsonLdOptions? options,
+        string? omittedProperty = null, JsonElement? context = null) => Guard(() =>
     {
         var p = new Processor(options ?? JsonLdOptions.Default);
-        return p.ToRdf(p.ExpandDocument(document));
+        return p.ToRdf(p.ExpandDocument(document, omittedProperty, context));
     });
 
     /// <summary>toRdf followed by RDFC-1.0: the canonical N-Quads of a JSON-LD document.</summary>
@@ -99,11 +101,8 @@ public static class JsonLdProcessor
         JsonElement? context, JsonLdOptions? options)
     {
         options ??= JsonLdOptions.Default;
-        return new Processor(options).TryToRdfDirect(document, omittedProperty, context) ?? Guard(() =>
-        {
-            var p = new Processor(options);
-            return p.ToRdf(p.ExpandDocument(document, omittedProperty, context));
-        });
+        return new Processor(options).TryToRdfDirect(document, omittedProperty, context)
+               ?? ToRdfWithDuplicates(document, options, omittedProperty, context);
     }
 
     /// <summary>
