@@ -35,23 +35,21 @@ public sealed class RdfcOptions
     private readonly ConcurrentBag<IncrementalHash> _hashers = new();
     private int _pooled;
 
-    internal void Digest(HashAlgorithmName algorithm, ReadOnlySpan<byte> data, Span<byte> destination)
+    internal byte[] Hash(HashAlgorithmName algorithm, ReadOnlySpan<byte> data)
     {
-        if (algorithm != HashAlgorithm)
-        {
-            CryptographicOperations.HashData(algorithm, data, destination);
-            return;
-        }
+        if (algorithm != HashAlgorithm) return CryptographicOperations.HashData(algorithm, data);
         if (_hashers.TryTake(out var hasher)) Interlocked.Decrement(ref _pooled);
         else hasher = IncrementalHash.CreateHash(algorithm);
         hasher.AppendData(data);
-        hasher.GetHashAndReset(destination);
+        var digest = new byte[hasher.HashLengthInBytes];
+        hasher.GetHashAndReset(digest);
         if (Interlocked.Increment(ref _pooled) <= 16) _hashers.Add(hasher);
         else
         {
             Interlocked.Decrement(ref _pooled);
             hasher.Dispose();
         }
+        return digest;
     }
 }
 
@@ -99,29 +97,22 @@ public sealed class RdfcResult
 public static class Rdfc10
 {
     /// <summary>Canonicalizes a dataset. Blank node labels of the input are the keys of the issued identifiers map.</summary>
-    public static RdfcResult Canonicalize(IReadOnlyList<RdfQuad> dataset, RdfcOptions? options = null)
-    {
-        options ??= RdfcOptions.Default;
-        if (dataset.Count > options.MaxQuads)
-            throw new RdfcException(RdfcErrorCode.SizeLimitExceeded, $"dataset has more than {options.MaxQuads} quads");
-        using var canonicalizer = new Canonicalizer(options);
-        return canonicalizer.Run(dataset, null).Result!;
-    }
+    public static RdfcResult Canonicalize(IReadOnlyList<RdfQuad> dataset, RdfcOptions? options = null) =>
+        Run(dataset, options, null).Result!;
 
     /// <summary>The hash of the canonical N-Quads document (what Data Integrity's rdfc cryptosuites sign), without
     /// keeping the document.</summary>
-    public static byte[] HashCanonical(IReadOnlyList<RdfQuad> dataset, HashAlgorithmName hash, RdfcOptions? options = null)
+    public static byte[] HashCanonical(IReadOnlyList<RdfQuad> dataset, HashAlgorithmName hash, RdfcOptions? options = null) =>
+        Run(dataset, options, hash).Digest!;
+
+    private static (RdfcResult? Result, byte[]? Digest) Run(IReadOnlyList<RdfQuad> dataset, RdfcOptions? options, HashAlgorithmName? digestOnly)
     {
         options ??= RdfcOptions.Default;
         if (dataset.Count > options.MaxQuads)
             throw new RdfcException(RdfcErrorCode.SizeLimitExceeded, $"dataset has more than {options.MaxQuads} quads");
         using var canonicalizer = new Canonicalizer(options);
-        return canonicalizer.Run(dataset, hash).Digest!;
+        return canonicalizer.Run(dataset, digestOnly);
     }
-
-    // The hash functions RDFC-1.0 allows here, by their digest size.
-    private static int? DigestSize(HashAlgorithmName algorithm) =>
-        algorithm == HashAlgorithmName.SHA256 ? 32 : algorithm == HashAlgorithmName.SHA384 ? 48 : algorithm == HashAlgorithmName.SHA512 ? 64 : null;
 
     /// <summary>Parses N-Quads and canonicalizes them.</summary>
     public static RdfcResult CanonicalizeNQuads(string nquads, RdfcOptions? options = null) =>
@@ -171,7 +162,8 @@ public static class Rdfc10
         {
             public readonly List<RdfQuad> Quads = [first];
             public HashSet<RdfQuad>? QuadSet;   // when it has many quads (duplicate checks stay linear)
-            public string? FirstDegreeHash;
+            public byte[]? FirstDegreeDigest;   // 4.6.3, computed once
+            public string? FirstDegreeHash;      // the same as text, for Hash N-Degree Quads
             public byte[]? CanonicalLabel;      // "_:c14nN" as UTF-8
         }
 
@@ -236,11 +228,7 @@ public static class Rdfc10
                     try
                     {
                         lines.Join(order.AsSpan(0, kept), joined);
-                        if (DigestSize(algorithm) is not { } size)
-                            return (null, CryptographicOperations.HashData(algorithm, joined.AsSpan(0, total)));
-                        var digest = new byte[size];
-                        options.Digest(algorithm, joined.AsSpan(0, total), digest);
-                        return (null, digest);
+                        return (null, options.Hash(algorithm, joined.AsSpan(0, total)));
                     }
                     finally { ArrayPool<byte>.Shared.Return(joined); }
                 }
@@ -360,21 +348,20 @@ public static class Rdfc10
 
             // 3. first-degree hashes, kept as digests: hexadecimal order is byte order, so the hashes are ordered and
             // compared without making strings.
-            int count = _bnodes.Count, size = HashSize;
+            int count = _bnodes.Count;
             var ids = new string[count];
-            var digests = new byte[count * size];
+            var digests = new byte[count][];
             int k = 0;
             foreach (var (id, bnode) in _bnodes)
             {
                 ids[k] = id;
-                FirstDegreeDigest(bnode, id, digests.AsSpan(k * size, size));
-                k++;
+                digests[k++] = FirstDegree(bnode, id);
             }
             var byHash = new int[count];
             for (int i = 0; i < count; i++) byHash[i] = i;
             Array.Sort(byHash, (a, b) =>
             {
-                int c = digests.AsSpan(a * size, size).SequenceCompareTo(digests.AsSpan(b * size, size));
+                int c = digests[a].AsSpan().SequenceCompareTo(digests[b]);
                 return c != 0 ? c : a - b;
             });
 
@@ -383,8 +370,8 @@ public static class Rdfc10
             for (int i = 0; i < count;)
             {
                 int j = i + 1;
-                var digest = digests.AsSpan(byHash[i] * size, size);
-                while (j < count && digests.AsSpan(byHash[j] * size, size).SequenceEqual(digest)) j++;
+                var digest = digests[byHash[i]];
+                while (j < count && digests[byHash[j]].AsSpan().SequenceEqual(digest)) j++;
                 if (j == i + 1) _canonical.Issue(ids[byHash[i]]);
                 else
                 {
@@ -446,13 +433,12 @@ public static class Rdfc10
         private string HashFirstDegree(string id)
         {
             var bnode = _bnodes[id];
-            if (bnode.FirstDegreeHash is { } cached) return cached;
-            Span<byte> digest = stackalloc byte[64];
-            FirstDegreeDigest(bnode, id, digest[..HashSize]);
-            return bnode.FirstDegreeHash = Convert.ToHexStringLower(digest[..HashSize]);
+            return bnode.FirstDegreeHash ??= Convert.ToHexStringLower(FirstDegree(bnode, id));
         }
 
-        private void FirstDegreeDigest(Bnode bnode, string id, Span<byte> digest)
+        private byte[] FirstDegree(Bnode bnode, string id) => bnode.FirstDegreeDigest ??= ComputeFirstDegree(bnode, id);
+
+        private byte[] ComputeFirstDegree(Bnode bnode, string id)
         {
             // 4.6.3 steps 3–5: serialize each quad with _:a for the reference blank node and _:z for others, sort
             // the lines by code point, hash their concatenation.
@@ -461,8 +447,7 @@ public static class Rdfc10
             if (quads.Count == 1)
             {
                 AppendFirstDegree(quads[0], id);
-                Digest(_buf.Written, digest);
-                return;
+                return Digest(_buf.Written);
             }
             int n = quads.Count;
             var ends = ArrayPool<int>.Shared.Rent(n);
@@ -479,7 +464,7 @@ public static class Rdfc10
                 for (int i = 0; i < n; i++) order[i] = i;
                 lines.Sort(order.AsSpan(0, n));
                 joined = ArrayPool<byte>.Shared.Rent(_buf.Length);
-                Digest(joined.AsSpan(0, lines.Join(order.AsSpan(0, n), joined)), digest);
+                return Digest(joined.AsSpan(0, lines.Join(order.AsSpan(0, n), joined)));
             }
             finally
             {
@@ -651,17 +636,13 @@ public static class Rdfc10
             finally { ArrayPool<byte>.Shared.Return(bbuf); }
         }
 
-        private string Hash(ReadOnlySpan<byte> utf8)
-        {
-            Span<byte> h = stackalloc byte[64];
-            Digest(utf8, h[..HashSize]);
-            return Convert.ToHexStringLower(h[..HashSize]);
-        }
+        private string Hash(ReadOnlySpan<byte> utf8) => Convert.ToHexStringLower(Digest(utf8));
 
-        private int HashSize => DigestSize(options.HashAlgorithm)
-            ?? throw new RdfcException(RdfcErrorCode.UnsupportedHashAlgorithm, $"unsupported hash algorithm {options.HashAlgorithm.Name}");
-
-        private void Digest(ReadOnlySpan<byte> utf8, Span<byte> digest) =>
-            options.Digest(options.HashAlgorithm, utf8, digest[..HashSize]);
+        // RDFC-1.0's hash function (SHA-256 by default; SHA-384 and SHA-512 allowed).
+        private byte[] Digest(ReadOnlySpan<byte> utf8) =>
+            options.HashAlgorithm == HashAlgorithmName.SHA256 || options.HashAlgorithm == HashAlgorithmName.SHA384
+            || options.HashAlgorithm == HashAlgorithmName.SHA512
+                ? options.Hash(options.HashAlgorithm, utf8)
+                : throw new RdfcException(RdfcErrorCode.UnsupportedHashAlgorithm, $"unsupported hash algorithm {options.HashAlgorithm.Name}");
     }
 }
