@@ -108,12 +108,9 @@ public static partial class JsonInput
 
     // ---- the same accessors over a parsed element (what the verifiers read: no node view is built)
 
-    /// <summary>A property of an object, or an undefined element when absent or null (as a node tree reads a JSON
-    /// null: no node), or when <paramref name="o"/> is not an object.</summary>
-    public static JsonElement Get(this JsonElement o, string name) =>
-        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : default;
-
-    /// <summary>The same, by the name's UTF-8 bytes (a literal like "issuer"u8 is compared without transcoding).</summary>
+    /// <summary>A property of an object by its name's UTF-8 bytes (a literal like "issuer"u8, compared without
+    /// transcoding), or an undefined element when absent or null (as a node tree reads a JSON null: no node), or when
+    /// <paramref name="o"/> is not an object.</summary>
     public static JsonElement Get(this JsonElement o, ReadOnlySpan<byte> utf8Name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(utf8Name, out var v) && v.ValueKind != JsonValueKind.Null ? v : default;
 
@@ -122,9 +119,6 @@ public static partial class JsonInput
 
     /// <summary>Whether the element is present (not undefined).</summary>
     public static bool Exists(this JsonElement e) => e.ValueKind != JsonValueKind.Undefined;
-
-    /// <summary>A string property, or null when absent or not a string.</summary>
-    public static string? GetString(this JsonElement o, string name) => o.Get(name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 
     /// <summary>True when the element is a JSON string.</summary>
     public static bool IsString(this JsonElement e, out string value)

@@ -56,10 +56,9 @@ public static class DataModel
                 errors.Add("§4.11: each credentialSchema needs an 'id' URL and a type.");
         }
         // §5.4 refreshService, §5.5 termsOfUse, §5.6 evidence: each entry needs a type.
-        foreach (var property in (ReadOnlySpan<string>)["refreshService", "termsOfUse", "evidence"])
-            foreach (var entry in JsonInput.Items(vc.Get(property)))
-                if (entry.ValueKind != JsonValueKind.Object || JsonInput.Strings(entry.Get("type"u8)).Count == 0)
-                    errors.Add($"§5: each {property} entry must be an object with a type.");
+        CheckTypedEntries(vc.Get("refreshService"u8), "refreshService", errors);
+        CheckTypedEntries(vc.Get("termsOfUse"u8), "termsOfUse", errors);
+        CheckTypedEntries(vc.Get("evidence"u8), "evidence", errors);
         return errors;
     }
 
@@ -128,6 +127,13 @@ public static class DataModel
             if (!(c.IsString(out var s) && JsonInput.IsUrl(s)) && c.ValueKind != JsonValueKind.Object)
                 errors.Add("§4.3: later @context items must be URLs or objects.");
         }
+    }
+
+    private static void CheckTypedEntries(JsonElement entries, string property, List<string> errors)
+    {
+        foreach (var entry in JsonInput.Items(entries))
+            if (entry.ValueKind != JsonValueKind.Object || JsonInput.Strings(entry.Get("type"u8)).Count == 0)
+                errors.Add($"§5: each {property} entry must be an object with a type.");
     }
 
     private static void CheckType(JsonElement doc, string required, List<string> errors)

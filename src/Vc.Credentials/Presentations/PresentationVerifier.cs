@@ -20,39 +20,17 @@ public sealed class PresentationVerifier(CredentialVerifier credentials, TimePro
     public const int MaxCredentials = 64;
 
     /// <summary>Verifies a presentation given as JSON text.</summary>
-    public Task<VerificationResult> VerifyAsync(string presentationJson, VerificationOptions options, CancellationToken cancellationToken = default)
-    {
-        JsonDocument document;
-        try { document = JsonInput.ParseDocument(presentationJson); }
-        catch (CredentialException e) { return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", e.Code, e.Detail)])); }
-        return VerifyDocumentAsync(document, options, cancellationToken);
-    }
+    public Task<VerificationResult> VerifyAsync(string presentationJson, VerificationOptions options, CancellationToken cancellationToken = default) =>
+        VerifierInput.FromText(presentationJson, vp => VerifyOwnedAsync(vp, options, cancellationToken));
 
     /// <summary>Verifies a presentation read in place from a parsed document (which must outlive the call): the
     /// presentation and its credentials are canonicalized from their elements, without copies.</summary>
-    public Task<VerificationResult> VerifyAsync(JsonElement presentation, VerificationOptions options, CancellationToken cancellationToken = default)
-    {
-        if (presentation.ValueKind != JsonValueKind.Object)
-            return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", ProblemCode.ParsingError, "The presentation is not a JSON object.")]));
-        return VerifyOwnedAsync(presentation, options, cancellationToken);
-    }
+    public Task<VerificationResult> VerifyAsync(JsonElement presentation, VerificationOptions options, CancellationToken cancellationToken = default) =>
+        VerifierInput.FromElement(presentation, "presentation", vp => VerifyOwnedAsync(vp, options, cancellationToken));
 
     /// <summary>Verifies a presentation (the object is not modified).</summary>
-    public Task<VerificationResult> VerifyAsync(JsonObject presentation, VerificationOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(presentation);
-        JsonDocument document;
-        try { document = JsonInput.ToDocument(presentation); }
-        catch (CredentialException e) { return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", e.Code, e.Detail)])); }
-        return VerifyDocumentAsync(document, options, cancellationToken);
-    }
-
-    // The checks read the document's root element in place; the document lives until they end.
-    private async Task<VerificationResult> VerifyDocumentAsync(JsonDocument document, VerificationOptions options, CancellationToken cancellationToken)
-    {
-        using (document)
-            return await VerifyOwnedAsync(document.RootElement, options, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<VerificationResult> VerifyAsync(JsonObject presentation, VerificationOptions options, CancellationToken cancellationToken = default) =>
+        VerifierInput.FromNode(presentation, vp => VerifyOwnedAsync(vp, options, cancellationToken));
 
     private async Task<VerificationResult> VerifyOwnedAsync(JsonElement vp, VerificationOptions options, CancellationToken cancellationToken)
     {

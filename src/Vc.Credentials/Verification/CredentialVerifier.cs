@@ -39,45 +39,17 @@ public sealed class CredentialVerifier
     internal ProofChecker Proofs => _proofs;
 
     /// <summary>Verifies a credential given as JSON text (bounded parsing).</summary>
-    public Task<VerificationResult> VerifyAsync(string credentialJson, VerificationOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        System.Text.Json.JsonDocument document;
-        try { document = JsonInput.ParseDocument(credentialJson); }
-        catch (CredentialException e)
-        {
-            return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", e.Code, e.Detail)]));
-        }
-        return VerifyDocumentAsync(document, options ?? new VerificationOptions(), cancellationToken);
-    }
+    public Task<VerificationResult> VerifyAsync(string credentialJson, VerificationOptions? options = null, CancellationToken cancellationToken = default) =>
+        VerifierInput.FromText(credentialJson, vc => VerifyOwnedAsync(vc, options ?? new VerificationOptions(), 0, cancellationToken));
 
     /// <summary>Verifies a credential read in place from a parsed document (which must outlive the call): no copy of
     /// it is built and the rdfc suites canonicalize the element itself.</summary>
-    public Task<VerificationResult> VerifyAsync(JsonElement credential, VerificationOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        if (credential.ValueKind != JsonValueKind.Object)
-            return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", ProblemCode.ParsingError, "The credential is not a JSON object.")]));
-        return VerifyOwnedAsync(credential, options ?? new VerificationOptions(), 0, cancellationToken);
-    }
+    public Task<VerificationResult> VerifyAsync(JsonElement credential, VerificationOptions? options = null, CancellationToken cancellationToken = default) =>
+        VerifierInput.FromElement(credential, "credential", vc => VerifyOwnedAsync(vc, options ?? new VerificationOptions(), 0, cancellationToken));
 
     /// <summary>Verifies a credential (the object is not modified).</summary>
-    public Task<VerificationResult> VerifyAsync(JsonObject credential, VerificationOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(credential);
-        System.Text.Json.JsonDocument document;
-        try { document = JsonInput.ToDocument(credential); }
-        catch (CredentialException e)
-        {
-            return Task.FromResult(VerificationResult.FromChecks([ProofChecker.Fail("parse", e.Code, e.Detail)]));
-        }
-        return VerifyDocumentAsync(document, options ?? new VerificationOptions(), cancellationToken);
-    }
-
-    // The checks read the document's root element in place; the document lives until they end.
-    private async Task<VerificationResult> VerifyDocumentAsync(System.Text.Json.JsonDocument document, VerificationOptions options, CancellationToken cancellationToken)
-    {
-        using (document)
-            return await VerifyOwnedAsync(document.RootElement, options, 0, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<VerificationResult> VerifyAsync(JsonObject credential, VerificationOptions? options = null, CancellationToken cancellationToken = default) =>
+        VerifierInput.FromNode(credential, vc => VerifyOwnedAsync(vc, options ?? new VerificationOptions(), 0, cancellationToken));
 
     internal async Task<VerificationResult> VerifyOwnedAsync(JsonElement vc, VerificationOptions options, int depth, CancellationToken cancellationToken)
     {
