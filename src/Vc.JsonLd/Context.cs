@@ -35,8 +35,8 @@ internal sealed class TermDefinition
     public string? BaseUrl;
 
     /// <summary>The RDF term of <see cref="Iri"/> when it is a well-formed absolute IRI (set on first use; the
-    /// definition is immutable, so every reader computes the same term).</summary>
-    public RdfTerm? PredicateTerm;
+    /// definition is immutable, so every reader computes the same term). Used as a predicate and as a type.</summary>
+    public RdfTerm? IriTerm;
 
     public bool SameAs(TermDefinition o) =>
         Iri == o.Iri && Prefix == o.Prefix && Reverse == o.Reverse && TypeMapping == o.TypeMapping

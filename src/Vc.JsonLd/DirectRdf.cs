@@ -96,7 +96,7 @@ internal sealed partial class Processor
                 return false;
             }
             if (td is { Reverse: true } || td?.TypeMapping == "@json" || ((td?.Container ?? Container.None) & ~Container.Set) != 0
-                || Iri.IsBlank(ep) || (td is null ? WellFormedIri(ep) : td.PredicateTerm ??= WellFormedIri(ep)) is not { } predicate)
+                || Iri.IsBlank(ep) || TermIri(td, ep) is not { } predicate)
                 return false;
             if (value.ValueKind == JsonValueKind.Array)
             {
@@ -115,7 +115,7 @@ internal sealed partial class Processor
         RdfTerm? term;
         // IRI expansion (vocab) of a term is its IRI mapping (§5.2.2 step 4): its term is kept on the definition.
         if (t.Length > 0 && t[0] != '@' && typeScoped.Get(t) is { Iri: { } mapped } td && mapped[0] != '@' && !Iri.IsBlank(mapped))
-            term = td.PredicateTerm ??= WellFormedIri(mapped);
+            term = TermIri(td, mapped);
         else term = ExpandIri(typeScoped, t, true, true) is { } iri ? NodeTerm(iri) : null;
         if (term is null) return false;
         Emit(subject, s_rdfType, term, RdfTerm.DefaultGraph);
@@ -148,6 +148,9 @@ internal sealed partial class Processor
         Emit(subject, predicate, o!, RdfTerm.DefaultGraph);
         return true;
     }
+
+    // The RDF term of an IRI a term definition maps to (kept on the definition), or of any other absolute IRI.
+    private RdfTerm? TermIri(TermDefinition? td, string iri) => td is null ? WellFormedIri(iri) : td.IriTerm ??= WellFormedIri(iri);
 
     // A node identifier as a term: a blank node (relabelled as node map generation does) or an absolute IRI.
     private RdfTerm? NodeTerm(string id) => Iri.IsBlank(id) ? BlankTerm(IssueBlank(id)) : WellFormedIri(id);
