@@ -30,5 +30,7 @@ while read -r f p s t; do
 done < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\), Total: *\([0-9]*\).*/\1 \2 \3 \4/p' "$log")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "test.sh: dotnet test exited $status (build or run failure)" >&2; fi
 if [ "$total" -eq 0 ]; then echo "test.sh: no test ran" >&2; failed=$((failed + 1)); fi
+# Name the failed tests again at the end (a rare flake is then identified from the last lines alone).
+grep -E '^[[:space:]]+Failed [A-Za-z_]' "$log" | sed 's/^[[:space:]]*/test.sh: /' >&2 || true
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
