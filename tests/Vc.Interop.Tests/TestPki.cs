@@ -6,8 +6,10 @@ namespace Vc.Interop.Tests;
 /// <summary>Throwaway PKI for tests: a signing CA (CSCA/SCA) and DSCs issued by it, made with real keys.</summary>
 internal static class TestPki
 {
+    // Tests that pass their own clock use dates in 2025 (inside the window from NotBefore); tests that hand an HCERT
+    // to a tool reading the real clock (the JS SDK) need "now" inside it too: the end is relative to the run, never fixed.
     public static readonly DateTimeOffset NotBefore = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    public static readonly DateTimeOffset NotAfter = new(2027, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset NotAfter = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddYears(3);
 
     public const string EkuTest = "1.3.6.1.4.1.1847.2021.1.1";
     public const string EkuVaccination = "1.3.6.1.4.1.1847.2021.1.2";
