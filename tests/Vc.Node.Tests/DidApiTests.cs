@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
-using Vc.Node.Services;
-using Vc.Node.Storage;
+using Vc.Agent;
+using Vc.Agent.Storage;
 
 namespace Vc.Node.Tests;
 
@@ -84,7 +84,7 @@ public sealed class DidApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(HttpStatusCode.OK, await Verify(await Issue("rotating")));
 
         using var oldKey = Ed25519SigningKey.FromSeed(oldSeed);
-        var forger = new CredentialIssuer(node.Services.GetRequiredService<CredentialServices>().Proofs,
+        var forger = new CredentialIssuer(node.Services.GetRequiredService<VcAgent>().Credentials.Proofs,
             new IssuerProfile(oldRecord.Did, oldRecord.VerificationMethod, oldKey));
         var forged = await forger.IssueAsync(Credential());
         Assert.Equal(HttpStatusCode.BadRequest, await Verify(forged, HttpStatusCode.BadRequest));

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
+using Vc.Agent;
 using Vc.Node.Hosting;
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 
 namespace Vc.Node.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Vc.Agent;
 using Vc.Node.Hosting;
 
 namespace Vc.Node.Tests;

@@ -1,4 +1,4 @@
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 
 namespace Vc.Node.Api;
 

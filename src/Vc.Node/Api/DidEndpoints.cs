@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Vc.Did.Core;
 using Vc.Node.Hosting;
-using Vc.Node.Services;
-using Vc.Node.Storage;
+using Vc.Agent;
+using Vc.Agent.Storage;
 
 namespace Vc.Node.Api;
 
@@ -16,8 +16,9 @@ public static class DidEndpoints
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/1.0/identifiers/{*did}", async (string did, HttpContext http, LedgerDids dids) =>
+        app.MapGet("/1.0/identifiers/{*did}", async (string did, HttpContext http, VcAgent agent) =>
         {
+            var dids = await agent.Ledger.DidsAsync(http.RequestAborted);
             var result = await dids.Resolver.ResolveAsync(Uri.UnescapeDataString(did) + http.Request.QueryString.Value, null, http.RequestAborted);
             var status = result.DidResolutionMetadata.Error switch
             {

@@ -1,4 +1,5 @@
 using Vc.Did.Ledger;
+using Vc.Agent;
 using Vc.Node.Hosting;
 
 namespace Vc.Node.Api;

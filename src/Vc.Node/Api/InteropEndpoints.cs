@@ -5,8 +5,8 @@ using Vc.Interop.Bridge;
 using Vc.Interop.Hcert;
 using Vc.Interop.Qr;
 using Vc.Node.Hosting;
-using Vc.Node.Services;
-using Vc.Node.Storage;
+using Vc.Agent;
+using Vc.Agent.Storage;
 
 namespace Vc.Node.Api;
 
@@ -19,7 +19,7 @@ public static class InteropEndpoints
     public static void Map(WebApplication app)
     {
         // {hc1: "HC1:…"} or {qrPng: base64} [, at: time] → 200 valid | 400 with the typed outcome.
-        app.MapPost("/hcert/verify", async (HttpRequest request, BridgeService bridge, NodeTrust trust) =>
+        app.MapPost("/hcert/verify", async (HttpRequest request, VcAgent agent) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -31,15 +31,14 @@ public static class InteropEndpoints
                 if (!HcertClock.TryParse(t, out var parsed)) return Problems.BadRequest("malformed-request", $"'at' is not a date-time: {t}");
                 at = parsed;
             }
-            var result = await bridge.VerifyHcertAsync(hc1!, at);
-            var report = new DccVerifyReport(result, [], null, null).ToJson();
-            if (result.IsValid && await trust.HcertTrustAsync(result, request.HttpContext.RequestAborted) is { } decision)
-                report["ledgerTrust"] = decision;
-            return Results.Json(report, statusCode: result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+            var verdict = await agent.VerifyHcertAsync(hc1!, at, request.HttpContext.RequestAborted);
+            var report = new DccVerifyReport(verdict.Result, [], null, null).ToJson();
+            if (verdict.LedgerTrust is { } decision) report["ledgerTrust"] = decision;
+            return Results.Json(report, statusCode: verdict.Result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }).RequireRateLimiting(NodeApp.PublicPolicy);
 
         // {verifiableCredential, options: {acceptOmitted: [...]}} → {hc1, qrPng, omitted, issuer, dscThumbprint}.
-        app.MapPost("/bridge/vc-to-hcert", async (HttpRequest request, BridgeService bridge) =>
+        app.MapPost("/bridge/vc-to-hcert", async (HttpRequest request, VcAgent agent) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -47,7 +46,7 @@ public static class InteropEndpoints
                 return Problems.BadRequest("malformed-request", "the body needs a 'verifiableCredential' object");
             try
             {
-                var bridged = await bridge.VcToHcertAsync(vc, AcceptOmitted(body), request.HttpContext.RequestAborted);
+                var bridged = await agent.Bridge.VcToHcertAsync(vc, AcceptOmitted(body), request.HttpContext.RequestAborted);
                 return Results.Json(new JsonObject
                 {
                     ["hc1"] = bridged.Hc1,
@@ -64,7 +63,7 @@ public static class InteropEndpoints
         }).RequireScope(ApiScope.Issue);
 
         // {hc1 | qrPng, options: {acceptOmitted}} → 201 {verifiableCredential, hcert}.
-        app.MapPost("/bridge/hcert-to-vc", async (HttpRequest request, BridgeService bridge) =>
+        app.MapPost("/bridge/hcert-to-vc", async (HttpRequest request, VcAgent agent) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -72,7 +71,7 @@ public static class InteropEndpoints
             if (inputProblem is not null) return inputProblem;
             try
             {
-                var (vc, hcert) = await bridge.HcertToVcAsync(hc1!, AcceptOmitted(body!), request.HttpContext.RequestAborted);
+                var (vc, hcert) = await agent.Bridge.HcertToVcAsync(hc1!, AcceptOmitted(body!), request.HttpContext.RequestAborted);
                 return Results.Json(new JsonObject
                 {
                     ["verifiableCredential"] = vc,
@@ -86,8 +85,7 @@ public static class InteropEndpoints
         }).RequireScope(ApiScope.Issue);
 
         // {certificate: PEM, privateKey: PEM (PKCS#8)}: the DSC a CSCA issued to this issuer.
-        app.MapPost("/issuers/{id}/dsc", async (string id, HttpRequest request, BridgeService bridge, NodeTrust trust, IssuerService issuers,
-            IssuerStore store, LedgerDids dids) =>
+        app.MapPost("/issuers/{id}/dsc", async (string id, HttpRequest request, VcAgent agent) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -104,24 +102,14 @@ public static class InteropEndpoints
                 collection.ImportFromPem(chainPem);
                 chain.AddRange(collection);
             }
-            await bridge.AttachDscAsync(id, dsc);
-            await trust.RememberAsync(dsc, chain);
-            // A ledger issuer also binds the DSC in its DID document, so one identity signs VCs and HCERTs.
-            string? bindingTransaction = null;
-            var issuer = await issuers.GetAsync(id);
-            if (issuer.Method == "ethr")
-            {
-                var controller = await store.ControllerKeyAsync(id);
-                try { bindingTransaction = (await dids.BindDscAsync(issuer.Did, controller, dsc, chain.FirstOrDefault(), request.HttpContext.RequestAborted)).TransactionHash; }
-                finally { Array.Clear(controller); }
-            }
+            var done = await agent.AttachDscAsync(id, dsc, chain, request.HttpContext.RequestAborted);
             return Results.Json(new JsonObject
             {
-                ["didBindingTransaction"] = bindingTransaction,
-                ["issuer"] = id,
-                ["kid"] = Convert.ToBase64String(Vc.Interop.TrustLists.TrustEntry.KidOf(dsc)),
-                ["subject"] = dsc.Subject,
-                ["notAfter"] = dsc.NotAfter.ToUniversalTime().ToString("O"),
+                ["didBindingTransaction"] = done.DidBindingTransaction,
+                ["issuer"] = done.Issuer,
+                ["kid"] = done.Kid,
+                ["subject"] = done.Subject,
+                ["notAfter"] = done.NotAfter.ToString("O"),
             });
         }).RequireScope(ApiScope.ManageIssuers);
     }

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Vc.Credentials.Verification;
 using Vc.Node.Hosting;
-using Vc.Node.Services;
-using Vc.Node.Storage;
+using Vc.Agent;
+using Vc.Agent.Storage;
 
 namespace Vc.Node.Api;
 
@@ -42,7 +42,7 @@ public static class VcApiEndpoints
         }).RequireScope(ApiScope.Issue);
 
         // VC-API: POST /credentials/verify {verifiableCredential, options} → 200 verified | 400 with problemDetails.
-        app.MapPost("/credentials/verify", async (HttpRequest request, CredentialServices services, NodeTrust trust) =>
+        app.MapPost("/credentials/verify", async (HttpRequest request, VcAgent agent) =>
         {
             // The credential is verified in place, from the parsed body (no object copy, no re-serialization).
             var (document, problem) = await JsonBody.ReadDocumentAsync(request);
@@ -53,14 +53,11 @@ public static class VcApiEndpoints
                 if (!body.TryGetProperty("verifiableCredential", out var vc) || vc.ValueKind != System.Text.Json.JsonValueKind.Object)
                     return Problems.BadRequest("malformed-request", "the body needs a 'verifiableCredential' object");
                 var options = body.TryGetProperty("options", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.Object ? JsonObject.Create(o) : null;
-                var result = await services.Verifier.VerifyAsync(vc, Options(options), request.HttpContext.RequestAborted);
-                // The trust decision is reported beside the verification, never folded into "verified".
-                var trustDecision = result.Verified ? await trust.CredentialTrustAsync(JsonObject.Create(vc)!, request.HttpContext.RequestAborted) : null;
-                return Answer(result, trustDecision);
+                return Answer(await agent.VerifyCredentialAsync(vc, Options(options), request.HttpContext.RequestAborted));
             }
         }).RequireRateLimiting(NodeApp.PublicPolicy);
 
-        app.MapPost("/presentations/verify", async (HttpRequest request, CredentialServices services) =>
+        app.MapPost("/presentations/verify", async (HttpRequest request, VcAgent agent) =>
         {
             var (document, problem) = await JsonBody.ReadDocumentAsync(request);
             if (problem is not null) return problem;
@@ -70,7 +67,7 @@ public static class VcApiEndpoints
                 if (!body.TryGetProperty("verifiablePresentation", out var vp) || vp.ValueKind != System.Text.Json.JsonValueKind.Object)
                     return Problems.BadRequest("malformed-request", "the body needs a 'verifiablePresentation' object");
                 var options = body.TryGetProperty("options", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.Object ? JsonObject.Create(o) : null;
-                return Answer(await services.PresentationVerifier.VerifyAsync(vp, Options(options), request.HttpContext.RequestAborted));
+                return Answer(await agent.VerifyPresentationAsync(vp, Options(options), request.HttpContext.RequestAborted));
             }
         }).RequireRateLimiting(NodeApp.PublicPolicy);
 
@@ -113,12 +110,8 @@ public static class VcApiEndpoints
     }
 
     /// <summary>VC-API status rules: 200 when verified, 400 with the problem details otherwise.</summary>
-    private static IResult Answer(VerificationResult result, JsonNode? trust = null)
-    {
-        var json = result.ToJsonNode();
-        if (trust is not null) json["trust"] = trust;
-        return Results.Json(json, statusCode: result.Verified ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
-    }
+    private static IResult Answer(CredentialVerdict verdict) =>
+        Results.Json(verdict.ToJson(), statusCode: verdict.Verified ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
     /// <summary>Unknown options (e.g. checks) are accepted, as the VC-API asks.</summary>
     private static VerificationOptions Options(JsonObject? options) => new()

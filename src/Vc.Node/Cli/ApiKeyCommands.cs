@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 
 namespace Vc.Node.Cli;
 

@@ -63,7 +63,7 @@ public static class CliApp
             CliOutput.Error(context.Err, "input", e.Message);
             return ExitCodes.Failed;
         }
-        catch (Vc.Node.Storage.StoreException e)
+        catch (Vc.Agent.Storage.StoreException e)
         {
             CliOutput.Error(context.Err, "store", e.Message);
             return ExitCodes.Failed;

@@ -1,3 +1,4 @@
+using Vc.Agent;
 using Vc.Node.Hosting;
 
 namespace Vc.Node.Cli;

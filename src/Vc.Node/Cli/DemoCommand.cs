@@ -15,8 +15,8 @@ using Vc.Interop.Icvp;
 using Vc.Interop.Pki;
 using Vc.Interop.TrustLists;
 using Vc.Node.Hosting;
-using Vc.Node.Services;
-using Vc.Node.Storage;
+using Vc.Agent;
+using Vc.Agent.Storage;
 using Vc.Trust;
 
 namespace Vc.Node.Cli;
@@ -62,7 +62,7 @@ public static class DemoCommand
         await using var app = await NodeApp.BuildAsync(options, ledger);
         await app.StartAsync();
         var baseUrl = NodeApp.ListeningAddresses(app)[0];
-        var runtime = app.Services.GetRequiredService<NodeRuntime>();
+        var runtime = app.Services.GetRequiredService<VcAgent>();
         var admin = await runtime.ApiKeys.CreateAsync(ApiScope.All, "demo " + run);
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         using var api = new HttpClient { BaseAddress = new Uri(baseUrl) };

@@ -1,9 +1,9 @@
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 using System.Text.Json.Nodes;
 using Vc.Credentials.Keys;
 using Vc.Did.Ethr;
 using Vc.Node.Hosting;
-using Vc.Node.Services;
+using Vc.Agent;
 
 namespace Vc.Node.Cli;
 

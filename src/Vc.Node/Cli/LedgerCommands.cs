@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Vc.Agent;
 using Vc.Node.Hosting;
 
 namespace Vc.Node.Cli;

@@ -1,4 +1,4 @@
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Vc.Interop.Pki;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Nethereum.Signer;
+using Vc.Agent;
 using Vc.Node.Hosting;
 using Vc.Trust;
 
@@ -185,7 +186,7 @@ public static class TrustCommands
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await RequireRegistryAsync(settings, ledger);
         var reader = new TrustRegistryReader(ledger.Connection, record.Address, record.DeploymentBlock);
-        await using var dids = await Vc.Node.Services.LedgerDids.OpenAsync(ledger, settings.DataDirectory);
+        await using var dids = await Vc.Agent.LedgerDids.OpenAsync(ledger, settings.DataDirectory);
         var service = new Vc.Trust.Bridge.TrustService(reader, CertificatesOf(settings, certsDir), dids.Resolver);
         var verdict = await service.CheckKeyAsync(subject, domain, country, at);
         CliOutput.Write(context.Out, verdict);

@@ -1,11 +1,11 @@
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 using System.Text.Json.Nodes;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.Verification;
 using Vc.Node.Hosting;
-using Vc.Node.Services;
+using Vc.Agent;
 
 namespace Vc.Node.Cli;
 
@@ -19,7 +19,7 @@ public static class VcCommands
     {
         var args = new CliArgs(argv);
         var verb = args.Positional(0, "create|list");
-        var runtime = await OpenAsync(args);
+        await using var runtime = await OpenAsync(args);
         switch (verb)
         {
             case "create":
@@ -47,7 +47,7 @@ public static class VcCommands
             case "issue":
             {
                 var credential = await CliInput.ReadObjectAsync(args.Positional(1, "credential file (or -)"));
-                var runtime = await OpenAsync(args);
+                await using var runtime = await OpenAsync(args);
                 JsonObject signed;
                 if (args.Option("key") is { } keyFile)
                 {
@@ -75,18 +75,19 @@ public static class VcCommands
                     Now = args.Option("at") is { } at ? CliParse.Time(at, "--at") : null,
                     CheckStatus = !args.Flag("no-status"),
                 };
-                var runtime = await OpenAsync(args);
+                await using var runtime = await OpenAsync(args);
                 args.EnsureAllUsed();
-                var result = await runtime.Credentials.Verifier.VerifyAsync(credential, options);
-                CliOutput.Write(context.Out, result.ToJsonNode());
-                return result.Verified ? ExitCodes.Ok : ExitCodes.Negative;
+                using var document = System.Text.Json.JsonDocument.Parse(credential.ToJsonString());
+                var verdict = await runtime.VerifyCredentialAsync(document.RootElement, options);
+                CliOutput.Write(context.Out, verdict.ToJson());
+                return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
             }
             case "status":
             {
                 var credential = await CliInput.ReadObjectAsync(args.Positional(1, "credential file (or -)"));
                 var purpose = args.Option("purpose") ?? "revocation";
                 var value = !args.Flag("unset");
-                var runtime = await OpenAsync(args);
+                await using var runtime = await OpenAsync(args);
                 args.EnsureAllUsed();
                 var entries = credential["credentialStatus"] switch
                 {
@@ -121,7 +122,7 @@ public static class VcCommands
                 var suite = args.Option("cryptosuite");
                 var credentials = new List<JsonObject>();
                 foreach (var file in args.Positionals.Skip(1)) credentials.Add(await CliInput.ReadObjectAsync(file));
-                var runtime = await OpenAsync(args);
+                await using var runtime = await OpenAsync(args);
                 args.EnsureAllUsed();
                 using var key = (IDisposable)SigningKeys.FromSecretKeyMultibase((await CliInput.ReadTextAsync(keyFile)).Trim());
                 var profile = IssuerProfile.ForDidKey((ISigningKey)key, suite);
@@ -140,11 +141,12 @@ public static class VcCommands
                     Now = args.Option("at") is { } at ? CliParse.Time(at, "--at") : null,
                     CheckStatus = !args.Flag("no-status"),
                 };
-                var runtime = await OpenAsync(args);
+                await using var runtime = await OpenAsync(args);
                 args.EnsureAllUsed();
-                var result = await runtime.Credentials.PresentationVerifier.VerifyAsync(presentation, options);
-                CliOutput.Write(context.Out, result.ToJsonNode());
-                return result.Verified ? ExitCodes.Ok : ExitCodes.Negative;
+                using var document = System.Text.Json.JsonDocument.Parse(presentation.ToJsonString());
+                var verdict = await runtime.VerifyPresentationAsync(document.RootElement, options);
+                CliOutput.Write(context.Out, verdict.ToJson());
+                return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
             }
             default:
                 throw new UsageException($"unknown vp command '{verb}' (create|verify)");
@@ -198,8 +200,9 @@ public static class VcCommands
         return ExitCodes.Ok;
     }
 
-    private static Task<NodeRuntime> OpenAsync(CliArgs args) =>
-        NodeRuntime.OpenAsync(Path.GetFullPath(args.Option("data") ?? CliContext.DefaultDataDirectory()), args.Option("public-url") ?? NodeRuntime.DefaultPublicUrl);
+    /// <summary>The same agent the node builds, from the same configuration (data dir, --rpc, --registry, public URL).</summary>
+    private static Task<VcAgent> OpenAsync(CliArgs args) =>
+        VcAgent.OpenAsync(new AgentOptions { Ledger = CliContext.LedgerSettingsFrom(args), PublicUrl = args.Option("public-url") ?? VcAgent.DefaultPublicUrl });
 
     /// <summary>Turns library failures the user can act on into typed CLI failures.</summary>
     private static async Task<T> Guard<T>(Func<Task<T>> action)

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Vc.Node.Api;
-using Vc.Node.Services;
-using Vc.Node.Storage;
+using Vc.Agent;
+using Vc.Agent.Storage;
 
 namespace Vc.Node.Hosting;
 
@@ -27,6 +27,13 @@ public sealed record NodeOptions
     public string? GatewayTrustAnchorPath { get; init; }
     /// <summary>Largest accepted request body (QR images included).</summary>
     public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The application configuration this node shares with the CLI.</summary>
+    public AgentOptions Agent => new()
+    {
+        Ledger = Ledger, PublicUrl = PublicUrl, TrustFiles = TrustFiles, GatewayTrustAnchorPath = GatewayTrustAnchorPath, Time = Time,
+    };
 }
 
 /// <summary>Builds the ASP.NET Core node: services, limits, endpoints, and its ledger.</summary>
@@ -38,6 +45,8 @@ public static class NodeApp
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
+        // The slim builder leaves HTTPS out; https:// URLs need it (with --tls-cert/--tls-key as the default certificate).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
@@ -49,22 +58,17 @@ public static class NodeApp
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
-        var ledgerDids = await LedgerDids.OpenAsync(ledger, options.Ledger.DataDirectory);
-        var trust = await LoadTrustAsync(options);
-        var runtime = await NodeRuntime.OpenAsync(options.Ledger.DataDirectory, options.PublicUrl, [ledgerDids], ledgerDids, trust);
-        builder.Services.AddSingleton(_ => ledgerDids); // factory-registered: the container disposes it
-        builder.Services.AddSingleton(new NodeTrust(options.Ledger, ledger, ledgerDids, trust));
+        var agent = await VcAgent.OpenAsync(options.Agent, ledger);
+        builder.Services.AddSingleton(_ => agent); // factory-registered: the container disposes it
         builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(runtime);
-        builder.Services.AddSingleton(runtime.Store);
-        builder.Services.AddSingleton(runtime.ApiKeys);
-        builder.Services.AddSingleton(runtime.Issuers);
-        builder.Services.AddSingleton(runtime.StatusLists);
-        builder.Services.AddSingleton(runtime.Urls);
-        builder.Services.AddSingleton(runtime.Credentials);
-        builder.Services.AddSingleton(runtime.IssuerService);
-        builder.Services.AddSingleton(runtime.Bridge);
+        builder.Services.AddSingleton(options.Time);
+        builder.Services.AddSingleton(agent.Store);
+        builder.Services.AddSingleton(agent.ApiKeys);
+        builder.Services.AddSingleton(agent.Issuers);
+        builder.Services.AddSingleton(agent.Urls);
+        builder.Services.AddSingleton(agent.IssuerService);
+        builder.Services.AddSingleton(agent.Trust);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddRateLimiter(r =>
@@ -124,23 +128,8 @@ public static class NodeApp
         return app;
     }
 
-    /// <summary>Loads the configured HCERT trust files; a file that fails to load stops the node (never a silent gap).</summary>
-    public static async Task<IReadOnlyList<Vc.Interop.TrustLists.TrustEntry>> LoadTrustAsync(NodeOptions options)
-    {
-        var fileOptions = new Vc.Interop.TrustLists.TrustFileOptions
-        {
-            GatewayTrustAnchor = options.GatewayTrustAnchorPath is { } a ? LoadCertificate(a, null) : null,
-        };
-        var entries = new List<Vc.Interop.TrustLists.TrustEntry>();
-        foreach (var file in options.TrustFiles)
-            entries.AddRange((await Vc.Interop.TrustLists.TrustFiles.LoadFileAsync(file, fileOptions)).Entries);
-        return entries;
-    }
-
     private static X509Certificate2 LoadCertificate(string path, string? keyPath) =>
-        keyPath is not null ? X509Certificate2.CreateFromPemFile(path, keyPath)
-        : path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase) ? X509Certificate2.CreateFromPem(File.ReadAllText(path))
-        : X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
+        keyPath is not null ? X509Certificate2.CreateFromPemFile(path, keyPath) : VcAgent.LoadCertificate(path);
 
     /// <summary>The addresses the started server actually listens on (resolves port 0).</summary>
     public static IReadOnlyList<string> ListeningAddresses(WebApplication app) =>

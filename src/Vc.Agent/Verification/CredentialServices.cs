@@ -4,7 +4,7 @@ using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
 
-namespace Vc.Node.Services;
+namespace Vc.Agent;
 
 /// <summary>
 /// The node's shared, thread-safe credential machinery: one canonicalizer (its processed-context cache is

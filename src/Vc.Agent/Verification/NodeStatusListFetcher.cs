@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
 
-namespace Vc.Node.Services;
+namespace Vc.Agent;
 
 /// <summary>
 /// Status list credentials for verification: this node's own lists are read from its store; others are

@@ -6,9 +6,9 @@ using Vc.Interop.Bridge;
 using Vc.Interop.Hcert;
 using Vc.Interop.Qr;
 using Vc.Interop.TrustLists;
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 
-namespace Vc.Node.Services;
+namespace Vc.Agent;
 
 /// <summary>The HC1 string and QR code of a bridged credential, and what was knowingly left out.</summary>
 public sealed record BridgedQr(string Hc1, byte[] QrPng, string IssuerId, string DscThumbprint, IReadOnlyList<string> Omitted);
@@ -17,7 +17,7 @@ public sealed record BridgedQr(string Hc1, byte[] QrPng, string IssuerId, string
 /// The node's PKI side: issuers' DSCs, the HCERT trust store (trust files + this node's DSCs), HCERT
 /// verification, and the VC ⇄ HCERT bridge with a bridge issuer that signs HCERT-derived credentials.
 /// </summary>
-public sealed class BridgeService(IssuerStore issuers, IssuerService issuerService, CredentialServices credentials, IReadOnlyList<TrustEntry> configuredTrust)
+public sealed class BridgeService(IssuerStore issuers, IssuerService issuerService, CredentialServices credentials, IReadOnlyList<TrustEntry> configuredTrust, TimeProvider time)
 {
     /// <summary>The issuer instance that signs credentials made from HCERTs (created on first use, did:key).</summary>
     public const string BridgeIssuerId = "bridge";
@@ -51,7 +51,7 @@ public sealed class BridgeService(IssuerStore issuers, IssuerService issuerServi
         if (verifier is null)
         {
             await _gate.WaitAsync();
-            try { verifier = _verifier ??= new HcertVerifier(new TrustStore(await TrustEntriesAsync())); }
+            try { verifier = _verifier ??= new HcertVerifier(new TrustStore(await TrustEntriesAsync()), time); }
             finally { _gate.Release(); }
         }
         return verifier.Verify(hc1, at);
@@ -72,7 +72,7 @@ public sealed class BridgeService(IssuerStore issuers, IssuerService issuerServi
         var der = await issuers.DscCertificateAsync(issuer.Id)
             ?? throw new IssuerServiceException("invalid", $"issuer '{issuer.Id}' has no DSC: attach one first");
         using var signer = await SignerAsync(issuer.Id, der);
-        var bridged = _bridge.ToHcert(credential, signer.Signer, DateTimeOffset.UtcNow, acceptOmitted);
+        var bridged = _bridge.ToHcert(credential, signer.Signer, time.GetUtcNow(), acceptOmitted);
         return new BridgedQr(bridged.Hc1, HcertQr.RenderPng(bridged.Hc1), issuer.Id,
             Convert.ToHexStringLower(SHA256.HashData(der)), bridged.Omitted);
     }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Vc.Did.Ledger;
 using Vc.Trust;
 
-namespace Vc.Node.Hosting;
+namespace Vc.Agent;
 
 /// <summary>
 /// Where this node's trust registry lives on its chain. The registry takes its trust anchor as a
@@ -15,6 +15,13 @@ public sealed record TrustRegistryRecord(long ChainId, string Address, long Depl
     public static string PathFor(LedgerSettings settings, long chainId) =>
         System.IO.Path.Combine(settings.RpcUrl is null ? settings.LedgerDirectory : System.IO.Path.Combine(settings.DataDirectory, "ledger-" + settings.RpcUrl.Port),
             $"trust-registry-{chainId}.json");
+
+    /// <summary>Whether any registry was recorded for the configured ledger (a file test: no RPC, no ledger start).</summary>
+    public static bool AnyRecorded(LedgerSettings settings)
+    {
+        var folder = System.IO.Path.GetDirectoryName(PathFor(settings, 0))!;
+        return Directory.Exists(folder) && Directory.EnumerateFiles(folder, "trust-registry-*.json").Any();
+    }
 
     public static async Task<TrustRegistryRecord?> ReadAsync(LedgerSettings settings, LedgerConnection connection)
     {

@@ -1,4 +1,4 @@
-namespace Vc.Node.Services;
+namespace Vc.Agent;
 
 /// <summary>
 /// The node's public base URL, used in the URLs it mints (status list credentials). Configured, or the

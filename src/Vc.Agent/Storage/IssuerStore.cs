@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Vc.Node.Storage;
+namespace Vc.Agent.Storage;
 
 /// <summary>
 /// An issuer instance of this node: its DID, the verification method it signs with, the cryptosuite, and

@@ -1,4 +1,4 @@
-namespace Vc.Node.Storage;
+namespace Vc.Agent.Storage;
 
 /// <summary>Key files: created new (never overwritten), readable only by their owner.</summary>
 public static class SecretFiles

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Vc.Node.Storage;
+namespace Vc.Agent.Storage;
 
 /// <summary>
 /// Encrypts private keys at rest with AES-256-GCM under a key from configuration (VCHEALTH_MASTER_KEY,

@@ -1,4 +1,4 @@
-namespace Vc.Node.Storage;
+namespace Vc.Agent.Storage;
 
 /// <summary>A status index handed out for one credential, and the issuance-log entry recorded with it.</summary>
 public sealed record StatusAllocation(string StatusListId, int Index, long LogSequence);
@@ -19,7 +19,7 @@ public sealed class StatusListStore(NodeStore store)
         await NodeStore.Execute(c, null, """
             INSERT INTO status_lists (id, issuer_id, purpose, size, next_index, bits, updated_at)
             VALUES ($id, $iss, $p, $n, 0, zeroblob($bytes), $t) ON CONFLICT(id) DO NOTHING
-            """, ("$id", listId), ("$iss", issuerId), ("$p", purpose), ("$n", size), ("$bytes", size / 8), ("$t", DateTimeOffset.UtcNow.ToString("O")));
+            """, ("$id", listId), ("$iss", issuerId), ("$p", purpose), ("$n", size), ("$bytes", size / 8), ("$t", store.Time.GetUtcNow().ToString("O")));
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ public sealed class StatusListStore(NodeStore store)
                     INSERT INTO issuance_log (issuer_id, credential_id, credential_types, status_list_id, status_index, issued_at)
                     VALUES ($iss, $cid, $types, $list, $idx, $t) RETURNING seq
                     """, ("$iss", issuerId), ("$cid", credentialId), ("$types", credentialTypes), ("$list", listId), ("$idx", index),
-                    ("$t", DateTimeOffset.UtcNow.ToString("O"))))!;
+                    ("$t", store.Time.GetUtcNow().ToString("O"))))!;
                 await NodeStore.Execute(c, tx, "UPDATE status_lists SET next_index = next_index + 1 WHERE id = $id", ("$id", listId));
                 await tx.CommitAsync();
                 return new StatusAllocation(listId, index, seq);
@@ -98,7 +98,7 @@ public sealed class StatusListStore(NodeStore store)
         var mask = (byte)(0x80 >> (index % 8));
         bits[index / 8] = value ? (byte)(bits[index / 8] | mask) : (byte)(bits[index / 8] & ~mask);
         await NodeStore.Execute(c, tx, "UPDATE status_lists SET bits = $b, updated_at = $t WHERE id = $id",
-            ("$b", bits), ("$t", DateTimeOffset.UtcNow.ToString("O")), ("$id", listId));
+            ("$b", bits), ("$t", store.Time.GetUtcNow().ToString("O")), ("$id", listId));
         await tx.CommitAsync();
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Vc.Node.Storage;
+namespace Vc.Agent.Storage;
 
 /// <summary>A failure of the node's store: which operation and why. Never carries key material.</summary>
 public sealed class StoreException(string message, Exception? inner = null) : Exception("store: " + message, inner);
@@ -16,10 +16,13 @@ public sealed class NodeStore
     private readonly string _connectionString;
 
     public string Path { get; }
+    /// <summary>The clock stamped on records (created, updated, revoked).</summary>
+    public TimeProvider Time { get; }
 
-    private NodeStore(string path)
+    private NodeStore(string path, TimeProvider time)
     {
         Path = path;
+        Time = time;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -29,10 +32,10 @@ public sealed class NodeStore
         }.ToString();
     }
 
-    public static async Task<NodeStore> OpenAsync(string dataDirectory)
+    public static async Task<NodeStore> OpenAsync(string dataDirectory, TimeProvider? time = null)
     {
         Directory.CreateDirectory(dataDirectory);
-        var store = new NodeStore(System.IO.Path.Combine(dataDirectory, "node.db"));
+        var store = new NodeStore(System.IO.Path.Combine(dataDirectory, "node.db"), time ?? TimeProvider.System);
         await using var c = await store.OpenConnectionAsync();
         await using (var pragma = c.CreateCommand())
         {

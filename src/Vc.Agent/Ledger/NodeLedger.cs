@@ -2,7 +2,7 @@ using System.Text.Json;
 using Nethereum.Signer;
 using Vc.Did.Ledger;
 
-namespace Vc.Node.Hosting;
+namespace Vc.Agent;
 
 /// <summary>Where the node's ledger comes from.</summary>
 public sealed record LedgerSettings

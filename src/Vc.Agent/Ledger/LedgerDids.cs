@@ -2,10 +2,9 @@ using System.Text.Json.Nodes;
 using Vc.Credentials.Dids;
 using Vc.Credentials.Keys;
 using Vc.Did.Ethr;
-using Vc.Node.Hosting;
 using VcDid = Vc.Did.Core;
 
-namespace Vc.Node.Services;
+namespace Vc.Agent;
 
 /// <summary>
 /// did:ethr for the node: one <see cref="EthrDidClient"/> on the node's ledger (indexed resolver with its

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Vc.Node.Hosting;
+namespace Vc.Agent;
 
 /// <summary>The node's ledger status: chain id, current block and our contract addresses.</summary>
 public static class NodeStatus

@@ -4,37 +4,39 @@ using System.Text.Json.Nodes;
 using Vc.Interop.Hcert;
 using Vc.Interop.Pki;
 using Vc.Interop.TrustLists;
-using Vc.Node.Hosting;
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 using Vc.Trust;
 using Vc.Trust.Bridge;
 
-namespace Vc.Node.Services;
+namespace Vc.Agent;
 
 /// <summary>
 /// The node's trust layer: the on-chain trust registry of its chain (once `trust init` deployed one), the
 /// certificates behind registered DSCs (a folder in the data directory), and the PKI lists it was given.
 /// Trust is reported apart from the signature check: a credential can verify and still be untrusted.
 /// </summary>
-public sealed class NodeTrust(LedgerSettings settings, NodeLedger ledger, LedgerDids dids, IReadOnlyList<TrustEntry> pkiEntries)
+public sealed class NodeTrust(AgentLedger ledger, IReadOnlyList<TrustEntry> pkiEntries, TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TrustService? _service;
 
-    public ITrustCertificateSource Certificates { get; } = new FolderCertificateSource(Path.Combine(settings.DataDirectory, "trust-certificates"));
+    public ITrustCertificateSource Certificates { get; } = new FolderCertificateSource(Path.Combine(ledger.Settings.DataDirectory, "trust-certificates"));
 
     /// <summary>The trust service, or null while this chain has no trust registry.</summary>
-    public async Task<TrustService?> ServiceAsync()
+    public async Task<TrustService?> ServiceAsync(CancellationToken ct = default)
     {
         if (_service is not null) return _service;
-        // Hot path (every verify asks): no lock and no RPC while the chain has no recorded registry.
-        if (!File.Exists(TrustRegistryRecord.PathFor(settings, ledger.Connection.ChainId))) return null;
-        await _gate.WaitAsync();
+        // Hot path (every verify asks): no lock and no RPC while no registry is recorded for the ledger.
+        if (!TrustRegistryRecord.AnyRecorded(ledger.Settings)) return null;
+        var open = await ledger.LedgerAsync(ct);
+        if (!File.Exists(TrustRegistryRecord.PathFor(ledger.Settings, open.Connection.ChainId))) return null;
+        var dids = await ledger.DidsAsync(ct);
+        await _gate.WaitAsync(ct);
         try
         {
             if (_service is not null) return _service;
-            if (await TrustRegistryRecord.ReadAsync(settings, ledger.Connection) is not { } record) return null;
-            var reader = new TrustRegistryReader(ledger.Connection, record.Address, record.DeploymentBlock);
+            if (await TrustRegistryRecord.ReadAsync(ledger.Settings, open.Connection) is not { } record) return null;
+            var reader = new TrustRegistryReader(open.Connection, record.Address, record.DeploymentBlock);
             var gateway = pkiEntries.Where(e => e.Source == TrustSource.EuGateway).ToArray();
             var gdhcn = pkiEntries.Where(e => e.Source == TrustSource.GdhcnDid).ToArray();
             return _service = new TrustService(reader, Certificates, dids.Resolver,
@@ -56,13 +58,13 @@ public sealed class NodeTrust(LedgerSettings settings, NodeLedger ledger, Ledger
     public async Task<JsonNode?> CredentialTrustAsync(JsonObject credential, CancellationToken ct)
     {
         if (DomainOf(credential) is not { } domain) return null;
-        if (await ServiceAsync() is not { } service) return Unavailable("no trust registry on this chain (vchealth trust init)");
+        if (await ServiceAsync(ct) is not { } service) return Unavailable("no trust registry on this chain (vchealth trust init)");
         var proof = credential["proof"] is JsonArray proofs ? proofs.FirstOrDefault() : credential["proof"];
         var method = proof?["verificationMethod"]?.ToString();
         var issuer = Vc.Credentials.Model.DataModel.IssuerId(credential);
         if (method is null || issuer is null) return Unavailable("the credential names no issuer or verification method");
         var at = DateTimeOffset.TryParse(proof?["created"]?.ToString(), out var created) ? created
-            : DateTimeOffset.TryParse(credential["validFrom"]?.ToString(), out var from) ? from : DateTimeOffset.UtcNow;
+            : DateTimeOffset.TryParse(credential["validFrom"]?.ToString(), out var from) ? from : time.GetUtcNow();
         return Project(await service.CheckCredentialIssuerAsync(issuer, method, domain, at, ct: ct));
     }
 
@@ -70,7 +72,7 @@ public sealed class NodeTrust(LedgerSettings settings, NodeLedger ledger, Ledger
     public async Task<JsonNode?> HcertTrustAsync(HcertVerificationResult result, CancellationToken ct)
     {
         if (result.Signer is not { } signer) return null;
-        if (await ServiceAsync() is not { } service) return Unavailable("no trust registry on this chain (vchealth trust init)");
+        if (await ServiceAsync(ct) is not { } service) return Unavailable("no trust registry on this chain (vchealth trust init)");
         var domain = result.PayloadType == HcertPayloadType.Icvp ? TrustDomains.Icvp : TrustDomains.Dcc;
         var at = result.Claims?.IssuedAtTime ?? result.Clock;
         return Project(await service.CheckKeyAsync(TrustSubject.ForDsc(signer.Certificate), domain, null, at, ct));
@@ -102,7 +104,7 @@ public sealed class NodeTrust(LedgerSettings settings, NodeLedger ledger, Ledger
     /// </summary>
     public async Task<(ECDsa ProofKey, X509Certificate2 Upload)> ExportKeysAsync(string country)
     {
-        var dir = Path.Combine(settings.DataDirectory, "trust-list-keys");
+        var dir = Path.Combine(ledger.Settings.DataDirectory, "trust-list-keys");
         Directory.CreateDirectory(dir);
         var proofPath = Path.Combine(dir, "gdhcn-proof.key.pem");
         if (!File.Exists(proofPath))

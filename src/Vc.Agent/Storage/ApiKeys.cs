@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Vc.Node.Storage;
+namespace Vc.Agent.Storage;
 
 /// <summary>What an API key may do. Verification and resolution need none.</summary>
 [Flags]
@@ -55,7 +55,7 @@ public sealed class ApiKeys(NodeStore store)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = $"vch_{id}_{Base64Url(RandomNumberGenerator.GetBytes(32))}";
-        var info = new ApiKeyInfo(id, scopes, description, DateTimeOffset.UtcNow);
+        var info = new ApiKeyInfo(id, scopes, description, store.Time.GetUtcNow());
         await using var c = await store.OpenConnectionAsync();
         await NodeStore.Execute(c, null,
             "INSERT INTO api_keys (id, secret_hash, scopes, description, created_at) VALUES ($id, $h, $s, $d, $t)",
@@ -82,7 +82,7 @@ public sealed class ApiKeys(NodeStore store)
     {
         await using var c = await store.OpenConnectionAsync();
         return await NodeStore.Execute(c, null, "UPDATE api_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL",
-            ("$t", DateTimeOffset.UtcNow.ToString("O")), ("$id", id)) == 1;
+            ("$t", store.Time.GetUtcNow().ToString("O")), ("$id", id)) == 1;
     }
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));

@@ -4,9 +4,9 @@ using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
-using Vc.Node.Storage;
+using Vc.Agent.Storage;
 
-namespace Vc.Node.Services;
+namespace Vc.Agent;
 
 /// <summary>What a caller asks for when creating an issuer instance.</summary>
 public sealed record CreateIssuerRequest(string Id, string Method = "key", string Cryptosuite = "eddsa-rdfc-2022");
@@ -22,7 +22,7 @@ public sealed class IssuerServiceException(string kind, string message, Exceptio
 /// Issuer instances of this node: creation (DID + key), issuance with status entries, and status changes.
 /// The HTTP API and the CLI both call this; keys are decrypted only for the signing that needs them.
 /// </summary>
-public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLists, CredentialServices credentials, NodeUrls urls, IDidMethodProvisioner? ethr = null)
+public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLists, CredentialServices credentials, NodeUrls urls, IDidMethodProvisioner? ethr, TimeProvider time)
 {
     public static readonly string[] StatusPurposes = [Vc.Credentials.StatusList.StatusPurposes.Revocation, Vc.Credentials.StatusList.StatusPurposes.Suspension];
 
@@ -42,13 +42,13 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         {
             case "key":
                 record = new IssuerRecord(request.Id, DidKeyResolver.CreateDid(publicKey), "key", DidKeyResolver.VerificationMethodId(publicKey),
-                    request.Cryptosuite, key.type.ToString(), DateTimeOffset.UtcNow, new JsonObject());
+                    request.Cryptosuite, key.type.ToString(), time.GetUtcNow(), new JsonObject());
                 break;
             case "ethr" when ethr is not null:
                 var provisioned = await ethr.CreateAsync(publicKey, ct);
                 controllerKey = provisioned.ControllerKey;
                 record = new IssuerRecord(request.Id, provisioned.Did, "ethr", provisioned.VerificationMethod,
-                    request.Cryptosuite, key.type.ToString(), DateTimeOffset.UtcNow, provisioned.Metadata);
+                    request.Cryptosuite, key.type.ToString(), time.GetUtcNow(), provisioned.Metadata);
                 break;
             default:
                 throw new IssuerServiceException("unsupported", $"DID method '{request.Method}' is not supported here (key{(ethr is null ? "" : ", ethr")})");

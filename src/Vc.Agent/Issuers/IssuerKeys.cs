@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Vc.Credentials.Keys;
 
-namespace Vc.Node.Services;
+namespace Vc.Agent;
 
 /// <summary>
 /// Key material the node generates and stores (encrypted) for its issuers: the raw Ed25519 seed or ECDSA

@@ -1,0 +1,84 @@
+using Vc.Credentials.Dids;
+using Vc.Credentials.Keys;
+
+namespace Vc.Agent;
+
+/// <summary>
+/// The agent's one way to its ledger. A node hands over the ledger it opened (and owns); a one-shot command
+/// opens it on first need only — reusing the embedded ledger daemon or starting one detached — so commands
+/// that never touch the chain (did:key issuance and verification, canonicalization) start no Anvil.
+/// It is also the did:ethr resolver and provisioner of the credential layer, delegating to
+/// <see cref="LedgerDids"/> once the ledger is open.
+/// </summary>
+public sealed class AgentLedger : IDidDocumentResolver, IDidMethodProvisioner, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly bool _ownsLedger;
+    private NodeLedger? _ledger;
+    private LedgerDids? _dids;
+
+    public LedgerSettings Settings { get; }
+
+    public AgentLedger(LedgerSettings settings, NodeLedger? open)
+    {
+        Settings = settings;
+        _ledger = open;
+        _ownsLedger = open is null;
+    }
+
+    /// <summary>The ledger, opened (or the daemon reused / started) on first call.</summary>
+    public async Task<NodeLedger> LedgerAsync(CancellationToken ct = default) =>
+        _ledger ?? (await OpenAsync(ct)).Ledger;
+
+    /// <summary>did:ethr on this ledger (indexed resolver, relayed writer).</summary>
+    public async Task<LedgerDids> DidsAsync(CancellationToken ct = default) =>
+        _dids ?? (await OpenAsync(ct)).Dids;
+
+    private async Task<(NodeLedger Ledger, LedgerDids Dids)> OpenAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            _ledger ??= await NodeLedger.OpenAsync(Settings, detachIfStarted: true, ct);
+            _dids ??= await LedgerDids.OpenAsync(_ledger, Settings.DataDirectory);
+            return (_ledger, _dids);
+        }
+        finally { _gate.Release(); }
+    }
+
+    // ---- IDidDocumentResolver: did:ethr for credential verification ----
+
+    /// <summary>Every did:ethr is this resolver's; whether its network is this chain is known once the ledger is open.</summary>
+    public bool CanResolve(string did) => did.StartsWith("did:ethr:", StringComparison.Ordinal);
+
+    public async ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default)
+    {
+        LedgerDids dids;
+        try { dids = await DidsAsync(cancellationToken); }
+        catch (Vc.Did.Ledger.LedgerException e)
+        {
+            // Unknown ledger state is never "verified": resolution fails and so does the proof check.
+            throw new DidResolutionException(DidResolutionError.InternalError, $"the ledger is unreachable: {e.Message}", e);
+        }
+        if (!dids.CanResolve(did))
+            throw new DidResolutionException(DidResolutionError.MethodNotSupported, $"'{did}' is not on this node's chain ({dids.Network})");
+        return await dids.ResolveAsync(did, options, cancellationToken);
+    }
+
+    // ---- IDidMethodProvisioner: issuer creation and key rotation ----
+
+    public async Task<ProvisionedDid> CreateAsync(VerificationKey assertionKey, CancellationToken ct) =>
+        await (await DidsAsync(ct)).CreateAsync(assertionKey, ct);
+
+    public async Task<(string VerificationMethod, IReadOnlyList<Vc.Did.Ethr.WriteReceipt> Receipts)> RotateAsync(
+        string did, byte[] controllerKey, VerificationKey oldKey, VerificationKey newKey, TimeSpan overlap, CancellationToken ct) =>
+        await (await DidsAsync(ct)).RotateAsync(did, controllerKey, oldKey, newKey, overlap, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dids is not null) await _dids.DisposeAsync();
+        // A ledger handed over by the node is the node's to stop; one opened here is a detached daemon (or a
+        // configured RPC node) that outlives this call by design.
+        if (_ownsLedger && _ledger is not null) await _ledger.DisposeAsync();
+    }
+}

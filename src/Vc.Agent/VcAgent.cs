@@ -1,0 +1,166 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Vc.Agent.Storage;
+using Vc.Credentials.Dids;
+using Vc.Credentials.Verification;
+using Vc.Interop.Hcert;
+using Vc.Interop.TrustLists;
+
+namespace Vc.Agent;
+
+/// <summary>
+/// One configuration of the application: the data directory and ledger (<see cref="LedgerSettings"/>), the
+/// public URL minted into status list URLs, the HCERT trust inputs, and the clock. The HTTP node and every CLI
+/// command build their agent from it, so both faces answer alike.
+/// </summary>
+public sealed record AgentOptions
+{
+    public required LedgerSettings Ledger { get; init; }
+    /// <summary>Public base URL used in minted URLs (status lists); default: the node's listening address, or <see cref="VcAgent.DefaultPublicUrl"/>.</summary>
+    public string? PublicUrl { get; init; }
+    /// <summary>HCERT trust inputs: DSC certificates, EU gateway lists (with <see cref="GatewayTrustAnchorPath"/>), GDHCN DID documents.</summary>
+    public IReadOnlyList<string> TrustFiles { get; init; } = [];
+    public string? GatewayTrustAnchorPath { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public string DataDirectory => Ledger.DataDirectory;
+}
+
+/// <summary>A credential's (or presentation's) verification: the cryptographic result and, beside it, the trust decision.</summary>
+public sealed record CredentialVerdict(VerificationResult Result, JsonObject? Trust)
+{
+    public bool Verified => Result.Verified;
+
+    /// <summary>The answer both faces print: the VC-API verification result with "trust" beside it, never folded into "verified".</summary>
+    public JsonNode ToJson()
+    {
+        var json = Result.ToJsonNode();
+        if (Trust is not null) json["trust"] = Trust;
+        return json;
+    }
+}
+
+/// <summary>An HCERT verification: the typed outcome of every step and the ledger's trust decision for its DSC.</summary>
+public sealed record HcertVerdict(HcertVerificationResult Result, JsonObject? LedgerTrust);
+
+/// <summary>A DSC attached to an issuer (and, for a ledger issuer, bound in its DID document).</summary>
+public sealed record DscAttachment(string Issuer, string Kid, string Subject, DateTimeOffset NotAfter, string? DidBindingTransaction);
+
+/// <summary>
+/// The application layer: issuers and their keys at rest, status allocation, ledger provisioning, trust decisions,
+/// DSC binding, the bridge workflows, and verification reported as cryptographic result + trust decision.
+/// Built by <see cref="OpenAsync"/> — the one factory behind the HTTP node and the CLI.
+/// </summary>
+public sealed class VcAgent : IAsyncDisposable
+{
+    /// <summary>The default public URL when none is configured and no server is listening (CLI use).</summary>
+    public const string DefaultPublicUrl = "http://127.0.0.1:8480";
+
+    public required AgentOptions Options { get; init; }
+    public required NodeStore Store { get; init; }
+    public required ApiKeys ApiKeys { get; init; }
+    public required IssuerStore Issuers { get; init; }
+    public required StatusListStore StatusLists { get; init; }
+    public required NodeUrls Urls { get; init; }
+    public required AgentLedger Ledger { get; init; }
+    public required CredentialServices Credentials { get; init; }
+    public required IssuerService IssuerService { get; init; }
+    public required BridgeService Bridge { get; init; }
+    public required NodeTrust Trust { get; init; }
+    public TimeProvider Time => Options.Time;
+
+    /// <summary>
+    /// Opens the agent of <paramref name="options"/>. A node passes the ledger it started (and stops it itself);
+    /// without one, the ledger is opened on first need (the embedded daemon is reused or started detached).
+    /// </summary>
+    public static async Task<VcAgent> OpenAsync(AgentOptions options, NodeLedger? ledger = null, CancellationToken ct = default)
+    {
+        var dataDirectory = options.DataDirectory;
+        var time = options.Time;
+        var store = await NodeStore.OpenAsync(dataDirectory, time);
+        var protector = KeyProtector.FromConfiguration(dataDirectory);
+        var urls = new NodeUrls(options.PublicUrl);
+        var issuers = new IssuerStore(store, protector);
+        var statusLists = new StatusListStore(store);
+        var agentLedger = new AgentLedger(options.Ledger, ledger);
+        var pki = await LoadTrustAsync(options);
+        IssuerService? issuerService = null;
+        var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new HttpClient { Timeout = TimeSpan.FromSeconds(5) });
+        var resolver = new CompositeDidResolver([new DidKeyResolver(), agentLedger]);
+        var credentials = new CredentialServices(resolver, fetcher, time);
+        issuerService = new IssuerService(issuers, statusLists, credentials, urls, agentLedger, time);
+        return new VcAgent
+        {
+            Options = options, Store = store, ApiKeys = new ApiKeys(store), Issuers = issuers, StatusLists = statusLists,
+            Urls = urls, Ledger = agentLedger, Credentials = credentials, IssuerService = issuerService,
+            Bridge = new BridgeService(issuers, issuerService, credentials, pki, time),
+            Trust = new NodeTrust(agentLedger, pki, time),
+        };
+    }
+
+    /// <summary>Verifies a credential; when it verifies and belongs to a trust domain, the trust decision at its issuance.</summary>
+    public async Task<CredentialVerdict> VerifyCredentialAsync(JsonElement credential, VerificationOptions options, CancellationToken ct = default)
+    {
+        var result = await Credentials.Verifier.VerifyAsync(credential, options, ct);
+        var trust = result.Verified ? await Trust.CredentialTrustAsync(JsonObject.Create(credential)!, ct) as JsonObject : null;
+        return new CredentialVerdict(result, trust);
+    }
+
+    /// <summary>Verifies a presentation and its credentials (holder proof, challenge, domain).</summary>
+    public async Task<CredentialVerdict> VerifyPresentationAsync(JsonElement presentation, VerificationOptions options, CancellationToken ct = default) =>
+        new(await Credentials.PresentationVerifier.VerifyAsync(presentation, options, ct), null);
+
+    /// <summary>Verifies an HCERT against the PKI trust inputs; when valid, the ledger's trust decision for its DSC.</summary>
+    public async Task<HcertVerdict> VerifyHcertAsync(string hc1, DateTimeOffset? at, CancellationToken ct = default)
+    {
+        var result = await Bridge.VerifyHcertAsync(hc1, at);
+        var trust = result.IsValid ? await Trust.HcertTrustAsync(result, ct) as JsonObject : null;
+        return new HcertVerdict(result, trust);
+    }
+
+    /// <summary>
+    /// Attaches a DSC (with its private key) that a CSCA issued to an issuer: stored encrypted, remembered with its
+    /// chain for trust-list exports, and — for a ledger issuer — bound in its DID document, so one identity signs
+    /// both VCs and HCERTs.
+    /// </summary>
+    public async Task<DscAttachment> AttachDscAsync(string issuerId, X509Certificate2 dsc, IReadOnlyList<X509Certificate2> chain, CancellationToken ct = default)
+    {
+        var issuer = await IssuerService.GetAsync(issuerId);
+        await Bridge.AttachDscAsync(issuerId, dsc);
+        await Trust.RememberAsync(dsc, chain);
+        string? bindingTransaction = null;
+        if (issuer.Method == "ethr")
+        {
+            var controller = await Issuers.ControllerKeyAsync(issuerId);
+            try
+            {
+                var dids = await Ledger.DidsAsync(ct);
+                bindingTransaction = (await dids.BindDscAsync(issuer.Did, controller, dsc, chain.FirstOrDefault(), ct)).TransactionHash;
+            }
+            finally { Array.Clear(controller); }
+        }
+        return new DscAttachment(issuerId, Convert.ToBase64String(TrustEntry.KidOf(dsc)), dsc.Subject, dsc.NotAfter.ToUniversalTime(), bindingTransaction);
+    }
+
+    /// <summary>Loads the configured HCERT trust files; a file that fails to load stops the agent (never a silent gap).</summary>
+    public static async Task<IReadOnlyList<TrustEntry>> LoadTrustAsync(AgentOptions options)
+    {
+        var fileOptions = new TrustFileOptions
+        {
+            GatewayTrustAnchor = options.GatewayTrustAnchorPath is { } a ? LoadCertificate(a) : null,
+        };
+        var entries = new List<TrustEntry>();
+        foreach (var file in options.TrustFiles)
+            entries.AddRange((await TrustFiles.LoadFileAsync(file, fileOptions)).Entries);
+        return entries;
+    }
+
+    /// <summary>A certificate file: PEM (.pem, .crt) or PKCS#12.</summary>
+    public static X509Certificate2 LoadCertificate(string path) =>
+        path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase)
+            ? X509Certificate2.CreateFromPem(File.ReadAllText(path))
+            : X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
+
+    public async ValueTask DisposeAsync() => await Ledger.DisposeAsync();
+}
