@@ -9,7 +9,7 @@ namespace Vc.Node.Api;
 public static class ApiKeyAuth
 {
     public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScope scope) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new RequiredScope(scope)).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var token = Token(http.Request);

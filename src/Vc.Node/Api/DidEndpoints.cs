@@ -29,7 +29,7 @@ public static class DidEndpoints
                 _ => StatusCodes.Status400BadRequest,
             };
             return Results.Content(result.ToJson(), ResolutionContentType, System.Text.Encoding.UTF8, status);
-        }).RequireRateLimiting(NodeApp.PublicPolicy);
+        }).Public().Answers<DidResolutionBody>(200, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(400, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(404, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(410, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(501, DidEndpoints.ResolutionContentType);
 
         // Rotate an issuer's signing key: {overlapSeconds?}. The old key ends after the overlap (default: now).
         app.MapPost("/issuers/{id}/keys/rotate", async (string id, HttpRequest request, IssuerService issuers) =>
@@ -45,6 +45,6 @@ public static class DidEndpoints
             var profile = VcApiEndpoints.Profile(issuer);
             profile["transactions"] = new JsonArray(receipts.Select(r => (JsonNode)r.TransactionHash).ToArray());
             return Results.Json(profile);
-        }).RequireScope(ApiScope.ManageIssuers);
+        }).RequireScope(ApiScope.ManageIssuers).Reads<RotateKeyBody>(optional: true).Answers<IssuerProfileBody>(200).Fails(401, 403, 404);
     }
 }

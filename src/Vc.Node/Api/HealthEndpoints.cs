@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Vc.Did.Ledger;
 using Vc.Agent;
 using Vc.Node.Hosting;
@@ -16,7 +17,7 @@ public static class HealthEndpoints
             {
                 return Results.Json(new { status = "degraded", error = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        }).RequireRateLimiting(NodeApp.PublicPolicy);
-        app.MapGet("/ready", () => Results.Json(new { ready = true }));
+        }).Public().Answers<HealthBody>(200).Answers<HealthBody>(503);
+        app.MapGet("/ready", () => Results.Json(new { ready = true })).Answers<ReadyBody>(200);
     }
 }

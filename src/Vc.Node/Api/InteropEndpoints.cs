@@ -35,7 +35,7 @@ public static class InteropEndpoints
             var report = new DccVerifyReport(verdict.Result, [], null, null).ToJson();
             if (verdict.LedgerTrust is { } decision) report["ledgerTrust"] = decision;
             return Results.Json(report, statusCode: verdict.Result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
-        }).RequireRateLimiting(NodeApp.PublicPolicy);
+        }).Public().Reads<HcertInputBody>().Answers<HcertReportBody>(200).Answers<HcertReportBody>(400);
 
         // {verifiableCredential, options: {acceptOmitted: [...]}} → {hc1, qrPng, omitted, issuer, dscThumbprint}.
         app.MapPost("/bridge/vc-to-hcert", async (HttpRequest request, VcAgent agent) =>
@@ -60,7 +60,7 @@ public static class InteropEndpoints
             {
                 return BridgeProblem(e);
             }
-        }).RequireScope(ApiScope.Issue);
+        }).RequireScope(ApiScope.Issue).Reads<VcToHcertBody>().Answers<BridgedHcertBody>(200).Fails(401, 403, 404, 422);
 
         // {hc1 | qrPng, options: {acceptOmitted}} → 201 {verifiableCredential, hcert}.
         app.MapPost("/bridge/hcert-to-vc", async (HttpRequest request, VcAgent agent) =>
@@ -82,7 +82,7 @@ public static class InteropEndpoints
             {
                 return BridgeProblem(e);
             }
-        }).RequireScope(ApiScope.Issue);
+        }).RequireScope(ApiScope.Issue).Reads<HcertToVcBody>().Answers<BridgedCredentialBody>(201).Fails(401, 403, 422);
 
         // {certificate: PEM, privateKey: PEM (PKCS#8)}: the DSC a CSCA issued to this issuer.
         app.MapPost("/issuers/{id}/dsc", async (string id, HttpRequest request, VcAgent agent) =>
@@ -111,7 +111,7 @@ public static class InteropEndpoints
                 ["subject"] = done.Subject,
                 ["notAfter"] = done.NotAfter.ToString("O"),
             });
-        }).RequireScope(ApiScope.ManageIssuers);
+        }).RequireScope(ApiScope.ManageIssuers).Reads<AttachDscBody>().Answers<DscAttachedBody>(200).Fails(401, 403, 404);
     }
 
     /// <summary>
@@ -160,7 +160,7 @@ public static class InteropEndpoints
             }
             catch (Vc.Trust.TrustRegistryException e) { return Problems.BadRequest("trust-" + e.Error, e.Message); }
             catch (Vc.Trust.Bridge.TrustBridgeException e) { return Problems.BadRequest("trust-" + e.Error, e.Message); }
-        }).RequireRateLimiting(NodeApp.PublicPolicy);
+        }).Public().Answers<JsonObject>(200, "application/did+json", OpenApiContract.JsonType).Fails(400, 404);
 
     private static (string? Hc1, IResult? Problem) Hc1From(JsonObject body)
     {

@@ -24,10 +24,10 @@ public static class VcApiEndpoints
                 Str(body!, "cryptosuite") ?? "eddsa-rdfc-2022");
             var record = await issuers.CreateAsync(create, request.HttpContext.RequestAborted);
             return Results.Json(Profile(record), statusCode: StatusCodes.Status201Created);
-        }).RequireScope(ApiScope.ManageIssuers);
+        }).RequireScope(ApiScope.ManageIssuers).Reads<CreateIssuerBody>().Answers<IssuerProfileBody>(201).Fails(401, 403, 409);
 
         app.MapGet("/issuers/{id}", async (string id, IssuerService issuers) => Results.Json(Profile(await issuers.GetAsync(id))))
-            .RequireRateLimiting(NodeApp.PublicPolicy);
+            .Public().Answers<IssuerProfileBody>(200).Fails(404);
 
         // VC-API: POST {issuer}/credentials/issue {credential, options} → 201 {verifiableCredential}.
         app.MapPost("/issuers/{id}/credentials/issue", async (string id, HttpRequest request, IssuerService issuers) =>
@@ -39,7 +39,7 @@ public static class VcApiEndpoints
             var purposes = StatusPurposes(body["options"] as JsonObject);
             var signed = await issuers.IssueAsync(id, credential, purposes, request.HttpContext.RequestAborted);
             return Results.Json(new JsonObject { ["verifiableCredential"] = signed }, statusCode: StatusCodes.Status201Created);
-        }).RequireScope(ApiScope.Issue);
+        }).RequireScope(ApiScope.Issue).Reads<IssueCredentialBody>().Answers<IssuedCredentialBody>(201).Fails(401, 403, 404);
 
         // VC-API: POST /credentials/verify {verifiableCredential, options} → 200 verified | 400 with problemDetails.
         app.MapPost("/credentials/verify", async (HttpRequest request, VcAgent agent) =>
@@ -55,7 +55,7 @@ public static class VcApiEndpoints
                 var options = body.TryGetProperty("options", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.Object ? JsonObject.Create(o) : null;
                 return Answer(await agent.VerifyCredentialAsync(vc, Options(options), request.HttpContext.RequestAborted));
             }
-        }).RequireRateLimiting(NodeApp.PublicPolicy);
+        }).Public().Reads<VerifyCredentialBody>().Answers<VerificationBody>(200).Answers<VerificationBody>(400);
 
         app.MapPost("/presentations/verify", async (HttpRequest request, VcAgent agent) =>
         {
@@ -69,7 +69,7 @@ public static class VcApiEndpoints
                 var options = body.TryGetProperty("options", out var o) && o.ValueKind == System.Text.Json.JsonValueKind.Object ? JsonObject.Create(o) : null;
                 return Answer(await agent.VerifyPresentationAsync(vp, Options(options), request.HttpContext.RequestAborted));
             }
-        }).RequireRateLimiting(NodeApp.PublicPolicy);
+        }).Public().Reads<VerifyPresentationBody>().Answers<VerificationBody>(200).Answers<VerificationBody>(400);
 
         // Status change: {credentialStatus: {statusListCredential, statusListIndex, statusPurpose}} or
         // {verifiableCredential} plus {statusPurpose, status: true|false}.
@@ -100,13 +100,13 @@ public static class VcApiEndpoints
                 return Problems.BadRequest("malformed-request", "the status entry needs statusListCredential and statusListIndex");
             var change = await issuers.SetStatusAsync(list, index, value, request.HttpContext.RequestAborted);
             return Results.Json(change);
-        }).RequireScope(ApiScope.Revoke);
+        }).RequireScope(ApiScope.Revoke).Reads<StatusChangeBody>().Answers<StatusChangedBody>(200).Fails(401, 403, 404);
 
         app.MapGet("/status-lists/{listId}", async (string listId, IssuerService issuers, HttpContext http) =>
             await issuers.StatusListCredentialAsync(listId, http.RequestAborted) is { } vc
                 ? Results.Json(vc, contentType: "application/vc+ld+json")
                 : Problems.NotFound($"status list '{listId}' does not exist"))
-            .RequireRateLimiting(NodeApp.PublicPolicy);
+            .Public().Answers<JsonObject>(200, "application/vc+ld+json").Fails(404);
     }
 
     /// <summary>VC-API status rules: 200 when verified, 400 with the problem details otherwise.</summary>

@@ -70,7 +70,7 @@ public static class NodeApp
         builder.Services.AddSingleton(agent.IssuerService);
         builder.Services.AddSingleton(agent.Trust);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(Vc.Node.Api.OpenApiContract.Configure);
         builder.Services.AddRateLimiter(r =>
         {
             r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -97,22 +97,21 @@ public static class NodeApp
                 http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Vc.Node")
                     .LogError("{Path} failed: {Type}: {Message}", http.Request.Path, error?.GetType().Name, error?.Message);
             http.Response.StatusCode = status;
-            http.Response.ContentType = "application/problem+json";
             await http.Response.WriteAsJsonAsync(Problems.Body(status, type, status switch
             {
                 500 => "Internal error",
                 404 => "Not found",
                 409 => "Conflict",
                 _ => "Bad request",
-            }, detail));
+            }, detail), options: null, contentType: Api.OpenApiContract.ProblemType);
         }));
         app.UseStatusCodePages(async s =>
         {
             var http = s.HttpContext;
             if (http.Response.HasStarted || http.Response.ContentLength > 0) return;
-            http.Response.ContentType = "application/problem+json";
             await http.Response.WriteAsJsonAsync(Problems.Body(http.Response.StatusCode, "http-" + http.Response.StatusCode,
-                ((System.Net.HttpStatusCode)http.Response.StatusCode).ToString(), $"{http.Request.Method} {http.Request.Path}"));
+                ((System.Net.HttpStatusCode)http.Response.StatusCode).ToString(), $"{http.Request.Method} {http.Request.Path}"),
+                options: null, contentType: Api.OpenApiContract.ProblemType);
         });
         app.UseRateLimiter();
         app.MapOpenApi("/openapi/v1.json");

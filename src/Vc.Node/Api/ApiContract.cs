@@ -1,0 +1,111 @@
+using System.ComponentModel;
+using System.Text.Json.Nodes;
+
+namespace Vc.Node.Api;
+
+// The request and response bodies of the HTTP API as the OpenAPI document describes them (VC-API shapes where the
+// VC-API defines one). The endpoints read and write JSON themselves (size caps, typed problems, verification in
+// place), so these records are the documented contract; OpenApiContractTests check real traffic against it.
+
+[Description("POST /issuers: a new issuer instance of this node.")]
+public sealed record CreateIssuerBody(
+    [property: Description("1-64 characters of A-Z a-z 0-9 - _")] string Id,
+    [property: Description("key (did:key) or ethr (did:ethr on the node's ledger); default key")] string? Method = null,
+    [property: Description("eddsa-rdfc-2022 (default), eddsa-jcs-2022 or ecdsa-rdfc-2019")] string? Cryptosuite = null);
+
+[Description("An issuer instance: its DID and the verification method it signs with. Private keys are never returned.")]
+public sealed record IssuerProfileBody(string Id, string Did, string Method, string VerificationMethod, string Cryptosuite, DateTimeOffset CreatedAt,
+    [property: Description("Ledger transactions of a key rotation")] IReadOnlyList<string>? Transactions = null);
+
+[Description("VC-API issue request.")]
+public sealed record IssueCredentialBody(
+    [property: Description("The unsigned credential (VC Data Model 2.0)")] JsonObject Credential,
+    IssueOptionsBody? Options = null);
+
+[Description("Issue options: credentialStatus true, a status purpose, a list of purposes, or {statusPurpose}.")]
+public sealed record IssueOptionsBody(JsonNode? CredentialStatus = null);
+
+[Description("VC-API issue response.")]
+public sealed record IssuedCredentialBody(JsonObject VerifiableCredential);
+
+[Description("VC-API credential verification request.")]
+public sealed record VerifyCredentialBody(JsonObject VerifiableCredential, VerifyOptionsBody? Options = null);
+
+[Description("VC-API presentation verification request.")]
+public sealed record VerifyPresentationBody(JsonObject VerifiablePresentation, VerifyOptionsBody? Options = null);
+
+[Description("Verification options; unknown options are accepted and ignored, as the VC-API asks.")]
+public sealed record VerifyOptionsBody(string? Challenge = null, string? Domain = null);
+
+[Description("One check of a verification.")]
+public sealed record CheckBody(string Check, bool Valid, string? Detail = null);
+
+[Description("A failed check as RFC 9457 problem details (VC Data Model 2.0 §7.1 error types).")]
+public sealed record VerificationProblemBody(string Type, string Title, string Detail);
+
+[Description("The trust decision, reported beside the cryptographic result and never folded into 'verified'.")]
+public sealed record TrustDecisionBody(bool Trusted, string Reason, string? Source = null, string? Subject = null, string? Issuer = null, string? Country = null, string? At = null,
+    string? Detail = null, long? RegistryBlock = null, string? RegistryTransaction = null);
+
+[Description("VC-API verification result (200 when verified, 400 otherwise).")]
+public sealed record VerificationBody(bool Verified, IReadOnlyList<CheckBody> Checks, IReadOnlyList<VerificationProblemBody> ProblemDetails,
+    [property: Description("Per-credential results of a presentation")] IReadOnlyList<VerificationBody>? CredentialResults = null,
+    TrustDecisionBody? Trust = null);
+
+[Description("A status change: name the status entry (credentialStatus), or give the credential and statusPurpose. status false unsuspends.")]
+public sealed record StatusChangeBody(JsonNode? CredentialStatus = null, JsonObject? VerifiableCredential = null, string? StatusPurpose = null, bool? Status = null);
+
+[Description("The status change that was applied.")]
+public sealed record StatusChangedBody(string StatusListCredential, string StatusPurpose, int StatusListIndex, bool Status);
+
+[Description("Key rotation: the old key ends after overlapSeconds (default 0: now).")]
+public sealed record RotateKeyBody(long? OverlapSeconds = null);
+
+[Description("An HCERT to verify: an HC1 string or a QR code image (base64 PNG), optionally at a given time.")]
+public sealed record HcertInputBody(string? Hc1 = null, string? QrPng = null, string? At = null);
+
+[Description("One step of HCERT verification (prefix, Base45, zlib, COSE, CWT, signature, payload...).")]
+public sealed record HcertStepBody(string Step, bool Passed, string? Failure = null, string? Detail = null);
+
+[Description("The document signer certificate that signed the HCERT.")]
+public sealed record HcertSignerBody(string Subject, string Source, string Thumbprint, string? Country = null, string? Domain = null);
+
+[Description("HCERT verification report: the typed outcome of every step and the ledger's trust decision for the DSC.")]
+public sealed record HcertReportBody(bool Valid, string Outcome,
+    [property: Description("The trust lists given to this verification (id, keys, rejected, proof)")] IReadOnlyList<JsonObject> Trust,
+    string? Reason = null, string? Clock = null, IReadOnlyList<HcertStepBody>? Steps = null,
+    string? Alg = null, string? Kid = null, string? Iss = null, string? Iat = null, string? Exp = null, string? Nbf = null, HcertSignerBody? Signer = null, string? PayloadType = null,
+    JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null);
+
+[Description("VC → HCERT: a credential of one of this node's issuers holding a DSC.")]
+public sealed record VcToHcertBody(JsonObject VerifiableCredential, BridgeOptionsBody? Options = null);
+
+[Description("HCERT → VC: an HCERT (HC1 string or base64 QR PNG) to re-issue as a credential with the HC1 as evidence.")]
+public sealed record HcertToVcBody(string? Hc1 = null, string? QrPng = null, BridgeOptionsBody? Options = null);
+
+[Description("Fields the caller accepts to be left out of the other format.")]
+public sealed record BridgeOptionsBody(IReadOnlyList<string>? AcceptOmitted = null);
+
+[Description("The bridged HCERT: HC1 string, QR code (base64 PNG), the signing issuer and DSC, and what was left out.")]
+public sealed record BridgedHcertBody(string Hc1, string QrPng, string Issuer, string DscThumbprint, IReadOnlyList<string> Omitted);
+
+[Description("The bridged credential and the verification report of its source HCERT.")]
+public sealed record BridgedCredentialBody(JsonObject VerifiableCredential, HcertReportBody Hcert);
+
+[Description("A DSC issued by a CSCA to this issuer, with its private key (PKCS#8 PEM) and optionally its chain (PEM).")]
+public sealed record AttachDscBody(string Certificate, string PrivateKey, string? Chain = null);
+
+[Description("The attached DSC; for a ledger issuer also the transaction binding it in the DID document.")]
+public sealed record DscAttachedBody(string Issuer, string Kid, string Subject, string NotAfter, string? DidBindingTransaction = null);
+
+[Description("DID resolution result (DID Resolution §4), as the Universal Resolver returns it.")]
+public sealed record DidResolutionBody(JsonObject DidResolutionMetadata, JsonObject DidDocumentMetadata, JsonObject? DidDocument = null);
+
+[Description("The node's ledger status.")]
+public sealed record HealthBody(string Status, JsonObject? Ledger = null, string? Error = null);
+
+[Description("Readiness.")]
+public sealed record ReadyBody(bool Ready);
+
+[Description("RFC 9457 problem details.")]
+public sealed record ProblemBody(string Type, string Title, int Status, string? Detail = null);
