@@ -35,6 +35,44 @@ public sealed class NodeHostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_a_tls_certificate_and_key_the_node_serves_https()
+    {
+        // A self-signed P-256 certificate for 127.0.0.1, valid around the run, as PEM files like an operator's.
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        var certPath = Path.Combine(_data, "tls.pem");
+        var keyPath = Path.Combine(_data, "tls.key.pem");
+        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+
+        var options = new NodeOptions
+        {
+            Ledger = new LedgerSettings { DataDirectory = _data }, Urls = "https://127.0.0.1:0", TlsCertificatePath = certPath, TlsKeyPath = keyPath,
+        };
+        await using var ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);
+        await using var app = await NodeApp.BuildAsync(options, ledger);
+        await app.StartAsync();
+        var address = NodeApp.ListeningAddresses(app)[0];
+        Assert.StartsWith("https://", address);
+        // The client trusts exactly the node's certificate (pinned by thumbprint), as a test CA would be trusted.
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint,
+        };
+        using var https = new HttpClient(handler) { BaseAddress = new Uri(address) };
+
+        var health = await https.GetFromJsonAsync<JsonObject>("/health");
+
+        Assert.Equal("ok", (string?)health!["status"]);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task Embedded_ledger_keeps_its_contracts_and_height_when_the_node_restarts()
     {
         var settings = new LedgerSettings { DataDirectory = _data };
