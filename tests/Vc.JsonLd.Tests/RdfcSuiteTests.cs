@@ -53,10 +53,8 @@ public class RdfcSuiteTests
             }
             case "rdfc:RDFC10NegativeEvalTest":
             {
-                var sw = System.Diagnostics.Stopwatch.StartNew();
                 var ex = Assert.Throws<RdfcException>(() => Rdfc10.CanonicalizeNQuads(input, options));
                 Assert.Equal(RdfcErrorCode.WorkLimitExceeded, ex.Code);
-                Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"poison graph took {sw.Elapsed}");
                 break;
             }
             default:

@@ -34,9 +34,8 @@ public class RdfcTests(ITestOutputHelper output)
         output.WriteLine($"max over W3C positives: {max}");
         for (int n = 2; n <= 6; n++)
         {
-            var sw = Stopwatch.StartNew();
             var r = Rdfc10.CanonicalizeNQuads(Clique(n), new RdfcOptions { MaxHashNDegreeQuadsCalls = int.MaxValue, MaxPermutations = long.MaxValue });
-            output.WriteLine($"{n}-clique: {r.HashNDegreeQuadsCalls} calls, {r.Permutations} permutations, {sw.ElapsedMilliseconds} ms");
+            output.WriteLine($"{n}-clique: {r.HashNDegreeQuadsCalls} calls, {r.Permutations} permutations");
         }
         Assert.True(max < RdfcOptions.DefaultMaxHashNDegreeQuadsCalls);
     }
