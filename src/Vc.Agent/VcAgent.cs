@@ -83,7 +83,7 @@ public sealed class VcAgent : IAsyncDisposable
         var urls = new NodeUrls(options.PublicUrl);
         var issuers = new IssuerStore(store, protector);
         var statusLists = new StatusListStore(store);
-        var agentLedger = new AgentLedger(options.Ledger, ledger);
+        var agentLedger = new AgentLedger(options.Ledger, ledger, time);
         var pki = await LoadTrustAsync(options);
         IssuerService? issuerService = null;
         var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new HttpClient { Timeout = TimeSpan.FromSeconds(5) });

@@ -138,7 +138,9 @@ public sealed class CliFlowTests : IAsyncLifetime
         var firstBlock = (long)JsonNode.Parse(added.Out)!["transactions"]![0]!["block"]!;
         Assert.Equal(ExitCodes.Ok, (await Run("did", "add-service", did, "--key-file", keyFile, "--type", "HubService", "--endpoint", "https://hub.example")).Code);
         Assert.Equal(ExitCodes.Ok, (await Run("did", "revoke-key", did, "--key-file", keyFile, "--type", "ed25519", "--public-key", key1)).Code);
-        await Task.Delay(1100); // revocation takes effect from the next second (reference semantics)
+        // Revocation takes effect from the second after its block (reference semantics).
+        var rpc = new Uri((string)JsonNode.Parse((await Run("status")).Out)!["ledger"]!["rpcUrl"]!);
+        await DevChainClock.UntilLatestBlockIsPastAsync(rpc, TimeProvider.System);
 
         var now = JsonNode.Parse((await Run("did", "resolve", did)).Out)!;
         Assert.DoesNotContain(key1, now["didDocument"]!.ToJsonString());

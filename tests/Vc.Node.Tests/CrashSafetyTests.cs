@@ -29,13 +29,18 @@ public sealed class CrashSafetyTests
             var cli = Path.Combine(AppContext.BaseDirectory, "vchealth.dll");
             var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add("while true; do dotnet \"$0\" vc issue \"$1\" --issuer crash --status revocation --data \"$2\" >/dev/null 2>&1; done");
+            // One line per answered issuance: the test kills the loop once it has seen progress, not after a fixed time.
+            psi.ArgumentList.Add("while true; do dotnet \"$0\" vc issue \"$1\" --issuer crash --status revocation --data \"$2\" >/dev/null 2>&1 && echo issued || echo failed; done");
             psi.ArgumentList.Add(cli);
             psi.ArgumentList.Add(vcFile);
             psi.ArgumentList.Add(data);
             using (var loop = Process.Start(psi)!)
             {
-                await Task.Delay(TimeSpan.FromSeconds(4));
+                // Several issuances answered, then killed while the next one is somewhere in flight.
+                // Bounded by attempts: a loop whose every call fails stops too (and the asserts below say so).
+                for (int answered = 0, attempts = 0; answered < 5 && attempts < 50; attempts++)
+                    if (await loop.StandardOutput.ReadLineAsync() is not { } line) break;
+                    else if (line == "issued") answered++;
                 loop.Kill(entireProcessTree: true); // SIGKILL, wherever each child is
                 await loop.WaitForExitAsync();
             }

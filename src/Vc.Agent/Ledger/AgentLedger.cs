@@ -19,9 +19,12 @@ public sealed class AgentLedger : IDidDocumentResolver, IDidMethodProvisioner, I
 
     public LedgerSettings Settings { get; }
 
-    public AgentLedger(LedgerSettings settings, NodeLedger? open)
+    private readonly TimeProvider _time;
+
+    public AgentLedger(LedgerSettings settings, NodeLedger? open, TimeProvider time)
     {
         Settings = settings;
+        _time = time;
         _ledger = open;
         _ownsLedger = open is null;
     }
@@ -40,7 +43,7 @@ public sealed class AgentLedger : IDidDocumentResolver, IDidMethodProvisioner, I
         try
         {
             _ledger ??= await NodeLedger.OpenAsync(Settings, detachIfStarted: true, ct);
-            _dids ??= await LedgerDids.OpenAsync(_ledger, Settings.DataDirectory);
+            _dids ??= await LedgerDids.OpenAsync(_ledger, Settings.DataDirectory, _time);
             return (_ledger, _dids);
         }
         finally { _gate.Release(); }

@@ -18,17 +18,20 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
     /// <summary>The network part of DIDs this node mints: the hex chain id (unambiguous across resolvers).</summary>
     public string Network { get; }
     private readonly VcDid.VerificationDidResolver _verification;
+    private readonly TimeProvider _time;
 
-    private LedgerDids(EthrDidClient client)
+    private LedgerDids(EthrDidClient client, TimeProvider time)
     {
         Client = client;
+        _time = time;
         Resolver = VcDid.CompositeDidResolver.Create(client.Resolver);
         Network = "0x" + client.Network.ChainId.ToString("x");
         _verification = new VcDid.VerificationDidResolver(client.Resolver, "ethr");
     }
 
-    public static async Task<LedgerDids> OpenAsync(NodeLedger ledger, string dataDirectory) =>
-        new(await EthrDidClient.OpenAsync(ledger.Connection, "anvil", IndexPath(dataDirectory, ledger.Connection.ChainId, ledger.Connection.Contracts[Vc.Did.Ledger.ContractArtifact.DidRegistry])));
+    public static async Task<LedgerDids> OpenAsync(NodeLedger ledger, string dataDirectory, TimeProvider? time = null) =>
+        new(await EthrDidClient.OpenAsync(ledger.Connection, "anvil", IndexPath(dataDirectory, ledger.Connection.ChainId, ledger.Connection.Contracts[Vc.Did.Ledger.ContractArtifact.DidRegistry])),
+            time ?? TimeProvider.System);
 
     /// <summary>One event index per chain and registry, kept in the data directory.</summary>
     public static string IndexPath(string dataDirectory, long chainId, string registry) =>
@@ -69,7 +72,7 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
         var writer = Client.Writer ?? throw new IssuerServiceException("unsupported", "the ledger is read-only here (no relayer)");
         var address = EthrDid.Parse(did).Address;
         var receipts = await writer.RotateKeyAsync(owner, address, Attribute(oldKey), Attribute(newKey), Validity,
-            overlap > TimeSpan.Zero ? DateTimeOffset.UtcNow + overlap : null, WriteMode.SignedTyped, ct);
+            overlap > TimeSpan.Zero ? _time.GetUtcNow() + overlap : null, WriteMode.SignedTyped, ct);
         var vm = await FindMethodAsync(did, newKey, ct);
         await WaitForBlockTimeAsync(did, ct);
         return (vm, receipts);
@@ -111,8 +114,8 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
         if (!DateTimeOffset.TryParse(result.DidDocumentMetadata.Updated, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal, out var updated)) return;
         var until = updated.AddSeconds(1);
-        var wait = until - DateTimeOffset.UtcNow;
-        if (wait > TimeSpan.Zero) await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), ct);
+        var wait = until - _time.GetUtcNow();
+        if (wait > TimeSpan.Zero) await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), _time, ct);
     }
 
     /// <summary>The id the resolver gives the published key (#delegate-N, N from the registry's event counter).</summary>
