@@ -120,6 +120,18 @@ public sealed class VcAgent : IAsyncDisposable
     }
 
     /// <summary>
+    /// The trust registry's answer for a key (a DID URL of a verification method, or a DSC kid) in a domain, at a time
+    /// (default: the latest block's time): registry entry and block, or the PKI list that names it.
+    /// </summary>
+    public async Task<Vc.Trust.Bridge.TrustVerdict> CheckTrustAsync(Vc.Trust.Bridge.TrustSubject subject, Vc.Trust.TrustDomains domain,
+        Vc.Trust.CountryCode? country = null, DateTimeOffset? at = null, CancellationToken ct = default)
+    {
+        var service = await Trust.ServiceAsync(ct)
+            ?? throw new AgentException("trust.NotInitialized", "no trust registry on this chain yet: run `vchealth trust init --anchor ADDRESS` first");
+        return await service.CheckKeyAsync(subject, domain, country, at, ct);
+    }
+
+    /// <summary>
     /// Attaches a DSC (with its private key) that a CSCA issued to an issuer: stored encrypted, remembered with its
     /// chain for trust-list exports, and — for a ledger issuer — bound in its DID document, so one identity signs
     /// both VCs and HCERTs.

@@ -109,3 +109,8 @@ public sealed record ReadyBody(bool Ready);
 
 [Description("RFC 9457 problem details.")]
 public sealed record ProblemBody(string Type, string Title, int Status, string? Detail = null);
+
+[Description("The trust registry's verdict for a key: trusted or not, why, and the registry entry, block and transaction behind it.")]
+public sealed record TrustVerdictBody(bool Trusted, string Reason, string Source, string Subject, string At, string Detail,
+    string? Issuer = null, string? Country = null, JsonObject? RegistryEntry = null, long? RegistryBlock = null, string? RegistryTransaction = null,
+    JsonObject? Decision = null);

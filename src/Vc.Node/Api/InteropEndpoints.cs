@@ -162,6 +162,33 @@ public static class InteropEndpoints
             catch (Vc.Trust.Bridge.TrustBridgeException e) { return Problems.BadRequest("trust-" + e.Error, e.Message); }
         }).Public().Answers<JsonObject>(200, "application/did+json", OpenApiContract.JsonType).Fails(400, 404);
 
+    /// <summary>
+    /// GET /trust/check?subject=did:…%23key|kid:BASE64&amp;domain=ICVP[&amp;country=KEN][&amp;at=T] — the trust registry's
+    /// answer for a key at a time (default: the latest block's): 200 with the verdict, trusted or not.
+    /// </summary>
+    public static void MapTrustCheck(WebApplication app) =>
+        app.MapGet("/trust/check", async (HttpRequest request, VcAgent agent) =>
+        {
+            var q = request.Query;
+            try
+            {
+                if (q["subject"].ToString() is not { Length: > 0 } subjectText || q["domain"].ToString() is not { Length: > 0 } domainText)
+                    return Problems.BadRequest("malformed-request", "subject (did:…#fragment or kid:BASE64) and domain are required");
+                DateTimeOffset? at = null;
+                if (q["at"].ToString() is { Length: > 0 } t)
+                {
+                    if (!HcertClock.TryParse(t, out var parsed)) return Problems.BadRequest("malformed-request", $"'at' is not a date-time: {t}");
+                    at = parsed;
+                }
+                var verdict = await agent.CheckTrustAsync(Vc.Trust.Bridge.TrustSubject.Parse(subjectText), Vc.Trust.TrustDomainCodes.Parse(domainText),
+                    q["country"].ToString() is { Length: > 0 } c ? Vc.Trust.CountryCode.Parse(c) : null, at, request.HttpContext.RequestAborted);
+                return Results.Json(AgentJson.ToNode(verdict));
+            }
+            catch (AgentException e) { return Problems.Result(404, e.Type, "Not found", e.Message); }
+            catch (Vc.Trust.TrustRegistryException e) { return Problems.BadRequest("trust-" + e.Error, e.Message); }
+            catch (Vc.Trust.Bridge.TrustBridgeException e) { return Problems.BadRequest("trust-" + e.Error, e.Message); }
+        }).Public().Answers<TrustVerdictBody>(200).Fails(400, 404);
+
     private static (string? Hc1, IResult? Problem) Hc1From(JsonObject body)
     {
         if (VcApiEndpoints.Str(body, "hc1") is { } hc1) return (hc1.Trim(), null);

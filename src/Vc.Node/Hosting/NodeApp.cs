@@ -120,6 +120,7 @@ public static class NodeApp
         DidEndpoints.Map(app);
         InteropEndpoints.Map(app);
         InteropEndpoints.MapTrustList(app);
+        InteropEndpoints.MapTrustCheck(app);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             if (ListeningAddresses(app).FirstOrDefault() is { } address) app.Services.GetRequiredService<NodeUrls>().OnStarted(address);
