@@ -1,8 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
+using Vc.Did.Key;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
@@ -170,7 +173,7 @@ public sealed class NegativeTests
     {
         using var key = Fixtures.IssuerKey();
         const string did = "did:example:moh";
-        var resolver = new StaticResolver(_ => DidDocument.Parse(DidDoc(did, key.PublicKey, assertion: false)));
+        var resolver = new StaticResolver(_ => ParseDid(DidDoc(did, key.PublicKey, assertion: false)));
         var stack = new TestStack();
         var verifier = new CredentialVerifier(stack.Proofs, resolver);
         var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile(did, did + "#key-1", key));
@@ -188,7 +191,7 @@ public sealed class NegativeTests
         using var key = Fixtures.IssuerKey();
         const string did = "did:example:moh";
         var rotation = Fixtures.Now.AddDays(30);
-        var resolver = new StaticResolver(t => DidDocument.Parse(DidDoc(did, key.PublicKey, assertion: t is { } at && at < rotation)));
+        var resolver = new StaticResolver(t => ParseDid(DidDoc(did, key.PublicKey, assertion: t is { } at && at < rotation)));
         var stack = new TestStack();
         var verifier = new CredentialVerifier(stack.Proofs, resolver);
         var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile(did, did + "#key-1", key));
@@ -442,11 +445,14 @@ public sealed class NegativeTests
     }
 
     /// <summary>A resolver for one DID whose document depends on the requested version time.</summary>
-    internal sealed class StaticResolver(Func<DateTimeOffset?, DidDocument> document) : IDidDocumentResolver
+    internal sealed class StaticResolver(Func<DateTimeOffset?, DidDocument> document) : IDidMethodResolver
     {
-        public bool CanResolve(string did) => did.StartsWith("did:example:", StringComparison.Ordinal);
+        public string Method => "example";
 
-        public ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(document(options.VersionTime));
+        public Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default) =>
+            Task.FromResult(new DidResolutionResult(document(options?.VersionTime), DidDocumentMetadata.Empty, new DidResolutionMetadata()));
     }
+
+    /// <summary>A DID document from its JSON, read as a did:web document is.</summary>
+    internal static DidDocument ParseDid(JsonObject json) => DidJson.ParseDocument(JsonSerializer.SerializeToElement(json));
 }

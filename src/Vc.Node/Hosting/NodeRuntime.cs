@@ -1,4 +1,5 @@
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
+using Vc.Did.Key;
 using Vc.Node.Services;
 using Vc.Node.Storage;
 
@@ -26,7 +27,7 @@ public sealed class NodeRuntime
     public const string DefaultPublicUrl = "http://127.0.0.1:8480";
 
     public static async Task<NodeRuntime> OpenAsync(string dataDirectory, string? publicUrl,
-        IEnumerable<IDidDocumentResolver>? extraResolvers = null, IDidMethodProvisioner? provisioner = null,
+        IEnumerable<IDidMethodResolver>? extraResolvers = null, IDidMethodProvisioner? provisioner = null,
         IReadOnlyList<Vc.Interop.TrustLists.TrustEntry>? hcertTrust = null)
     {
         var store = await NodeStore.OpenAsync(dataDirectory);
