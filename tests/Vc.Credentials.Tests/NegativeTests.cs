@@ -283,6 +283,42 @@ public sealed class NegativeTests
         Assert.Contains(ProblemCode.VerificationMethodResolutionError, Codes(await stack.Verifier.VerifyAsync(badDidKey, At)));
     }
 
+    [Theory]
+    [InlineData(DidResolutionErrors.NotFound)]
+    [InlineData(DidResolutionErrors.InvalidDid)]
+    [InlineData(DidResolutionErrors.InternalError)]
+    public async Task A_resolution_error_is_a_VerificationMethodResolutionError_that_names_it(string error)
+    {
+        using var key = Fixtures.IssuerKey();
+        var stack = new TestStack();
+        var failing = new StaticResolver(_ => null) { Metadata = new DidResolutionMetadata { Error = error, Message = "because" } };
+        var verifier = new CredentialVerifier(stack.Proofs, new CompositeDidResolver([failing]));
+        var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile("did:example:moh", "did:example:moh#key-1", key));
+        var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile), Fixtures.Now);
+
+        var result = await verifier.VerifyAsync(vc, At);
+
+        Assert.Equal([ProblemCode.VerificationMethodResolutionError], Codes(result));
+        Assert.Equal($"Resolving did:example:moh failed ({error}): because", result.ProblemDetails[0].Detail);
+    }
+
+    [Fact]
+    public async Task A_deactivated_DID_has_no_keys_to_verify_with_even_if_its_document_still_lists_them()
+    {
+        using var key = Fixtures.IssuerKey();
+        const string did = "did:example:moh";
+        var stack = new TestStack();
+        var deactivated = new StaticResolver(_ => ParseDid(DidDoc(did, key.PublicKey, assertion: true))) { Deactivated = true };
+        var verifier = new CredentialVerifier(stack.Proofs, deactivated);
+        var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile(did, did + "#key-1", key));
+        var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile), Fixtures.Now);
+
+        var result = await verifier.VerifyAsync(vc, At);
+
+        Assert.Equal([ProblemCode.VerificationMethodResolutionError], Codes(result));
+        Assert.Equal($"{did} is deactivated.", result.ProblemDetails[0].Detail);
+    }
+
     [Fact]
     public async Task A_host_resolver_that_fails_in_its_own_way_is_a_resolution_error()
     {
@@ -445,12 +481,14 @@ public sealed class NegativeTests
     }
 
     /// <summary>A resolver for one DID whose document depends on the requested version time.</summary>
-    internal sealed class StaticResolver(Func<DateTimeOffset?, DidDocument> document) : IDidMethodResolver
+    internal sealed class StaticResolver(Func<DateTimeOffset?, DidDocument?> document) : IDidMethodResolver
     {
         public string Method => "example";
+        public DidResolutionMetadata Metadata { get; init; } = new();
+        public bool Deactivated { get; init; }
 
         public Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default) =>
-            Task.FromResult(new DidResolutionResult(document(options?.VersionTime), DidDocumentMetadata.Empty, new DidResolutionMetadata()));
+            Task.FromResult(new DidResolutionResult(document(options?.VersionTime), new DidDocumentMetadata { Deactivated = Deactivated }, Metadata));
     }
 
     /// <summary>A DID document from its JSON, read as a did:web document is.</summary>
