@@ -289,14 +289,9 @@ public sealed class NegativeTests
     [InlineData(DidResolutionErrors.InternalError)]
     public async Task A_resolution_error_is_a_VerificationMethodResolutionError_that_names_it(string error)
     {
-        using var key = Fixtures.IssuerKey();
-        var stack = new TestStack();
         var failing = new StaticResolver(_ => null) { Metadata = new DidResolutionMetadata { Error = error, Message = "because" } };
-        var verifier = new CredentialVerifier(stack.Proofs, new CompositeDidResolver([failing]));
-        var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile("did:example:moh", "did:example:moh#key-1", key));
-        var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile), Fixtures.Now);
 
-        var result = await verifier.VerifyAsync(vc, At);
+        var result = await VerifyIssuedByMohAsync(new CompositeDidResolver([failing]));
 
         Assert.Equal([ProblemCode.VerificationMethodResolutionError], Codes(result));
         Assert.Equal($"Resolving did:example:moh failed ({error}): because", result.ProblemDetails[0].Detail);
@@ -306,17 +301,22 @@ public sealed class NegativeTests
     public async Task A_deactivated_DID_has_no_keys_to_verify_with_even_if_its_document_still_lists_them()
     {
         using var key = Fixtures.IssuerKey();
-        const string did = "did:example:moh";
-        var stack = new TestStack();
-        var deactivated = new StaticResolver(_ => ParseDid(DidDoc(did, key.PublicKey, assertion: true))) { Deactivated = true };
-        var verifier = new CredentialVerifier(stack.Proofs, deactivated);
-        var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile(did, did + "#key-1", key));
-        var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile), Fixtures.Now);
+        var deactivated = new StaticResolver(_ => ParseDid(DidDoc("did:example:moh", key.PublicKey, assertion: true))) { Deactivated = true };
 
-        var result = await verifier.VerifyAsync(vc, At);
+        var result = await VerifyIssuedByMohAsync(deactivated);
 
         Assert.Equal([ProblemCode.VerificationMethodResolutionError], Codes(result));
-        Assert.Equal($"{did} is deactivated.", result.ProblemDetails[0].Detail);
+        Assert.Equal("did:example:moh is deactivated.", result.ProblemDetails[0].Detail);
+    }
+
+    /// <summary>An ICVP credential signed by did:example:moh#key-1 (the fixture key), verified through <paramref name="resolver"/>.</summary>
+    private static async Task<VerificationResult> VerifyIssuedByMohAsync(IDidResolver resolver)
+    {
+        using var key = Fixtures.IssuerKey();
+        var stack = new TestStack();
+        var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile("did:example:moh", "did:example:moh#key-1", key));
+        var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile), Fixtures.Now);
+        return await new CredentialVerifier(stack.Proofs, resolver).VerifyAsync(vc, At);
     }
 
     [Fact]
