@@ -65,12 +65,15 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
 
     public async Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default)
     {
-        if (!did.StartsWith(Prefix, StringComparison.Ordinal))
-            return DidResolutionResult.Failure(did.StartsWith("did:", StringComparison.Ordinal) ? DidResolutionErrors.MethodNotSupported : DidResolutionErrors.InvalidDid,
-                $"not a did:web DID: {CompositeDidResolver.Truncate(did)}");
-        var hash = did.IndexOf('#');
-        var bare = hash < 0 ? did : did[..hash];
-        if (!TryDocumentUrl(bare, _options.AllowHttpLoopback, out var url, out var error))
+        if (!DidUrl.TryParse(did, out var didUrl, out var error))
+            return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, error);
+        if (didUrl.Method != Method)
+            return DidResolutionResult.Failure(DidResolutionErrors.MethodNotSupported, $"not a did:web DID: {CompositeDidResolver.Truncate(did)}");
+        // A fragment names a part of the document; a path or query would ask the server for something else.
+        if (didUrl.Path.Length > 0 || didUrl.Query is not null)
+            return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, $"did:web resolves DIDs, not DID URLs with a path or query: {CompositeDidResolver.Truncate(did)}");
+        var bare = didUrl.Did;
+        if (!TryDocumentUrl(bare, _options.AllowHttpLoopback, out var url, out error))
             return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, error);
         var accept = options?.Accept;
         if (accept is not null && accept != "application/did+ld+json" && accept != "application/did+json")

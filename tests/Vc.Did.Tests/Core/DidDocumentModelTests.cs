@@ -129,3 +129,33 @@ public sealed class DidDocumentModelTests
         Assert.Equal(error is null, result.IsSuccess);
     }
 }
+
+/// <summary>DID URLs (DID Core §3.2) split into DID, path, query and fragment.</summary>
+public sealed class DidUrlTests
+{
+    [Theory]
+    [InlineData("did:example:123", "did:example:123", "example", "123", "", null, null)]
+    [InlineData("did:example:123/path/to?service=files#key-1", "did:example:123", "example", "123", "/path/to", "service=files", "key-1")]
+    [InlineData("did:ethr:0x7a69:0xab80Dd98732dD35F8c45bd0C37AEbfFc1520f8aA?versionId=12", "did:ethr:0x7a69:0xab80Dd98732dD35F8c45bd0C37AEbfFc1520f8aA", "ethr", "0x7a69:0xab80Dd98732dD35F8c45bd0C37AEbfFc1520f8aA", "", "versionId=12", null)]
+    [InlineData("did:web:example.com%3A3000:user:alice#", "did:web:example.com%3A3000:user:alice", "web", "example.com%3A3000:user:alice", "", null, "")]
+    public void A_DID_URL_splits_into_its_parts(string text, string did, string method, string id, string path, string? query, string? fragment)
+    {
+        Assert.True(DidUrl.TryParse(text, out var url, out var error), error);
+        Assert.Equal(new DidUrl(did, method, id, path, query, fragment), url);
+    }
+
+    [Theory]
+    [InlineData("urn:example:123", "not a DID")]
+    [InlineData("did:Example:123", "method name")]
+    [InlineData("did::123", "method name")]
+    [InlineData("did:example", "method name")]
+    [InlineData("did:example:", "method-specific id")]
+    [InlineData("did:example:a:", "method-specific id")]
+    [InlineData("did:example:a b", "method-specific id")]
+    [InlineData("did:example:%zz", "method-specific id")]
+    public void Text_that_is_not_a_DID_URL_says_why(string text, string reason)
+    {
+        Assert.False(DidUrl.TryParse(text, out _, out var error));
+        Assert.Contains(reason, error);
+    }
+}

@@ -253,6 +253,7 @@ public sealed class DidWebResolverTests(DidWebServer server) : IClassFixture<Did
     [InlineData("did:web:example.com:a%2Fb")]
     [InlineData("did:web:example.com:a?b")]
     [InlineData("did:web:-example.com")]
+    [InlineData("did:web:example.com/path")]
     public async Task Malformed_did_webs_are_invalidDid_without_a_request(string did)
     {
         using var resolver = Resolver();
