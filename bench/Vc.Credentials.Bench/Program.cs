@@ -7,10 +7,11 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using NSec.Cryptography;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
 using Vc.Credentials.Icvp;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Credentials.Verification;
 
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 3.0;
@@ -111,7 +112,7 @@ if (args.Contains("--steps"))
     config["@context"] = unsigned["@context"]!.DeepClone();
     var suite = proofs.FindSuite("eddsa-rdfc-2022")!;
     var hashData2 = suite.CreateHashData(unsigned, config, KeyType.Ed25519).HashData;
-    var signature = Vc.Credentials.Encoding.Multibase.DecodeBase58Btc(proofNode["proofValue"]!.GetValue<string>());
+    var signature = Vc.Did.Encoding.Multibase.DecodeBase58Btc(proofNode["proofValue"]!.GetValue<string>());
     var sha = System.Security.Cryptography.HashAlgorithmName.SHA256;
     Console.WriteLine($"{"parse JSON (bounded)",-40}{Rate(seconds, () => Vc.Credentials.Json.JsonInput.ParseObject(signedJson)),12:N0}/s");
     var jsonBytes = System.Text.Encoding.UTF8.GetBytes(signedJson);
@@ -149,7 +150,7 @@ if (args.Contains("--steps"))
     var sink = new System.Buffers.ArrayBufferWriter<byte>(4096);
     Console.WriteLine($"{"Utf8JsonWriter+JsonDocument.Parse",-40}{Rate(seconds, () => { sink.ResetWrittenCount(); using (var w = new System.Text.Json.Utf8JsonWriter(sink)) unsigned.WriteTo(w); using var d = System.Text.Json.JsonDocument.Parse(sink.WrittenMemory); }),12:N0}/s");
     var pv = proofNode["proofValue"]!.GetValue<string>();
-    Console.WriteLine($"{"base58btc decode of proofValue",-40}{Rate(seconds, () => Vc.Credentials.Encoding.Multibase.DecodeBase58Btc(pv)),12:N0}/s");
+    Console.WriteLine($"{"base58btc decode of proofValue",-40}{Rate(seconds, () => Vc.Did.Encoding.Multibase.DecodeBase58Btc(pv)),12:N0}/s");
     Console.WriteLine($"{"CreateHashData (2 canonicalizations)",-40}{Rate(seconds, () => suite.CreateHashData(unsigned, config, KeyType.Ed25519)),12:N0}/s");
     Console.WriteLine("allocated bytes per operation:");
     void Alloc(string what, Action a)

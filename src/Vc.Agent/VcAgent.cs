@@ -2,7 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Agent.Storage;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
+using Vc.Did.Web;
 using Vc.Credentials.Verification;
 using Vc.Interop.Hcert;
 using Vc.Interop.TrustLists;
@@ -87,7 +88,8 @@ public sealed class VcAgent : IAsyncDisposable
         var pki = await LoadTrustAsync(options);
         IssuerService? issuerService = null;
         var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new HttpClient { Timeout = TimeSpan.FromSeconds(5) });
-        var resolver = new CompositeDidResolver([new DidKeyResolver(), agentLedger]);
+        // did:key, did:ethr on this node's ledger, and did:web (bounded HTTPS fetches).
+        var resolver = CompositeDidResolver.Create(agentLedger, new DidWebResolver(time: time));
         var credentials = new CredentialServices(resolver, fetcher, time);
         issuerService = new IssuerService(issuers, statusLists, credentials, urls, agentLedger, time);
         return new VcAgent

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Json;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
+using Vc.Did.Core;
+using Vc.Did.Key;
 
 namespace Vc.Credentials;
 
@@ -17,16 +18,16 @@ namespace Vc.Credentials;
 public sealed class VcServices
 {
     /// <summary>Wires the services.</summary>
-    /// <param name="resolver">Extra DID resolver (tried after did:key); null for did:key only.</param>
+    /// <param name="resolver">The resolver of a further DID method (e.g. did:ethr) beside did:key; null for did:key only.</param>
     /// <param name="statusFetcher">Retrieves status list credentials; null fails status checks with StatusRetrievalError.</param>
     /// <param name="time">Clock for validity checks and proof creation.</param>
     /// <param name="canonicalizer">The JSON-LD canonicalizer; defaults to Vc.JsonLd with the bundled contexts.</param>
-    public VcServices(IDidDocumentResolver? resolver = null, IStatusListCredentialFetcher? statusFetcher = null,
+    public VcServices(IDidMethodResolver? resolver = null, IStatusListCredentialFetcher? statusFetcher = null,
         TimeProvider? time = null, IRdfCanonicalizer? canonicalizer = null)
     {
         Canonicalizer = canonicalizer ?? new JsonLdRdfCanonicalizer();
         Proofs = new DataIntegrityProofs(Canonicalizer, time);
-        Resolver = resolver is null ? new CompositeDidResolver([new DidKeyResolver()]) : new CompositeDidResolver([new DidKeyResolver(), resolver]);
+        Resolver = new CompositeDidResolver(resolver is null ? [DidKeyResolver.Shared] : [DidKeyResolver.Shared, resolver]);
         Credentials = new CredentialVerifier(Proofs, Resolver, statusFetcher, time);
         Presentations = new PresentationVerifier(Credentials, time);
         PresentationSigner = new PresentationSigner(Proofs);
@@ -37,7 +38,7 @@ public sealed class VcServices
     /// <summary>Proof creation and signature checks.</summary>
     public DataIntegrityProofs Proofs { get; }
     /// <summary>The DID resolver used for verification methods.</summary>
-    public IDidDocumentResolver Resolver { get; }
+    public IDidResolver Resolver { get; }
     /// <summary>Credential verification.</summary>
     public CredentialVerifier Credentials { get; }
     /// <summary>Presentation verification.</summary>

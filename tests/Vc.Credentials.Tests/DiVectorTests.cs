@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Encoding;
+using Vc.Did.Encoding;
 using Vc.Credentials.Json;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Credentials.Verification;
 
 namespace Vc.Credentials.Tests;

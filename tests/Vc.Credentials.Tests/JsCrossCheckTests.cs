@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
+using Vc.Did.Key;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Json;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;

@@ -1,8 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
+using Vc.Did.Key;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
@@ -170,7 +173,7 @@ public sealed class NegativeTests
     {
         using var key = Fixtures.IssuerKey();
         const string did = "did:example:moh";
-        var resolver = new StaticResolver(_ => DidDocument.Parse(DidDoc(did, key.PublicKey, assertion: false)));
+        var resolver = new StaticResolver(_ => ParseDid(DidDoc(did, key.PublicKey, assertion: false)));
         var stack = new TestStack();
         var verifier = new CredentialVerifier(stack.Proofs, resolver);
         var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile(did, did + "#key-1", key));
@@ -188,7 +191,7 @@ public sealed class NegativeTests
         using var key = Fixtures.IssuerKey();
         const string did = "did:example:moh";
         var rotation = Fixtures.Now.AddDays(30);
-        var resolver = new StaticResolver(t => DidDocument.Parse(DidDoc(did, key.PublicKey, assertion: t is { } at && at < rotation)));
+        var resolver = new StaticResolver(t => ParseDid(DidDoc(did, key.PublicKey, assertion: t is { } at && at < rotation)));
         var stack = new TestStack();
         var verifier = new CredentialVerifier(stack.Proofs, resolver);
         var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile(did, did + "#key-1", key));
@@ -278,6 +281,42 @@ public sealed class NegativeTests
 
         Assert.Contains(ProblemCode.VerificationMethodResolutionError, Codes(await stack.Verifier.VerifyAsync(otherMethod, At)));
         Assert.Contains(ProblemCode.VerificationMethodResolutionError, Codes(await stack.Verifier.VerifyAsync(badDidKey, At)));
+    }
+
+    [Theory]
+    [InlineData(DidResolutionErrors.NotFound)]
+    [InlineData(DidResolutionErrors.InvalidDid)]
+    [InlineData(DidResolutionErrors.InternalError)]
+    public async Task A_resolution_error_is_a_VerificationMethodResolutionError_that_names_it(string error)
+    {
+        var failing = new StaticResolver(_ => null) { Metadata = new DidResolutionMetadata { Error = error, Message = "because" } };
+
+        var result = await VerifyIssuedByMohAsync(new CompositeDidResolver([failing]));
+
+        Assert.Equal([ProblemCode.VerificationMethodResolutionError], Codes(result));
+        Assert.Equal($"Resolving did:example:moh failed ({error}): because", result.ProblemDetails[0].Detail);
+    }
+
+    [Fact]
+    public async Task A_deactivated_DID_has_no_keys_to_verify_with_even_if_its_document_still_lists_them()
+    {
+        using var key = Fixtures.IssuerKey();
+        var deactivated = new StaticResolver(_ => ParseDid(DidDoc("did:example:moh", key.PublicKey, assertion: true))) { Deactivated = true };
+
+        var result = await VerifyIssuedByMohAsync(deactivated);
+
+        Assert.Equal([ProblemCode.VerificationMethodResolutionError], Codes(result));
+        Assert.Equal("did:example:moh is deactivated.", result.ProblemDetails[0].Detail);
+    }
+
+    /// <summary>An ICVP credential signed by did:example:moh#key-1 (the fixture key), verified through <paramref name="resolver"/>.</summary>
+    private static async Task<VerificationResult> VerifyIssuedByMohAsync(IDidResolver resolver)
+    {
+        using var key = Fixtures.IssuerKey();
+        var stack = new TestStack();
+        var issuer = new CredentialIssuer(stack.Proofs, new IssuerProfile("did:example:moh", "did:example:moh#key-1", key));
+        var vc = await issuer.IssueAsync(Fixtures.UnsignedIcvp(issuer.Profile), Fixtures.Now);
+        return await new CredentialVerifier(stack.Proofs, resolver).VerifyAsync(vc, At);
     }
 
     [Fact]
@@ -442,11 +481,16 @@ public sealed class NegativeTests
     }
 
     /// <summary>A resolver for one DID whose document depends on the requested version time.</summary>
-    internal sealed class StaticResolver(Func<DateTimeOffset?, DidDocument> document) : IDidDocumentResolver
+    internal sealed class StaticResolver(Func<DateTimeOffset?, DidDocument?> document) : IDidMethodResolver
     {
-        public bool CanResolve(string did) => did.StartsWith("did:example:", StringComparison.Ordinal);
+        public string Method => "example";
+        public DidResolutionMetadata Metadata { get; init; } = new();
+        public bool Deactivated { get; init; }
 
-        public ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(document(options.VersionTime));
+        public Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default) =>
+            Task.FromResult(new DidResolutionResult(document(options?.VersionTime), new DidDocumentMetadata { Deactivated = Deactivated }, Metadata));
     }
+
+    /// <summary>A DID document from its JSON, read as a did:web document is.</summary>
+    internal static DidDocument ParseDid(JsonObject json) => DidJson.ParseDocument(JsonSerializer.SerializeToElement(json));
 }

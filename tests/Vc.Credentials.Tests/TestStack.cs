@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
@@ -23,7 +23,7 @@ internal sealed class TestStack
 
     public JsonLdRdfCanonicalizer Canonicalizer { get; }
     public DataIntegrityProofs Proofs { get; }
-    public IDidDocumentResolver Resolver { get; }
+    public IDidResolver Resolver { get; }
     public CredentialVerifier Verifier { get; }
     public PresentationVerifier PresentationVerifier { get; }
     public PresentationSigner PresentationSigner { get; }

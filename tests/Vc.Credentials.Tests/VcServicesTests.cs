@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
+using Vc.Did.Key;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
@@ -38,7 +39,7 @@ public sealed class VcServicesTests
     public async Task A_host_resolver_is_consulted_after_did_key()
     {
         using var key = Fixtures.IssuerKey();
-        var resolver = new NegativeTests.StaticResolver(_ => DidDocument.Parse(NegativeTests.DidDoc("did:example:moh", key.PublicKey, assertion: true)));
+        var resolver = new NegativeTests.StaticResolver(_ => NegativeTests.ParseDid(NegativeTests.DidDoc("did:example:moh", key.PublicKey, assertion: true)));
         var services = new VcServices(resolver, time: new FixedTime(Fixtures.Now));
         var profile = new IssuerProfile("did:example:moh", "did:example:moh#key-1", key);
 

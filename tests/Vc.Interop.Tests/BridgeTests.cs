@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
 using Vc.Credentials.Icvp;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;

@@ -62,14 +62,14 @@ public sealed class VcApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task A_presentation_verifies_with_200_and_a_wrong_challenge_gives_400()
     {
         using var holderKey = Vc.Credentials.Keys.Ed25519SigningKey.FromSeed(Enumerable.Repeat((byte)9, 32).ToArray());
-        var holderDid = Vc.Credentials.Dids.DidKeyResolver.CreateDid(holderKey.PublicKey);
+        var holderDid = Vc.Did.Key.DidKeyResolver.CreateDid(holderKey.PublicKey);
         using var issuer = node.With(node.IssueKey);
         var credential = SampleCredential();
         credential["credentialSubject"]!["id"] = holderDid;
         var issued = await issuer.PostAsync($"/issuers/{await CreateIssuer("vp-issuer")}/credentials/issue", Json(new JsonObject { ["credential"] = credential }));
         var vc = (JsonObject)(await issued.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
         var signer = new Vc.Credentials.Presentations.PresentationSigner(new Vc.Credentials.DataIntegrity.DataIntegrityProofs(new Vc.Credentials.DataIntegrity.JsonLdRdfCanonicalizer()));
-        var holder = new Vc.Credentials.Presentations.HolderProfile(holderDid, Vc.Credentials.Dids.DidKeyResolver.VerificationMethodId(holderKey.PublicKey), holderKey);
+        var holder = new Vc.Credentials.Presentations.HolderProfile(holderDid, Vc.Did.Key.DidKeyResolver.VerificationMethodId(holderKey.PublicKey), holderKey);
         var vp = await signer.CreateAsync(holder, [vc], "challenge-1", "verifier.example");
 
         async Task<(HttpStatusCode, JsonObject)> Present(string challenge)

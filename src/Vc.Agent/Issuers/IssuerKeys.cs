@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 
 namespace Vc.Agent;
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
+using Vc.Did.Key;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
 using Vc.Agent.Storage;

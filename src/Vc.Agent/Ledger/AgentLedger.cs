@@ -1,5 +1,5 @@
-using Vc.Credentials.Dids;
-using Vc.Credentials.Keys;
+using Vc.Did.Core;
+using Vc.Did.Keys;
 
 namespace Vc.Agent;
 
@@ -10,7 +10,7 @@ namespace Vc.Agent;
 /// It is also the did:ethr resolver and provisioner of the credential layer, delegating to
 /// <see cref="LedgerDids"/> once the ledger is open.
 /// </summary>
-public sealed class AgentLedger : IDidDocumentResolver, IDidMethodProvisioner, IAsyncDisposable
+public sealed class AgentLedger : IDidMethodResolver, IDidMethodProvisioner, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly bool _ownsLedger;
@@ -49,23 +49,20 @@ public sealed class AgentLedger : IDidDocumentResolver, IDidMethodProvisioner, I
         finally { _gate.Release(); }
     }
 
-    // ---- IDidDocumentResolver: did:ethr for credential verification ----
+    // ---- IDidMethodResolver: did:ethr for credential verification and DID resolution ----
 
-    /// <summary>Every did:ethr is this resolver's; whether its network is this chain is known once the ledger is open.</summary>
-    public bool CanResolve(string did) => did.StartsWith("did:ethr:", StringComparison.Ordinal);
+    public string Method => "ethr";
 
-    public async ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default)
+    public async Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default)
     {
         LedgerDids dids;
-        try { dids = await DidsAsync(cancellationToken); }
+        try { dids = await DidsAsync(ct); }
         catch (Vc.Did.Ledger.LedgerException e)
         {
-            // Unknown ledger state is never "verified": resolution fails and so does the proof check.
-            throw new DidResolutionException(DidResolutionError.InternalError, $"the ledger is unreachable: {e.Message}", e);
+            // Unknown ledger state is never "verified": resolution fails, and so does any proof that needs it.
+            return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"the ledger is unreachable: {e.Message}");
         }
-        if (!dids.CanResolve(did))
-            throw new DidResolutionException(DidResolutionError.MethodNotSupported, $"'{did}' is not on this node's chain ({dids.Network})");
-        return await dids.ResolveAsync(did, options, cancellationToken);
+        return await dids.ResolveAsync(did, options, ct);
     }
 
     // ---- IDidMethodProvisioner: issuer creation and key rotation ----

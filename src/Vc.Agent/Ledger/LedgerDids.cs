@@ -1,32 +1,29 @@
 using System.Text.Json.Nodes;
-using Vc.Credentials.Dids;
-using Vc.Credentials.Keys;
+using Vc.Did.Core;
+using Vc.Did.Keys;
 using Vc.Did.Ethr;
-using VcDid = Vc.Did.Core;
 
 namespace Vc.Agent;
 
 /// <summary>
 /// did:ethr for the node: one <see cref="EthrDidClient"/> on the node's ledger (indexed resolver with its
 /// SQLite index in the data directory, relayed writer), exposed to the credential verifier as a
-/// <see cref="IDidDocumentResolver"/> and to issuer creation as a <see cref="IDidMethodProvisioner"/>.
+/// <see cref="IDidMethodResolver"/> and to issuer creation as a <see cref="IDidMethodProvisioner"/>.
 /// </summary>
-public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IAsyncDisposable
+public sealed class LedgerDids : IDidMethodResolver, IDidMethodProvisioner, IAsyncDisposable
 {
     public EthrDidClient Client { get; }
-    public VcDid.IDidResolver Resolver { get; }
+    public IDidResolver Resolver { get; }
     /// <summary>The network part of DIDs this node mints: the hex chain id (unambiguous across resolvers).</summary>
     public string Network { get; }
-    private readonly VcDid.VerificationDidResolver _verification;
     private readonly TimeProvider _time;
 
     private LedgerDids(EthrDidClient client, TimeProvider time)
     {
         Client = client;
         _time = time;
-        Resolver = VcDid.CompositeDidResolver.Create(client.Resolver);
+        Resolver = CompositeDidResolver.Create(client.Resolver);
         Network = "0x" + client.Network.ChainId.ToString("x");
-        _verification = new VcDid.VerificationDidResolver(client.Resolver, "ethr");
     }
 
     public static async Task<LedgerDids> OpenAsync(NodeLedger ledger, string dataDirectory, TimeProvider? time = null) =>
@@ -37,12 +34,12 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
     public static string IndexPath(string dataDirectory, long chainId, string registry) =>
         Path.Combine(dataDirectory, $"ethr-index-{chainId}-{registry.ToLowerInvariant()}.db");
 
-    // ---- IDidDocumentResolver (credential verification) ----
+    // ---- IDidMethodResolver (credential verification) ----
 
-    public bool CanResolve(string did) => _verification.CanResolve(did);
+    public string Method => Client.Resolver.Method;
 
-    public ValueTask<DidDocument> ResolveAsync(string did, DidResolutionOptions options, CancellationToken cancellationToken = default) =>
-        _verification.ResolveAsync(did, options, cancellationToken);
+    public Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default) =>
+        Client.Resolver.ResolveAsync(did, options, ct);
 
     // ---- IDidMethodProvisioner (issuer creation) ----
 
@@ -121,8 +118,8 @@ public sealed class LedgerDids : IDidDocumentResolver, IDidMethodProvisioner, IA
     /// <summary>The id the resolver gives the published key (#delegate-N, N from the registry's event counter).</summary>
     private async Task<string> FindMethodAsync(string did, VerificationKey key, CancellationToken ct)
     {
-        var document = await ResolveAsync(did, new DidResolutionOptions(), ct);
-        return document.VerificationMethods.FirstOrDefault(m => m.Key is not null && m.Key.Equals(key) && document.IsAuthorized(m.Id, VerificationRelationship.AssertionMethod))?.Id
+        var document = (await ResolveAsync(did, new DidResolutionOptions(), ct)).DidDocument;
+        return document?.VerificationMethod.FirstOrDefault(m => m.Key is not null && m.Key.Equals(key) && document.Authorized(VerificationRelationship.AssertionMethod, m.Id) is not null)?.Id
             ?? throw new IssuerServiceException("invalid", $"the key published for {did} does not appear under assertionMethod");
     }
 

@@ -1,5 +1,5 @@
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
+using Vc.Did.Core;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
@@ -13,11 +13,11 @@ namespace Vc.Agent;
 public sealed class CredentialServices
 {
     public DataIntegrityProofs Proofs { get; }
-    public IDidDocumentResolver Resolver { get; }
+    public IDidResolver Resolver { get; }
     public CredentialVerifier Verifier { get; }
     public PresentationVerifier PresentationVerifier { get; }
 
-    public CredentialServices(IDidDocumentResolver resolver, IStatusListCredentialFetcher statusFetcher, TimeProvider? time = null)
+    public CredentialServices(IDidResolver resolver, IStatusListCredentialFetcher statusFetcher, TimeProvider? time = null)
     {
         // Every context the node ships: W3C, ICVP and the bridge's (HCERT evidence).
         Proofs = new DataIntegrityProofs(new JsonLdRdfCanonicalizer(Vc.Interop.Bridge.BridgeContext.Loader), time);

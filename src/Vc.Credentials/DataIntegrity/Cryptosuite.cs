@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Vc.Credentials.Jcs;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Credentials.Verification;
 
 namespace Vc.Credentials.DataIntegrity;

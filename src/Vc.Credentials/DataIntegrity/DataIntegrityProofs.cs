@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Vc.Credentials.Encoding;
 using Vc.Credentials.Json;
 using Vc.Credentials.Keys;
 using Vc.Credentials.Verification;
+using Vc.Did.Encoding;
+using Vc.Did.Keys;
 
 namespace Vc.Credentials.DataIntegrity;
 

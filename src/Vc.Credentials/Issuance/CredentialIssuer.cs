@@ -4,6 +4,8 @@ using Vc.Credentials.Json;
 using Vc.Credentials.Keys;
 using Vc.Credentials.Model;
 using Vc.Credentials.Verification;
+using Vc.Did.Key;
+using Vc.Did.Keys;
 
 namespace Vc.Credentials.Issuance;
 
@@ -12,7 +14,7 @@ public sealed record IssuerProfile(string Issuer, string VerificationMethod, ISi
 {
     /// <summary>An issuer whose DID is the did:key of <paramref name="key"/>.</summary>
     public static IssuerProfile ForDidKey(ISigningKey key, string? cryptosuite = null) =>
-        new(Dids.DidKeyResolver.CreateDid(key.PublicKey), Dids.DidKeyResolver.VerificationMethodId(key.PublicKey), key,
+        new(DidKeyResolver.CreateDid(key.PublicKey), DidKeyResolver.VerificationMethodId(key.PublicKey), key,
             cryptosuite ?? (key.KeyType == KeyType.Ed25519 ? DataIntegrityProofs.DefaultCryptosuite : "ecdsa-rdfc-2019"));
 }
 

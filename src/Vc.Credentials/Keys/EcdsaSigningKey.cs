@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using Vc.Credentials.Encoding;
+using Vc.Did.Encoding;
+using Vc.Did.Keys;
 
 namespace Vc.Credentials.Keys;
 

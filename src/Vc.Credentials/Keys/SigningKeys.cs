@@ -1,3 +1,5 @@
+using Vc.Did.Keys;
+
 namespace Vc.Credentials.Keys;
 
 /// <summary>Loads signing keys from their Multikey secret encodings.</summary>

@@ -3,6 +3,8 @@ using Vc.Credentials.DataIntegrity;
 using Vc.Credentials.Keys;
 using Vc.Credentials.Model;
 using Vc.Credentials.Verification;
+using Vc.Did.Key;
+using Vc.Did.Keys;
 
 namespace Vc.Credentials.Presentations;
 
@@ -15,7 +17,7 @@ public sealed record HolderProfile(string Holder, string VerificationMethod, ISi
 {
     /// <summary>A holder whose DID is the did:key of <paramref name="key"/>.</summary>
     public static HolderProfile ForDidKey(ISigningKey key, string? cryptosuite = null) =>
-        new(Dids.DidKeyResolver.CreateDid(key.PublicKey), Dids.DidKeyResolver.VerificationMethodId(key.PublicKey), key,
+        new(DidKeyResolver.CreateDid(key.PublicKey), DidKeyResolver.VerificationMethodId(key.PublicKey), key,
             cryptosuite ?? (key.KeyType == KeyType.Ed25519 ? DataIntegrityProofs.DefaultCryptosuite : "ecdsa-rdfc-2019"));
 }
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
 using Vc.Credentials.Json;
 using Vc.Credentials.Model;
 using Vc.Credentials.Verification;
+using Vc.Did.Core;
 
 namespace Vc.Credentials.Presentations;
 

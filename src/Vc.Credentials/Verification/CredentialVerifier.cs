@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
 using Vc.Credentials.Json;
 using Vc.Credentials.Model;
 using Vc.Credentials.StatusList;
+using Vc.Did.Core;
 
 namespace Vc.Credentials.Verification;
 
@@ -27,7 +27,7 @@ public sealed class CredentialVerifier
     private readonly ConcurrentDictionary<string, (string Issuer, Bitstring Bits, string[] Purposes)> _verifiedLists = new(StringComparer.Ordinal);
 
     /// <summary>A verifier over the given proof engine, DID resolver and (optional) status list fetcher.</summary>
-    public CredentialVerifier(DataIntegrityProofs proofs, IDidDocumentResolver resolver, IStatusListCredentialFetcher? statusFetcher = null, TimeProvider? time = null)
+    public CredentialVerifier(DataIntegrityProofs proofs, IDidResolver resolver, IStatusListCredentialFetcher? statusFetcher = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(proofs);
         ArgumentNullException.ThrowIfNull(resolver);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Vc.Credentials.DataIntegrity;
-using Vc.Credentials.Dids;
 using Vc.Credentials.Json;
+using Vc.Did.Core;
 
 namespace Vc.Credentials.Verification;
 
@@ -10,7 +10,7 @@ namespace Vc.Credentials.Verification;
 /// checks: "proof" (the signature verifies with the method's key) and "verificationMethod" (the method is
 /// authorized for the relationship by its controller at proof creation, and the controller is the expected party).
 /// </summary>
-internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResolver resolver)
+internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver resolver)
 {
     /// <summary>Most proofs checked on one document.</summary>
     public const int MaxProofs = 16;
@@ -120,16 +120,11 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
         }
         var hash = methodId!.IndexOf('#');
         var did = hash < 0 ? methodId : methodId[..hash];
-        DidDocument didDocument;
+        DidResolutionResult resolution;
         try
         {
             // The controller's document as it was when the proof was made: keys rotated later stay valid for old proofs.
-            didDocument = await resolver.ResolveAsync(did, new DidResolutionOptions(created), cancellationToken).ConfigureAwait(false);
-        }
-        catch (DidResolutionException e)
-        {
-            checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError, $"Resolving {CompositeDidResolver.Truncate(did)} failed ({e.Error}): {e.Message}"));
-            return;
+            resolution = await resolver.ResolveAsync(did, new DidResolutionOptions { VersionTime = created }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -137,7 +132,20 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError, $"Resolving {CompositeDidResolver.Truncate(did)} failed: {e.GetType().Name}: {e.Message}"));
             return;
         }
-        var method = didDocument.FindMethod(methodId);
+        if (resolution.DidResolutionMetadata.Error is not null || resolution.DidDocument is null)
+        {
+            checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
+                $"Resolving {CompositeDidResolver.Truncate(did)} failed ({resolution.DidResolutionMetadata.Error ?? "no document"}): {resolution.DidResolutionMetadata.Message}"));
+            return;
+        }
+        if (resolution.DidDocumentMetadata.Deactivated)
+        {
+            // A deactivated DID (DID Core §7.1.3) has no keys to verify with, whatever its document still lists.
+            checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError, $"{CompositeDidResolver.Truncate(did)} is deactivated."));
+            return;
+        }
+        var didDocument = resolution.DidDocument;
+        var method = didDocument.FindVerificationMethod(methodId);
         if (method?.Key is null)
         {
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
@@ -156,7 +164,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidDocumentResol
 
         // Separate from the signature: is this key the issuer's (holder's) for this purpose?
         var relName = DidDocument.PropertyName(relationship);
-        if (!didDocument.IsAuthorized(methodId, relationship))
+        if (didDocument.Authorized(relationship, methodId) is null)
             checks.Add(Fail(label + ".verificationMethod", ProblemCode.VerificationMethodNotAuthorized,
                 $"{CompositeDidResolver.Truncate(methodId)} is not listed under {relName} in {CompositeDidResolver.Truncate(did)}" + (created is { } t ? $" at {JsonInput.FormatDateTime(t)}." : ".")));
         else if (options.RequireControllerMatch && method.Controller != expectedController)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Vc.Did.Keys;
 using Vc.JsonLd;
 
 namespace Vc.Did.Core;
@@ -29,6 +30,95 @@ public static class DidJson
         WriteDocument(w, document);
         return w.ToString();
     }
+
+    /// <summary>
+    /// Reads a DID document from its JSON representation (DID Core §6.2 application/did+json, §6.3 did+ld+json):
+    /// relative DID URLs (#key-1) become absolute; a method embedded in a relationship joins
+    /// <see cref="DidDocument.VerificationMethod"/> and the relationship refers to it by id. Members this model does
+    /// not hold (alsoKnownAs, controller, extensions) are not kept.
+    /// </summary>
+    /// <exception cref="FormatException">The JSON is not a DID document (no DID id, malformed method or relationship).</exception>
+    public static DidDocument ParseDocument(JsonElement json)
+    {
+        if (json.ValueKind != JsonValueKind.Object || Str(json, "id") is not { } id || !id.StartsWith("did:", StringComparison.Ordinal))
+            throw new FormatException("The DID document has no DID 'id'.");
+        var methods = new List<VerificationMethod>();
+        foreach (var m in Items(json, "verificationMethod"))
+            methods.Add(ParseMethod(m, id));
+        List<string> Relationship(string name)
+        {
+            var references = new List<string>();
+            foreach (var item in Items(json, name))
+            {
+                if (item.ValueKind == JsonValueKind.String) references.Add(Absolute(item.GetString()!, id));
+                else if (item.ValueKind == JsonValueKind.Object)
+                {
+                    var embedded = ParseMethod(item, id);
+                    methods.Add(embedded);
+                    references.Add(embedded.Id);
+                }
+                else throw new FormatException($"{name} entries must be strings or objects.");
+            }
+            return references;
+        }
+        var services = new List<Service>();
+        foreach (var s in Items(json, "service"))
+        {
+            if (s.ValueKind != JsonValueKind.Object || Str(s, "id") is not { } sid || Str(s, "type") is not { } type
+                || !s.TryGetProperty("serviceEndpoint", out var endpoint))
+                throw new FormatException("A service needs an id, a type and a serviceEndpoint.");
+            services.Add(new Service(Absolute(sid, id), type, endpoint.Clone()));
+        }
+        return new DidDocument(id)
+        {
+            Context = json.TryGetProperty("@context", out var context)
+                ? context.ValueKind == JsonValueKind.Array ? [.. context.EnumerateArray().Select(c => c.Clone())] : [context.Clone()]
+                : null,
+            Authentication = Relationship("authentication"),
+            AssertionMethod = Relationship("assertionMethod"),
+            KeyAgreement = Relationship("keyAgreement"),
+            CapabilityInvocation = Relationship("capabilityInvocation"),
+            CapabilityDelegation = Relationship("capabilityDelegation"),
+            VerificationMethod = methods,
+            Service = services,
+        };
+    }
+
+    private static VerificationMethod ParseMethod(JsonElement m, string documentId)
+    {
+        if (m.ValueKind != JsonValueKind.Object) throw new FormatException("verificationMethod entries must be objects.");
+        var id = Absolute(Str(m, "id") ?? throw new FormatException("A verification method has no id."), documentId);
+        var type = Str(m, "type") ?? throw new FormatException($"Verification method {id} has no type.");
+        var controller = Str(m, "controller") ?? throw new FormatException($"Verification method {id} has no controller.");
+        PublicJwk? jwk = null;
+        if (m.TryGetProperty("publicKeyJwk", out var j))
+        {
+            if (j.ValueKind != JsonValueKind.Object || Str(j, "kty") is not { } kty)
+                throw new FormatException($"Verification method {id} has a malformed publicKeyJwk.");
+            // A JWK without a curve point (RSA: n, e) is a key this model does not hold: the method stays, without key.
+            if (Str(j, "x") is { } x) jwk = new PublicJwk(kty, Str(j, "crv") ?? "", x, Str(j, "y"));
+        }
+        return new VerificationMethod(id, type, Absolute(controller, documentId))
+        {
+            BlockchainAccountId = Str(m, "blockchainAccountId"),
+            PublicKeyMultibase = Str(m, "publicKeyMultibase"),
+            PublicKeyJwk = jwk,
+            PublicKeyHex = Str(m, "publicKeyHex"),
+            PublicKeyBase58 = Str(m, "publicKeyBase58"),
+            PublicKeyBase64 = Str(m, "publicKeyBase64"),
+            PublicKeyPem = Str(m, "publicKeyPem"),
+        };
+    }
+
+    private static string Absolute(string reference, string documentId) =>
+        reference.StartsWith('#') ? documentId + reference : reference;
+
+    // DID Core allows a single entry where a set is expected (e.g. a relationship holding one reference).
+    private static IEnumerable<JsonElement> Items(JsonElement o, string name) =>
+        !o.TryGetProperty(name, out var v) ? [] : v.ValueKind == JsonValueKind.Array ? v.EnumerateArray() : [v];
+
+    private static string? Str(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static void WriteMetadata(Writer w, DidDocumentMetadata m)
     {
@@ -114,7 +204,7 @@ public static class DidJson
             w.Name("kty"); w.String(jwk.Kty);
             w.Name("crv"); w.String(jwk.Crv);
             w.Name("x"); w.String(jwk.X);
-            w.Name("y"); w.String(jwk.Y);
+            w.OptionalString("y", jwk.Y);
             w.EndObject();
         }
         w.OptionalString("publicKeyMultibase", vm.PublicKeyMultibase);

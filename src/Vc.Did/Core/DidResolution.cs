@@ -52,6 +52,7 @@ public static class DidResolutionErrors
     public const string UnknownNetwork = "unknownNetwork";
     public const string UnsupportedFormat = "unsupportedFormat";
     public const string InvalidOptions = "invalidOptions";
+    public const string InternalError = "internalError";
 }
 
 /// <summary>The result of DID resolution (DID Core §7.1): document, document metadata and resolution metadata.</summary>
@@ -79,27 +80,61 @@ public interface IDidResolver
     Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default);
 }
 
-/// <summary>Dispatches by DID method ("ethr", "key", …) to the resolver registered for it.</summary>
-public sealed class CompositeDidResolver(IReadOnlyDictionary<string, IDidResolver> byMethod) : IDidResolver
+/// <summary>The resolver of one DID method (did:&lt;<see cref="Method"/>&gt;:…), as <see cref="CompositeDidResolver"/> composes them.</summary>
+public interface IDidMethodResolver : IDidResolver
 {
-    /// <summary>did:key always, did:ethr when a resolver for it is given (e.g. <c>EthrDidClient.Resolver</c>).</summary>
-    public static CompositeDidResolver Create(IDidResolver? ethr = null)
+    /// <summary>The DID method name, e.g. "key", "ethr", "web".</summary>
+    string Method { get; }
+}
+
+/// <summary>Dispatches by DID method ("ethr", "key", "web", …) to the resolver registered for it.</summary>
+public sealed class CompositeDidResolver : IDidResolver
+{
+    private readonly Dictionary<string, IDidMethodResolver>.AlternateLookup<ReadOnlySpan<char>> _byMethod;
+
+    /// <param name="methods">One resolver per method; a later one replaces an earlier one of the same method.</param>
+    public CompositeDidResolver(IEnumerable<IDidMethodResolver> methods)
     {
-        var map = new Dictionary<string, IDidResolver>(StringComparer.Ordinal) { ["key"] = new Key.DidKeyResolver() };
-        if (ethr is not null) map["ethr"] = ethr;
-        return new CompositeDidResolver(map);
+        var map = new Dictionary<string, IDidMethodResolver>(StringComparer.Ordinal);
+        foreach (var m in methods) map[m.Method] = m;
+        _byMethod = map.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>
+    /// did:key always; did:ethr and did:web when resolvers for them are given (e.g. <c>EthrDidClient.Resolver</c>,
+    /// <see cref="Web.DidWebResolver"/>): did:web reaches out to web servers, so it is opt-in.
+    /// </summary>
+    /// <summary>did:key only, as a verifier without a ledger resolves.</summary>
+    public static CompositeDidResolver DidKeyOnly { get; } = Create();
+
+    public static CompositeDidResolver Create(IDidMethodResolver? ethr = null, IDidMethodResolver? web = null) =>
+        new([Key.DidKeyResolver.Shared, .. ethr is null ? [] : new[] { ethr }, .. web is null ? [] : new[] { web }]);
 
     public Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default)
     {
         // DID Core §3.1: did:<method-name>:<method-specific-id>, method-name = 1*method-char (a-z, 0-9).
-        var parts = did.Split(':', 3);
-        if (parts.Length < 3 || parts[0] != "did" || parts[1].Length == 0 || !parts[1].All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9'))
+        // Read in place (no Split): the credential verifier resolves a DID for every proof.
+        var method = MethodName(did);
+        if (method.IsEmpty)
             return Task.FromResult(DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, $"not a DID: {Truncate(did)}"));
-        return byMethod.TryGetValue(parts[1], out var resolver)
+        return _byMethod.TryGetValue(method, out var resolver)
             ? resolver.ResolveAsync(did, options, ct)
-            : Task.FromResult(DidResolutionResult.Failure(DidResolutionErrors.MethodNotSupported, $"DID method '{parts[1]}' is not supported"));
+            : Task.FromResult(DidResolutionResult.Failure(DidResolutionErrors.MethodNotSupported, $"DID method '{method}' is not supported"));
     }
 
-    internal static string Truncate(string s) => s.Length <= 120 ? s : s[..120] + "…";
+    /// <summary>The method name of a DID, or empty when the text does not start like a DID.</summary>
+    private static ReadOnlySpan<char> MethodName(string did)
+    {
+        if (!did.StartsWith("did:", StringComparison.Ordinal)) return [];
+        var rest = did.AsSpan(4);
+        var colon = rest.IndexOf(':');
+        if (colon <= 0) return [];
+        var method = rest[..colon];
+        foreach (var c in method)
+            if (c is not (>= 'a' and <= 'z' or >= '0' and <= '9')) return [];
+        return method;
+    }
+
+    /// <summary>A DID or DID URL cut to a length fit for a message.</summary>
+    public static string Truncate(string s) => s.Length <= 120 ? s : s[..120] + "…";
 }

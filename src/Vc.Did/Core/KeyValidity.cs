@@ -1,5 +1,3 @@
-using Vc.Credentials.Dids;
-
 namespace Vc.Did.Core;
 
 /// <summary>The answer to "was verification method X authorized for a purpose by DID D at time T".</summary>

@@ -5,7 +5,7 @@ using Org.BouncyCastle.Asn1.X9;
 
 namespace Vc.Did.Encoding;
 
-/// <summary>Hex, base58 and key encodings used by did:ethr (multibase and multicodec: Vc.Credentials.Encoding).</summary>
+/// <summary>Hex, base58 and key encodings used by did:ethr (multibase and multicodec: <see cref="Multibase"/>, <see cref="Multicodec"/>).</summary>
 public static class Codec
 {
     private static readonly X9ECParameters Secp256k1 = SecNamedCurves.GetByName("secp256k1");

@@ -8,8 +8,10 @@ namespace Vc.Did.Ethr;
 /// <see cref="IEthrHistorySource"/> per network: <see cref="RpcHistoryWalker"/> (no local state) or
 /// <see cref="EthrEventIndex"/> (O(1) round trips). Supports ?versionId=N and ?versionTime=T.
 /// </summary>
-public sealed class EthrDidResolver : IDidResolver
+public sealed class EthrDidResolver : IDidMethodResolver
 {
+    public string Method => "ethr";
+
     public const string DidLdJson = "application/did+ld+json";
     public const string DidJson = "application/did+json";
     private readonly IReadOnlyList<(EthrNetwork Network, IEthrHistorySource Source)> _networks;

@@ -6,7 +6,6 @@ using Nethereum.JsonRpc.Client;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
-using Vc.Credentials.Encoding;
 using Vc.Did.Encoding;
 
 namespace Vc.Did.Ethr;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Vc.Did.Core;
-using Vc.Credentials.Encoding;
+using Vc.Did.Keys;
 using Vc.Did.Encoding;
 
 namespace Vc.Did.Ethr;
@@ -128,7 +128,7 @@ public static partial class EthrDocumentBuilder
         if (controllerKey is not null && controller == address && Codec.Secp256k1Point(controllerKey) is { } p)
         {
             methods.Add(new VerificationMethod($"{did}#controllerKey", Secp256k1Key2019, did)
-            { PublicKeyJwk = new EcPublicJwk("EC", "secp256k1", Codec.Base64Url(p.X), Codec.Base64Url(p.Y)) });
+            { PublicKeyJwk = new PublicJwk("EC", "secp256k1", Codec.Base64Url(p.X), Codec.Base64Url(p.Y)) });
             authentication.Add($"{did}#controllerKey");
             assertion.Add($"{did}#controllerKey");
         }
@@ -161,7 +161,7 @@ public static partial class EthrDocumentBuilder
         {
             case "Secp256k1" when Codec.Secp256k1Point(value) is { } p:
                 return new VerificationMethod(id, Secp256k1Key2019, did)
-                { PublicKeyJwk = new EcPublicJwk("EC", "secp256k1", Codec.Base64Url(p.X), Codec.Base64Url(p.Y)) };
+                { PublicKeyJwk = new PublicJwk("EC", "secp256k1", Codec.Base64Url(p.X), Codec.Base64Url(p.Y)) };
             case "Secp256k1":
                 // Not a curve point: keep the bytes rather than fail the whole resolution.
                 return new VerificationMethod(id, Secp256k1Key2019, did) { PublicKeyHex = Codec.ToHex(value) };

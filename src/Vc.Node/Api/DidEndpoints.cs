@@ -18,18 +18,20 @@ public static class DidEndpoints
     {
         app.MapGet("/1.0/identifiers/{*did}", async (string did, HttpContext http, VcAgent agent) =>
         {
-            var dids = await agent.Ledger.DidsAsync(http.RequestAborted);
-            var result = await dids.Resolver.ResolveAsync(Uri.UnescapeDataString(did) + http.Request.QueryString.Value, null, http.RequestAborted);
+            // The agent's resolver: did:key locally, did:ethr on this node's ledger, did:web over bounded HTTPS.
+            var result = await agent.Credentials.Resolver.ResolveAsync(Uri.UnescapeDataString(did) + http.Request.QueryString.Value, null, http.RequestAborted);
             var status = result.DidResolutionMetadata.Error switch
             {
                 null when result.DidDocumentMetadata.Deactivated => StatusCodes.Status410Gone,
                 null => StatusCodes.Status200OK,
                 DidResolutionErrors.NotFound => StatusCodes.Status404NotFound,
                 DidResolutionErrors.MethodNotSupported => StatusCodes.Status501NotImplemented,
+                // The ledger (or a did:web host) could not be asked: not the DID's fault, and never an answer.
+                DidResolutionErrors.InternalError => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status400BadRequest,
             };
             return Results.Content(result.ToJson(), ResolutionContentType, System.Text.Encoding.UTF8, status);
-        }).Public().Answers<DidResolutionBody>(200, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(400, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(404, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(410, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(501, DidEndpoints.ResolutionContentType);
+        }).Public().Answers<DidResolutionBody>(200, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(400, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(404, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(410, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(501, DidEndpoints.ResolutionContentType).Answers<DidResolutionBody>(503, DidEndpoints.ResolutionContentType);
 
         // Rotate an issuer's signing key: {overlapSeconds?}. The old key ends after the overlap (default: now).
         app.MapPost("/issuers/{id}/keys/rotate", async (string id, HttpRequest request, IssuerService issuers) =>

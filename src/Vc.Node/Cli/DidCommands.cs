@@ -1,6 +1,6 @@
 using Vc.Agent.Storage;
 using System.Text.Json.Nodes;
-using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Did.Ethr;
 using Vc.Node.Hosting;
 using Vc.Agent;

@@ -2,6 +2,7 @@ using Vc.Agent.Storage;
 using System.Text.Json.Nodes;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.Verification;
 using Vc.Node.Hosting;
@@ -177,8 +178,8 @@ public static class VcCommands
         var (secret, _) = IssuerKeys.Generate(suite);
         try
         {
-            var header = type == KeyType.Ed25519 ? Vc.Credentials.Encoding.Multicodec.Ed25519Private : Vc.Credentials.Encoding.Multicodec.P256Private;
-            await SecretFiles.WriteAsync(output, Vc.Credentials.Encoding.Multibase.EncodeBase58Btc([.. header, .. secret]));
+            var header = type == KeyType.Ed25519 ? Vc.Did.Encoding.Multicodec.Ed25519Private : Vc.Did.Encoding.Multicodec.P256Private;
+            await SecretFiles.WriteAsync(output, Vc.Did.Encoding.Multibase.EncodeBase58Btc([.. header, .. secret]));
             using var key = (IDisposable)IssuerKeys.Load(type, secret);
             var profile = IssuerProfile.ForDidKey((ISigningKey)key);
             CliOutput.Write(context.Out, new JsonObject

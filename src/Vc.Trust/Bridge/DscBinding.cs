@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Vc.Did.Ethr;
-using DidDocument = Vc.Did.Core.DidDocument;
+using Vc.Did.Core;
 
 namespace Vc.Trust.Bridge;
 

@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using Vc.Did.Core;
 using Vc.Interop.Hcert;
 using Vc.Interop.TrustLists;
-using VerificationRelationship = Vc.Credentials.Dids.VerificationRelationship;
 
 namespace Vc.Trust.Bridge;
 

@@ -7,7 +7,6 @@ using Vc.Did.Ethr;
 using Vc.Did.Key;
 using Vc.Did.Ledger;
 using Vc.Did.Tests.Ledger;
-using VerificationRelationship = Vc.Credentials.Dids.VerificationRelationship;
 
 namespace Vc.Did.Tests.Ethr;
 
@@ -68,7 +67,7 @@ public sealed class DidParsingTests
     [Fact]
     public async Task Did_key_resolves_to_one_multikey_and_rejects_unknown_codecs()
     {
-        var composite = new CompositeDidResolver(new Dictionary<string, IDidResolver> { ["key"] = new DidKeyResolver() });
+        var composite = new CompositeDidResolver([new DidKeyResolver()]);
         var ok = await composite.ResolveAsync("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK");
         var vm = Assert.Single(ok.DidDocument!.VerificationMethod);
         Assert.Equal("Multikey", vm.Type);

@@ -1,7 +1,6 @@
 using Vc.Did.Core;
 using Vc.Did.Ethr;
 using Vc.Did.Ledger;
-using VerificationRelationship = Vc.Credentials.Dids.VerificationRelationship;
 
 namespace Vc.Did.Tests.Ethr;
 

@@ -4,7 +4,6 @@ using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
 using Vc.Did.Ethr;
 using Vc.Trust.Bridge;
-using VcDid = Vc.Did.Core;
 
 namespace Vc.Trust.Tests.Bridge;
 
@@ -37,7 +36,7 @@ public sealed class IssuerTrustTests(RegistryFixture f)
     public async Task A_VC_from_a_registered_did_ethr_issuer_is_trusted_and_the_same_VC_from_an_unregistered_DID_verifies_but_is_untrusted()
     {
         await using var dids = await EthrDidClient.OpenAsync(f.Connection);
-        var vc = new VcServices(new VcDid.VerificationDidResolver(dids.Resolver, "ethr"));
+        var vc = new VcServices(dids.Resolver);
         var service = new TrustService(f.Reader, new InMemoryCertificateSource(), dids.Resolver);
         var (country, admin, _) = await f.OnboardAsync(TrustDomains.Icvp | TrustDomains.Dcc);
 

@@ -1,13 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
-using Vc.Credentials.Encoding;
-using Vc.Credentials.Keys;
+using Vc.Did.Core;
+using Vc.Did.Encoding;
+using Vc.Did.Keys;
 
-namespace Vc.Credentials.Dids;
+namespace Vc.Did.Key;
 
 /// <summary>
 /// A did:key identifier (did:key method v0.9): <c>did:key:z&lt;base58btc(multicodec ‖ public key)&gt;</c>.
-/// The one did:key implementation: the verifier's <see cref="DidKeyResolver"/> and Vc.Did's DID Core resolver
-/// both take the identifier, its verification method id and its verification relationships from here.
+/// The one did:key implementation: <see cref="DidKeyResolver"/> takes the identifier, its verification method id
+/// and its verification relationships from here.
 /// </summary>
 /// <param name="Did">The DID, without fragment.</param>
 /// <param name="KeyType">Ed25519, X25519, Secp256k1, P-256 or P-384.</param>

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using SimpleBase;
 
-namespace Vc.Credentials.Encoding;
+namespace Vc.Did.Encoding;
 
 /// <summary>Multibase (draft-multiformats-multibase) for the two bases Data Integrity uses.</summary>
 public static class Multibase

@@ -1,10 +1,10 @@
 using System.Numerics;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
+using System.Buffers.Text;
 using NSec.Cryptography;
-using Vc.Credentials.Encoding;
+using Vc.Did.Encoding;
 
-namespace Vc.Credentials.Keys;
+namespace Vc.Did.Keys;
 
 /// <summary>
 /// A public verification key (Ed25519 or a NIST curve point). Immutable and thread-safe: verification
@@ -87,17 +87,17 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
         throw new KeyFormatException("publicKeyMultibase has an unsupported multicodec header.");
     }
 
-    /// <summary>Decodes a public JWK (OKP Ed25519, EC P-256, EC P-384).</summary>
-    public static VerificationKey FromJwk(JsonObject jwk)
+    /// <summary>Decodes a public JWK (RFC 7517; OKP Ed25519 per RFC 8037, EC P-256 / P-384 per RFC 7518 §6.2.1).</summary>
+    public static VerificationKey FromJwk(PublicJwk jwk)
     {
-        string? Str(string name) => jwk[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        ArgumentNullException.ThrowIfNull(jwk);
         try
         {
-            return (Str("kty"), Str("crv")) switch
+            return (jwk.Kty, jwk.Crv) switch
             {
-                ("OKP", "Ed25519") => FromEd25519(System.Buffers.Text.Base64Url.DecodeFromChars(Str("x") ?? "")),
-                ("EC", "P-256") => FromEcPoint(KeyType.P256, System.Buffers.Text.Base64Url.DecodeFromChars(Str("x") ?? ""), System.Buffers.Text.Base64Url.DecodeFromChars(Str("y") ?? "")),
-                ("EC", "P-384") => FromEcPoint(KeyType.P384, System.Buffers.Text.Base64Url.DecodeFromChars(Str("x") ?? ""), System.Buffers.Text.Base64Url.DecodeFromChars(Str("y") ?? "")),
+                ("OKP", "Ed25519") => FromEd25519(Base64Url.DecodeFromChars(jwk.X)),
+                ("EC", "P-256") => FromEcPoint(KeyType.P256, Base64Url.DecodeFromChars(jwk.X), Base64Url.DecodeFromChars(jwk.Y ?? "")),
+                ("EC", "P-384") => FromEcPoint(KeyType.P384, Base64Url.DecodeFromChars(jwk.X), Base64Url.DecodeFromChars(jwk.Y ?? "")),
                 var (kty, crv) => throw new KeyFormatException($"Unsupported JWK kty '{kty}' crv '{crv}'."),
             };
         }
@@ -125,9 +125,11 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
         _ => Multicodec.P384Public,
     };
 
-    internal static int CoordinateSize(KeyType type) => type switch { KeyType.P256 => 32, KeyType.P384 => 48, _ => 32 };
+    /// <summary>The size of one coordinate (and of a private scalar) on the key type's curve.</summary>
+    public static int CoordinateSize(KeyType type) => type switch { KeyType.P256 => 32, KeyType.P384 => 48, _ => 32 };
 
-    internal static ECCurve Curve(KeyType type) => type == KeyType.P384 ? ECCurve.NamedCurves.nistP384 : ECCurve.NamedCurves.nistP256;
+    /// <summary>The NIST curve of a P-256 / P-384 key type.</summary>
+    public static ECCurve Curve(KeyType type) => type == KeyType.P384 ? ECCurve.NamedCurves.nistP384 : ECCurve.NamedCurves.nistP256;
 
     // SEC 1 §2.3.4: y = sqrt(x³ − 3x + b) mod p; both primes are ≡ 3 (mod 4), so sqrt = v^((p+1)/4).
     private static byte[] DecompressY(KeyType type, ReadOnlySpan<byte> xBytes, bool odd)

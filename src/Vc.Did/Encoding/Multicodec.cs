@@ -1,4 +1,4 @@
-namespace Vc.Credentials.Encoding;
+namespace Vc.Did.Encoding;
 
 /// <summary>The multicodec headers (unsigned varint) used by Multikey and did:key.</summary>
 public static class Multicodec

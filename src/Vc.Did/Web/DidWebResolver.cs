@@ -1,0 +1,266 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Vc.Did.Core;
+
+namespace Vc.Did.Web;
+
+/// <summary>Limits of <see cref="DidWebResolver"/>: a DID document is fetched from a server the DID names, so every fetch is bounded.</summary>
+public sealed record DidWebOptions
+{
+    /// <summary>The largest document read (bytes); a longer body is refused without being read further.</summary>
+    public int MaxDocumentBytes { get; init; } = 1 << 20;
+
+    /// <summary>How long one resolution may take, redirects and body included.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Redirects followed, each to the same scheme, host and port only.</summary>
+    public int MaxRedirects { get; init; } = 3;
+
+    /// <summary>
+    /// For tests only: fetch loopback hosts (localhost, 127.0.0.0/8) over plain http. Every other host is
+    /// always fetched over https, as did:web §3.2.2 requires.
+    /// </summary>
+    public bool AllowHttpLoopback { get; init; }
+}
+
+/// <summary>
+/// did:web (W3C CCG did:web method, §3.2 Read): <c>did:web:host[%3Aport][:path…]</c> is read from
+/// <c>https://host[:port]/path…/did.json</c>, or <c>https://host[:port]/.well-known/did.json</c> without a path.
+/// The document's id must be the DID. A web server keeps no history: DID URL versions are not supported, and the
+/// options' versionTime (the credential verifier's proof time) is answered with the current document.
+/// </summary>
+/// <remarks>
+/// Errors (DID Resolution §7.1.2): invalidDid for a malformed identifier, methodNotSupported for another method,
+/// notFound for HTTP 404/410, internalError for anything else the server or network does (timeout, TLS failure,
+/// another status, a redirect elsewhere, a body too large, not a DID document, a document of another DID).
+/// </remarks>
+public sealed class DidWebResolver : IDidMethodResolver, IDisposable
+{
+    private const string Prefix = "did:web:";
+    private const int MaxDidLength = 2048;
+    private readonly HttpClient _http;
+    private readonly DidWebOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <param name="handler">
+    /// The HTTP handler (e.g. one trusting a test certificate); null for a handler that does not follow redirects
+    /// itself. A given handler that does follow them is checked after the fact: an answer from another host is refused.
+    /// </param>
+    /// <param name="options">Limits; null for the defaults (1 MB, 10 s, https only).</param>
+    /// <param name="time">The clock of the timeout.</param>
+    public DidWebResolver(HttpMessageHandler? handler = null, DidWebOptions? options = null, TimeProvider? time = null)
+    {
+        _options = options ?? new DidWebOptions();
+        _time = time ?? TimeProvider.System;
+        _http = handler is null
+            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = _options.Timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            : new HttpClient(handler, disposeHandler: false);
+        // The resolution's own deadline (on the injected clock) bounds the whole exchange instead.
+        _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+    }
+
+    public string Method => "web";
+
+    public async Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default)
+    {
+        if (!DidUrl.TryParse(did, out var didUrl, out var error))
+            return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, error);
+        if (didUrl.Method != Method)
+            return DidResolutionResult.Failure(DidResolutionErrors.MethodNotSupported, $"not a did:web DID: {CompositeDidResolver.Truncate(did)}");
+        // A fragment names a part of the document; a path or query would ask the server for something else.
+        if (didUrl.Path.Length > 0 || didUrl.Query is not null)
+            return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, $"did:web resolves DIDs, not DID URLs with a path or query: {CompositeDidResolver.Truncate(did)}");
+        var bare = didUrl.Did;
+        if (!TryDocumentUrl(bare, _options.AllowHttpLoopback, out var url, out error))
+            return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, error);
+        var accept = options?.Accept;
+        if (accept is not null && accept != "application/did+ld+json" && accept != "application/did+json")
+            return DidResolutionResult.Failure(DidResolutionErrors.UnsupportedFormat, $"The DID resolver does not support the requested 'accept' format: {accept}");
+
+        using var deadline = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        byte[] body;
+        try
+        {
+            var fetched = await FetchAsync(url, linked.Token).ConfigureAwait(false);
+            if (fetched.Error is not null) return DidResolutionResult.Failure(fetched.Error, fetched.Message!);
+            body = fetched.Body!;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The deadline, or the handler's own connect timeout: the caller did not cancel.
+            return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} did not answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+        }
+        catch (HttpRequestException e)
+        {
+            // Connection refused, DNS, TLS (an untrusted or mismatched certificate), a broken response.
+            return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url}: {e.Message}");
+        }
+
+        DidDocument document;
+        try
+        {
+            using var json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            document = DidJson.ParseDocument(json.RootElement);
+        }
+        catch (JsonException e) { return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} is not JSON: {e.Message}"); }
+        catch (FormatException e) { return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} is not a DID document: {e.Message}"); }
+        // did:web §3.2: the document must be the DID's own, or any server could speak for any DID.
+        if (!string.Equals(document.Id, bare, StringComparison.Ordinal))
+            return DidResolutionResult.Failure(DidResolutionErrors.InternalError,
+                $"{url} holds the document of {CompositeDidResolver.Truncate(document.Id)}, not of {CompositeDidResolver.Truncate(bare)}");
+
+        if (accept == "application/did+json") document = document with { Context = null };
+        return new DidResolutionResult(document, DidDocumentMetadata.Empty,
+            new DidResolutionMetadata { ContentType = document.Context is null ? "application/did+json" : "application/did+ld+json" });
+    }
+
+    private sealed record Fetched(byte[]? Body, string? Error = null, string? Message = null);
+
+    private async Task<Fetched> FetchAsync(Uri url, CancellationToken ct)
+    {
+        var current = url;
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            request.Headers.Accept.ParseAdd("application/did+ld+json, application/did+json;q=0.9, application/json;q=0.8");
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            // A caller's handler may follow redirects itself: the answer must still come from the DID's own origin.
+            if (response.RequestMessage?.RequestUri is { } answered && !SameOrigin(answered, url))
+                return new(null, DidResolutionErrors.InternalError, $"{url} was redirected to {answered.GetLeftPart(UriPartial.Authority)}");
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and < 400 && response.Headers.Location is { } location)
+            {
+                var next = new Uri(current, location);
+                if (!SameOrigin(next, url))
+                    return new(null, DidResolutionErrors.InternalError, $"{url} redirects to {next.GetLeftPart(UriPartial.Authority)}: redirects leave the DID's host only at its own risk, not ours");
+                if (redirects >= _options.MaxRedirects)
+                    return new(null, DidResolutionErrors.InternalError, $"{url}: more than {_options.MaxRedirects} redirects");
+                current = next;
+                continue;
+            }
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+                return new(null, DidResolutionErrors.NotFound, $"{current} answered {status}");
+            if (!response.IsSuccessStatusCode)
+                return new(null, DidResolutionErrors.InternalError, $"{current} answered {status}");
+            if (response.Content.Headers.ContentLength > _options.MaxDocumentBytes)
+                return new(null, DidResolutionErrors.InternalError, $"{current}: the document is larger than {_options.MaxDocumentBytes} bytes");
+            var body = await ReadBoundedAsync(response.Content, ct).ConfigureAwait(false);
+            return body is null
+                ? new(null, DidResolutionErrors.InternalError, $"{current}: the document is larger than {_options.MaxDocumentBytes} bytes")
+                : new(body);
+        }
+    }
+
+    /// <summary>The body, or null once it passes the size cap (a missing or false Content-Length does not help a server).</summary>
+    private async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > _options.MaxDocumentBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+
+    /// <summary>
+    /// did:web §3.2.1 steps 1–5: the method-specific id's ':' become '/', a percent-encoded port colon is decoded,
+    /// https:// goes in front, /.well-known when there is no path, /did.json at the end.
+    /// </summary>
+    internal static bool TryDocumentUrl(string did, bool allowHttpLoopback, [NotNullWhen(true)] out Uri? url, [NotNullWhen(false)] out string? error)
+    {
+        url = null;
+        if (did.Length > MaxDidLength || !did.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            error = $"not a did:web DID: {CompositeDidResolver.Truncate(did)}";
+            return false;
+        }
+        var segments = did[Prefix.Length..].Split(':');
+        var authority = segments[0];
+        string host = authority;
+        int? port = null;
+        var portAt = authority.IndexOf("%3A", StringComparison.OrdinalIgnoreCase);
+        if (portAt >= 0)
+        {
+            host = authority[..portAt];
+            if (!int.TryParse(authority.AsSpan(portAt + 3), NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)
+            {
+                error = $"did:web port is not a number from 1 to 65535: {CompositeDidResolver.Truncate(did)}";
+                return false;
+            }
+            port = p;
+        }
+        if (!IsHostName(host))
+        {
+            error = $"did:web domain name is not a host name: {CompositeDidResolver.Truncate(did)}";
+            return false;
+        }
+        var path = segments.AsSpan(1);
+        foreach (var segment in path)
+        {
+            // did:web idchar (ALPHA / DIGIT / "." / "-" / "_" / pct-encoded); "." and ".." would climb the server's tree.
+            if (segment.Length == 0 || segment is "." or ".." || !IsPathSegment(segment))
+            {
+                error = $"did:web path segment '{(segment.Length <= 40 ? segment : segment[..40] + "…")}' is not allowed";
+                return false;
+            }
+        }
+        var http = allowHttpLoopback && IsLoopback(host);
+        var text = (http ? "http://" : "https://") + host + (port is { } n ? ":" + n.ToString(CultureInfo.InvariantCulture) : "")
+            + (path.IsEmpty ? "/.well-known" : "/" + string.Join('/', path.ToArray())) + "/did.json";
+        if (!Uri.TryCreate(text, UriKind.Absolute, out url))
+        {
+            error = $"did:web does not give a URL: {CompositeDidResolver.Truncate(did)}";
+            return false;
+        }
+        error = null;
+        return true;
+    }
+
+    // A DNS name (RFC 1123 labels) or an IPv4 address; did:web names no user info, IPv6 literal or other syntax.
+    private static bool IsHostName(string host)
+    {
+        if (host.Length is 0 or > 253) return false;
+        foreach (var label in host.Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-') return false;
+            foreach (var c in label)
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-') return false;
+        }
+        return true;
+    }
+
+    private static bool IsPathSegment(string segment)
+    {
+        for (var i = 0; i < segment.Length; i++)
+        {
+            var c = segment[i];
+            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_') continue;
+            if (c == '%' && i + 2 < segment.Length && char.IsAsciiHexDigit(segment[i + 1]) && char.IsAsciiHexDigit(segment[i + 2]))
+            {
+                // An encoded '/' or '\' would add a path level the DID does not show.
+                if (segment[i + 1] is '2' && segment[i + 2] is 'f' or 'F' || segment[i + 1] is '5' && segment[i + 2] is 'c' or 'C') return false;
+                i += 2;
+                continue;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+
+    public void Dispose() => _http.Dispose();
+}
