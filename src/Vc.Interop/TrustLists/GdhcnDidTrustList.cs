@@ -104,7 +104,7 @@ public static class GdhcnDidTrustList
         CheckJwkMatches(jwk, dsc);
         // x5c = [DSC, SCA, …]: each certificate must be issued by the next one.
         for (var i = 0; i + 1 < chain.Count; i++)
-            if (!X509Util.IsIssuedBy(chain[i], chain[i + 1]))
+            if (!Pki.CertificateChain.IsIssuedBy(chain[i], chain[i + 1]))
                 throw new TrustListException(TrustListFailure.Chain, $"x5c[{i}] is not issued by x5c[{i + 1}]");
 
         // v2 carries {code: "#DCC"} objects (the schema says strings); v1 names the participant in the controller.

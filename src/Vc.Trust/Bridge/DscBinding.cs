@@ -127,7 +127,7 @@ public static class DscBinding
         }
         catch (Exception e) when (e is FormatException or CryptographicException) { throw Bad("unreadable key", e); }
         for (var i = 0; i + 1 < chain.Count; i++)
-            if (!PkiTrustImporter.IssuedBy(chain[i], chain[i + 1]))
+            if (!Vc.Interop.Pki.CertificateChain.IsIssuedBy(chain[i], chain[i + 1]))
                 throw Bad($"x5c[{i}] is not issued by x5c[{i + 1}]");
         return new BoundDsc(id, kid, dsc, chain.Skip(1).ToArray());
     }
