@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Vc.Credentials.Icvp;
 using Vc.Interop.Dcc;
 using Vc.Interop.Icvp;
 using Vc.Interop.TrustLists;
@@ -69,17 +70,17 @@ public sealed class HcertVerifier
     private readonly HcertVerifierOptions _options;
     private readonly DccSchemaValidator _schemas;
     private readonly DccValueSets _valueSets;
-    private readonly IcvpValueSets _icvpValueSets;
+    private readonly IcvpCatalogue _icvpCatalogue;
 
     public HcertVerifier(ITrustStore trust, TimeProvider? time = null, HcertVerifierOptions? options = null,
-        DccSchemaValidator? schemas = null, DccValueSets? valueSets = null, IcvpValueSets? icvpValueSets = null)
+        DccSchemaValidator? schemas = null, DccValueSets? valueSets = null, IcvpCatalogue? icvpCatalogue = null)
     {
         _trust = trust;
         _time = time ?? TimeProvider.System;
         _options = options ?? new HcertVerifierOptions();
         _schemas = schemas ?? new DccSchemaValidator();
         _valueSets = valueSets ?? new DccValueSets();
-        _icvpValueSets = icvpValueSets ?? new IcvpValueSets();
+        _icvpCatalogue = icvpCatalogue ?? IcvpCatalogue.V1;
     }
 
     /// <summary>Verifies an "HC1:" string at the given clock (default: the time provider's now).</summary>
@@ -158,7 +159,7 @@ public sealed class HcertVerifier
         if (_options.CheckValueSets && payloadError is null)
             Check(steps, HcertStep.ValueSets, () =>
             {
-                var problems = dcc is { } d ? _valueSets.Check(d) : icvp is not null ? _icvpValueSets.Check(icvp) : [];
+                var problems = dcc is { } d ? _valueSets.Check(d) : icvp is not null ? icvp.CheckCodes(_icvpCatalogue) : [];
                 if (problems.Count > 0) throw new HcertException(HcertFailure.ValueSet, string.Join("; ", problems));
             });
         if (_options.CheckEntries && payloadError is null)
@@ -331,7 +332,8 @@ public sealed class HcertVerifier
         static DateOnly? Parse(string? s) => DateOnly.TryParseExact(s, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? d : null;
         var dt = Parse(icvp.Vaccination.Date);
         if (dt > latestToday) problems.Add($"vaccination date {icvp.Vaccination.Date} is in the future");
-        var from = Parse(icvp.Vaccination.ValidFrom) ?? (icvp.Vaccination.Disease is null or IcvpValueSets.YellowFever ? dt?.AddDays(10) : dt);
+        // An ICVP without tg is a yellow-fever certificate (the ICVP's default disease).
+        var from = Parse(icvp.Vaccination.ValidFrom) ?? (dt is { } d ? IcvpCatalogue.ValidFrom(icvp.Vaccination.Disease ?? IcvpCatalogue.YellowFever, d) : null);
         if (from > latestToday) problems.Add($"not valid before {from:yyyy-MM-dd}");
         if (Parse(icvp.Vaccination.ValidUntil) is { } until && earliestToday > until) problems.Add($"validity ended {until:yyyy-MM-dd}");
         return problems;

@@ -137,6 +137,17 @@ public sealed record IcvpCertificate
         return problems;
     }
 
+    /// <summary>The codes against the ICVP catalogue: v.vp in ICVPProductIds, v.tg in DiseaseTargeted.</summary>
+    public IReadOnlyList<string> CheckCodes(Vc.Credentials.Icvp.IcvpCatalogue catalogue)
+    {
+        var problems = new List<string>();
+        if (catalogue.FindProductId(Vaccination.ProductId) is null)
+            problems.Add($"v.vp '{Vaccination.ProductId}' is not in ICVPProductIds");
+        if (Vaccination.Disease is { } tg && catalogue.FindDiseaseTargeted(tg) is null)
+            problems.Add($"v.tg '{tg}' is not in DiseaseTargeted");
+        return problems;
+    }
+
     private static bool IsDate(string s) =>
         DateOnly.TryParseExact(s, ["yyyy-MM-dd", "yyyy-MM", "yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
