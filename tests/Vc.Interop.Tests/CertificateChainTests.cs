@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Vc.Interop.Pki;
+using Vc.Interop.TrustLists;
 
 namespace Vc.Interop.Tests;
 
@@ -84,5 +85,20 @@ public sealed class CertificateChainTests
         var ecCa = Ca(ecKey, "CSCA");
         Assert.False(CertificateChain.IsIssuedBy(Issue(rsaCa, rsaKey), ecCa));
         Assert.False(CertificateChain.IsIssuedBy(Issue(ecCa, ecKey), rsaCa));
+    }
+
+    [Fact]
+    public void A_country_PKI_issues_from_its_clock_and_its_certificates_chain_to_the_CSCA()
+    {
+        var now = new DateTimeOffset(2030, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        using var pki = CountryPki.Create("XA", time: new FixedTime(now));
+        using var dsc = pki.IssueDsc("DSC XA");
+        using var upload = pki.IssueUpload();
+        using var anchor = CountryPki.CreateTrustAnchor("Anchor", time: new FixedTime(now));
+        foreach (var cert in new[] { pki.Csca, dsc, upload, anchor })
+            Assert.Equal(now.AddMinutes(-5).UtcDateTime, cert.NotBefore.ToUniversalTime());
+        Assert.True(CertificateChain.IsIssuedBy(dsc, pki.Csca));
+        Assert.True(CertificateChain.IsIssuedBy(upload, pki.Csca));
+        Assert.Equal(DccKeyUsage.Test | DccKeyUsage.Vaccination | DccKeyUsage.Recovery, new TrustEntry(dsc, TrustSource.Certificate).DccKeyUsage);
     }
 }

@@ -228,9 +228,10 @@ public sealed class DgcConformanceTests(ITestOutputHelper output)
     private static TrustStore TrustOf(JsonElement test) =>
         test.TryGetProperty("TESTCTX", out var ctx) && ctx.TryGetProperty("CERTIFICATE", out _) ? TrustStore.FromCertificates(Certificate(test)) : TrustStore.Empty;
 
+    /// <summary>The case's VALIDATIONCLOCK (every case has one): never the real clock, so results do not change with the date.</summary>
     private static DateTimeOffset Clock(JsonElement test) =>
         test.TryGetProperty("TESTCTX", out var ctx) && ctx.TryGetProperty("VALIDATIONCLOCK", out var c) && c.ValueKind == JsonValueKind.String
-            ? HcertClock.Parse(c.GetString()!) : DateTimeOffset.UtcNow;
+            ? HcertClock.Parse(c.GetString()!) : throw new InvalidDataException("the case has no TESTCTX.VALIDATIONCLOCK");
 
     /// <summary>COSE from the case, or derived from PREFIX when the case lacks it.</summary>
     private static byte[] Cose(JsonElement test) => Hex(test, "COSE") ?? HcertCodec.DecodeToCose(Text(test, "PREFIX")!);

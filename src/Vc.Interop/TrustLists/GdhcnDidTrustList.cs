@@ -155,8 +155,10 @@ public static class GdhcnDidTrustList
     }
 
     /// <summary>Exports our DSCs as a GDHCN v2 trust-list DID document (JsonWebKey2020, x5c [DSC, SCA], domain/
-    /// participant/keyusage as {code}), with a JsonWebSignature2020 proof when a signing key is given.</summary>
-    public static string Export(string did, IEnumerable<GdhcnExportKey> keys, ECDsa? proofKey = null, string? proofVerificationMethod = null, DateTimeOffset? created = null)
+    /// participant/keyusage as {code}), with a JsonWebSignature2020 proof when a signing key is given (created at
+    /// <paramref name="created"/>, else the time provider's now).</summary>
+    public static string Export(string did, IEnumerable<GdhcnExportKey> keys, ECDsa? proofKey = null, string? proofVerificationMethod = null, DateTimeOffset? created = null,
+        TimeProvider? time = null)
     {
         var controller = did.Contains(':') ? did[..did.LastIndexOf(':')] : did;
         var methods = new JsonArray();
@@ -201,7 +203,7 @@ public static class GdhcnDidTrustList
             ["verificationMethod"] = methods,
         };
         if (proofKey is not null)
-            DidDocumentSigner.AddProof(document, proofKey, proofVerificationMethod ?? did + "#proof", created ?? DateTimeOffset.UtcNow);
+            DidDocumentSigner.AddProof(document, proofKey, proofVerificationMethod ?? did + "#proof", created ?? (time ?? TimeProvider.System).GetUtcNow());
         return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }
