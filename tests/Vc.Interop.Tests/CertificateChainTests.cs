@@ -88,6 +88,20 @@ public sealed class CertificateChainTests
     }
 
     [Fact]
+    public void The_first_broken_link_of_an_x5c_list_is_named()
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var root = Ca(rootKey, "CSCA");
+        var other = Ca(otherKey, "Other");
+        var dsc = Issue(root, rootKey);
+        Assert.Equal(-1, CertificateChain.FirstBrokenLink([dsc, root]));
+        Assert.Equal(-1, CertificateChain.FirstBrokenLink([dsc]));
+        Assert.Equal(0, CertificateChain.FirstBrokenLink([dsc, other]));
+        Assert.Equal(1, CertificateChain.FirstBrokenLink([dsc, root, other]));
+    }
+
+    [Fact]
     public void A_country_PKI_issues_from_its_clock_and_its_certificates_chain_to_the_CSCA()
     {
         var now = new DateTimeOffset(2030, 3, 1, 12, 0, 0, TimeSpan.Zero);

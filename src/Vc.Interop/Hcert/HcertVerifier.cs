@@ -243,7 +243,7 @@ public sealed class HcertVerifier
                     return false;
             }
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException)
         {
             why = "malformed signature or key: " + e.Message;
             return false;

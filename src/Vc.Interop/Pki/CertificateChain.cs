@@ -22,8 +22,8 @@ public static class CertificateChain
     /// <summary>Whether <paramref name="issuer"/>'s key signed <paramref name="subject"/> and the subject names it as
     /// issuer (RFC 5280 §6.1.3 (a)(1), (a)(4)). Validity dates, key usage and basic constraints are not checked here:
     /// trust lists keep expired DSCs so that old certificates can still be told apart from forged ones, and test CSCAs
-    /// in the field often lack CA extensions. X509Chain is not used for that reason (it checks them all through
-    /// the platform, and on Linux cannot be limited to the signature). SHA-1 signatures are refused.</summary>
+    /// in the field often lack CA extensions. X509Chain is not used: it builds and judges whole paths (dates, CA
+    /// extensions, revocation) where the trust lists need this one link. SHA-1 signatures are refused.</summary>
     public static bool IsIssuedBy(X509Certificate2 subject, X509Certificate2 issuer)
     {
         // RFC 5280 §7.1 compares names after normalisation; the decoded form covers re-encoded strings.
@@ -38,6 +38,16 @@ public static class CertificateChain
         {
             return false;
         }
+    }
+
+    /// <summary>For an x5c-style list [leaf, issuer, issuer's issuer, …]: the index i of the first certificate not
+    /// issued by certificate i + 1, or -1 when every link holds.</summary>
+    public static int FirstBrokenLink(IReadOnlyList<X509Certificate2> chain)
+    {
+        for (var i = 0; i + 1 < chain.Count; i++)
+            if (!IsIssuedBy(chain[i], chain[i + 1]))
+                return i;
+        return -1;
     }
 
     private static bool SignatureVerifies(byte[] der, X509Certificate2 issuer)

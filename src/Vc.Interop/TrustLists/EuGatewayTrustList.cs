@@ -131,7 +131,7 @@ public static class EuGatewayTrustList
                     si.CheckSignature(expected, verifySignatureOnly: true);
                     return true;
                 }
-                catch (CryptographicException e)
+                catch (Exception e) when (e is CryptographicException or NotSupportedException)
                 {
                     why = e.Message;
                 }
@@ -139,7 +139,7 @@ public static class EuGatewayTrustList
             why ??= "no signer";
             return false;
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException or InvalidOperationException or TrustListException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException or InvalidOperationException or NotSupportedException or TrustListException)
         {
             why = e.Message;
             return false;

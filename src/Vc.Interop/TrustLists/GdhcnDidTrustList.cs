@@ -103,9 +103,8 @@ public static class GdhcnDidTrustList
                 throw new TrustListException(TrustListFailure.Kid, $"kid '{claimed}' is not SHA-256(x5c[0])[0..8] = '{kidText}'");
         CheckJwkMatches(jwk, dsc);
         // x5c = [DSC, SCA, …]: each certificate must be issued by the next one.
-        for (var i = 0; i + 1 < chain.Count; i++)
-            if (!Pki.CertificateChain.IsIssuedBy(chain[i], chain[i + 1]))
-                throw new TrustListException(TrustListFailure.Chain, $"x5c[{i}] is not issued by x5c[{i + 1}]");
+        if (Pki.CertificateChain.FirstBrokenLink(chain) is var broken and >= 0)
+            throw new TrustListException(TrustListFailure.Chain, $"x5c[{broken}] is not issued by x5c[{broken + 1}]");
 
         // v2 carries {code: "#DCC"} objects (the schema says strings); v1 names the participant in the controller.
         string? Code(string name) =>
