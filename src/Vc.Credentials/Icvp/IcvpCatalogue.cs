@@ -75,12 +75,6 @@ public sealed record IcvpCatalogue(
     /// <summary>A disease code (bare ICD-11 code or system#code) this catalogue has products for.</summary>
     public IcvpCode? FindDisease(string? disease) => Strip(disease, Icd11System) is { } code ? Diseases.FirstOrDefault(d => d.Code == code) : null;
 
-    /// <summary>A disease of the WHO DiseaseTargeted value set (what a received certificate may name), exact code.</summary>
-    public IcvpCode? FindDiseaseTargeted(string? disease) => DiseasesTargeted.FirstOrDefault(d => d.Code == disease);
-
-    /// <summary>A product of the ICVPProductIds value set, exact code (as an HCERT carries it).</summary>
-    public IcvpProduct? FindProductId(string? productId) => Products.FirstOrDefault(p => p.Code == productId);
-
     /// <summary>An ICVP vaccine code (ICD-11 extension code).</summary>
     public IcvpCode? FindVaccineType(string? vaccineType) => Strip(vaccineType, Icd11System) is { } code ? VaccineTypes.FirstOrDefault(d => d.Code == code) : null;
 
