@@ -19,8 +19,10 @@ namespace Vc.Interop.Tests;
 /// <summary>The VC ⇄ HCERT bridge: health content survives both round trips; what cannot be carried is refused.</summary>
 public sealed class BridgeTests : IDisposable
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
-    private readonly CountryPki _kenya = CountryPki.Create("KE");
+    // One fixed clock for the country PKI, the bridge and the verifier: the outcome does not depend on the run's date.
+    private static readonly DateTimeOffset Now = new(2026, 1, 15, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeProvider Clock = new FixedTime(Now);
+    private readonly CountryPki _kenya = CountryPki.Create("KE", time: Clock);
     private readonly X509Certificate2 _dsc;
     private readonly HcertBridge _bridge = new();
     private readonly DataIntegrityProofs _proofs = new(new JsonLdRdfCanonicalizer(BridgeContext.Loader));
@@ -149,7 +151,7 @@ public sealed class BridgeTests : IDisposable
     [Fact]
     public void Only_verified_hcerts_and_supported_credentials_are_bridged()
     {
-        var other = CountryPki.Create("GH");
+        var other = CountryPki.Create("GH", time: Clock);
         using var foreignDsc = other.IssueDsc("DSC GH");
         var hc1 = _bridge.ToHcert(IcvpCredential(), new HcertSigner(foreignDsc), Now).Hc1;
         var unverified = VerifyHcert(hc1); // signed by a DSC this verifier does not trust

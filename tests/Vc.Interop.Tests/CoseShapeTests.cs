@@ -50,20 +50,68 @@ public sealed class CoseShapeTests
     }
 
     [Theory]
-    [InlineData(true, true, new[] { 18 })]       // the usual shape
-    [InlineData(true, true, new int[0])]         // untagged
-    [InlineData(true, true, new[] { 61, 18 })]   // CWT tag around COSE_Sign1
-    [InlineData(true, false, new[] { 18 })]      // kid only in the unprotected header
-    [InlineData(false, true, new[] { 18 })]      // alg only in the unprotected header (.NET's CoseSign1Message refuses this)
-    [InlineData(false, false, new int[0])]       // empty protected header, everything unprotected
-    public void Every_field_shape_verifies_and_goes_through_the_HC1_layers(bool algProtected, bool kidProtected, int[] tags)
+    [InlineData(true, true, new[] { 18 }, true)]       // the usual shape
+    [InlineData(true, true, new int[0], true)]         // untagged
+    [InlineData(true, true, new[] { 61, 18 }, false)]  // CWT tag around COSE_Sign1: DecodeSign1 refuses tag 61
+    [InlineData(true, false, new[] { 18 }, true)]      // kid only in the unprotected header
+    [InlineData(false, true, new[] { 18 }, false)]     // alg only in the unprotected header: VerifyEmbedded refuses it
+    [InlineData(false, false, new int[0], false)]      // empty protected header, everything unprotected
+    public void Every_field_shape_verifies_and_goes_through_the_HC1_layers(bool algProtected, bool kidProtected, int[] tags, bool byNet)
     {
         var cose = Build(algProtected, kidProtected, tags);
         var parsed = CoseSign1.Decode(cose);
         Assert.Equal(kidProtected ? KidLocation.Protected : KidLocation.Unprotected, parsed.KidLocation);
         Assert.Equal(tags.Contains(18), parsed.Tagged);
+        Assert.Equal(byNet, parsed.Message is not null);
         var result = Verifier.Verify(HcertCodec.Encode(cose), Issued.AddDays(1));
         Assert.True(result.IsValid, $"{result.Outcome}: {result.Reason}");
+    }
+
+    [Fact]
+    public void Our_COSE_Sign1_is_tagged_with_alg_and_kid_protected_and_the_payload_embedded()
+    {
+        var payload = Payload();
+        var cose = CoseSign1.Sign(payload, TrustEntry.KidOf(Dsc), Dsc.GetECDsaPrivateKey()!);
+        var r = new CborReader(cose);
+        Assert.Equal((CborTag)18, r.ReadTag());
+        Assert.Equal(4, r.ReadStartArray());
+        var protectedHeader = new CborReader(r.ReadByteString());
+        Assert.Equal(2, protectedHeader.ReadStartMap());
+        Assert.Equal((1, CoseAlgorithm.ES256), (protectedHeader.ReadInt32(), protectedHeader.ReadInt32()));
+        Assert.Equal(4, protectedHeader.ReadInt32());
+        Assert.Equal(TrustEntry.KidOf(Dsc), protectedHeader.ReadByteString());
+        Assert.Equal(0, r.ReadStartMap()); // nothing unprotected
+        r.ReadEndMap();
+        Assert.Equal(payload, r.ReadByteString());
+        Assert.Equal(64, r.ReadByteString().Length); // ES256 r‖s
+        r.ReadEndArray();
+        Assert.Equal(0, r.BytesRemaining);
+    }
+
+    [Fact]
+    public void A_shape_NET_refuses_for_another_reason_stays_refused()
+    {
+        // content type (3) as a bstr: DecodeSign1 refuses it (RFC 9052 §3.1: uint or tstr). The lenient decoder skips
+        // labels HCERT does not use, but this is no field shape it is there for, so the message stays refused.
+        var w = new CborWriter();
+        w.WriteStartMap(3);
+        w.WriteInt32(1);
+        w.WriteInt32(CoseAlgorithm.ES256);
+        w.WriteInt32(3);
+        w.WriteByteString([0]);
+        w.WriteInt32(4);
+        w.WriteByteString(TrustEntry.KidOf(Dsc));
+        w.WriteEndMap();
+        var m = new CborWriter();
+        m.WriteTag((CborTag)18);
+        m.WriteStartArray(4);
+        m.WriteByteString(w.Encode());
+        m.WriteStartMap(0);
+        m.WriteEndMap();
+        m.WriteByteString(Payload());
+        m.WriteByteString(new byte[64]);
+        m.WriteEndArray();
+        Assert.Equal(HcertFailure.Cose, Assert.Throws<HcertException>(() => CoseSign1.Decode(m.Encode())).Failure);
     }
 
     [Fact]

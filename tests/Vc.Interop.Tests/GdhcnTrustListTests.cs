@@ -104,9 +104,12 @@ public sealed class GdhcnTrustListTests(Xunit.Abstractions.ITestOutputHelper out
         var dsc = TestPki.CreateDsc(sca, ekus: [TestPki.EkuVaccination]);
         using var anchor = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         const string did = "did:web:example.org:v2:trustlist:ICVP:XXA:DSC";
-        var json = GdhcnDidTrustList.Export(did, [new GdhcnExportKey(TestPki.PublicOnly(dsc), sca, "XXA", "ICVP")], anchor, "did:web:example.org:signer#k1");
+        var created = new DateTimeOffset(2025, 9, 1, 8, 0, 0, TimeSpan.Zero);
+        var json = GdhcnDidTrustList.Export(did, [new GdhcnExportKey(TestPki.PublicOnly(dsc), sca, "XXA", "ICVP")], anchor, "did:web:example.org:signer#k1",
+            time: new FixedTime(created));
         var result = GdhcnDidTrustList.Load(System.Text.Encoding.UTF8.GetBytes(json), new GdhcnLoadOptions { ProofVerifier = new JwsDetachedProofVerifier(anchor), RejectDocumentOnBadEntry = true });
         Assert.Equal(ProofStatus.Verified, result.Proof);
+        Assert.Equal(created, DateTimeOffset.Parse(System.Text.Json.Nodes.JsonNode.Parse(json)!["proof"]!["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
         var entry = Assert.Single(result.Entries);
         Assert.Equal(("ICVP", "XXA"), (entry.Domain, entry.Country));
         Assert.Equal(TrustEntry.KidOf(dsc), entry.Kid);

@@ -126,6 +126,41 @@ public sealed class IcvpTests
         Assert.Equal(original, result.Icvp);
     }
 
+    [Theory]
+    [InlineData("1D47", 9, HcertFailure.EntryCheck)] // yellow fever: IHR Annex 7, valid from day 10
+    [InlineData("1D47", 10, HcertFailure.None)]
+    [InlineData(null, 9, HcertFailure.EntryCheck)]   // no tg: a yellow-fever ICVP
+    [InlineData("1F03", 0, HcertFailure.None)]       // measles (DiseaseTargeted): valid from the vaccination day
+    public void The_first_valid_day_is_the_catalogues_for_the_disease(string? disease, int day, HcertFailure outcome)
+    {
+        var dsc = TestPki.CreateDsc(TestPki.CreateCa("XXA SCA"), ekus: [TestPki.EkuVaccination]);
+        var original = HcertCodec.Decode(Hc1).Icvp!;
+        var vaccinated = new DateOnly(2025, 10, 1);
+        var icvp = original with { Vaccination = original.Vaccination with { Disease = disease, Date = "2025-10-01", ValidFrom = null } };
+        var hc1 = new Hcert.HcertSigner(dsc).SignIcvp(icvp, "XXA", new DateTimeOffset(vaccinated, TimeOnly.MinValue, TimeSpan.Zero));
+        // Midnight UTC: the entry check counts a day as begun once it has begun anywhere (UTC+14), so later on day 9
+        // a dose is already valid somewhere on Earth.
+        var clock = new DateTimeOffset(vaccinated.AddDays(day), TimeOnly.MinValue, TimeSpan.Zero);
+        var result = new HcertVerifier(TrustStore.FromCertificates(TestPki.PublicOnly(dsc))).Verify(hc1, clock);
+        Assert.True(outcome == result.Outcome, $"{result.Outcome}: {result.Reason}");
+        var firstValid = Vc.Credentials.Icvp.IcvpCatalogue.ValidFrom(disease ?? Vc.Credentials.Icvp.IcvpCatalogue.YellowFever, vaccinated);
+        Assert.Equal(outcome == HcertFailure.None, vaccinated.AddDays(day) >= firstValid);
+    }
+
+    [Theory]
+    [InlineData("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "XX99", "v.tg 'XX99'")]
+    [InlineData("NotAProduct", "1D47", "v.vp 'NotAProduct'")]
+    public void Codes_outside_the_ICVP_catalogue_fail_the_value_set_step(string productId, string disease, string reason)
+    {
+        var dsc = TestPki.CreateDsc(TestPki.CreateCa("XXA SCA"), ekus: [TestPki.EkuVaccination]);
+        var original = HcertCodec.Decode(Hc1).Icvp!;
+        var icvp = original with { Vaccination = original.Vaccination with { ProductId = productId, Disease = disease } };
+        var hc1 = new Hcert.HcertSigner(dsc).SignIcvp(icvp, "XXA", new DateTimeOffset(2025, 10, 1, 10, 0, 0, TimeSpan.Zero));
+        var result = new HcertVerifier(TrustStore.FromCertificates(TestPki.PublicOnly(dsc))).Verify(hc1, Border);
+        Assert.Equal(HcertFailure.ValueSet, result.Outcome);
+        Assert.Contains(reason, result.Reason);
+    }
+
     [Fact]
     public void An_ICVP_without_issuer_or_clinician_breaks_the_model_invariant()
     {

@@ -7,7 +7,8 @@ using Vc.Interop.TrustLists;
 
 namespace Vc.Interop.Tests;
 
-/// <summary>Our hand-written codecs against independent implementations: .NET's COSE classes and SimpleBase.</summary>
+/// <summary>Our codecs against independent implementations: .NET's COSE classes (for the lenient decoder and the native
+/// ES256 path, which do not go through them) and SimpleBase.</summary>
 public sealed class InteropCrossCheckTests
 {
     private static readonly X509Certificate2 Dsc = TestPki.CreateDsc(TestPki.CreateCa("Cross CA"));

@@ -125,9 +125,4 @@ public sealed class SignerTests
         Assert.DoesNotContain(d, signer.ToString());
         Assert.Contains(Convert.ToBase64String(signer.Kid), signer.ToString());
     }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

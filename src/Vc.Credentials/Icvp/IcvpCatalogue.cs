@@ -23,7 +23,8 @@ public sealed record IcvpProduct(
     [property: JsonPropertyName("vaccineType")] string VaccineType);
 
 /// <summary>
-/// The versioned ICVP code catalogue (diseases, vaccine codes, products) shipped as data
+/// The versioned ICVP code catalogue (diseases, targeted diseases, vaccine codes, products), the one list of ICVP
+/// codes for issuing credentials and checking HCERTs, shipped as data
 /// (Resources/icvp-catalogue-v1.json, generated from WHO smart-icvp): product IDs change upstream, so
 /// a new upstream list becomes a new catalogue version, not a code change.
 /// </summary>
@@ -33,11 +34,21 @@ public sealed record IcvpCatalogue(
     [property: JsonPropertyName("productSystem")] string ProductSystem,
     [property: JsonPropertyName("icd11System")] string Icd11System,
     [property: JsonPropertyName("diseases")] IReadOnlyList<IcvpCode> Diseases,
+    [property: JsonPropertyName("diseasesTargeted")] IReadOnlyList<IcvpCode> DiseasesTargeted,
     [property: JsonPropertyName("vaccineTypes")] IReadOnlyList<IcvpCode> VaccineTypes,
     [property: JsonPropertyName("products")] IReadOnlyList<IcvpProduct> Products)
 {
     /// <summary>ICD-11 yellow fever.</summary>
     public const string YellowFever = "1D47";
+
+    /// <summary>IHR (2005) Annex 7 §1(b): a yellow fever certificate becomes valid 10 days after vaccination.</summary>
+    public const int YellowFeverDaysUntilValid = 10;
+
+    /// <summary>The first day a dose against <paramref name="disease"/> (ICD-11 code) given on
+    /// <paramref name="vaccinationDate"/> is valid: yellow fever after <see cref="YellowFeverDaysUntilValid"/> days,
+    /// any other disease from the day itself. The one place of the IHR Annex 7 rule.</summary>
+    public static DateOnly ValidFrom(string? disease, DateOnly vaccinationDate) =>
+        disease == YellowFever ? vaccinationDate.AddDays(YellowFeverDaysUntilValid) : vaccinationDate;
 
     private static readonly Lazy<IcvpCatalogue> V1Instance = new(() => Load(BundledContexts.ReadResource("icvp-catalogue-v1.json")));
 
@@ -51,8 +62,8 @@ public sealed record IcvpCatalogue(
         try
         {
             var c = JsonSerializer.Deserialize<IcvpCatalogue>(json) ?? throw new InvalidDataException("Empty catalogue.");
-            if (c.Products is null || c.Diseases is null || c.VaccineTypes is null || string.IsNullOrEmpty(c.Version))
-                throw new InvalidDataException("The catalogue lacks version, diseases, vaccineTypes or products.");
+            if (c.Products is null || c.Diseases is null || c.DiseasesTargeted is null || c.VaccineTypes is null || string.IsNullOrEmpty(c.Version))
+                throw new InvalidDataException("The catalogue lacks version, diseases, diseasesTargeted, vaccineTypes or products.");
             return c;
         }
         catch (JsonException e) { throw new InvalidDataException("The catalogue is not valid JSON: " + e.Message, e); }
@@ -61,7 +72,7 @@ public sealed record IcvpCatalogue(
     /// <summary>A product by code, also accepting "system#code" and "system|code".</summary>
     public IcvpProduct? FindProduct(string? productId) => Strip(productId, ProductSystem) is { } code ? Products.FirstOrDefault(p => p.Code == code) : null;
 
-    /// <summary>A disease code (bare ICD-11 code or system#code) of the ICVP disease value set.</summary>
+    /// <summary>A disease code (bare ICD-11 code or system#code) this catalogue has products for.</summary>
     public IcvpCode? FindDisease(string? disease) => Strip(disease, Icd11System) is { } code ? Diseases.FirstOrDefault(d => d.Code == code) : null;
 
     /// <summary>An ICVP vaccine code (ICD-11 extension code).</summary>

@@ -66,17 +66,12 @@ public sealed partial class IcvpCredentialBuilder(IcvpCatalogue? catalogue = nul
     /// <summary>The credential type.</summary>
     public const string CredentialType = "ICVPCredential";
 
-    /// <summary>IHR (2005) Annex 7 §1(b): a yellow fever certificate becomes valid 10 days after vaccination.</summary>
-    public const int YellowFeverDaysUntilValid = 10;
-
     private readonly IcvpCatalogue _catalogue = catalogue ?? IcvpCatalogue.V1;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>The catalogue used for code validation.</summary>
     public IcvpCatalogue Catalogue => _catalogue;
 
-    /// <summary>Yellow-fever rule: first day of validity of a dose given on <paramref name="vaccinationDate"/>.</summary>
-    public static DateOnly YellowFeverValidFrom(DateOnly vaccinationDate) => vaccinationDate.AddDays(YellowFeverDaysUntilValid);
 
     /// <summary>
     /// The unsigned credential for one dose. <paramref name="issuer"/> is the signing issuer's DID;
@@ -120,7 +115,7 @@ public sealed partial class IcvpCredentialBuilder(IcvpCatalogue? catalogue = nul
         Require(dose.ValidUntil is null || dose.ValidUntil > dose.Date, "vaccineDetails.validityPeriod.end", "must be after the vaccination date");
         if (errors.Count > 0) throw new IcvpValidationException(errors);
 
-        var start = yellowFever ? YellowFeverValidFrom(dose.Date) : dose.Date;
+        var start = IcvpCatalogue.ValidFrom(disease!.Code, dose.Date);
         var validity = new JsonObject { ["start"] = Iso(start) };
         if (yellowFever) validity["lifelong"] = true;
         else if (dose.ValidUntil is { } end) validity["end"] = Iso(end);

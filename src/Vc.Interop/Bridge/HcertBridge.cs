@@ -160,7 +160,7 @@ public sealed class HcertBridge(IcvpCatalogue? catalogue = null)
         if (!DateOnly.TryParseExact(v.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             throw new BridgeException(BridgeFailure.InvalidContent, $"vaccination date '{v.Date}' is not YYYY-MM-DD");
         var yellowFever = disease?.Code == IcvpCatalogue.YellowFever;
-        var start = v.ValidFrom ?? Iso(yellowFever ? IcvpCredentialBuilder.YellowFeverValidFrom(date) : date);
+        var start = v.ValidFrom ?? Iso(IcvpCatalogue.ValidFrom(disease?.Code, date));
 
         var validity = new JsonObject { ["start"] = start };
         if (v.ValidUntil is { } end) validity["end"] = end;

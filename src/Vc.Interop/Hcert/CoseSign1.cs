@@ -1,5 +1,6 @@
 using System.Formats.Cbor;
 using System.Security.Cryptography;
+using System.Security.Cryptography.Cose;
 
 namespace Vc.Interop.Hcert;
 
@@ -25,11 +26,13 @@ public static class CoseAlgorithm
     };
 }
 
-/// <summary>A parsed COSE_Sign1 message (RFC 9052 §4.2). Parsed by hand so that every shape seen in the field
-/// (untagged, 61(18(..)), alg or kid only in the unprotected header) is accepted, and bad shapes are typed errors.</summary>
+/// <summary>A decoded COSE_Sign1 message (RFC 9052 §4.2). .NET's <see cref="CoseSign1Message"/> decodes and
+/// verifies it; a lenient decoder takes over only for the field shapes .NET refuses (see <see cref="DecodeLenient"/>).
+/// Bad shapes are typed errors.</summary>
 public sealed record CoseSign1
 {
     private const int MaxHeaderBytes = 4096;
+    private const int MaxKidBytes = 64;
 
     /// <summary>The serialized protected header bstr content, exactly as signed.</summary>
     public required ReadOnlyMemory<byte> ProtectedHeader { get; init; }
@@ -41,20 +44,86 @@ public sealed record CoseSign1
     /// <summary>Whether the message carried tag 18 (COSE_Sign1).</summary>
     public required bool Tagged { get; init; }
 
+    /// <summary>The message as .NET decoded it; null when only the lenient decoder accepted it.</summary>
+    internal CoseSign1Message? Message { get; init; }
+
     /// <summary>Decodes, or throws <see cref="HcertException"/> with <see cref="HcertFailure.Cose"/>.</summary>
     public static CoseSign1 Decode(ReadOnlyMemory<byte> encoded)
+    {
+        CoseSign1Message message;
+        try
+        {
+            message = CoseMessage.DecodeSign1(encoded.Span);
+        }
+        catch (CryptographicException e)
+        {
+            var lenient = DecodeLenient(encoded, out var fieldShape);
+            return fieldShape ? lenient : throw new HcertException(HcertFailure.Cose, "malformed COSE_Sign1: " + e.Message, e);
+        }
+        if (message.Content is not { } payload)
+            throw new HcertException(HcertFailure.Cose, "detached payload is not allowed in an HCERT");
+        if (!message.ProtectedHeaders.ContainsKey(CoseHeaderLabel.Algorithm))
+            return DecodeLenient(encoded, out _); // alg only in the unprotected header: VerifyEmbedded would refuse it
+        if (message.RawProtectedHeaders.Length > MaxHeaderBytes)
+            throw new HcertException(HcertFailure.Cose, "protected header too large");
+        var protKid = KidOf(message.ProtectedHeaders);
+        var unprotKid = KidOf(message.UnprotectedHeaders);
+        var kid = protKid ?? unprotKid;
+        return new CoseSign1
+        {
+            ProtectedHeader = message.RawProtectedHeaders,
+            Algorithm = AlgOf(message.ProtectedHeaders),
+            Kid = kid ?? ReadOnlyMemory<byte>.Empty,
+            KidLocation = protKid is not null ? KidLocation.Protected : unprotKid is not null ? KidLocation.Unprotected : KidLocation.None,
+            Payload = payload,
+            Signature = message.Signature,
+            Tagged = encoded.Span[0] == 0xD2, // 0xD2 = tag 18; DecodeSign1 takes both forms and does not say which
+            Message = message,
+        };
+    }
+
+    private static int? AlgOf(CoseHeaderMap headers)
+    {
+        if (!headers.TryGetValue(CoseHeaderLabel.Algorithm, out var value))
+            return null;
+        var reader = new CborReader(value.EncodedValue);
+        return reader.PeekState() switch
+        {
+            CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger => ToInt(reader.ReadInt64()),
+            CborReaderState.TextString => throw new HcertException(HcertFailure.UnsupportedAlgorithm, $"text algorithm '{reader.ReadTextString()}'"),
+            _ => throw new HcertException(HcertFailure.Cose, "alg must be an integer"),
+        };
+    }
+
+    private static int ToInt(long alg) => alg is >= int.MinValue and <= int.MaxValue
+        ? (int)alg
+        : throw new HcertException(HcertFailure.UnsupportedAlgorithm, $"algorithm {alg}");
+
+    private static byte[]? KidOf(CoseHeaderMap headers)
+    {
+        if (!headers.TryGetValue(CoseHeaderLabel.KeyIdentifier, out var value))
+            return null;
+        var kid = value.GetValueAsBytes(); // DecodeSign1 has already checked that kid is a bstr
+        return kid.Length > MaxKidBytes ? throw new HcertException(HcertFailure.Cose, $"kid longer than {MaxKidBytes} bytes") : kid;
+    }
+
+    /// <summary>The shapes DecodeSign1 refuses (or VerifyEmbedded cannot use) that the EU conformance vectors
+    /// (dgc-testdata common/2DCode/raw) carry: alg only in the unprotected header (CO20, CO23), kid in both
+    /// headers, the protected one winning (CO21, CO22; hcert §3.3.1), and a CWT tag 61 around tag 18 (CO28,
+    /// RFC 8392 §6). <paramref name="fieldShape"/> says whether the message has one of them; others .NET refuses stay refused.</summary>
+    private static CoseSign1 DecodeLenient(ReadOnlyMemory<byte> encoded, out bool fieldShape)
     {
         try
         {
             var reader = new CborReader(encoded, CborConformanceMode.Lax);
-            var tagged = false;
-            // RFC 8392 §6: a CWT may be wrapped in tag 61; RFC 9052 §2: tag 18 marks COSE_Sign1.
+            bool tagged = false, cwtTag = false;
             for (var tags = 0; reader.PeekState() == CborReaderState.Tag; tags++)
             {
                 var tag = (ulong)reader.ReadTag();
                 if (tags >= 2 || (tag != 18 && tag != 61))
                     throw new HcertException(HcertFailure.Cose, $"unexpected CBOR tag {tag} before COSE_Sign1");
                 tagged |= tag == 18;
+                cwtTag |= tag == 61;
             }
             if (reader.PeekState() != CborReaderState.StartArray)
                 throw new HcertException(HcertFailure.Cose, $"COSE_Sign1 must be an array, found {reader.PeekState()}");
@@ -83,6 +152,7 @@ public sealed record CoseSign1
             if (reader.BytesRemaining != 0)
                 throw new HcertException(HcertFailure.Cose, "trailing bytes after COSE_Sign1");
             var kid = protKid ?? unprotKid;
+            fieldShape = cwtTag || protAlg is null || (protKid is not null && unprotKid is not null) || (unprotAlg is not null);
             return new CoseSign1
             {
                 ProtectedHeader = protectedBytes,
@@ -134,7 +204,7 @@ public sealed record CoseSign1
             {
                 case 1: // alg
                     if (reader.PeekState() is CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger)
-                        alg = checked((int)reader.ReadInt64());
+                        alg = ToInt(reader.ReadInt64());
                     else if (reader.PeekState() == CborReaderState.TextString)
                         throw new HcertException(HcertFailure.UnsupportedAlgorithm, $"text algorithm '{reader.ReadTextString()}'");
                     else
@@ -144,8 +214,8 @@ public sealed record CoseSign1
                     if (reader.PeekState() != CborReaderState.ByteString)
                         throw new HcertException(HcertFailure.Cose, "kid must be a byte string");
                     kid = reader.ReadByteString();
-                    if (kid.Length > 64)
-                        throw new HcertException(HcertFailure.Cose, "kid longer than 64 bytes");
+                    if (kid.Length > MaxKidBytes)
+                        throw new HcertException(HcertFailure.Cose, $"kid longer than {MaxKidBytes} bytes");
                     break;
                 default:
                     reader.SkipValue();
@@ -160,66 +230,35 @@ public sealed record CoseSign1
 
     internal static byte[] BuildToBeSigned(ReadOnlySpan<byte> protectedHeader, ReadOnlySpan<byte> payload)
     {
-        ReadOnlySpan<byte> prefix = [0x84, 0x6A, (byte)'S', (byte)'i', (byte)'g', (byte)'n', (byte)'a', (byte)'t', (byte)'u', (byte)'r', (byte)'e', (byte)'1'];
-        var buffer = new byte[prefix.Length + 9 + protectedHeader.Length + 1 + 9 + payload.Length];
-        prefix.CopyTo(buffer);
-        var o = prefix.Length;
-        o += WriteByteStringHeader(buffer.AsSpan(o), protectedHeader.Length);
-        protectedHeader.CopyTo(buffer.AsSpan(o));
-        o += protectedHeader.Length;
-        buffer[o++] = 0x40; // external_aad: empty bstr
-        o += WriteByteStringHeader(buffer.AsSpan(o), payload.Length);
-        payload.CopyTo(buffer.AsSpan(o));
-        o += payload.Length;
-        return o == buffer.Length ? buffer : buffer.AsSpan(0, o).ToArray();
+        var w = new CborWriter(CborConformanceMode.Canonical, initialCapacity: protectedHeader.Length + payload.Length + 32);
+        w.WriteStartArray(4);
+        w.WriteTextString("Signature1");
+        w.WriteByteString(protectedHeader);
+        w.WriteByteString([]);
+        w.WriteByteString(payload);
+        w.WriteEndArray();
+        return w.Encode();
     }
 
-    private static int WriteByteStringHeader(Span<byte> dest, int length)
-    {
-        // RFC 8949 §3.1: major type 2 with the shortest length encoding.
-        if (length < 24) { dest[0] = (byte)(0x40 | length); return 1; }
-        if (length < 256) { dest[0] = 0x58; dest[1] = (byte)length; return 2; }
-        if (length < 65536) { dest[0] = 0x59; dest[1] = (byte)(length >> 8); dest[2] = (byte)length; return 3; }
-        dest[0] = 0x5A;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(dest[1..], (uint)length);
-        return 5;
-    }
-
-    /// <summary>Builds and signs a tagged COSE_Sign1 with alg and kid in the protected header (hcert §3.3).</summary>
+    /// <summary>Signs a tagged COSE_Sign1 with alg and kid in the protected header and the payload embedded (hcert §3.3).</summary>
     public static byte[] Sign(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> kid, AsymmetricAlgorithm key)
     {
-        var alg = key switch
+        var headers = new CoseHeaderMap { [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(kid) };
+        var signer = key switch
         {
-            ECDsa ec => ec.KeySize switch { 256 => CoseAlgorithm.ES256, 384 => CoseAlgorithm.ES384, 521 => CoseAlgorithm.ES512, _ => throw new HcertException(HcertFailure.UnsupportedAlgorithm, $"EC key size {ec.KeySize}") },
-            RSA rsa when rsa.KeySize >= 2048 => CoseAlgorithm.PS256,
+            // CoseSigner derives alg from the hash (ES256/384/512, PS256) and writes it into the protected header.
+            ECDsa ec => new CoseSigner(ec, ec.KeySize switch
+            {
+                256 => HashAlgorithmName.SHA256,
+                384 => HashAlgorithmName.SHA384,
+                521 => HashAlgorithmName.SHA512,
+                _ => throw new HcertException(HcertFailure.UnsupportedAlgorithm, $"EC key size {ec.KeySize}"),
+            }, headers),
+            RSA rsa when rsa.KeySize >= 2048 => new CoseSigner(rsa, RSASignaturePadding.Pss, HashAlgorithmName.SHA256, headers),
             RSA => throw new HcertException(HcertFailure.UnsupportedAlgorithm, "RSA keys below 2048 bits"),
             _ => throw new HcertException(HcertFailure.UnsupportedAlgorithm, key.GetType().Name),
         };
-        var header = new CborWriter(CborConformanceMode.Canonical);
-        header.WriteStartMap(2);
-        header.WriteInt32(1);
-        header.WriteInt32(alg);
-        header.WriteInt32(4);
-        header.WriteByteString(kid);
-        header.WriteEndMap();
-        var protectedHeader = header.Encode();
-        var toBeSigned = BuildToBeSigned(protectedHeader, payload);
-        var signature = key switch
-        {
-            ECDsa ec => ec.SignData(toBeSigned, HashFor(alg), DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
-            RSA rsa => rsa.SignData(toBeSigned, HashAlgorithmName.SHA256, RSASignaturePadding.Pss),
-            _ => throw new InvalidOperationException(),
-        };
-        var w = new CborWriter(CborConformanceMode.Lax);
-        w.WriteTag((CborTag)18);
-        w.WriteStartArray(4);
-        w.WriteByteString(protectedHeader);
-        w.WriteStartMap(0);
-        w.WriteEndMap();
-        w.WriteByteString(payload);
-        w.WriteByteString(signature);
-        w.WriteEndArray();
-        return w.Encode();
+        return CoseSign1Message.SignEmbedded(payload, signer);
     }
 
     internal static HashAlgorithmName HashFor(int alg) => alg switch

@@ -137,6 +137,18 @@ public sealed record IcvpCertificate
         return problems;
     }
 
+    /// <summary>The codes against the ICVP catalogue: v.vp in ICVPProductIds, v.tg in DiseaseTargeted (exact codes, as
+    /// an HCERT carries them).</summary>
+    public IReadOnlyList<string> CheckCodes(Vc.Credentials.Icvp.IcvpCatalogue catalogue)
+    {
+        var problems = new List<string>();
+        if (!catalogue.Products.Any(p => p.Code == Vaccination.ProductId))
+            problems.Add($"v.vp '{Vaccination.ProductId}' is not in ICVPProductIds");
+        if (Vaccination.Disease is { } tg && !catalogue.DiseasesTargeted.Any(d => d.Code == tg))
+            problems.Add($"v.tg '{tg}' is not in DiseaseTargeted");
+        return problems;
+    }
+
     private static bool IsDate(string s) =>
         DateOnly.TryParseExact(s, ["yyyy-MM-dd", "yyyy-MM", "yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 

@@ -15,19 +15,25 @@ public sealed class CountryPki : IDisposable
     public static readonly string[] DccKeyUsageOids = ["1.3.6.1.4.1.1847.2021.1.1", "1.3.6.1.4.1.1847.2021.1.2", "1.3.6.1.4.1.1847.2021.1.3"];
 
     private readonly ECDsa _cscaKey;
+    private readonly TimeProvider _time;
 
     public string Country { get; }
     public X509Certificate2 Csca { get; }
 
-    private CountryPki(string country, X509Certificate2 csca, ECDsa key)
+    private CountryPki(string country, X509Certificate2 csca, ECDsa key, TimeProvider time)
     {
         Country = country;
         Csca = csca;
         _cscaKey = key;
+        _time = time;
     }
 
-    /// <summary>A new CSCA for an ISO 3166-1 alpha-2 country, valid for <paramref name="years"/> (GDHCN SCA: 4).</summary>
-    public static CountryPki Create(string country, DateTimeOffset? notBefore = null, int years = 4)
+    /// <summary>Certificates start 5 minutes before "now" so that a verifier whose clock lags slightly accepts them.</summary>
+    private static DateTimeOffset Start(TimeProvider time) => time.GetUtcNow().AddMinutes(-5);
+
+    /// <summary>A new CSCA for an ISO 3166-1 alpha-2 country, valid for <paramref name="years"/> (GDHCN SCA: 4) from
+    /// the time provider's now; the certificates it issues start at that provider's now too.</summary>
+    public static CountryPki Create(string country, int years = 4, TimeProvider? time = null)
     {
         if (country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
             throw new ArgumentException("country must be ISO 3166-1 alpha-2 (e.g. KE)", nameof(country));
@@ -36,13 +42,14 @@ public sealed class CountryPki : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var start = (notBefore ?? DateTimeOffset.UtcNow).AddMinutes(-5);
+        time ??= TimeProvider.System;
+        var start = Start(time);
         var csca = request.CreateSelfSigned(start, start.AddYears(years));
-        return new CountryPki(country, X509CertificateLoader.LoadCertificate(csca.RawData), key);
+        return new CountryPki(country, X509CertificateLoader.LoadCertificate(csca.RawData), key, time);
     }
 
     /// <summary>Issues a DSC (P-256, 2 years, DCC key usages) and returns it with its private key.</summary>
-    public X509Certificate2 IssueDsc(string commonName, DateTimeOffset? notBefore = null, int years = 2, IEnumerable<string>? keyUsageOids = null)
+    public X509Certificate2 IssueDsc(string commonName, int years = 2, IEnumerable<string>? keyUsageOids = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}, O=Ministry of Health, C={Country}", key, HashAlgorithmName.SHA256);
@@ -52,7 +59,7 @@ public sealed class CountryPki : IDisposable
         foreach (var oid in keyUsageOids ?? DccKeyUsageOids) usages.Add(new Oid(oid));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var start = (notBefore ?? DateTimeOffset.UtcNow).AddMinutes(-5);
+        var start = Start(_time);
         var end = start.AddYears(years);
         if (end > Csca.NotAfter) end = Csca.NotAfter;
         var serial = RandomNumberGenerator.GetBytes(16);
@@ -62,17 +69,17 @@ public sealed class CountryPki : IDisposable
     }
 
     /// <summary>An UPLOAD certificate (the country's signer of its gateway trust-list items), with its key.</summary>
-    public X509Certificate2 IssueUpload(DateTimeOffset? notBefore = null) =>
-        IssueDsc($"UPLOAD {Country}", notBefore, keyUsageOids: ["1.3.6.1.5.5.7.3.2"]);
+    public X509Certificate2 IssueUpload() =>
+        IssueDsc($"UPLOAD {Country}", keyUsageOids: ["1.3.6.1.5.5.7.3.2"]);
 
     /// <summary>A self-signed trust anchor (the gateway's or WHO's) with its key: it signs CSCA and UPLOAD items.</summary>
-    public static X509Certificate2 CreateTrustAnchor(string commonName, DateTimeOffset? notBefore = null, int years = 5)
+    public static X509Certificate2 CreateTrustAnchor(string commonName, int years = 5, TimeProvider? time = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
-        var start = (notBefore ?? DateTimeOffset.UtcNow).AddMinutes(-5);
+        var start = Start(time ?? TimeProvider.System);
         return request.CreateSelfSigned(start, start.AddYears(years));
     }
 
@@ -80,11 +87,11 @@ public sealed class CountryPki : IDisposable
     public string ExportCscaKeyPem() => _cscaKey.ExportPkcs8PrivateKeyPem();
 
     /// <summary>Reloads a CSCA from its certificate and PKCS#8 PEM key.</summary>
-    public static CountryPki Load(string country, X509Certificate2 csca, string keyPem)
+    public static CountryPki Load(string country, X509Certificate2 csca, string keyPem, TimeProvider? time = null)
     {
         var key = ECDsa.Create();
         key.ImportFromPem(keyPem);
-        return new CountryPki(country, csca, key);
+        return new CountryPki(country, csca, key, time ?? TimeProvider.System);
     }
 
     public void Dispose() => _cscaKey.Dispose();

@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.Crypto.Operators;
-using Org.BouncyCastle.Security;
-using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+using Vc.Interop.Pki;
 
 namespace Vc.Interop.TrustLists;
 
@@ -36,7 +34,6 @@ public static class EuGatewayTrustList
         }
 
         var rejected = new List<TrustListRejection>();
-        var anchor = new BcCertificate(trustAnchor.RawData);
         var parsed = new List<(Item Item, X509Certificate2 Cert)>();
         foreach (var item in items)
         {
@@ -58,16 +55,16 @@ public static class EuGatewayTrustList
 
         // Trusted parties first: signed by the trust anchor.
         var cscas = new Dictionary<string, List<X509Certificate2>>(StringComparer.OrdinalIgnoreCase);
-        var uploads = new Dictionary<string, List<BcCertificate>>(StringComparer.OrdinalIgnoreCase);
+        var uploads = new Dictionary<string, List<X509Certificate2>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (item, cert) in parsed.Where(p => p.Item.CertificateType is "CSCA" or "UPLOAD" or "AUTHENTICATION"))
         {
-            if (!VerifyCms(item, anchor, out var why))
+            if (!VerifyCms(item, trustAnchor, out var why))
             {
                 rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Signature, "not signed by the trust anchor: " + why));
                 continue;
             }
             if (item.CertificateType == "CSCA") Add(cscas, item.Country, cert);
-            if (item.CertificateType == "UPLOAD") Add(uploads, item.Country, new BcCertificate(cert.RawData));
+            if (item.CertificateType == "UPLOAD") Add(uploads, item.Country, cert);
         }
 
         var entries = new List<TrustEntry>();
@@ -79,7 +76,7 @@ public static class EuGatewayTrustList
                 rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Signature, "not signed by an UPLOAD certificate of " + item.Country + ": " + why));
                 continue;
             }
-            if (!cscas.TryGetValue(item.Country, out var cas) || !cas.Any(ca => X509Util.IsIssuedBy(cert, ca)))
+            if (!cscas.TryGetValue(item.Country, out var cas) || !cas.Any(ca => CertificateChain.IsIssuedBy(cert, ca)))
             {
                 rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Chain, "not issued by a CSCA of " + item.Country));
                 continue;
@@ -100,37 +97,49 @@ public static class EuGatewayTrustList
     /// <summary>RFC 5652 §5.6: the signature must verify with the signer's key, the signer must be the expected
     /// certificate, and the signed content must be the item's certificate (DER of rawData), as the gateway's
     /// SignedCertificateMessageParser(signature, rawData) checks it. Detached and encapsulated forms are accepted.</summary>
-    private static bool VerifyCms(Item item, BcCertificate signer, out string? why)
+    private static bool VerifyCms(Item item, X509Certificate2 signer, out string? why)
     {
         why = null;
         try
         {
             var signature = X509Util.Base64(item.Signature, "signature");
             var der = Convert.FromBase64String(item.RawData!);
-            var attached = new CmsSignedData(signature);
-            CmsSignedData cms;
-            if (attached.SignedContent is { } signedContent)
+            var cms = new SignedCms();
+            cms.Decode(signature);
+            // A detached signature decodes with empty content (a certificate never is): decode it again over the DER.
+            if (cms.ContentInfo.Content.Length == 0)
             {
-                using var m = new MemoryStream();
-                signedContent.Write(m);
-                if (!m.ToArray().AsSpan().SequenceEqual(der))
+                cms = new SignedCms(new ContentInfo(der), detached: true);
+                cms.Decode(signature);
+            }
+            else if (!cms.ContentInfo.Content.AsSpan().SequenceEqual(der))
+            {
+                why = "the CMS content is not the item's certificate";
+                return false;
+            }
+            var expected = new X509Certificate2Collection(signer);
+            foreach (var si in cms.SignerInfos)
+            {
+                // CheckSignature prefers a certificate embedded in the message: only the expected signer's own counts.
+                if (si.Certificate is { } embedded && !embedded.RawData.AsSpan().SequenceEqual(signer.RawData))
                 {
-                    why = "the CMS content is not the item's certificate";
-                    return false;
+                    why = "signed by another certificate";
+                    continue;
                 }
-                cms = attached;
-            }
-            else
-            {
-                cms = new CmsSignedData(new CmsProcessableByteArray(der), signature);
-            }
-            foreach (var si in cms.GetSignerInfos().GetSigners())
-                if (si.SignerID.Match(signer) && si.Verify(signer))
+                try
+                {
+                    si.CheckSignature(expected, verifySignatureOnly: true);
                     return true;
-            why = "signature does not verify";
+                }
+                catch (Exception e) when (e is CryptographicException or NotSupportedException)
+                {
+                    why = e.Message;
+                }
+            }
+            why ??= "no signer";
             return false;
         }
-        catch (Exception e) when (e is CmsException or GeneralSecurityException or IOException or ArgumentException or FormatException or InvalidOperationException or TrustListException or Org.BouncyCastle.Asn1.Asn1ParsingException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException or InvalidOperationException or NotSupportedException or TrustListException)
         {
             why = e.Message;
             return false;
@@ -161,20 +170,26 @@ public static class EuGatewayTrustList
 
     internal static byte[] SignDetached(byte[] content, X509Certificate2 signer)
     {
-        AsymmetricAlgorithm key = (AsymmetricAlgorithm?)signer.GetECDsaPrivateKey() ?? signer.GetRSAPrivateKey()
-            ?? throw new TrustListException(TrustListFailure.Certificate, "the signer certificate carries no private key");
-        byte[] pkcs8;
-        using (key)
+        if (!signer.HasPrivateKey)
+            throw new TrustListException(TrustListFailure.Certificate, "the signer certificate carries no private key");
+        var cms = new SignedCms(new ContentInfo(content), detached: true);
+        var cmsSigner = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, signer)
         {
-            pkcs8 = key.ExportPkcs8PrivateKey();
+            DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"), // SHA-256
+            IncludeOption = X509IncludeOption.EndCertOnly,
+        };
+        // RSASSA-PSS for RSA signers (PKCS #1 v1.5 is the legacy scheme).
+        if (signer.GetRSAPublicKey() is not null)
+            cmsSigner.SignaturePadding = RSASignaturePadding.Pss;
+        try
+        {
+            cms.ComputeSignature(cmsSigner, silent: true);
         }
-        var bcKey = PrivateKeyFactory.CreateKey(pkcs8);
-        CryptographicOperations.ZeroMemory(pkcs8); // the clear-text key copy lives no longer than needed
-        var bcCert = new BcCertificate(signer.RawData);
-        var algorithm = signer.GetECDsaPublicKey() is not null ? "SHA256WITHECDSA" : "SHA256WITHRSAANDMGF1";
-        var generator = new CmsSignedDataGenerator();
-        generator.AddSignerInfoGenerator(new SignerInfoGeneratorBuilder().Build(new Asn1SignatureFactory(algorithm, bcKey), bcCert));
-        return generator.Generate(new CmsProcessableByteArray(content), encapsulate: false).GetEncoded();
+        catch (CryptographicException e)
+        {
+            throw new TrustListException(TrustListFailure.Certificate, "cannot sign with the signer certificate: " + e.Message, e);
+        }
+        return cms.Encode();
     }
 
     private sealed record Item(string? Kid, string Country, string CertificateType, string? Thumbprint, string? Signature, string? RawData, string Label)

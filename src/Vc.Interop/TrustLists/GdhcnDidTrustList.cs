@@ -103,9 +103,8 @@ public static class GdhcnDidTrustList
                 throw new TrustListException(TrustListFailure.Kid, $"kid '{claimed}' is not SHA-256(x5c[0])[0..8] = '{kidText}'");
         CheckJwkMatches(jwk, dsc);
         // x5c = [DSC, SCA, …]: each certificate must be issued by the next one.
-        for (var i = 0; i + 1 < chain.Count; i++)
-            if (!X509Util.IsIssuedBy(chain[i], chain[i + 1]))
-                throw new TrustListException(TrustListFailure.Chain, $"x5c[{i}] is not issued by x5c[{i + 1}]");
+        if (Pki.CertificateChain.FirstBrokenLink(chain) is var broken and >= 0)
+            throw new TrustListException(TrustListFailure.Chain, $"x5c[{broken}] is not issued by x5c[{broken + 1}]");
 
         // v2 carries {code: "#DCC"} objects (the schema says strings); v1 names the participant in the controller.
         string? Code(string name) =>
@@ -155,8 +154,10 @@ public static class GdhcnDidTrustList
     }
 
     /// <summary>Exports our DSCs as a GDHCN v2 trust-list DID document (JsonWebKey2020, x5c [DSC, SCA], domain/
-    /// participant/keyusage as {code}), with a JsonWebSignature2020 proof when a signing key is given.</summary>
-    public static string Export(string did, IEnumerable<GdhcnExportKey> keys, ECDsa? proofKey = null, string? proofVerificationMethod = null, DateTimeOffset? created = null)
+    /// participant/keyusage as {code}), with a JsonWebSignature2020 proof when a signing key is given (created at
+    /// <paramref name="created"/>, else the time provider's now).</summary>
+    public static string Export(string did, IEnumerable<GdhcnExportKey> keys, ECDsa? proofKey = null, string? proofVerificationMethod = null, DateTimeOffset? created = null,
+        TimeProvider? time = null)
     {
         var controller = did.Contains(':') ? did[..did.LastIndexOf(':')] : did;
         var methods = new JsonArray();
@@ -201,7 +202,7 @@ public static class GdhcnDidTrustList
             ["verificationMethod"] = methods,
         };
         if (proofKey is not null)
-            DidDocumentSigner.AddProof(document, proofKey, proofVerificationMethod ?? did + "#proof", created ?? DateTimeOffset.UtcNow);
+            DidDocumentSigner.AddProof(document, proofKey, proofVerificationMethod ?? did + "#proof", created ?? (time ?? TimeProvider.System).GetUtcNow());
         return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }

@@ -126,9 +126,8 @@ public static class DscBinding
             else throw Bad("x5c[0] holds neither an EC nor an RSA key");
         }
         catch (Exception e) when (e is FormatException or CryptographicException) { throw Bad("unreadable key", e); }
-        for (var i = 0; i + 1 < chain.Count; i++)
-            if (!PkiTrustImporter.IssuedBy(chain[i], chain[i + 1]))
-                throw Bad($"x5c[{i}] is not issued by x5c[{i + 1}]");
+        if (Vc.Interop.Pki.CertificateChain.FirstBrokenLink(chain) is var broken and >= 0)
+            throw Bad($"x5c[{broken}] is not issued by x5c[{broken + 1}]");
         return new BoundDsc(id, kid, dsc, chain.Skip(1).ToArray());
     }
 

@@ -82,7 +82,7 @@ public sealed class PkiTrustImporter(TrustRegistryClient client, TrustRegistryRe
         var candidates = loaded.Entries
             .Where(e => string.Equals(e.Country, gatewayCountry, StringComparison.OrdinalIgnoreCase))
             .Select(e => new Candidate(e, $"DSC {e.Country} kid={Convert.ToBase64String(e.Kid)}", TrustDomains.Dcc,
-                cscas.Where(ca => IssuedBy(e.Certificate, ca)).Take(1).ToArray()))
+                cscas.Where(ca => Vc.Interop.Pki.CertificateChain.IsIssuedBy(e.Certificate, ca)).Take(1).ToArray()))
             .ToList();
         // Items of this country the loader refused (forged signature, wrong anchor, broken chain…), with their reason.
         var refused = loaded.Rejected.Where(r => r.Item.Split(' ') is { Length: > 1 } p && string.Equals(p[1], gatewayCountry, StringComparison.OrdinalIgnoreCase));
@@ -259,21 +259,5 @@ public sealed class PkiTrustImporter(TrustRegistryClient client, TrustRegistryRe
             catch (Exception e) when (e is FormatException or CryptographicException) { /* refused by the loader */ }
         }
         return list;
-    }
-
-    /// <summary>RFC 5280 §6.1.3 (a)(1): the issuer's key verifies the subject's signature and the names chain.</summary>
-    internal static bool IssuedBy(X509Certificate2 subject, X509Certificate2 issuer)
-    {
-        if (!subject.IssuerName.RawData.AsSpan().SequenceEqual(issuer.SubjectName.RawData)) return false;
-        try
-        {
-            new Org.BouncyCastle.X509.X509Certificate(subject.RawData).Verify(new Org.BouncyCastle.X509.X509Certificate(issuer.RawData).GetPublicKey());
-            return true;
-        }
-        catch (Exception e) when (e is Org.BouncyCastle.Security.GeneralSecurityException or Org.BouncyCastle.Security.Certificates.CertificateException
-            or Org.BouncyCastle.Security.InvalidKeyException or ArgumentException or InvalidOperationException)
-        {
-            return false;
-        }
     }
 }

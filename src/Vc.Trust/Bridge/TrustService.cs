@@ -136,8 +136,8 @@ public sealed class TrustService(
     private const int MaxCountries = 16;
 
     // Schemas and value sets are parsed once per service: building them costs far more than one verification.
-    private readonly Lazy<(Vc.Interop.Dcc.DccSchemaValidator, Vc.Interop.Dcc.DccValueSets, Vc.Interop.Icvp.IcvpValueSets)> _hcertData =
-        new(() => (new Vc.Interop.Dcc.DccSchemaValidator(), new Vc.Interop.Dcc.DccValueSets(), new Vc.Interop.Icvp.IcvpValueSets()));
+    private readonly Lazy<(Vc.Interop.Dcc.DccSchemaValidator, Vc.Interop.Dcc.DccValueSets, Vc.Credentials.Icvp.IcvpCatalogue)> _hcertData =
+        new(() => (new Vc.Interop.Dcc.DccSchemaValidator(), new Vc.Interop.Dcc.DccValueSets(), Vc.Credentials.Icvp.IcvpCatalogue.V1));
 
     public TrustRegistryReader Registry => registry;
 
@@ -334,8 +334,8 @@ public sealed class TrustService(
         ITrustStore candidates = store;
         if (gatewayList is not null || gdhcnList is not null)
             candidates = new TrustStore(store.Entries.Concat(gatewayList?.Entries ?? []).Concat(gdhcnList?.Entries ?? []));
-        var (schemas, valueSets, icvpValueSets) = _hcertData.Value;
-        var verification = new HcertVerifier(candidates, null, options, schemas, valueSets, icvpValueSets).Verify(hc1, clock);
+        var (schemas, valueSets, icvpCatalogue) = _hcertData.Value;
+        var verification = new HcertVerifier(candidates, null, options, schemas, valueSets, icvpCatalogue).Verify(hc1, clock);
         if (verification.Signer is not { } signer)
             return new HcertTrustReport(verification, null);
         var domain = verification.PayloadType switch

@@ -39,6 +39,8 @@ function parseCsv(text) {
 const csv = parseCsv(read('prequalified_vaccines.csv'));
 const manufacturers = codes(read('fsh/codesystems/VaccineManufacturer.fsh'));
 const diseases = codes(read('fsh/valuesets/DiseaseTargeted.fsh'), 'ICVPDiseaseTargeted');
+// The wider DiseaseTargeted value set: what a received ICVP (HCERT v.tg) may name.
+const diseasesTargeted = codes(read('fsh/valuesets/DiseaseTargeted.fsh'), 'DiseaseTargeted');
 const vaccineTypes = codes(read('fsh/valuesets/ICVPVaccineCodes.fsh'));
 
 // Which disease and ICD-11 vaccine code each prequalified vaccine type maps to.
@@ -66,8 +68,8 @@ const catalogue = {
   source: 'WorldHealthOrganization/smart-icvp draft v0.3.0 (ICVPProductIds, ICVPVaccineCodes, ICVPDiseaseTargeted, VaccineManufacturer) + WHO prequalified_vaccines.csv; CC BY-IGO 3.0',
   productSystem: 'http://smart.who.int/pcmt-vaxprequal/CodeSystem/PreQualProductIds',
   icd11System: 'http://id.who.int/icd/release/11/mms',
-  diseases, vaccineTypes, products,
+  diseases, diseasesTargeted, vaccineTypes, products,
 };
 const out = process.argv[2] ?? join(repo, 'src', 'Vc.Credentials', 'Resources', 'icvp-catalogue-v1.json');
 writeFileSync(out, JSON.stringify(catalogue, null, 2) + '\n');
-console.log(`wrote ${products.length} products, ${vaccineTypes.length} vaccine codes, ${diseases.length} diseases to ${out}`);
+console.log(`wrote ${products.length} products, ${vaccineTypes.length} vaccine codes, ${diseases.length} diseases (${diseasesTargeted.length} targeted) to ${out}`);
