@@ -1,5 +1,10 @@
 using System.Numerics;
 using System.Text;
+using Nethereum.ABI;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.RPC.Eth.DTOs;
+using Vc.Did.Contracts;
 using Vc.Did.Encoding;
 
 namespace Vc.Did.Ethr;
@@ -32,67 +37,91 @@ public sealed record DidAttributeChanged(string Identity, long BlockNumber, int 
 }
 
 /// <summary>A registry log that could not be decoded (malformed ABI data or an oversized value).</summary>
-public sealed class Erc1056DecodeException(string message) : FormatException("ERC-1056 log: " + message);
+public sealed class Erc1056DecodeException(string message, Exception? inner = null) : FormatException("ERC-1056 log: " + message, inner);
 
 /// <summary>
-/// Decodes ERC-1056 logs (ABI encoding, Solidity docs §"Formal Specification of the Encoding").
+/// Decodes ERC-1056 logs with Nethereum and the bindings generated from the registry's ABI. Only the canonical
+/// encoding is accepted (the decoded values re-encode to the same bytes), so truncated or padded data fails closed.
 /// Events whose bytes32 fields are not UTF-8 are not DID events: they are reported without an event,
 /// but their previousChange is still followed, as the reference does.
 /// </summary>
 public static class Erc1056Log
 {
     public const int DefaultMaxValueBytes = 64 * 1024;
-    public static readonly string OwnerChangedTopic = Topic("DIDOwnerChanged(address,address,uint256)");
-    public static readonly string DelegateChangedTopic = Topic("DIDDelegateChanged(address,bytes32,address,uint256,uint256)");
-    public static readonly string AttributeChangedTopic = Topic("DIDAttributeChanged(address,bytes32,bytes,uint256,uint256)");
+    public static readonly string OwnerChangedTopic = Topic<DIDOwnerChangedEvent>();
+    public static readonly string DelegateChangedTopic = Topic<DIDDelegateChangedEvent>();
+    public static readonly string AttributeChangedTopic = Topic<DIDAttributeChangedEvent>();
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    private static readonly ABIEncode Abi = new();
 
-    private static string Topic(string signature) => Codec.ToHex0x(Codec.Keccak256(System.Text.Encoding.ASCII.GetBytes(signature)));
+    private static string Topic<T>() where T : IEventDTO, new()
+    {
+        var signature = ABITypedRegistry.GetEvent<T>().Sha3Signature;
+        return (signature.StartsWith("0x", StringComparison.Ordinal) ? signature : "0x" + signature).ToLowerInvariant();
+    }
 
     public static string IdentityTopic(string address) => "0x000000000000000000000000" + address[2..].ToLowerInvariant();
 
-    public static bool IsRegistryEvent(string topic0) =>
+    public static bool IsRegistryEvent(string? topic0) =>
         topic0 == OwnerChangedTopic || topic0 == DelegateChangedTopic || topic0 == AttributeChangedTopic;
 
+    /// <summary>Topic 0 of a log, lower-case (null when it has none).</summary>
+    public static string? Topic0(FilterLog log) => log.Topics is { Length: > 0 } t ? t[0]?.ToString()?.ToLowerInvariant() : null;
+
     /// <summary>Decodes one log; returns its previousChange and the event (null when not a DID event).</summary>
-    public static (long PreviousChange, Erc1056Event? Event) Decode(RawLog log, int maxValueBytes = DefaultMaxValueBytes)
+    public static (long PreviousChange, Erc1056Event? Event) Decode(FilterLog log, int maxValueBytes = DefaultMaxValueBytes)
     {
-        if (log.Topics.Count != 2) throw new Erc1056DecodeException($"expected 2 topics, got {log.Topics.Count}");
-        var identity = AddressWord(Codec.FromHex(log.Topics[1]), "identity");
-        var d = log.Data;
-        var topic0 = log.Topics[0];
-        if (topic0 == OwnerChangedTopic)
+        if (log.Topics is not { Length: 2 } topics) throw new Erc1056DecodeException($"expected 2 topics, got {log.Topics?.Length ?? 0}");
+        if (topics[1]?.ToString() is not { Length: 66 } identityTopic || !identityTopic.StartsWith("0x000000000000000000000000", StringComparison.OrdinalIgnoreCase))
+            throw new Erc1056DecodeException("identity is not an address");
+        var block = (long)log.BlockNumber.Value;
+        var index = (int)log.LogIndex.Value;
+        var topic0 = Topic0(log);
+        var data = log.Data ?? "";
+        try
         {
-            Need(d, 64);
-            var owner = AddressWord(d.AsSpan(0, 32), "owner");
-            var pc = Block(d.AsSpan(32, 32));
-            return (pc, new DidOwnerChanged(identity, log.BlockNumber, log.LogIndex, pc, owner));
+            if (topic0 == OwnerChangedTopic)
+            {
+                var e = log.DecodeEvent<DIDOwnerChangedEvent>().Event;
+                Canonical(data, new ABIValue("address", e.Owner), new ABIValue("uint256", e.PreviousChange));
+                var pc = Block(e.PreviousChange);
+                return (pc, new DidOwnerChanged(Address(e.Identity), block, index, pc, Address(e.Owner)));
+            }
+            if (topic0 == DelegateChangedTopic)
+            {
+                var e = log.DecodeEvent<DIDDelegateChangedEvent>().Event;
+                Canonical(data, new ABIValue("bytes32", e.DelegateType), new ABIValue("address", e.Delegate),
+                    new ABIValue("uint256", e.ValidTo), new ABIValue("uint256", e.PreviousChange));
+                var pc = Block(e.PreviousChange);
+                var type = Bytes32String(e.DelegateType);
+                return (pc, type is null ? null : new DidDelegateChanged(Address(e.Identity), block, index, pc, type, Address(e.Delegate), e.ValidTo));
+            }
+            if (topic0 == AttributeChangedTopic)
+            {
+                var e = log.DecodeEvent<DIDAttributeChangedEvent>().Event;
+                if (e.Value.Length > maxValueBytes)
+                    throw new Erc1056DecodeException($"attribute value of {e.Value.Length} bytes exceeds the limit of {maxValueBytes}");
+                Canonical(data, new ABIValue("bytes32", e.Name), new ABIValue("bytes", e.Value),
+                    new ABIValue("uint256", e.ValidTo), new ABIValue("uint256", e.PreviousChange));
+                var pc = Block(e.PreviousChange);
+                var name = Bytes32String(e.Name);
+                return (pc, name is null ? null : new DidAttributeChanged(Address(e.Identity), block, index, pc, name, e.Value, e.ValidTo));
+            }
         }
-        if (topic0 == DelegateChangedTopic)
+        catch (Exception e) when (e is not Erc1056DecodeException)
         {
-            Need(d, 128);
-            var pc = Block(d.AsSpan(96, 32));
-            var type = Bytes32String(d.AsSpan(0, 32));
-            var delegateAddress = AddressWord(d.AsSpan(32, 32), "delegate");
-            var validTo = Uint(d.AsSpan(64, 32));
-            return (pc, type is null ? null : new DidDelegateChanged(identity, log.BlockNumber, log.LogIndex, pc, type, delegateAddress, validTo));
-        }
-        if (topic0 == AttributeChangedTopic)
-        {
-            Need(d, 160);
-            var pc = Block(d.AsSpan(96, 32));
-            var name = Bytes32String(d.AsSpan(0, 32));
-            var offset = Uint(d.AsSpan(32, 32));
-            var validTo = Uint(d.AsSpan(64, 32));
-            if (offset > d.Length - 32) throw new Erc1056DecodeException("value offset out of range");
-            var length = Uint(d.AsSpan((int)offset, 32));
-            if (length > maxValueBytes) throw new Erc1056DecodeException($"attribute value of {length} bytes exceeds the limit of {maxValueBytes}");
-            if ((long)offset + 32 + (long)length > d.Length) throw new Erc1056DecodeException("value runs past the end of the log data");
-            var value = d.AsSpan((int)offset + 32, (int)length).ToArray();
-            return (pc, name is null ? null : new DidAttributeChanged(identity, log.BlockNumber, log.LogIndex, pc, name, value, validTo));
+            throw new Erc1056DecodeException("data does not decode: " + e.Message, e);
         }
         throw new Erc1056DecodeException("unknown event topic " + topic0);
+    }
+
+    /// <summary>The decoded values must re-encode to exactly the log's data (no truncation, no slack, no dirty padding).</summary>
+    private static void Canonical(string data, params ABIValue[] values)
+    {
+        var expected = Abi.GetABIEncoded(values);
+        var actual = Codec.FromHex(data);
+        if (!expected.AsSpan().SequenceEqual(actual)) throw new Erc1056DecodeException("log data is not the canonical ABI encoding");
     }
 
     /// <summary>bytes32 → UTF-8 text with trailing NULs cut (ethers toUtf8String); null when not valid UTF-8.</summary>
@@ -112,23 +141,9 @@ public static class Erc1056Log
         return word;
     }
 
-    private static void Need(byte[] d, int n)
-    {
-        if (d.Length < n) throw new Erc1056DecodeException($"log data of {d.Length} bytes is shorter than {n}");
-    }
+    private static long Block(BigInteger v) =>
+        v >= 0 && v <= long.MaxValue ? (long)v : throw new Erc1056DecodeException("previousChange out of range");
 
-    private static BigInteger Uint(ReadOnlySpan<byte> word) => new(word, isUnsigned: true, isBigEndian: true);
-
-    private static long Block(ReadOnlySpan<byte> word)
-    {
-        var v = Uint(word);
-        if (v > long.MaxValue) throw new Erc1056DecodeException("previousChange out of range");
-        return (long)v;
-    }
-
-    private static string AddressWord(ReadOnlySpan<byte> word, string field)
-    {
-        if (word.Length != 32 || word[..12].IndexOfAnyExcept((byte)0) >= 0) throw new Erc1056DecodeException($"{field} is not an address");
-        return Codec.ChecksumAddress(Codec.ToHex0x(word[12..]));
-    }
+    private static string Address(string address) =>
+        Codec.IsHexAddress(address) ? Codec.ChecksumAddress(address) : throw new Erc1056DecodeException("not an address");
 }

@@ -18,6 +18,11 @@ public sealed record AnvilOptions
     /// <summary>Explicit path to the anvil binary; default: VCHEALTH_ANVIL or tools/ledger/node_modules.</summary>
     public string? BinaryPath { get; init; }
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Timestamp of the genesis block (Anvil --timestamp); later blocks continue from it as time passes. Set in the
+    /// past, the chain's clock runs behind the wall clock by that much (tests of expiry judged at wall-clock "now").
+    /// </summary>
+    public DateTimeOffset? GenesisTime { get; init; }
 }
 
 /// <summary>
@@ -74,6 +79,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
     {
         var binary = LocateBinary(options.BinaryPath);
         var args = new List<string> { "--host", "127.0.0.1", "--port", "0", "--chain-id", options.ChainId.ToString() };
+        if (options.GenesisTime is { } genesis) args.AddRange(["--timestamp", genesis.ToUnixTimeSeconds().ToString()]);
         if (options.StatePath is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.StatePath))!);
