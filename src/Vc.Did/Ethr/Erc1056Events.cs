@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text;
-using Nethereum.ABI;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.ABI.Model;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
@@ -53,13 +54,20 @@ public static class Erc1056Log
     public static readonly string AttributeChangedTopic = Topic<DIDAttributeChangedEvent>();
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
-    private static readonly ABIEncode Abi = new();
+    // The non-indexed parameters (the log's data) of each event, from the generated bindings: decoding and
+    // re-encoding by this layout avoids per-log reflection over the DTOs.
+    private static readonly Parameter[] OwnerData = DataLayout<DIDOwnerChangedEvent>();
+    private static readonly Parameter[] DelegateData = DataLayout<DIDDelegateChangedEvent>();
+    private static readonly Parameter[] AttributeData = DataLayout<DIDAttributeChangedEvent>();
 
     private static string Topic<T>() where T : IEventDTO, new()
     {
         var signature = ABITypedRegistry.GetEvent<T>().Sha3Signature;
         return (signature.StartsWith("0x", StringComparison.Ordinal) ? signature : "0x" + signature).ToLowerInvariant();
     }
+
+    private static Parameter[] DataLayout<T>() where T : IEventDTO, new() =>
+        ABITypedRegistry.GetEvent<T>().InputParameters.Where(p => !p.Indexed).OrderBy(p => p.Order).ToArray();
 
     public static string IdentityTopic(string address) => "0x000000000000000000000000" + address[2..].ToLowerInvariant();
 
@@ -70,58 +78,52 @@ public static class Erc1056Log
     public static string? Topic0(FilterLog log) => log.Topics is { Length: > 0 } t ? t[0]?.ToString()?.ToLowerInvariant() : null;
 
     /// <summary>Decodes one log; returns its previousChange and the event (null when not a DID event).</summary>
-    public static (long PreviousChange, Erc1056Event? Event) Decode(FilterLog log, int maxValueBytes = DefaultMaxValueBytes)
+    public static (long PreviousChange, Erc1056Event? Event) Decode(FilterLog log, int maxValueBytes = DefaultMaxValueBytes) =>
+        Decode(log, maxValueBytes, null);
+
+    /// <summary>
+    /// <paramref name="storedIdentity"/>: the log comes from the event index, which stored it only after a full
+    /// <see cref="Decode(FilterLog, int)"/>, under this (EIP-55) identity: the canonical re-encoding and the
+    /// identity's checksum are not computed again on every resolution.
+    /// </summary>
+    internal static (long PreviousChange, Erc1056Event? Event) Decode(FilterLog log, int maxValueBytes, string? storedIdentity)
     {
         if (log.Topics is not { Length: 2 } topics) throw new Erc1056DecodeException($"expected 2 topics, got {log.Topics?.Length ?? 0}");
-        if (topics[1]?.ToString() is not { Length: 66 } identityTopic || !identityTopic.StartsWith("0x000000000000000000000000", StringComparison.OrdinalIgnoreCase))
+        if (topics[1]?.ToString() is not { Length: 66 } identityTopic || !identityTopic.StartsWith("0x000000000000000000000000", StringComparison.OrdinalIgnoreCase)
+            || !Codec.IsHexAddress("0x" + identityTopic[26..]))
             throw new Erc1056DecodeException("identity is not an address");
+        var stored = storedIdentity is not null && string.Equals(storedIdentity[2..], identityTopic[26..], StringComparison.OrdinalIgnoreCase);
+        var identity = stored ? storedIdentity! : Codec.ChecksumAddress("0x" + identityTopic[26..]);
         var block = (long)log.BlockNumber.Value;
         var index = (int)log.LogIndex.Value;
         var topic0 = Topic0(log);
-        var data = log.Data ?? "";
-        try
-        {
-            if (topic0 == OwnerChangedTopic)
-            {
-                var e = log.DecodeEvent<DIDOwnerChangedEvent>().Event;
-                Canonical(data, new ABIValue("address", e.Owner), new ABIValue("uint256", e.PreviousChange));
-                var pc = Block(e.PreviousChange);
-                return (pc, new DidOwnerChanged(Address(e.Identity), block, index, pc, Address(e.Owner)));
-            }
-            if (topic0 == DelegateChangedTopic)
-            {
-                var e = log.DecodeEvent<DIDDelegateChangedEvent>().Event;
-                Canonical(data, new ABIValue("bytes32", e.DelegateType), new ABIValue("address", e.Delegate),
-                    new ABIValue("uint256", e.ValidTo), new ABIValue("uint256", e.PreviousChange));
-                var pc = Block(e.PreviousChange);
-                var type = Bytes32String(e.DelegateType);
-                return (pc, type is null ? null : new DidDelegateChanged(Address(e.Identity), block, index, pc, type, Address(e.Delegate), e.ValidTo));
-            }
-            if (topic0 == AttributeChangedTopic)
-            {
-                var e = log.DecodeEvent<DIDAttributeChangedEvent>().Event;
-                if (e.Value.Length > maxValueBytes)
-                    throw new Erc1056DecodeException($"attribute value of {e.Value.Length} bytes exceeds the limit of {maxValueBytes}");
-                Canonical(data, new ABIValue("bytes32", e.Name), new ABIValue("bytes", e.Value),
-                    new ABIValue("uint256", e.ValidTo), new ABIValue("uint256", e.PreviousChange));
-                var pc = Block(e.PreviousChange);
-                var name = Bytes32String(e.Name);
-                return (pc, name is null ? null : new DidAttributeChanged(Address(e.Identity), block, index, pc, name, e.Value, e.ValidTo));
-            }
-        }
-        catch (Exception e) when (e is not Erc1056DecodeException)
-        {
-            throw new Erc1056DecodeException("data does not decode: " + e.Message, e);
-        }
-        throw new Erc1056DecodeException("unknown event topic " + topic0);
+        var layout = topic0 == OwnerChangedTopic ? OwnerData : topic0 == DelegateChangedTopic ? DelegateData
+            : topic0 == AttributeChangedTopic ? AttributeData : throw new Erc1056DecodeException("unknown event topic " + topic0);
+        var data = Codec.TryFromHex(log.Data ?? "", out var bytes) ? bytes : throw new Erc1056DecodeException("data is not hex");
+        object[] v;
+        try { v = new ParameterDecoder().DecodeDefaultData(data, layout).OrderBy(o => o.Parameter.Order).Select(o => o.Result).ToArray(); }
+        catch (Exception e) { throw new Erc1056DecodeException("data does not decode: " + e.Message, e); }
+        if (v.Length != layout.Length) throw new Erc1056DecodeException("data does not decode");
+        if (layout == AttributeData && v[1] is byte[] { Length: var length } && length > maxValueBytes)
+            throw new Erc1056DecodeException($"attribute value of {length} bytes exceeds the limit of {maxValueBytes}");
+        if (!stored) Canonical(data, layout, v);
+        var pc = Block((BigInteger)v[^1]);
+        if (layout == OwnerData)
+            return (pc, new DidOwnerChanged(identity, block, index, pc, Address((string)v[0])));
+        if (layout == DelegateData)
+            return (pc, Bytes32String((byte[])v[0]) is { } type
+                ? new DidDelegateChanged(identity, block, index, pc, type, Address((string)v[1]), (BigInteger)v[2]) : null);
+        return (pc, Bytes32String((byte[])v[0]) is { } name
+            ? new DidAttributeChanged(identity, block, index, pc, name, (byte[])v[1], (BigInteger)v[2]) : null);
     }
 
     /// <summary>The decoded values must re-encode to exactly the log's data (no truncation, no slack, no dirty padding).</summary>
-    private static void Canonical(string data, params ABIValue[] values)
+    private static void Canonical(byte[] data, Parameter[] layout, object[] values)
     {
-        var expected = Abi.GetABIEncoded(values);
-        var actual = Codec.FromHex(data);
-        if (!expected.AsSpan().SequenceEqual(actual)) throw new Erc1056DecodeException("log data is not the canonical ABI encoding");
+        byte[] expected;
+        try { expected = new ParametersEncoder().EncodeParameters(layout, values); }
+        catch (Exception e) { throw new Erc1056DecodeException("data does not re-encode: " + e.Message, e); }
+        if (!expected.AsSpan().SequenceEqual(data)) throw new Erc1056DecodeException("log data is not the canonical ABI encoding");
     }
 
     /// <summary>bytes32 → UTF-8 text with trailing NULs cut (ethers toUtf8String); null when not valid UTF-8.</summary>

@@ -94,7 +94,7 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
     /// <summary>Follows the chain until cancelled, syncing every <paramref name="interval"/>; failures are retried.</summary>
     public async Task FollowAsync(TimeSpan interval, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, _clock);
         do
         {
             try { await SyncAsync(ct); }
@@ -224,6 +224,7 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
 
     public async Task<EthrHistory> HistoryAsync(string address, CancellationToken ct = default)
     {
+        var identity = Codec.ChecksumAddress(address);
         IndexFreshness? freshness = null;
         if (await NeedsSyncAsync())
         {
@@ -250,7 +251,7 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
                     Address = _network.RegistryAddress, Topics = [r.GetString(2), r.GetString(3)], Data = Codec.ToHex0x((byte[])r[4]),
                 };
                 times[r.GetInt64(0)] = r.GetInt64(6);
-                if (Erc1056Log.Decode(log, _options.MaxValueBytes).Event is { } ev) events.Add(ev);
+                if (Erc1056Log.Decode(log, _options.MaxValueBytes, identity).Event is { } ev) events.Add(ev);
             }
             return new EthrHistory(events, times) { Freshness = freshness };
         }
