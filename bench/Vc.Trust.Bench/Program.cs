@@ -15,8 +15,11 @@ using Vc.Trust;
 await using var host = await LedgerHost.StartAsync();
 var connection = host.Connection;
 var anchor = await Funded();
-var (client, deployBlock) = await TrustRegistryClient.DeployAsync(connection, anchor.GetPublicAddress());
-var reader = new TrustRegistryReader(connection, client.Address, deployBlock);
+var deployReceipt = await connection.Web3.Eth.DeployContract.SendRequestAndWaitForReceiptAsync(
+    ContractArtifact.Load(TrustRegistryClient.ArtifactName).Abi, ContractArtifact.Load(TrustRegistryClient.ArtifactName).Bytecode,
+    connection.RelayerAddress, new HexBigInteger(8_000_000), null, anchor.GetPublicAddress());
+var client = new TrustRegistryClient(connection, deployReceipt.ContractAddress);
+var reader = new TrustRegistryReader(connection, client.Address, (long)deployReceipt.BlockNumber.Value);
 
 var rows = new List<(string Operation, long? Direct, long? Relayed)>();
 var kenAdmin = await Funded();
