@@ -77,6 +77,8 @@ public enum DidWriteError
     ValueTooLarge,
     Reverted,
     Unreachable,
+    /// <summary>Sent, but no receipt within the writer's <see cref="ReceiptPolicy"/> (it may still be mined later).</summary>
+    NotMined,
 }
 
 /// <summary>A typed failure of a registry write; <see cref="Step"/> names the operation.</summary>
@@ -234,6 +236,7 @@ public sealed class EthrDidWriter
         catch (RpcClientUnknownException e) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, e.Message, e); }
         catch (RpcClientTimeoutException e) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, e.Message, e); }
         catch (HttpRequestException e) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, e.Message, e); }
+        catch (LedgerException e) when (e.Error == LedgerError.ReceiptMissing) { throw new DidWriteException(DidWriteError.NotMined, op.Function, e.Message, e); }
         catch (LedgerException e) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, e.Message, e); }
     }
 

@@ -46,6 +46,26 @@ public sealed class ReorgAndHistoryTests
     }
 
     [Fact]
+    public async Task Waiting_for_a_receipt_is_bounded_by_lookups_not_by_time_and_the_write_lands_once_mined()
+    {
+        var (anvil, network, _) = await StartAsync();
+        await using var _ = anvil;
+        await DevChain.RpcAsync(anvil.RpcUrl, "evm_setAutomine", false);
+        // Three lookups with no pause: a chain that does not mine makes the write fail at once, typed.
+        var writer = new EthrDidWriter(DevChain.Web3For(anvil.RpcUrl, 0), DevAccounts.Address(0), network.RegistryAddress, DevChain.ChainId,
+            new ReceiptPolicy { MaxAttempts = 3, PollInterval = TimeSpan.Zero });
+        var owner = EthrIdentity.Create();
+        var e = await Assert.ThrowsAsync<DidWriteException>(() => writer.AddServiceAsync(owner, owner.Address, "Late", "https://late", TimeSpan.FromHours(1)));
+        Assert.Equal(DidWriteError.NotMined, e.Error);
+        Assert.Equal(LedgerError.ReceiptMissing, Assert.IsType<LedgerException>(e.InnerException).Error);
+
+        await DevChain.RpcAsync(anvil.RpcUrl, "evm_mine");
+        using var http = new LedgerRpc(anvil.RpcUrl);
+        var resolved = await new EthrDidResolver(network, new RpcHistoryWalker(http.Client, network)).ResolveAsync(owner.Did("anvil"));
+        Assert.Equal("Late", Assert.Single(resolved.DidDocument!.Service).Type);
+    }
+
+    [Fact]
     public async Task Unconfirmed_changes_are_not_served_until_buried_under_the_configured_confirmations()
     {
         var (anvil, network, writer) = await StartAsync();
