@@ -16,7 +16,7 @@ var conn = host.Connection;
 var registry = conn.Contracts[ContractArtifact.DidRegistry];
 var network = new EthrNetwork("anvil", conn.ChainId, conn.RpcUrl, registry);
 var writer = new EthrDidWriter(conn.Web3, conn.RelayerAddress, registry, conn.ChainId);
-using var http = new HttpEthRpc(conn.RpcUrl);
+using var http = new LedgerRpc(conn.RpcUrl);
 
 Console.WriteLine($"did:ethr resolution on Anvil {conn.RpcUrl} (mean of {runs} resolutions after one warm-up)");
 Console.WriteLine($"{"changes",8} | {"index cold sync RT",18} | {"indexed RT",10} {"indexed ms",10} | {"walker RT",9} {"walker ms",9} | {"npm 11.1.3 RT",13} {"npm ms",8} | {"RT ratio npm/indexed",20}");
@@ -27,13 +27,13 @@ foreach (var changes in new[] { 1, 10, 100 })
         await writer.AddServiceAsync(id, id.Address, "S" + i, "https://s" + i + ".example", TimeSpan.FromDays(1));
     var did = id.Did("anvil");
 
-    var indexRpc = new CountingEthRpc(http);
-    await using var index = await EthrEventIndex.OpenAsync(":memory:", indexRpc, network);
+    using var indexRpc = new LedgerRpc(conn.RpcUrl);
+    await using var index = await EthrEventIndex.OpenAsync(":memory:", indexRpc.Client, network);
     await index.SyncAsync(); // cold: the whole chain so far, once
     var coldRt = indexRpc.RoundTrips;
     var (iRt, iMs) = await Measure(new EthrDidResolver(network, index), indexRpc, did, runs);
-    var walkRpc = new CountingEthRpc(http);
-    var (wRt, wMs) = await Measure(new EthrDidResolver(network, new RpcHistoryWalker(walkRpc, network)), walkRpc, did, runs);
+    using var walkRpc = new LedgerRpc(conn.RpcUrl);
+    var (wRt, wMs) = await Measure(new EthrDidResolver(network, new RpcHistoryWalker(walkRpc.Client, network)), walkRpc, did, runs);
     var npm = await Node(repo, new Dictionary<string, object> { ["op"] = "bench", ["rpc"] = conn.RpcUrl.ToString(), ["registry"] = registry, ["chainId"] = conn.ChainId, ["did"] = did, ["runs"] = runs + 1 });
     var npmRt = npm.GetProperty("rpcCalls").GetInt32();
     var npmMs = npm.GetProperty("ms").EnumerateArray().Skip(1).Average(e => e.GetDouble());
@@ -48,7 +48,7 @@ var oursDeploy = await DeployGas(conn, ours);
 var refDeploy = await DeployGas(conn, reference);
 var refGasFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(repo, "..", "shared", "testdata", "did-ethr", "reference-gas.json"))).RootElement;
 var oursGas = await GasRun(conn, http, new EthrDidWriter(conn.Web3, conn.RelayerAddress, registry, conn.ChainId), typed: true);
-var refGas = (await GasRun(conn, http, new EthrDidWriter(conn.Web3, conn.RelayerAddress, refAddress, conn.ChainId, reference.Abi), typed: false)).ToDictionary(x => x.Op, x => x.Gas);
+var refGas = (await GasRun(conn, http, new EthrDidWriter(conn.Web3, conn.RelayerAddress, refAddress, conn.ChainId), typed: false)).ToDictionary(x => x.Op, x => x.Gas);
 Console.WriteLine();
 Console.WriteLine("gas per operation (incl. 21,000 intrinsic), same chain, same calls");
 Console.WriteLine($"{"operation",-50} | {"ours",9} | {"reference",9} | {"Δ",8}");
@@ -61,11 +61,11 @@ foreach (var (op, gas) in oursGas)
 Console.WriteLine($"(shared/testdata/did-ethr/reference-gas.json: deploy {refGasFile[0].GetProperty("gasUsed").GetInt64():N0}, " +
     $"changeOwnerSigned {refGasFile.EnumerateArray().First(e => e.GetProperty("op").GetString()!.StartsWith("changeOwnerSigned")).GetProperty("gasUsed").GetInt64():N0})");
 
-static async Task<(double RoundTrips, double Ms)> Measure(EthrDidResolver resolver, CountingEthRpc rpc, string did, int runs)
+static async Task<(double RoundTrips, double Ms)> Measure(EthrDidResolver resolver, LedgerRpc rpc, string did, int runs)
 {
     var warm = await resolver.ResolveAsync(did);
     if (!warm.IsSuccess) throw new InvalidOperationException(warm.ToJson());
-    rpc.Reset();
+    rpc.ResetRoundTrips();
     var sw = Stopwatch.StartNew();
     for (var i = 0; i < runs; i++) await resolver.ResolveAsync(did);
     return ((double)rpc.RoundTrips / runs, sw.Elapsed.TotalMilliseconds / runs);
@@ -78,13 +78,13 @@ static async Task<long> DeployGas(LedgerConnection conn, ContractArtifact artifa
     return (long)receipt.GasUsed.Value;
 }
 
-static async Task<List<(string Op, long Gas)>> GasRun(LedgerConnection conn, HttpEthRpc http, EthrDidWriter w, bool typed)
+static async Task<List<(string Op, long Gas)>> GasRun(LedgerConnection conn, LedgerRpc http, EthrDidWriter w, bool typed)
 {
     var list = new List<(string, long)>();
     async Task<EthrIdentity> Funded()
     {
         var id = EthrIdentity.Create();
-        await http.OneAsync(new RpcCall("anvil_setBalance", id.Address, "0xde0b6b3a7640000"));
+        await http.Client.CallAsync<object?>(new Nethereum.JsonRpc.Client.RpcRequest(1, "anvil_setBalance", id.Address, "0xde0b6b3a7640000"));
         return id;
     }
     var ed = new byte[32]; ed[0] = 1;

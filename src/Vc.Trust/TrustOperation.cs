@@ -1,5 +1,5 @@
 using Nethereum.Contracts;
-using Vc.Trust.Abi;
+using Vc.Trust.Contracts;
 
 namespace Vc.Trust;
 

@@ -10,7 +10,7 @@ using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 using Newtonsoft.Json.Linq;
 using Vc.Did.Ledger;
-using Vc.Trust.Abi;
+using Vc.Trust.Contracts;
 
 namespace Vc.Trust;
 
@@ -47,7 +47,8 @@ public sealed class TrustRegistryClient
     /// <summary>Deploys a new registry whose trust anchor is <paramref name="trustAnchor"/> (paid by the relayer).</summary>
     public static async Task<(TrustRegistryClient Client, long Block)> DeployAsync(LedgerConnection connection, string trustAnchor)
     {
-        var (address, block) = await connection.DeployAsync(ContractArtifact.Load(ArtifactName), trustAnchor);
+        var deployment = new TrustRegistryDeployment { TrustAnchor = Words.CheckedAddress(trustAnchor) };
+        var (address, block) = await connection.DeployAsync(ArtifactName, deployment.GetDeploymentData().ToHex(true));
         return (new TrustRegistryClient(connection, address), block);
     }
 
@@ -69,8 +70,7 @@ public sealed class TrustRegistryClient
     {
         if (mode == WriteMode.Relayed)
             return await RelayAsync(await SignAsync(operation, actor, ct: ct), ct);
-        var web3 = new Web3(new Account(actor, Connection.ChainId), Connection.RpcUrl.ToString());
-        web3.TransactionManager.UseLegacyAsDefault = false;
+        var web3 = Connection.Web3On(new Account(actor, Connection.ChainId));
         var address = actor.GetPublicAddress();
         return await SendAsync(web3, address, operation.Direct(), address, ct);
     }
@@ -110,7 +110,7 @@ public sealed class TrustRegistryClient
     /// <summary>The next nonce the registry expects in a signed write from <paramref name="signer"/>.</summary>
     public async Task<BigInteger> GetNonceAsync(string signer, CancellationToken ct = default) =>
         await Connection.Web3.Eth.GetContractQueryHandler<NoncesFunction>()
-            .QueryAsync<BigInteger>(Address, new NoncesFunction { Signer = signer }).WaitAsync(ct);
+            .QueryAsync<BigInteger>(Address, new NoncesFunction { Arg1 = signer }).WaitAsync(ct);
 
     /// <summary>The current trust anchor address.</summary>
     public async Task<string> GetAnchorAsync() =>
@@ -118,24 +118,9 @@ public sealed class TrustRegistryClient
 
     private async Task<TrustWriteResult> SendAsync(Web3 web3, string from, byte[] callData, string actor, CancellationToken ct)
     {
-        var data = callData.ToHex(true);
-        var call = new CallInput { From = from, To = Address, Data = data };
-        HexBigInteger estimate;
-        try
-        {
-            // A reverting write fails here, with the custom error in the RPC error data.
-            estimate = await web3.Eth.Transactions.EstimateGas.SendRequestAsync(call).WaitAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw Translate(e);
-        }
-        var tx = new TransactionInput { From = from, To = Address, Data = data, Gas = new HexBigInteger(estimate.Value * 6 / 5 + 10_000) };
         TransactionReceipt receipt;
-        try
-        {
-            receipt = await web3.Eth.TransactionManager.SendTransactionAndWaitForReceiptAsync(tx, ct);
-        }
+        // A reverting write fails at the gas estimate, with the custom error in the RPC error data.
+        try { receipt = await LedgerTransactions.SendAsync(web3, from, Address, callData.ToHex(true), Connection.Receipts, ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw Translate(e);

@@ -2,6 +2,7 @@ using System.Numerics;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.ABI.Model;
 using Nethereum.Util;
+using Vc.Trust.Contracts;
 
 namespace Vc.Trust;
 
@@ -66,38 +67,12 @@ internal static class RevertDecoder
 {
     private sealed record ErrorSpec(TrustRegistryError Error, string[] Types);
 
-    private static readonly Dictionary<string, ErrorSpec> BySelector = Build(
-        ("NotTrustAnchor", TrustRegistryError.NotTrustAnchor, ["address"]),
-        ("NotParticipantAdmin", TrustRegistryError.NotParticipantAdmin, ["bytes3", "address"]),
-        ("UnknownParticipant", TrustRegistryError.UnknownParticipant, ["bytes3"]),
-        ("ParticipantExists", TrustRegistryError.ParticipantExists, ["bytes3"]),
-        ("ParticipantNotActive", TrustRegistryError.ParticipantNotActive, ["bytes3", "uint8"]),
-        ("UnknownIssuer", TrustRegistryError.UnknownIssuer, ["bytes3", "bytes32"]),
-        ("IssuerExists", TrustRegistryError.IssuerExists, ["bytes3", "bytes32"]),
-        ("InvalidTransition", TrustRegistryError.InvalidTransition, ["uint8", "uint8"]),
-        ("InvalidCountryCode", TrustRegistryError.InvalidCountryCode, ["bytes3"]),
-        ("InvalidAddress", TrustRegistryError.InvalidAddress, []),
-        ("InvalidDomains", TrustRegistryError.InvalidDomains, ["uint32", "uint32"]),
-        ("InvalidValidity", TrustRegistryError.InvalidValidity, ["uint64", "uint64"]),
-        ("InvalidIssuer", TrustRegistryError.InvalidIssuer, ["uint8"]),
-        ("InvalidSnapshot", TrustRegistryError.InvalidSnapshot, ["bytes32"]),
-        ("SnapshotExists", TrustRegistryError.SnapshotExists, ["bytes32"]),
-        ("BadSignature", TrustRegistryError.BadSignature, ["address"]),
-        ("WrongChainId", TrustRegistryError.WrongChainId, ["uint256", "uint256"]),
-        ("InvalidNonce", TrustRegistryError.InvalidNonce, ["address", "uint256", "uint256"]),
-        ("SignatureExpired", TrustRegistryError.SignatureExpired, ["uint256"]));
-
-    private static Dictionary<string, ErrorSpec> Build(params (string Name, TrustRegistryError Error, string[] Types)[] specs)
-    {
-        var map = new Dictionary<string, ErrorSpec>(StringComparer.Ordinal);
-        foreach (var (name, error, types) in specs)
-        {
-            var selector = Convert.ToHexStringLower(Sha3Keccack.Current.CalculateHash(
-                System.Text.Encoding.ASCII.GetBytes($"{name}({string.Join(',', types)})")), 0, 4);
-            map[selector] = new ErrorSpec(error, types);
-        }
-        return map;
-    }
+    // The contract's custom errors as the generated bindings list them (from its ABI); each maps to the
+    // TrustRegistryError of the same name.
+    private static readonly Dictionary<string, ErrorSpec> BySelector = TrustRegistryContract.Errors.ToDictionary(
+        e => Convert.ToHexStringLower(Sha3Keccack.Current.CalculateHash(System.Text.Encoding.ASCII.GetBytes($"{e.Name}({string.Join(',', e.Types)})")), 0, 4),
+        e => new ErrorSpec(Enum.Parse<TrustRegistryError>(e.Name), e.Types),
+        StringComparer.Ordinal);
 
     /// <summary>Turns revert data into a typed exception (UnknownRevert when the selector is not ours).</summary>
     public static TrustRegistryException Decode(string revertHex, Exception? inner)

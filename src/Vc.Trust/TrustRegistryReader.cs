@@ -1,10 +1,11 @@
 using System.Numerics;
+using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 using Vc.Did.Ledger;
-using Vc.Trust.Abi;
+using Vc.Trust.Contracts;
 
 namespace Vc.Trust;
 
@@ -17,8 +18,8 @@ public sealed class TrustRegistryReader
     /// <summary>Upper bound on events one call decodes: a reader must not be made to allocate without limit.</summary>
     public const int MaxEvents = 1_000_000;
 
-    private const int HeaderReadsInFlight = 8;
     private readonly Web3 _web3;
+    private readonly Nethereum.JsonRpc.Client.IClient _rpc;
 
     public string Address { get; }
     /// <summary>First block to scan (the deployment block).</summary>
@@ -32,6 +33,7 @@ public sealed class TrustRegistryReader
         if (fromBlock < 0 || maxBlockRange < 1)
             throw new TrustRegistryException(TrustRegistryError.InvalidInput, "fromBlock ≥ 0 and maxBlockRange ≥ 1");
         _web3 = connection.Web3;
+        _rpc = connection.Rpc.Client;
         Address = Words.CheckedAddress(address);
         FromBlock = fromBlock;
         MaxBlockRange = maxBlockRange;
@@ -121,7 +123,7 @@ public sealed class TrustRegistryReader
     public async Task<SnapshotVerification> VerifySnapshotAsync(TrustListSnapshot published, CancellationToken ct = default)
     {
         var record = await _web3.Eth.GetContractQueryHandler<SnapshotsFunction>()
-            .QueryDeserializingToObjectAsync<SnapshotOutput>(new SnapshotsFunction { Root = published.Root.ToArray() }, Address).WaitAsync(ct);
+            .QueryDeserializingToObjectAsync<SnapshotsOutput>(new SnapshotsFunction { Arg1 = published.Root.ToArray() }, Address).WaitAsync(ct);
         if (record.AnchoredAt == 0)
             return new SnapshotVerification(false, false, published.Country, published.Leaves.Count, published.AsOfBlock, null, null);
         CountryCode? country = record.Country.All(b => b == 0) ? null : CountryCode.FromBytes3(record.Country);
@@ -140,20 +142,20 @@ public sealed class TrustRegistryReader
     public async Task<ParticipantEntry?> GetParticipantOnChainAsync(CountryCode country, CancellationToken ct = default)
     {
         var p = await _web3.Eth.GetContractQueryHandler<ParticipantsFunction>()
-            .QueryDeserializingToObjectAsync<ParticipantOutput>(new ParticipantsFunction { Country = country.ToBytes3() }, Address).WaitAsync(ct);
+            .QueryDeserializingToObjectAsync<ParticipantsOutput>(new ParticipantsFunction { Arg1 = country.ToBytes3() }, Address).WaitAsync(ct);
         return p.Status == 0 ? null : new ParticipantEntry(country, p.Admin, (TrustDomains)p.Domains, Status(p.Status));
     }
 
     /// <summary>An issuer entry as contract storage holds it now (null when never registered).</summary>
     public async Task<IssuerEntry?> GetIssuerOnChainAsync(CountryCode country, IssuerRef issuer, CancellationToken ct = default)
     {
-        var key = new IssuersFunction { Country = country.ToBytes3(), IssuerId = issuer.Id.ToArray() };
-        var i = await _web3.Eth.GetContractQueryHandler<IssuersFunction>().QueryDeserializingToObjectAsync<IssuerOutput>(key, Address).WaitAsync(ct);
+        var key = new IssuersFunction { Arg1 = country.ToBytes3(), Arg2 = issuer.Id.ToArray() };
+        var i = await _web3.Eth.GetContractQueryHandler<IssuersFunction>().QueryDeserializingToObjectAsync<IssuersOutput>(key, Address).WaitAsync(ct);
         if (i.Status == 0) return null;
         Bytes32? thumbprint = null;
         if ((IssuerKind)i.Kind == IssuerKind.Dsc)
             thumbprint = Bytes32.FromBytes(await _web3.Eth.GetContractQueryHandler<ThumbprintsFunction>().QueryAsync<byte[]>(Address,
-                new ThumbprintsFunction { Country = key.Country, IssuerId = key.IssuerId }).WaitAsync(ct));
+                new ThumbprintsFunction { Arg1 = key.Arg1, Arg2 = key.Arg2 }).WaitAsync(ct));
         return new IssuerEntry(country, issuer, issuer.Id, thumbprint, (TrustDomains)i.Domains,
             ChainTime.FromSeconds(i.ValidFrom), ChainTime.UntilFromSeconds(i.ValidUntil), Status(i.Status));
     }
@@ -198,15 +200,12 @@ public sealed class TrustRegistryReader
     private async Task<long> LatestBlockAsync(CancellationToken ct) =>
         (long)(await _web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(ct)).Value;
 
-    // Event signatures as topic 0 (enums are uint8 in the ABI).
-    private static object[] ParticipantEventTopics =>
-    [
-        EventTopic("ParticipantOnboarded(bytes3,address,uint32,address)"),
-        EventTopic("ParticipantUpdated(bytes3,address,uint32,address)"),
-        EventTopic("ParticipantStatusChanged(bytes3,uint8,address)"),
-    ];
+    // Topic 0 of the participant's own events, from the generated bindings.
+    private static readonly object[] ParticipantEventTopics =
+        [EventTopic<ParticipantOnboardedEvent>(), EventTopic<ParticipantUpdatedEvent>(), EventTopic<ParticipantStatusChangedEvent>()];
 
-    private static string EventTopic(string signature) => "0x" + Convert.ToHexStringLower(Words.Keccak(signature));
+    private static string EventTopic<T>() where T : IEventDTO, new() =>
+        ABITypedRegistry.GetEvent<T>().Sha3Signature is var s && s.StartsWith("0x", StringComparison.Ordinal) ? s : "0x" + s;
 
     private async Task<IReadOnlyList<TrustRegistryEvent>> LoadEventsAsync(
         CountryCode? country, Bytes32? issuerId, long toBlock, CancellationToken ct, object[]? eventTopics = null)
@@ -221,27 +220,22 @@ public sealed class TrustRegistryReader
         // Public nodes cap the block range of one eth_getLogs: read in windows of MaxBlockRange blocks.
         for (var from = FromBlock; from <= toBlock; from += MaxBlockRange)
         {
-            var filter = new NewFilterInput
-            {
-                Address = [Address],
-                FromBlock = new BlockParameter(new HexBigInteger(from)),
-                ToBlock = new BlockParameter(new HexBigInteger(Math.Min(toBlock, from + MaxBlockRange - 1))),
-                Topics = topics.Count > 1 || eventTopics is not null ? topics.ToArray() : null,
-            };
-            logs.AddRange(await _web3.Eth.Filters.GetLogs.SendRequestAsync(filter).WaitAsync(ct));
+            var request = ChainReads.Logs(Address, from, Math.Min(toBlock, from + MaxBlockRange - 1),
+                topics.Count > 1 || eventTopics is not null ? topics.ToArray() : null);
+            logs.AddRange(ChainReads.Canonical(await _rpc.CallAsync<FilterLog[]>(request, ct)));
             if (logs.Count > MaxEvents)
                 throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"more than {MaxEvents} events in one read");
         }
 
-        // Logs carry no time: read each distinct block's header, a few at a time.
-        var times = new System.Collections.Concurrent.ConcurrentDictionary<BigInteger, DateTimeOffset>();
-        await Parallel.ForEachAsync(logs.Select(l => l.BlockNumber.Value).Distinct(),
-            new ParallelOptions { MaxDegreeOfParallelism = HeaderReadsInFlight, CancellationToken = ct }, async (n, token) =>
-            {
-                var block = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber
-                    .SendRequestAsync(new BlockParameter(new HexBigInteger(n))).WaitAsync(token);
-                times[n] = DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp.Value);
-            });
+        // Logs carry no time: the distinct blocks' headers, a batch (one round trip) per hundred blocks.
+        var times = new Dictionary<BigInteger, DateTimeOffset>();
+        foreach (var chunk in logs.Select(l => (long)l.BlockNumber.Value).Distinct().Chunk(100))
+        {
+            var headers = await _rpc.BatchAsync<BlockWithTransactionHashes?>(chunk.Select(ChainReads.Block).ToList(), ct);
+            for (var i = 0; i < chunk.Length; i++)
+                times[chunk[i]] = DateTimeOffset.FromUnixTimeSeconds((ChainReads.Header(headers[i], chunk[i])
+                    ?? throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"block {chunk[i]} of a log is missing")).Timestamp);
+        }
         return logs
             .OrderBy(l => l.BlockNumber.Value).ThenBy(l => l.LogIndex.Value)
             .Select(l => Decode(l, times[l.BlockNumber.Value]))

@@ -1,7 +1,7 @@
 using Nethereum.Contracts;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
-using Vc.Trust.Abi;
+using Vc.Trust.Contracts;
 
 namespace Vc.Trust.Tests;
 

@@ -9,9 +9,9 @@ namespace Vc.Did.Ethr;
 /// </summary>
 public sealed class EthrDidClient : IAsyncDisposable
 {
-    private readonly HttpEthRpc _rpc;
+    private readonly LedgerRpc _rpc;
 
-    private EthrDidClient(EthrNetwork network, HttpEthRpc rpc, EthrEventIndex index, EthrDidWriter? writer, string indexPath)
+    private EthrDidClient(EthrNetwork network, LedgerRpc rpc, EthrEventIndex index, EthrDidWriter? writer, string indexPath)
     {
         Network = network;
         _rpc = rpc;
@@ -33,7 +33,7 @@ public sealed class EthrDidClient : IAsyncDisposable
     {
         var network = new EthrNetwork(networkName, ledger.ChainId, ledger.RpcUrl, ledger.Contracts[ContractArtifact.DidRegistry])
         { StartBlock = ledger.Contracts.DeploymentBlock };
-        var writer = new EthrDidWriter(ledger.Web3, ledger.RelayerAddress, network.RegistryAddress, ledger.ChainId);
+        var writer = new EthrDidWriter(ledger.Web3, ledger.RelayerAddress, network.RegistryAddress, ledger.ChainId, ledger.Receipts);
         return OpenAsync(network, writer, indexPath, options);
     }
 
@@ -41,17 +41,17 @@ public sealed class EthrDidClient : IAsyncDisposable
     public static async Task<EthrDidClient> OpenReadOnlyAsync(Uri rpcUrl, string registryAddress, string networkName, string? indexPath = null,
         EthrIndexOptions? options = null, CancellationToken ct = default)
     {
-        using var probe = new HttpEthRpc(rpcUrl);
-        var chainId = EthReads.ParseQuantity(await probe.OneAsync(EthReads.ChainId(), ct), "eth_chainId");
+        using var probe = new LedgerRpc(rpcUrl);
+        var chainId = ChainReads.Quantity(await probe.Client.CallAsync<Nethereum.Hex.HexTypes.HexBigInteger>(ChainReads.ChainId(), ct), "eth_chainId", "result");
         return await OpenAsync(new EthrNetwork(networkName, chainId, rpcUrl, registryAddress), null, indexPath, options);
     }
 
     private static async Task<EthrDidClient> OpenAsync(EthrNetwork network, EthrDidWriter? writer, string? indexPath, EthrIndexOptions? options)
     {
-        var rpc = new HttpEthRpc(network.RpcUrl);
+        var rpc = new LedgerRpc(network.RpcUrl);
         try
         {
-            var index = await EthrEventIndex.OpenAsync(indexPath ?? ":memory:", rpc, network, options);
+            var index = await EthrEventIndex.OpenAsync(indexPath ?? ":memory:", rpc.Client, network, options);
             return new EthrDidClient(network, rpc, index, writer, indexPath ?? ":memory:");
         }
         catch

@@ -86,7 +86,7 @@ public sealed class EthrDidResolver : IDidMethodResolver
             return new DidResolutionResult(document, metadata,
                 new DidResolutionMetadata { ContentType = accept ?? DidLdJson, IndexFreshness = history.Freshness });
         }
-        catch (EthRpcException e) { return DidResolutionResult.Failure(DidResolutionErrors.NotFound, e.Message); }
+        catch (Vc.Did.Ledger.LedgerException e) { return DidResolutionResult.Failure(DidResolutionErrors.NotFound, e.Message); }
         catch (Erc1056DecodeException e) { return DidResolutionResult.Failure(DidResolutionErrors.NotFound, e.Message); }
         catch (EthrHistoryException e) { return DidResolutionResult.Failure(DidResolutionErrors.NotFound, e.Message); }
         catch (EthrIndexException e) { return DidResolutionResult.Failure(DidResolutionErrors.NotFound, e.Message); }

@@ -1,12 +1,14 @@
 using System.Numerics;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.Contracts;
-using Nethereum.Hex.HexTypes;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.JsonRpc.Client;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
+using Vc.Did.Contracts;
 using Vc.Did.Encoding;
+using Vc.Did.Ledger;
 
 namespace Vc.Did.Ethr;
 
@@ -74,6 +76,8 @@ public enum DidWriteError
     ValueTooLarge,
     Reverted,
     Unreachable,
+    /// <summary>Sent, but no receipt within the writer's <see cref="ReceiptPolicy"/> (it may still be mined later).</summary>
+    NotMined,
 }
 
 /// <summary>A typed failure of a registry write; <see cref="Step"/> names the operation.</summary>
@@ -105,8 +109,9 @@ public sealed record KeyAttribute(string Name, byte[] Value)
 }
 
 /// <summary>
-/// Writes did:ethr changes to an ERC-1056 registry through Nethereum: directly with the owner key, or as
-/// signed writes submitted by a relayer account so issuers need no ether.
+/// Writes did:ethr changes to an ERC-1056 registry through Nethereum and the generated registry bindings: directly
+/// with the owner key, or as signed writes submitted by a relayer account so issuers need no ether. Any ERC-1056
+/// registry works (the calls are ERC-1056's); the chain-bound mode needs ours.
 /// </summary>
 public sealed class EthrDidWriter
 {
@@ -115,20 +120,20 @@ public sealed class EthrDidWriter
     private readonly Web3 _relayer;
     private readonly string _relayerAddress;
     private readonly string _registry;
-    private readonly string _abi;
+    private readonly ReceiptPolicy _receipts;
 
     public long ChainId { get; }
     public string RegistryAddress => _registry;
 
     /// <param name="relayer">A Web3 with a funded account that submits signed writes.</param>
-    /// <param name="abi">Registry ABI (default: our registry's).</param>
-    public EthrDidWriter(Web3 relayer, string relayerAddress, string registryAddress, long chainId, string? abi = null)
+    /// <param name="receipts">How long to look for receipts (default: <see cref="ReceiptPolicy.Default"/>).</param>
+    public EthrDidWriter(Web3 relayer, string relayerAddress, string registryAddress, long chainId, ReceiptPolicy? receipts = null)
     {
         _relayer = relayer;
         _relayerAddress = relayerAddress;
         _registry = Codec.ChecksumAddress(registryAddress);
         ChainId = chainId;
-        _abi = abi ?? Ledger.ContractArtifact.Load(Ledger.ContractArtifact.DidRegistry).Abi;
+        _receipts = receipts ?? ReceiptPolicy.Default;
     }
 
     public Task<WriteReceipt> SetAttributeAsync(EthrIdentity owner, string identity, string name, byte[] value, TimeSpan validity, WriteMode mode = WriteMode.SignedTyped, CancellationToken ct = default)
@@ -174,7 +179,7 @@ public sealed class EthrDidWriter
         var receipts = new List<WriteReceipt> { await PublishKeyAsync(owner, identity, newKey, newKeyValidity, mode, ct) };
         if (oldKeyExpiresAt is { } expires)
         {
-            var block = await _relayer.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new Nethereum.Hex.HexTypes.HexBigInteger(receipts[0].BlockNumber));
+            var block = await _relayer.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new Nethereum.Hex.HexTypes.HexBigInteger(receipts[0].BlockNumber)).WaitAsync(ct);
             var remaining = expires.ToUnixTimeSeconds() - (long)block.Timestamp.Value;
             if (remaining <= 0) throw new DidWriteException(DidWriteError.InvalidInput, "rotateKey", "the old key's expiry is not in the future");
             receipts.Add(await SetAttributeAsync(owner, identity, oldKey.Name, oldKey.Value, TimeSpan.FromSeconds(remaining), mode, ct));
@@ -185,7 +190,7 @@ public sealed class EthrDidWriter
 
     /// <summary>Owner nonce for signed writes (shared by every identity this owner controls).</summary>
     public async Task<BigInteger> NonceAsync(string owner) =>
-        await _relayer.Eth.GetContract(_abi, _registry).GetFunction("nonce").CallAsync<BigInteger>(owner);
+        await _relayer.Eth.GetContractQueryHandler<NonceFunction>().QueryAsync<BigInteger>(_registry, new NonceFunction { Arg1 = owner });
 
     /// <summary>Sends one registry operation in the chosen mode and waits for its receipt.</summary>
     public async Task<WriteReceipt> WriteAsync(EthrIdentity owner, Erc1056Operation op, WriteMode mode, CancellationToken ct = default)
@@ -195,14 +200,14 @@ public sealed class EthrDidWriter
         {
             Web3 sender;
             string from, function;
-            object[] args;
+            byte[] call;
             if (mode == WriteMode.Direct)
             {
                 sender = new Web3(owner.Account(ChainId), _relayer.Client);
                 sender.TransactionManager.UseLegacyAsDefault = false;
                 from = owner.Address;
                 function = op.Function;
-                args = [op.Identity, .. op.CallArguments()];
+                call = op.DirectCall();
             }
             else
             {
@@ -215,13 +220,9 @@ public sealed class EthrDidWriter
                 sender = _relayer;
                 from = _relayerAddress;
                 function = op.Function + "Signed";
-                args = [op.Identity, v, r, s, .. op.CallArguments()];
+                call = op.SignedCall(v, r, s);
             }
-            var fn = sender.Eth.GetContract(_abi, _registry).GetFunction(function);
-            // Estimating first surfaces a revert (and its reason) before anything is sent.
-            var gas = await fn.EstimateGasAsync(from, null, null, args);
-            var txHash = await fn.SendTransactionAsync(from, new HexBigInteger(gas.Value * 6 / 5 + 5_000), null, args);
-            var receipt = await WaitForReceiptAsync(sender, txHash, ct);
+            var receipt = await LedgerTransactions.SendAsync(sender, from, _registry, call.ToHex(true), _receipts, ct);
             if (receipt.Status?.Value != BigInteger.One)
                 throw new DidWriteException(DidWriteError.Reverted, function, $"transaction {receipt.TransactionHash} reverted");
             return new WriteReceipt(receipt.TransactionHash, (long)receipt.BlockNumber.Value, (long)receipt.GasUsed.Value);
@@ -234,19 +235,8 @@ public sealed class EthrDidWriter
         catch (RpcClientUnknownException e) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, e.Message, e); }
         catch (RpcClientTimeoutException e) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, e.Message, e); }
         catch (HttpRequestException e) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, e.Message, e); }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, "no receipt within 60 s", e); }
-    }
-
-    private static async Task<Nethereum.RPC.Eth.DTOs.TransactionReceipt> WaitForReceiptAsync(Web3 web3, string txHash, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var receipt = await web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(txHash);
-            if (receipt is not null) return receipt;
-            if (DateTime.UtcNow > deadline) throw new OperationCanceledException("no receipt");
-            await Task.Delay(50, ct);
-        }
+        catch (LedgerException e) when (e.Error == LedgerError.ReceiptMissing) { throw new DidWriteException(DidWriteError.NotMined, op.Function, e.Message, e); }
+        catch (LedgerException e) { throw new DidWriteException(DidWriteError.Unreachable, op.Function, e.Message, e); }
     }
 
     private static string CheckName(string name, string step)

@@ -1,6 +1,10 @@
 using Microsoft.Data.Sqlite;
+using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
 using Vc.Did.Core;
 using Vc.Did.Encoding;
+using Vc.Did.Ledger;
 
 namespace Vc.Did.Ethr;
 
@@ -26,14 +30,14 @@ public sealed record EthrIndexOptions
 /// </summary>
 public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
 {
-    private readonly IEthRpc _rpc;
+    private readonly IClient _rpc;
     private readonly EthrNetwork _network;
     private readonly EthrIndexOptions _options;
     private readonly TimeProvider _clock;
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private EthrEventIndex(IEthRpc rpc, EthrNetwork network, EthrIndexOptions options, TimeProvider clock, SqliteConnection db)
+    private EthrEventIndex(IClient rpc, EthrNetwork network, EthrIndexOptions options, TimeProvider clock, SqliteConnection db)
     {
         _rpc = rpc;
         _network = network;
@@ -43,7 +47,7 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
     }
 
     /// <summary>Opens (or creates) the index database at <paramref name="path"/> (":memory:" for a private in-memory one).</summary>
-    public static async Task<EthrEventIndex> OpenAsync(string path, IEthRpc rpc, EthrNetwork network, EthrIndexOptions? options = null, TimeProvider? clock = null)
+    public static async Task<EthrEventIndex> OpenAsync(string path, IClient rpc, EthrNetwork network, EthrIndexOptions? options = null, TimeProvider? clock = null)
     {
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         await db.OpenAsync();
@@ -90,11 +94,11 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
     /// <summary>Follows the chain until cancelled, syncing every <paramref name="interval"/>; failures are retried.</summary>
     public async Task FollowAsync(TimeSpan interval, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, _clock);
         do
         {
             try { await SyncAsync(ct); }
-            catch (EthRpcException) { /* recorded by SyncAsync; the next tick retries */ }
+            catch (LedgerException) { /* recorded by SyncAsync; the next tick retries */ }
         } while (await timer.WaitForNextTickAsync(ct));
     }
 
@@ -119,8 +123,8 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
                     return to;
                 }
                 catch (ReorgDuringSync) when (attempt < 3) { }
-                catch (EthRpcException e) { LastSyncError = e.Message; throw; }
-                catch (ReorgDuringSync) { throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getLogs", "chain kept reorganising during sync"); }
+                catch (LedgerException e) { LastSyncError = e.Message; throw; }
+                catch (ReorgDuringSync) { throw new LedgerException(LedgerError.MalformedResponse, "rpc eth_getLogs: chain kept reorganising during sync"); }
             }
         }
         finally { _gate.Release(); }
@@ -132,9 +136,10 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
     {
         var cursor = await IndexedToUnlockedAsync();
         var cursorHash = cursor >= _network.StartBlock ? await BlockHashAsync(cursor) : null;
-        var first = await _rpc.SendAsync(cursorHash is null ? [EthReads.BlockNumber()] : [EthReads.BlockNumber(), EthReads.Block(cursor)], ct);
-        var head = EthReads.ParseQuantity(first[0], "eth_blockNumber");
-        if (cursorHash is not null && EthReads.ParseBlock(first[1])?.Hash != cursorHash)
+        // Head and the cursor's block in one round trip (a batch of two, decoded as raw JSON then typed).
+        var first = await _rpc.BatchAsync<Newtonsoft.Json.Linq.JToken?>(cursorHash is null ? [ChainReads.BlockNumber()] : [ChainReads.BlockNumber(), ChainReads.Block(cursor)], ct);
+        var head = ChainReads.Quantity(As<HexBigInteger>(first[0], "eth_blockNumber"), "eth_blockNumber", "result");
+        if (cursorHash is not null && ChainReads.Header(As<BlockWithTransactionHashes>(first[1], "eth_getBlockByNumber"), cursor)?.Hash != cursorHash)
         {
             // Reorg (or a reset dev chain): the last indexed block is no longer canonical.
             cursor = await FindForkPointAsync(ct);
@@ -147,45 +152,42 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
             return cursor;
         }
 
-        var logs = new List<RawLog>();
+        var logs = new List<FilterLog>();
         for (var from = cursor + 1; from <= target; from += _options.MaxLogRange)
         {
             var to = Math.Min(target, from + _options.MaxLogRange - 1);
-            logs.AddRange(EthReads.ParseLogs(await _rpc.OneAsync(EthReads.Logs(_network.RegistryAddress, from, to), ct)));
+            logs.AddRange(ChainReads.Canonical(await _rpc.CallAsync<FilterLog[]>(ChainReads.Logs(_network.RegistryAddress, from, to), ct)));
         }
         var registry = _network.RegistryAddress.ToLowerInvariant();
-        logs = logs.Where(l => l.Address == registry && l.Topics.Count == 2 && Erc1056Log.IsRegistryEvent(l.Topics[0])).ToList();
+        logs = logs.Where(l => l.Address == registry && l.Topics.Length == 2 && Erc1056Log.IsRegistryEvent(Erc1056Log.Topic0(l))).ToList();
         foreach (var l in logs)
-            if (l.BlockNumber <= cursor || l.BlockNumber > target)
-                throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getLogs", $"log of block {l.BlockNumber} outside {cursor + 1}..{target}");
+            if (Block(l) <= cursor || Block(l) > target)
+                throw new LedgerException(LedgerError.MalformedResponse, $"rpc eth_getLogs: log of block {Block(l)} outside {cursor + 1}..{target}");
             else
             {
                 // Validate the ABI layout before anything is stored; value size is checked per identity at
                 // resolution, so one identity's oversized value cannot stop the index for everyone.
                 try { _ = Erc1056Log.Decode(l, int.MaxValue); }
-                catch (Erc1056DecodeException e) { throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getLogs", e.Message); }
+                catch (Erc1056DecodeException e) { throw new LedgerException(LedgerError.MalformedResponse, "rpc eth_getLogs: " + e.Message, e); }
             }
 
-        var wanted = logs.Select(l => l.BlockNumber).Append(target).Distinct().Order().ToList();
+        var wanted = logs.Select(Block).Append(target).Distinct().Order().ToList();
         var headers = new Dictionary<long, BlockHeader>();
         foreach (var chunk in wanted.Chunk(100))
         {
-            var replies = await _rpc.SendAsync(chunk.Select(EthReads.Block).ToList(), ct);
+            var replies = await _rpc.BatchAsync<BlockWithTransactionHashes?>(chunk.Select(ChainReads.Block).ToList(), ct);
             for (var i = 0; i < chunk.Length; i++)
-            {
-                var h = EthReads.ParseBlock(replies[i]) ?? throw new ReorgDuringSync();
-                if (h.Number != chunk[i]) throw new EthRpcException(EthRpcError.MalformedResponse, "eth_getBlockByNumber", $"asked for block {chunk[i]}, got {h.Number}");
-                headers[h.Number] = h;
-            }
+                headers[chunk[i]] = ChainReads.Header(replies[i], chunk[i]) ?? throw new ReorgDuringSync();
         }
-        if (logs.Any(l => headers[l.BlockNumber].Hash != l.BlockHash)) throw new ReorgDuringSync();
+        if (logs.Any(l => headers[Block(l)].Hash != l.BlockHash)) throw new ReorgDuringSync();
 
         await using var tx = (SqliteTransaction)await _db.BeginTransactionAsync(ct);
         foreach (var h in headers.Values)
             await ExecAsync(_db, "INSERT OR REPLACE INTO blocks(number, hash, time) VALUES($n, $h, $t)", tx, ("$n", h.Number), ("$h", h.Hash), ("$t", h.Timestamp));
         foreach (var l in logs)
             await ExecAsync(_db, "INSERT OR REPLACE INTO logs(block, log_index, identity, topic0, topic1, data) VALUES($b, $i, $id, $t0, $t1, $d)", tx,
-                ("$b", l.BlockNumber), ("$i", l.LogIndex), ("$id", "0x" + l.Topics[1][26..]), ("$t0", l.Topics[0]), ("$t1", l.Topics[1]), ("$d", l.Data));
+                ("$b", Block(l)), ("$i", (long)l.LogIndex.Value), ("$id", "0x" + l.Topics[1].ToString()![26..]), ("$t0", l.Topics[0]), ("$t1", l.Topics[1]),
+                ("$d", Codec.FromHex(l.Data)));
         await SetMetaAsync(_db, "indexed_to", target.ToString(), tx);
         await SetMetaAsync(_db, "last_sync", _clock.GetUtcNow().ToUnixTimeSeconds().ToString(), tx);
         await tx.CommitAsync(ct);
@@ -204,9 +206,9 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
         }
         foreach (var chunk in stored.Chunk(64))
         {
-            var replies = await _rpc.SendAsync(chunk.Select(b => EthReads.Block(b.Number)).ToList(), ct);
+            var replies = await _rpc.BatchAsync<BlockWithTransactionHashes?>(chunk.Select(b => ChainReads.Block(b.Number)).ToList(), ct);
             for (var i = 0; i < chunk.Length; i++)
-                if (EthReads.ParseBlock(replies[i])?.Hash == chunk[i].Hash) return chunk[i].Number;
+                if (ChainReads.Header(replies[i], chunk[i].Number)?.Hash == chunk[i].Hash) return chunk[i].Number;
         }
         return _network.StartBlock - 1;
     }
@@ -222,11 +224,12 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
 
     public async Task<EthrHistory> HistoryAsync(string address, CancellationToken ct = default)
     {
+        var identity = Codec.ChecksumAddress(address);
         IndexFreshness? freshness = null;
         if (await NeedsSyncAsync())
         {
             try { await SyncAsync(ct); }
-            catch (EthRpcException e) { freshness = await StaleFreshnessAsync(e.Message); }
+            catch (LedgerException e) { freshness = await StaleFreshnessAsync(e.Message); }
         }
         await _gate.WaitAsync(ct);
         try
@@ -242,9 +245,13 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                var log = new RawLog(r.GetInt64(0), r.GetString(5), r.GetInt32(1), _network.RegistryAddress, [r.GetString(2), r.GetString(3)], (byte[])r[4]);
-                times[log.BlockNumber] = r.GetInt64(6);
-                if (Erc1056Log.Decode(log, _options.MaxValueBytes).Event is { } ev) events.Add(ev);
+                var log = new FilterLog
+                {
+                    BlockNumber = new HexBigInteger(r.GetInt64(0)), BlockHash = r.GetString(5), LogIndex = new HexBigInteger(r.GetInt32(1)),
+                    Address = _network.RegistryAddress, Topics = [r.GetString(2), r.GetString(3)], Data = Codec.ToHex0x((byte[])r[4]),
+                };
+                times[r.GetInt64(0)] = r.GetInt64(6);
+                if (Erc1056Log.Decode(log, _options.MaxValueBytes, identity).Event is { } ev) events.Add(ev);
             }
             return new EthrHistory(events, times) { Freshness = freshness };
         }
@@ -262,7 +269,7 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
             if (await cmd.ExecuteScalarAsync(ct) is long t) return t;
         }
         finally { _gate.Release(); }
-        return EthReads.ParseBlock(await _rpc.OneAsync(EthReads.Block(blockNumber), ct))?.Timestamp;
+        return ChainReads.Header(await _rpc.CallAsync<BlockWithTransactionHashes?>(ChainReads.Block(blockNumber), ct), blockNumber)?.Timestamp;
     }
 
     private async Task<bool> NeedsSyncAsync()
@@ -294,6 +301,18 @@ public sealed class EthrEventIndex : IEthrHistorySource, IAsyncDisposable
             return new IndexFreshness(true, indexedTo, blockTime, lastSync is { } ls ? Codec.IsoTime(ls) : null, lastSync is { } l2 ? now - l2 : null, reason);
         }
         finally { _gate.Release(); }
+    }
+
+    private static long Block(FilterLog l) => (long)l.BlockNumber.Value;
+
+    /// <summary>A batch reply decoded as raw JSON, typed here (the head and a header share one batch).</summary>
+    private static T? As<T>(Newtonsoft.Json.Linq.JToken? token, string method) where T : class
+    {
+        try { return token is null || token.Type == Newtonsoft.Json.Linq.JTokenType.Null ? null : token.ToObject<T>(); }
+        catch (Exception e) when (e is Newtonsoft.Json.JsonException or FormatException or ArgumentException)
+        {
+            throw new LedgerException(LedgerError.MalformedResponse, $"rpc {method}: {e.Message}", e);
+        }
     }
 
     private async Task<string?> BlockHashAsync(long number)

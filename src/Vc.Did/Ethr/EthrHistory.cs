@@ -1,6 +1,12 @@
 using System.Numerics;
+using Nethereum.ABI.FunctionEncoding;
+using Nethereum.Contracts;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Vc.Did.Contracts;
 using Vc.Did.Core;
 using Vc.Did.Encoding;
+using Vc.Did.Ledger;
 
 namespace Vc.Did.Ethr;
 
@@ -26,11 +32,9 @@ public interface IEthrHistorySource
 /// Reads history the way the reference resolver does (ERC-1056 §"Efficient lookup of events"): changed(identity),
 /// then eth_getLogs for that block, following previousChange back to 0. One round trip per change block.
 /// </summary>
-public sealed class RpcHistoryWalker(IEthRpc rpc, EthrNetwork network, int maxChangeBlocks = 100_000, int maxValueBytes = Erc1056Log.DefaultMaxValueBytes)
+public sealed class RpcHistoryWalker(IClient rpc, EthrNetwork network, int maxChangeBlocks = 100_000, int maxValueBytes = Erc1056Log.DefaultMaxValueBytes)
     : IEthrHistorySource
 {
-    private static readonly string ChangedSelector = Codec.ToHex0x(Codec.Keccak256("changed(address)"u8)[..4]);
-
     public async Task<EthrHistory> HistoryAsync(string address, CancellationToken ct = default)
     {
         var previous = await ChangedAsync(rpc, network.RegistryAddress, address, ct);
@@ -40,14 +44,14 @@ public sealed class RpcHistoryWalker(IEthRpc rpc, EthrNetwork network, int maxCh
         while (previous > 0)
         {
             if (++walked > maxChangeBlocks) throw new EthrHistoryException($"more than {maxChangeBlocks} change blocks");
-            var logs = EthReads.ParseLogs(await rpc.OneAsync(EthReads.Logs(network.RegistryAddress, previous, previous, null, topic), ct));
-            if (logs.Count == 0)
+            var logs = await rpc.CallAsync<FilterLog[]>(ChainReads.Logs(network.RegistryAddress, previous, previous, null, topic), ct);
+            if (logs is not { Length: > 0 })
                 throw new EthrHistoryException($"no logs in block {previous} although previousChange points there (the node may lack history)");
             long next = 0;
             var events = new List<Erc1056Event>();
-            foreach (var log in logs.OrderBy(l => l.LogIndex))
+            foreach (var log in ChainReads.Canonical(logs, "eth_getLogs").OrderBy(l => (long)l.LogIndex.Value))
             {
-                if (log.Topics.Count == 0 || !Erc1056Log.IsRegistryEvent(log.Topics[0])) continue;
+                if (!Erc1056Log.IsRegistryEvent(Erc1056Log.Topic0(log))) continue;
                 var (pc, ev) = Erc1056Log.Decode(log, maxValueBytes);
                 // Several events in one block all point at the earlier change block.
                 if (pc > 0 && pc < previous && (next == 0 || pc < next)) next = pc;
@@ -61,14 +65,25 @@ public sealed class RpcHistoryWalker(IEthRpc rpc, EthrNetwork network, int maxCh
     }
 
     public async Task<long?> BlockTimeAsync(long blockNumber, CancellationToken ct = default) =>
-        EthReads.ParseBlock(await rpc.OneAsync(EthReads.Block(blockNumber), ct))?.Timestamp;
+        ChainReads.Header(await rpc.CallAsync<BlockWithTransactionHashes?>(ChainReads.Block(blockNumber), ct), blockNumber)?.Timestamp;
 
-    internal static async Task<long> ChangedAsync(IEthRpc rpc, string registry, string address, CancellationToken ct)
+    /// <summary>The registry's changed(identity): the last block with a change of it (0: never changed).</summary>
+    internal static async Task<long> ChangedAsync(IClient rpc, string registry, string address, CancellationToken ct)
     {
-        var data = ChangedSelector + "000000000000000000000000" + address[2..].ToLowerInvariant();
-        var word = EthReads.ParseData(await rpc.OneAsync(EthReads.Call(registry, data), ct), "eth_call changed", 32);
-        var v = new BigInteger(word, isUnsigned: true, isBigEndian: true);
-        if (v > long.MaxValue) throw new EthRpcException(EthRpcError.MalformedResponse, "eth_call changed", "block number out of range");
+        var call = new ChangedFunction { Identity = address };
+        var result = await rpc.CallAsync<string>(ChainReads.Call(registry, call.GetCallData()), ct);
+        BigInteger v;
+        try
+        {
+            // Exactly one uint256 word: anything else is not this registry's answer.
+            if (result is not { Length: 66 }) throw new FormatException($"expected one 32-byte word, got {Codec.Short(result ?? "null")}");
+            v = new FunctionCallDecoder().DecodeSimpleTypeOutput<BigInteger>(ABITypedRegistry.GetFunctionABI<ChangedFunction>().OutputParameters[0], result);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new LedgerException(LedgerError.MalformedResponse, "rpc eth_call changed: " + e.Message, e);
+        }
+        if (v < 0 || v > long.MaxValue) throw new LedgerException(LedgerError.MalformedResponse, "rpc eth_call changed: block number out of range");
         return (long)v;
     }
 }

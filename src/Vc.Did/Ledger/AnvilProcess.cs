@@ -18,6 +18,13 @@ public sealed record AnvilOptions
     /// <summary>Explicit path to the anvil binary; default: VCHEALTH_ANVIL or tools/ledger/node_modules.</summary>
     public string? BinaryPath { get; init; }
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Timestamp of the genesis block (Anvil --timestamp); later blocks continue from it as time passes. Set in the
+    /// past, the chain's clock runs behind the wall clock by that much (tests of expiry judged at wall-clock "now").
+    /// </summary>
+    public DateTimeOffset? GenesisTime { get; init; }
+    /// <summary>Clock that paces start-up and shutdown polling and bounds <see cref="StartTimeout"/>.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -38,15 +45,18 @@ public sealed partial class AnvilProcess : IAsyncDisposable
     internal const string GuardScript =
         "exec 3<&0; \"$0\" \"$@\" </dev/null & p=$!; (cat <&3 >/dev/null; kill -TERM $p 2>/dev/null) & echo \"pid=$p\"; wait $p";
 
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private readonly Process _process;
+    private readonly TimeProvider _clock;
     private int _stopped;
 
     public Uri RpcUrl { get; }
     public int ProcessId { get; }
 
-    private AnvilProcess(Process process, Uri rpcUrl, int pid)
+    private AnvilProcess(Process process, Uri rpcUrl, int pid, TimeProvider clock)
     {
         _process = process;
+        _clock = clock;
         RpcUrl = rpcUrl;
         ProcessId = pid;
     }
@@ -74,6 +84,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
     {
         var binary = LocateBinary(options.BinaryPath);
         var args = new List<string> { "--host", "127.0.0.1", "--port", "0", "--chain-id", options.ChainId.ToString() };
+        if (options.GenesisTime is { } genesis) args.AddRange(["--timestamp", genesis.ToUnixTimeSeconds().ToString()]);
         if (options.StatePath is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.StatePath))!);
@@ -108,8 +119,8 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginErrorReadLine();
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.StartTimeout);
+        using var deadline = new CancellationTokenSource(options.StartTimeout, options.Clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         int pid = 0;
         Uri? url = null;
         try
@@ -123,7 +134,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
                     var text = await File.ReadAllTextAsync(log, timeout.Token);
                     if (ListeningLine().Match(text) is { Success: true } m) url = new Uri($"http://{m.Groups[1].Value}");
                     else if (pid == 0 || !IsAlive(pid)) throw new LedgerException(LedgerError.ProcessFailed, "anvil exited during start: " + text[^Math.Min(600, text.Length)..]);
-                    else await Task.Delay(25, timeout.Token);
+                    else await Task.Delay(PollInterval, options.Clock, timeout.Token);
                 }
             }
             else
@@ -146,7 +157,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         }
         // Keep draining stdout so anvil never blocks on a full pipe (detached: we stop reading when we exit).
         _ = DrainAsync(process.StandardOutput);
-        var anvil = new AnvilProcess(process, url, pid);
+        var anvil = new AnvilProcess(process, url, pid, options.Clock);
         await anvil.WaitUntilAnsweringAsync(timeout.Token);
         return anvil;
 
@@ -158,20 +169,19 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         try { while (await reader.ReadLineAsync() is not null) { } } catch (IOException) { } catch (ObjectDisposedException) { }
     }
 
+    /// <summary>Asks for the head until the node answers (bounded by the start timeout's token).</summary>
     private async Task WaitUntilAnsweringAsync(CancellationToken ct)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var rpc = new LedgerRpc(RpcUrl, TimeSpan.FromSeconds(2));
         while (true)
         {
             try
             {
-                using var content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}""",
-                    System.Text.Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync(RpcUrl, content, ct);
-                if (response.IsSuccessStatusCode) return;
+                await rpc.Client.CallAsync<Nethereum.Hex.HexTypes.HexBigInteger>(ChainReads.BlockNumber(), ct);
+                return;
             }
-            catch (HttpRequestException) { }
-            await Task.Delay(50, ct);
+            catch (LedgerException) { }
+            await Task.Delay(PollInterval, _clock, ct);
         }
     }
 
@@ -182,8 +192,8 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         try
         {
             if (_process.StartInfo.RedirectStandardInput) _process.StandardInput.Close();
-            else if (ProcessId > 0) { Signal(ProcessId); await WaitForExitAsync(ProcessId); return; }
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            else if (ProcessId > 0) { Signal(ProcessId); await WaitForExitAsync(ProcessId, _clock); return; }
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10), _clock);
             try { await _process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
         }
@@ -210,9 +220,11 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         try { Process.Start("kill", ["-TERM", pid.ToString()])?.WaitForExit(5000); } catch (System.ComponentModel.Win32Exception) { }
     }
 
-    private static async Task WaitForExitAsync(int pid)
+    /// <summary>Waits for a process to end, looking at most <paramref name="attempts"/> times; true when it has.</summary>
+    internal static async Task<bool> WaitForExitAsync(int pid, TimeProvider clock, int attempts = 200)
     {
-        for (var i = 0; i < 200 && IsAlive(pid); i++) await Task.Delay(50);
+        for (var i = 0; i < attempts && IsAlive(pid); i++) await Task.Delay(PollInterval, clock);
+        return !IsAlive(pid);
     }
 
     [GeneratedRegex(@"Listening on (127\.0\.0\.1:\d+)")]

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Signer;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
@@ -24,31 +25,44 @@ public sealed class LedgerConnection
 {
     private readonly Account _relayer;
     public Uri RpcUrl { get; }
+    /// <summary>The transport every client of this connection sends through (timeouts, size cap, typed errors).</summary>
+    public LedgerRpc Rpc { get; }
+    /// <summary>How long writers look for receipts.</summary>
+    public ReceiptPolicy Receipts { get; init; } = ReceiptPolicy.Default;
     public long ChainId { get; }
     public Web3 Web3 { get; }
     /// <summary>Address of the account that submits (and pays for) transactions.</summary>
     public string RelayerAddress { get; }
     public DeployedContracts Contracts { get; }
 
-    internal LedgerConnection(Uri rpcUrl, long chainId, Account relayer, DeployedContracts contracts)
+    internal LedgerConnection(Uri rpcUrl, long chainId, Account relayer, DeployedContracts contracts, LedgerRpc? rpc = null)
     {
         RpcUrl = rpcUrl;
         ChainId = chainId;
         _relayer = relayer;
         RelayerAddress = relayer.Address;
         Contracts = contracts;
-        Web3 = new Web3(relayer, rpcUrl.ToString());
-        Web3.TransactionManager.UseLegacyAsDefault = false;
+        Rpc = rpc ?? new LedgerRpc(rpcUrl, TimeSpan.FromSeconds(30));
+        Web3 = Web3On(relayer);
+    }
+
+    /// <summary>A Web3 on this connection's transport whose account (e.g. an actor's own key) signs transactions.</summary>
+    public Web3 Web3On(Account account)
+    {
+        var web3 = new Web3(account, Rpc.Client);
+        web3.TransactionManager.UseLegacyAsDefault = false;
+        return web3;
     }
 
     /// <summary>The same connection with one contract address replaced (e.g. a registry deployed elsewhere).</summary>
     public LedgerConnection WithContract(string name, string address)
     {
         var addresses = new Dictionary<string, string>(Contracts.Addresses, StringComparer.Ordinal) { [name] = address };
-        return new LedgerConnection(RpcUrl, ChainId, _relayer, Contracts with { Addresses = addresses });
+        return new LedgerConnection(RpcUrl, ChainId, _relayer, Contracts with { Addresses = addresses }, Rpc) { Receipts = Receipts };
     }
 
-    public async Task<long> BlockNumberAsync() => (long)(await Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+    public async Task<long> BlockNumberAsync() =>
+        (long)(await Rpc.Client.CallAsync<HexBigInteger>(new RpcRequest(1, "eth_blockNumber"))).Value;
 
     /// <summary>Connects to a configured node with a relayer key and known contract addresses.</summary>
     public static async Task<LedgerConnection> ConnectAsync(Uri rpcUrl, EthECKey relayerKey, IReadOnlyDictionary<string, string> addresses, long deploymentBlock = 0)
@@ -60,38 +74,44 @@ public sealed class LedgerConnection
 
     public static async Task<long> ReadChainIdAsync(Uri rpcUrl)
     {
-        try
-        {
-            var web3 = new Web3(rpcUrl.ToString());
-            return (long)(await web3.Eth.ChainId.SendRequestAsync()).Value;
-        }
-        catch (Exception e) when (e is RpcClientUnknownException or RpcClientTimeoutException or HttpRequestException)
+        using var rpc = new LedgerRpc(rpcUrl);
+        try { return (long)(await rpc.Client.CallAsync<HexBigInteger>(new RpcRequest(1, "eth_chainId"))).Value; }
+        catch (LedgerException e) when (e.Error is LedgerError.Unreachable or LedgerError.Timeout or LedgerError.HttpStatus)
         {
             throw new LedgerException(LedgerError.Unreachable, $"no Ethereum node answers at {rpcUrl}", e);
         }
     }
 
     /// <summary>Deploys a contract from its artifact; returns its address and the deployment block.</summary>
-    public async Task<(string Address, long Block)> DeployAsync(ContractArtifact artifact, params object[] constructorArgs)
+    public Task<(string Address, long Block)> DeployAsync(ContractArtifact artifact, params object[] constructorArgs) =>
+        // Without arguments the creation code is the bytecode itself (Nethereum's encoder wants a constructor in the ABI).
+        DeployAsync(artifact.Name, constructorArgs.Length == 0 ? artifact.Bytecode : Web3.Eth.DeployContract.GetData(artifact.Bytecode, artifact.Abi, constructorArgs));
+
+    /// <summary>Deploys creation code (bytecode + encoded constructor arguments, e.g. a generated deployment message's).</summary>
+    public async Task<(string Address, long Block)> DeployAsync(string name, string deploymentData, CancellationToken ct = default)
     {
-        var receipt = await Web3.Eth.DeployContract.SendRequestAndWaitForReceiptAsync(
-            artifact.Abi, artifact.Bytecode, RelayerAddress, new HexBigInteger(8_000_000), null, constructorArgs);
+        TransactionReceipt receipt;
+        try { receipt = await LedgerTransactions.SendAsync(Web3, RelayerAddress, null, deploymentData, Receipts, ct); }
+        catch (Exception e) when (e is not LedgerException and not OperationCanceledException)
+        {
+            throw new LedgerException(LedgerError.DeploymentFailed, $"deployment of {name} failed: {e.Message}", e);
+        }
         if (receipt.Status?.Value != BigInteger.One || string.IsNullOrEmpty(receipt.ContractAddress))
-            throw new LedgerException(LedgerError.DeploymentFailed, $"deployment of {artifact.Name} failed (tx {receipt.TransactionHash})");
+            throw new LedgerException(LedgerError.DeploymentFailed, $"deployment of {name} failed (tx {receipt.TransactionHash})");
         return (receipt.ContractAddress, (long)receipt.BlockNumber.Value);
     }
 
     /// <summary>Whether runtime code exists at an address (a persisted deployment survived).</summary>
     public async Task<bool> HasCodeAsync(string address)
     {
-        var code = await Web3.Eth.GetCode.SendRequestAsync(address);
+        var code = await Rpc.Client.CallAsync<string>(new RpcRequest(1, "eth_getCode", address, "latest"));
         return code is { Length: > 2 };
     }
 
     internal static async Task FundOnDevChainAsync(Uri rpcUrl, string address, BigInteger wei)
     {
-        var client = new Web3(rpcUrl.ToString()).Client;
-        await client.SendRequestAsync(new RpcRequest(1, "anvil_setBalance", address, new HexBigInteger(wei).HexValue));
+        using var rpc = new LedgerRpc(rpcUrl);
+        await rpc.Client.CallAsync<object>(new RpcRequest(1, "anvil_setBalance", address, new HexBigInteger(wei).HexValue));
     }
 }
 

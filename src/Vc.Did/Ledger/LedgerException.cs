@@ -9,6 +9,18 @@ public enum LedgerError
     ArtifactMissing,
     DeploymentFailed,
     StateMismatch,
+    /// <summary>The node did not answer within the connection's timeout.</summary>
+    Timeout,
+    /// <summary>The node answered with an HTTP error status.</summary>
+    HttpStatus,
+    /// <summary>The answer exceeded the connection's size cap.</summary>
+    ResponseTooLarge,
+    /// <summary>The answer is not a valid reply (not JSON, wrong ids, wrong shape, undecodable values).</summary>
+    MalformedResponse,
+    /// <summary>The node answered with a JSON-RPC error.</summary>
+    RpcError,
+    /// <summary>A transaction was sent but no receipt appeared within the configured blocks/attempts.</summary>
+    ReceiptMissing,
 }
 
 /// <summary>A typed failure of the ledger host or connection.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Nethereum.JsonRpc.Client;
 using Vc.Did.Core;
 using Vc.Did.Ethr;
 using Vc.Did.Key;
@@ -90,9 +91,12 @@ public sealed class DidParsingTests
         Assert.Contains("\"id\": \"did:x:\\u0001\\\"\\\\é😀\"", doc.ToJson());
     }
 
-    private sealed class ThrowingRpc : IEthRpc
+    /// <summary>Fails every call: bad input must be refused before the ledger is asked anything.</summary>
+    private sealed class ThrowingRpc : Nethereum.JsonRpc.Client.ClientBase
     {
-        public Task<IReadOnlyList<JsonElement>> SendAsync(IReadOnlyList<RpcCall> calls, CancellationToken ct = default) =>
+        protected override Task<Nethereum.JsonRpc.Client.RpcMessages.RpcResponseMessage[]> SendAsync(Nethereum.JsonRpc.Client.RpcMessages.RpcRequestMessage[] requests) =>
+            throw new InvalidOperationException("no RPC expected for bad input");
+        public override Task<Nethereum.JsonRpc.Client.RpcMessages.RpcResponseMessage> SendAsync(Nethereum.JsonRpc.Client.RpcMessages.RpcRequestMessage request, string? route = null) =>
             throw new InvalidOperationException("no RPC expected for bad input");
     }
 }
@@ -112,8 +116,8 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
         var e = await Assert.ThrowsAsync<DidWriteException>(() => Writer.AddServiceAsync(stranger, owner.Address, "X", "https://x", TimeSpan.FromHours(1)));
         Assert.Equal(DidWriteError.Reverted, e.Error);
         Assert.Contains("bad_signature", e.Message);
-        using var http = new HttpEthRpc(Network.RpcUrl);
-        Assert.Empty((await new RpcHistoryWalker(http, Network).HistoryAsync(owner.Address)).Events);
+        using var http = new LedgerRpc(Network.RpcUrl);
+        Assert.Empty((await new RpcHistoryWalker(http.Client, Network).HistoryAsync(owner.Address)).Events);
     }
 
     [Fact]
@@ -170,8 +174,8 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
         Assert.Equal(1, (int)receipt.Status.Value);
         await Writer.AddServiceAsync(owner, owner.Address, "Second", "https://second", TimeSpan.FromHours(1));
 
-        using var http = new HttpEthRpc(Network.RpcUrl);
-        var result = await new EthrDidResolver(Network, new RpcHistoryWalker(http, Network)).ResolveAsync(owner.Did("anvil"));
+        using var http = new LedgerRpc(Network.RpcUrl);
+        var result = await new EthrDidResolver(Network, new RpcHistoryWalker(http.Client, Network)).ResolveAsync(owner.Did("anvil"));
         Assert.Equal(["First", "Second"], result.DidDocument!.Service.Select(x => x.Type));
         Assert.Equal(["#service-1", "#service-2"], result.DidDocument.Service.Select(x => x.Id[x.Id.IndexOf('#')..]));
     }
@@ -189,14 +193,14 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
     {
         var owner = EthrIdentity.Create();
         await Writer.SetAttributeAsync(owner, owner.Address, "did/svc/Big", new byte[2048], TimeSpan.FromHours(1));
-        using var http = new HttpEthRpc(Network.RpcUrl);
-        var result = await new EthrDidResolver(Network, new RpcHistoryWalker(http, Network, maxValueBytes: 1024)).ResolveAsync(owner.Did("anvil"));
+        using var http = new LedgerRpc(Network.RpcUrl);
+        var result = await new EthrDidResolver(Network, new RpcHistoryWalker(http.Client, Network, maxValueBytes: 1024)).ResolveAsync(owner.Did("anvil"));
         Assert.Null(result.DidDocument);
         Assert.Equal(DidResolutionErrors.NotFound, result.DidResolutionMetadata.Error);
         Assert.Contains("exceeds the limit of 1024", result.DidResolutionMetadata.Message);
 
         // The index stores it, refuses only that identity, and keeps serving everyone else.
-        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, Network, new EthrIndexOptions { MaxValueBytes = 1024 });
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http.Client, Network, new EthrIndexOptions { MaxValueBytes = 1024 });
         var indexed = new EthrDidResolver(Network, index);
         Assert.Contains("exceeds the limit of 1024", (await indexed.ResolveAsync(owner.Did("anvil"))).DidResolutionMetadata.Message);
         var other = EthrIdentity.Create();
@@ -211,8 +215,8 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
         silent.Start();
         var url = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}");
         var network = Network with { RpcUrl = url };
-        using var http = new HttpEthRpc(url, TimeSpan.FromMilliseconds(500));
-        var result = await new EthrDidResolver(network, new RpcHistoryWalker(http, network)).ResolveAsync(EthrIdentity.Create().Did("anvil"));
+        using var http = new LedgerRpc(url, TimeSpan.FromMilliseconds(500));
+        var result = await new EthrDidResolver(network, new RpcHistoryWalker(http.Client, network)).ResolveAsync(EthrIdentity.Create().Did("anvil"));
         Assert.Equal(DidResolutionErrors.NotFound, result.DidResolutionMetadata.Error);
         Assert.Contains("Timeout", result.DidResolutionMetadata.Message);
     }
@@ -226,8 +230,8 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
     {
         await using var garbage = await GarbageServer.StartAsync(body);
         var network = Network with { RpcUrl = garbage.Url };
-        using var http = new HttpEthRpc(garbage.Url, TimeSpan.FromSeconds(2));
-        var result = await new EthrDidResolver(network, new RpcHistoryWalker(http, network)).ResolveAsync(EthrIdentity.Create().Did("anvil"));
+        using var http = new LedgerRpc(garbage.Url, TimeSpan.FromSeconds(2));
+        var result = await new EthrDidResolver(network, new RpcHistoryWalker(http.Client, network)).ResolveAsync(EthrIdentity.Create().Did("anvil"));
         Assert.Null(result.DidDocument);
         Assert.Equal(DidResolutionErrors.NotFound, result.DidResolutionMetadata.Error);
         Assert.Contains("MalformedResponse", result.DidResolutionMetadata.Message);
@@ -238,17 +242,17 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
     {
         var owner = EthrIdentity.Create();
         await Writer.AddServiceAsync(owner, owner.Address, "Hub", "https://hub", TimeSpan.FromHours(1));
-        using var good = new HttpEthRpc(Network.RpcUrl);
+        using var good = new LedgerRpc(Network.RpcUrl);
         await using var garbage = await GarbageServer.StartAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[]}");
-        using var bad = new HttpEthRpc(garbage.Url, TimeSpan.FromSeconds(2));
-        var rpc = new SwitchableRpc(good);
+        using var bad = new LedgerRpc(garbage.Url, TimeSpan.FromSeconds(2));
+        var rpc = new SwitchableRpc(good.Client);
         await using var index = await EthrEventIndex.OpenAsync(":memory:", rpc, Network);
         var resolver = new EthrDidResolver(Network, index);
         var fresh = await resolver.ResolveAsync(owner.Did("anvil"));
         Assert.Null(fresh.DidResolutionMetadata.IndexFreshness);
         var indexedTo = await index.IndexedToAsync();
 
-        rpc.Inner = bad;
+        rpc.Inner = bad.Client;
         var stale = await resolver.ResolveAsync(owner.Did("anvil"));
         Assert.Equal(fresh.DidDocument!.ToJson(), stale.DidDocument!.ToJson());
         var f = Assert.IsType<IndexFreshness>(stale.DidResolutionMetadata.IndexFreshness);
@@ -258,7 +262,7 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
         Assert.Contains("\"indexFreshness\"", stale.ToJson());
         Assert.Equal(indexedTo, await index.IndexedToAsync());
 
-        rpc.Inner = good;
+        rpc.Inner = good.Client;
         await Writer.AddServiceAsync(owner, owner.Address, "Hub2", "https://hub2", TimeSpan.FromHours(1));
         var back = await resolver.ResolveAsync(owner.Did("anvil"));
         Assert.Null(back.DidResolutionMetadata.IndexFreshness);
@@ -271,8 +275,8 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var url = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}");
-        using var http = new HttpEthRpc(url, TimeSpan.FromMilliseconds(300));
-        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, Network);
+        using var http = new LedgerRpc(url, TimeSpan.FromMilliseconds(300));
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http.Client, Network);
         var result = await new EthrDidResolver(Network, index).ResolveAsync(EthrIdentity.Create().Did("anvil"));
         Assert.Null(result.DidDocument);
         Assert.Contains("never synced", result.DidResolutionMetadata.Message);
@@ -284,24 +288,31 @@ public sealed class LedgerBadInputTests(LedgerFixture ledger)
         var owner = EthrIdentity.Create();
         for (var i = 0; i < 12; i++)
             await Writer.AddServiceAsync(owner, owner.Address, "S" + i, "https://s" + i, TimeSpan.FromHours(1));
-        using var http = new HttpEthRpc(Network.RpcUrl);
-        var counting = new CountingEthRpc(http);
-        await using var index = await EthrEventIndex.OpenAsync(":memory:", counting, Network);
+        using var counting = new LedgerRpc(Network.RpcUrl);
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", counting.Client, Network);
         var resolver = new EthrDidResolver(Network, index);
         await index.SyncAsync();
-        counting.Reset();
+        counting.ResetRoundTrips();
         var result = await resolver.ResolveAsync(owner.Did("anvil"));
         Assert.Equal(12, result.DidDocument!.Service.Count);
         Assert.Equal(1, counting.RoundTrips);
-        var walking = new CountingEthRpc(http);
-        await new EthrDidResolver(Network, new RpcHistoryWalker(walking, Network)).ResolveAsync(owner.Did("anvil"));
+        using var walking = new LedgerRpc(Network.RpcUrl);
+        await new EthrDidResolver(Network, new RpcHistoryWalker(walking.Client, Network)).ResolveAsync(owner.Did("anvil"));
         Assert.True(walking.RoundTrips >= 13, $"walker used {walking.RoundTrips}");
     }
 
-    private sealed class SwitchableRpc(IEthRpc inner) : IEthRpc
+    /// <summary>A transport whose node can be swapped mid-test (a node that turns bad, then good again).</summary>
+    private sealed class SwitchableRpc(IClient inner) : IClient
     {
-        public IEthRpc Inner { get; set; } = inner;
-        public Task<IReadOnlyList<JsonElement>> SendAsync(IReadOnlyList<RpcCall> calls, CancellationToken ct = default) => Inner.SendAsync(calls, ct);
+        public IClient Inner { get; set; } = inner;
+        public RequestInterceptor OverridingRequestInterceptor { get; set; } = null!;
+        public Task<RpcRequestResponseBatch> SendBatchRequestAsync(RpcRequestResponseBatch batch) => Inner.SendBatchRequestAsync(batch);
+        public Task<T> SendRequestAsync<T>(RpcRequest request, string? route = null) => Inner.SendRequestAsync<T>(request, route);
+        public Task<T> SendRequestAsync<T>(string method, string? route = null, params object[] paramList) => Inner.SendRequestAsync<T>(method, route, paramList);
+        public Task<Nethereum.JsonRpc.Client.RpcMessages.RpcResponseMessage> SendAsync(Nethereum.JsonRpc.Client.RpcMessages.RpcRequestMessage request, string? route = null) => Inner.SendAsync(request, route);
+        public Task SendRequestAsync(RpcRequest request, string? route = null) => Inner.SendRequestAsync(request, route);
+        public Task SendRequestAsync(string method, string? route = null, params object[] paramList) => Inner.SendRequestAsync(method, route, paramList);
+        public T DecodeResult<T>(Nethereum.JsonRpc.Client.RpcMessages.RpcResponseMessage response) => Inner.DecodeResult<T>(response);
     }
 }
 

@@ -46,20 +46,25 @@ public static partial class DevChain
 
     public static async Task<long> BlockTimeAsync(Uri rpc, long block)
     {
-        using var http = new HttpEthRpc(rpc);
-        return EthReads.ParseBlock(await http.OneAsync(EthReads.Block(block)))!.Timestamp;
+        using var http = new LedgerRpc(rpc);
+        return ChainReads.Header(await http.Client.CallAsync<Nethereum.RPC.Eth.DTOs.BlockWithTransactionHashes?>(ChainReads.Block(block)), block)!.Timestamp;
     }
 
-    /// <summary>Waits until the wall clock is past the given unix second (validTo = block time is still "valid" within it).</summary>
-    public static async Task WaitPastAsync(long unixSeconds)
+    /// <summary>
+    /// Moves the chain's clock on by <paramref name="seconds"/> and mines a block (evm_increaseTime + evm_mine): the
+    /// next change lands in a later second without waiting for the wall clock.
+    /// </summary>
+    public static async Task AdvanceAsync(Uri rpc, long seconds)
     {
-        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= unixSeconds) await Task.Delay(100);
+        await RpcAsync(rpc, "evm_increaseTime", seconds);
+        await RpcAsync(rpc, "evm_mine");
     }
 
     public static async Task<string> RpcAsync(Uri rpc, string method, params object?[] args)
     {
-        using var http = new HttpEthRpc(rpc);
-        return (await http.OneAsync(new RpcCall(method, args))).GetRawText();
+        using var http = new LedgerRpc(rpc);
+        var result = await http.Client.CallAsync<Newtonsoft.Json.Linq.JToken?>(new Nethereum.JsonRpc.Client.RpcRequest(1, method, args));
+        return result?.ToString(Newtonsoft.Json.Formatting.None) ?? "null";
     }
 
     /// <summary>Timestamps differ per run: blank them out before comparing with golden files.</summary>

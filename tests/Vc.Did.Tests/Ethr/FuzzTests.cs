@@ -1,4 +1,6 @@
 using CsCheck;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
 using Vc.Did.Ethr;
 
 namespace Vc.Did.Tests.Ethr;
@@ -23,8 +25,7 @@ public sealed class FuzzTests
         var data = Gen.Byte.Array[0, 400];
         Gen.Select(topics, data).Sample((t, d) =>
         {
-            var log = new RawLog(5, "0x" + new string('a', 64), 0, "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-                [t, "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"], d);
+            var log = Log(t, d);
             try
             {
                 var (pc, ev) = Erc1056Log.Decode(log, 256);
@@ -41,8 +42,27 @@ public sealed class FuzzTests
         var data = new byte[192];
         data[63] = 0x80; // offset 128
         data[128 + 28] = 0x7f; data[128 + 29] = 0xff; data[128 + 30] = 0xff; data[128 + 31] = 0xf0; // length ≈ int.MaxValue
-        var log = new RawLog(5, "0x" + new string('a', 64), 0, "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-            [Erc1056Log.AttributeChangedTopic, "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"], data);
-        Assert.Throws<Erc1056DecodeException>(() => Erc1056Log.Decode(log, int.MaxValue));
+        Assert.Throws<Erc1056DecodeException>(() => Erc1056Log.Decode(Log(Erc1056Log.AttributeChangedTopic, data), int.MaxValue));
     }
+
+    [Fact]
+    public void A_canonical_log_decodes_and_the_same_data_with_trailing_slack_does_not()
+    {
+        var data = new byte[64];
+        data[31] = 0x11; // owner 0x…11
+        data[63] = 7;    // previousChange 7
+        var (pc, ev) = Erc1056Log.Decode(Log(Erc1056Log.OwnerChangedTopic, data));
+        Assert.Equal(7, pc);
+        Assert.Equal("0x0000000000000000000000000000000000000011", Assert.IsType<DidOwnerChanged>(ev).Owner);
+        Assert.Throws<Erc1056DecodeException>(() => Erc1056Log.Decode(Log(Erc1056Log.OwnerChangedTopic, [.. data, .. new byte[32]])));
+        data[0] = 1; // dirty high bytes of the address word
+        Assert.Throws<Erc1056DecodeException>(() => Erc1056Log.Decode(Log(Erc1056Log.OwnerChangedTopic, data)));
+    }
+
+    private static FilterLog Log(string topic0, byte[] data) => new()
+    {
+        BlockNumber = new HexBigInteger(5), BlockHash = "0x" + new string('a', 64), LogIndex = new HexBigInteger(0),
+        Address = "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+        Topics = [topic0, "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"], Data = Vc.Did.Encoding.Codec.ToHex0x(data),
+    };
 }

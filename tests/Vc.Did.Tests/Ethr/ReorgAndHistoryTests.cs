@@ -24,8 +24,8 @@ public sealed class ReorgAndHistoryTests
         await using var _ = anvil;
         var owner = EthrIdentity.Create();
         await writer.AddServiceAsync(owner, owner.Address, "Kept", "https://kept", TimeSpan.FromHours(1));
-        using var http = new HttpEthRpc(anvil.RpcUrl);
-        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, network);
+        using var http = new LedgerRpc(anvil.RpcUrl);
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http.Client, network);
         var resolver = new EthrDidResolver(network, index);
 
         var snapshot = (await DevChain.RpcAsync(anvil.RpcUrl, "evm_snapshot")).Trim('"');
@@ -40,8 +40,28 @@ public sealed class ReorgAndHistoryTests
 
         var afterReorg = await resolver.ResolveAsync(owner.Did("anvil"));
         Assert.Equal(["Kept", "Canonical"], afterReorg.DidDocument!.Service.Select(s => s.Type));
-        var walked = await new EthrDidResolver(network, new RpcHistoryWalker(http, network)).ResolveAsync(owner.Did("anvil"));
+        var walked = await new EthrDidResolver(network, new RpcHistoryWalker(http.Client, network)).ResolveAsync(owner.Did("anvil"));
         Assert.Equal(walked.ToJson(), afterReorg.ToJson());
+    }
+
+    [Fact]
+    public async Task Waiting_for_a_receipt_is_bounded_by_lookups_not_by_time_and_the_write_lands_once_mined()
+    {
+        var (anvil, network, _) = await StartAsync();
+        await using var _ = anvil;
+        await DevChain.RpcAsync(anvil.RpcUrl, "evm_setAutomine", false);
+        // Three lookups with no pause: a chain that does not mine makes the write fail at once, typed.
+        var writer = new EthrDidWriter(DevChain.Web3For(anvil.RpcUrl, 0), DevAccounts.Address(0), network.RegistryAddress, DevChain.ChainId,
+            new ReceiptPolicy { MaxAttempts = 3, PollInterval = TimeSpan.Zero });
+        var owner = EthrIdentity.Create();
+        var e = await Assert.ThrowsAsync<DidWriteException>(() => writer.AddServiceAsync(owner, owner.Address, "Late", "https://late", TimeSpan.FromHours(1)));
+        Assert.Equal(DidWriteError.NotMined, e.Error);
+        Assert.Equal(LedgerError.ReceiptMissing, Assert.IsType<LedgerException>(e.InnerException).Error);
+
+        await DevChain.RpcAsync(anvil.RpcUrl, "evm_mine");
+        using var http = new LedgerRpc(anvil.RpcUrl);
+        var resolved = await new EthrDidResolver(network, new RpcHistoryWalker(http.Client, network)).ResolveAsync(owner.Did("anvil"));
+        Assert.Equal("Late", Assert.Single(resolved.DidDocument!.Service).Type);
     }
 
     [Fact]
@@ -50,8 +70,8 @@ public sealed class ReorgAndHistoryTests
         var (anvil, network, writer) = await StartAsync();
         await using var _ = anvil;
         var owner = EthrIdentity.Create();
-        using var http = new HttpEthRpc(anvil.RpcUrl);
-        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, network, new EthrIndexOptions { Confirmations = 2 });
+        using var http = new LedgerRpc(anvil.RpcUrl);
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http.Client, network, new EthrIndexOptions { Confirmations = 2 });
         var resolver = new EthrDidResolver(network, index);
         await writer.AddServiceAsync(owner, owner.Address, "Hub", "https://hub", TimeSpan.FromHours(1));
         Assert.Empty((await resolver.ResolveAsync(owner.Did("anvil"))).DidDocument!.Service);
@@ -69,24 +89,23 @@ public sealed class ReorgAndHistoryTests
         var oldKey = KeyAttribute.Ed25519Assertion(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var published = await writer.PublishKeyAsync(issuer, issuer.Address, oldKey, TimeSpan.FromDays(1));
         var publishedAt = await DevChain.BlockTimeAsync(anvil.RpcUrl, published.BlockNumber);
-        await DevChain.WaitPastAsync(publishedAt);
+        await DevChain.AdvanceAsync(anvil.RpcUrl, 1); // the rotation lands in a later second than the publication
         var rotated = await writer.RotateKeyAsync(issuer, issuer.Address, oldKey,
             KeyAttribute.Ed25519Assertion(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), TimeSpan.FromDays(1));
         var revokedAt = await DevChain.BlockTimeAsync(anvil.RpcUrl, rotated[^1].BlockNumber);
         Assert.True(revokedAt > publishedAt);
 
-        using var http = new HttpEthRpc(anvil.RpcUrl);
-        await using var index = await EthrEventIndex.OpenAsync(":memory:", http, network);
+        using var http = new LedgerRpc(anvil.RpcUrl);
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http.Client, network);
         IDidResolver resolver = new EthrDidResolver(network, index);
         var before = await resolver.WasAuthorizedAsync(did, did + "#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(publishedAt));
         Assert.True(before.Authorized, before.Reason);
         Assert.Equal("Ed25519VerificationKey2020", before.Method!.Type);
-        await DevChain.WaitPastAsync(revokedAt);
         var after = await resolver.WasAuthorizedAsync(did, did + "#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(revokedAt + 1));
         Assert.False(after.Authorized);
         var notYet = await resolver.WasAuthorizedAsync(did, did + "#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(publishedAt - 1));
         Assert.False(notYet.Authorized);
-        var foreign = await resolver.WasAuthorizedAsync(did, "did:ethr:anvil:0x70997970C51812dc3A010C7d01b50e0d17dc79C8#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.UtcNow);
+        var foreign = await resolver.WasAuthorizedAsync(did, "did:ethr:anvil:0x70997970C51812dc3A010C7d01b50e0d17dc79C8#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(revokedAt));
         Assert.False(foreign.Authorized);
     }
 }
