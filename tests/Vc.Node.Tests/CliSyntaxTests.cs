@@ -171,6 +171,16 @@ public sealed class CliSyntaxTests : IDisposable
     }
 
     [Fact]
+    public async Task Common_options_may_come_before_the_command()
+    {
+        var file = Path.Combine(_dir, "q.nq");
+        await File.WriteAllTextAsync(file, "_:x <http://ex/p> \"v\" .\n");
+        var (code, output, err) = await Run("--data", _dir, "canon", file, "--nquads");
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.Equal("_:c14n0 <http://ex/p> \"v\" .\n", output);
+    }
+
+    [Fact]
     public async Task Dcc_verify_exit_codes_0_valid_1_not_valid_3_unusable_and_the_report_on_stdout()
     {
         var icvp = TestPaths.TestData("who/icvp");

@@ -39,6 +39,6 @@ public static class ApiKeyCommands
             CliOutput.Write(context.Out, new JsonObject { ["id"] = id, ["revoked"] = revoked });
             return revoked ? ExitCodes.Ok : ExitCodes.Negative;
         });
-        return new Command("apikey", "create|revoke API keys for the node's write endpoints") { create, revoke };
+        return new Command("apikey") { create, revoke };
     }
 }

@@ -14,8 +14,8 @@ public static class CanonCommand
     {
         var file = CliParse.Required("FILE", "JSON-LD document, or N-Quads with --nquads; - for stdin");
         var nquads = CliParse.Flag("--nquads", "the input is N-Quads, not JSON-LD");
-        var hash = CliParse.Choice("--hash", "the RDFC-1.0 hash function (default sha256)", "sha256", "sha384");
-        var command = new Command("canon", "RDFC-1.0 canonical N-Quads of a JSON-LD (or --nquads) file") { file, nquads, hash };
+        var hash = CliParse.Choice("--hash", "the RDFC-1.0 hash function (default sha256)", "HASH", "sha256", "sha384");
+        var command = new Command("canon") { file, nquads, hash };
         command.SetAction((parse, _) => RunAsync(context, parse.GetRequiredValue(file), parse.GetValue(nquads), parse.GetValue(hash)));
         return command;
     }

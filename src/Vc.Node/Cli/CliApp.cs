@@ -21,7 +21,7 @@ public static class CliApp
         if (usageOnly) args = ["--help"];
         else if (args[0] == "help") args = [.. args[1..], "--help"];
 
-        var root = CliTree.Build(context);
+        var root = CliTree.Build(context, args);
         var parse = root.Parse(args);
         if (parse.Action is not { ClearsParseErrors: true } && UsageError(parse, args) is { } usage)
         {

@@ -19,10 +19,10 @@ public static class CliParse
     public static Option<string[]> Many(string name, string description, string helpName) =>
         new(name) { Description = description, HelpName = helpName, AllowMultipleArgumentsPerToken = false };
 
-    /// <summary>One of a fixed set of words (case-insensitive, the set offered to shell completion).</summary>
-    public static Option<string> Choice(string name, string description, params string[] values)
+    /// <summary>One of a fixed set of words, listed in the help and offered to shell completion (the body checks the value).</summary>
+    public static Option<string> Choice(string name, string description, string helpName, params string[] values)
     {
-        var option = new Option<string>(name) { Description = description, HelpName = string.Join('|', values) };
+        var option = new Option<string>(name) { Description = $"{description}: {string.Join(", ", values)}", HelpName = helpName };
         option.CompletionSources.Add(values);
         return option;
     }

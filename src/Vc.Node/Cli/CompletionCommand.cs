@@ -16,7 +16,7 @@ public static class CompletionCommand
             context.Out.Write(BashScript);
             return ExitCodes.Ok;
         });
-        return new Command("completion", "shell completion scripts") { bash };
+        return new Command("completion") { bash };
     }
 
     // The directive takes the command line without the program word and the cursor position within it.

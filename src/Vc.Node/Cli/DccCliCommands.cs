@@ -28,7 +28,7 @@ public static class DccCliCommands
         var payload = CliParse.Required("PAYLOAD", "the EU DCC JSON or the ICVP Variant B JSON");
         var cert = CliParse.Text("--cert", "the Document Signer Certificate (PEM)", "DSC.pem", required: true);
         var key = CliParse.Text("--key", "the DSC's private key (PEM)", "KEY.pem", required: true);
-        var type = CliParse.Choice("--type", "the payload type (default dcc)", "dcc", "icvp");
+        var type = CliParse.Choice("--type", "the payload type (default dcc)", "TYPE", "dcc", "icvp");
         var iss = CliParse.Text("--iss", "the issuing country (CWT iss)", "XX");
         // Text, not typed times: today's answer to an unreadable time is the typed failure hcert.Encode (exit 3).
         var iat = CliParse.Text("--iat", "issued at (default now)", "TIME");
@@ -42,7 +42,7 @@ public static class DccCliCommands
         var qr = new Command("qr", "render an HC1 string as a QR code PNG") { qrInput, output };
         qr.SetAction((parse, _) => QrAsync(context, parse.GetRequiredValue(qrInput), parse.GetRequiredValue(output)));
 
-        return new Command("dcc", "verify|sign|qr HCERT / EU DCC and ICVP QR codes (HC1:)") { verify, sign, qr };
+        return new Command("dcc") { verify, sign, qr };
     }
 
     private static async Task<int> VerifyAsync(CliContext context, string input, IReadOnlyList<string> trust, string? at, string? anchor)

@@ -32,7 +32,7 @@ public static class DemoCommand
     public static Command Declare(CliContext context)
     {
         var outOption = CliParse.Text("--out", "where the QR codes and credentials go (default ./demo-output)", "DIR");
-        var command = new Command("demo", "run the whole story on the embedded default; exit 0 only if every step behaves as expected") { outOption };
+        var command = new Command("demo") { outOption };
         command.SetAction((parse, _) => RunAsync(context, context.LedgerSettingsFrom(parse), Path.GetFullPath(parse.GetValue(outOption) ?? "demo-output")));
         return command;
     }

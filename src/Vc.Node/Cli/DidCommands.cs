@@ -18,7 +18,7 @@ public static class DidCommands
 {
     public static Command Declare(CliContext context)
     {
-        var group = new Command("did", "create|add-key|rotate-key|revoke-key|add-delegate|add-service|change-owner|deactivate|bind-dsc|resolve did:ethr / did:key");
+        var group = new Command("did");
 
         var didUrl = CliParse.Required("DID", "the DID (did:ethr, did:key, did:web…), optionally ?versionId=N or ?versionTime=T");
         var resolveNetwork = Network();
@@ -53,7 +53,7 @@ public static class DidCommands
                 KeyFrom(parse.GetRequiredValue(newKey), parse.GetValue(rotateType), "new-public-key"), parse.GetValue(oldExpires))));
 
         var delegateAddress = CliParse.Text("--delegate", "the delegate's address", "ADDRESS", required: true);
-        var delegateType = CliParse.Choice("--type", "the delegate type (default veriKey)", "veriKey", "sigAuth");
+        var delegateType = CliParse.Choice("--type", "the delegate type (default veriKey)", "TYPE", "veriKey", "sigAuth");
         group.Subcommands.Add(Write(context, "add-delegate", "add a delegate", [delegateAddress, delegateType],
             parse => Single((Delegate: parse.GetRequiredValue(delegateAddress), Type: parse.GetValue(delegateType) ?? "veriKey"),
                 (w, c, d) => w.AddDelegateAsync(c.Owner, c.Did.Address, d.Type, d.Delegate, c.Validity, c.Mode))));
@@ -81,7 +81,7 @@ public static class DidCommands
     private static Option<string> Network() =>
         CliParse.Text("--network", "the did:ethr network name or chain id (default: the ledger's chain id)", "NAME");
 
-    private static Option<string> KeyType() => CliParse.Choice("--type", "the key type (default ed25519)", "ed25519", "p256", "x25519");
+    private static Option<string> KeyType() => CliParse.Choice("--type", "the key type (default ed25519)", "TYPE", "ed25519", "p256", "x25519");
 
     /// <summary>What a write needs besides the writer: the owner key, the DID, the validity and the write mode.</summary>
     private sealed record WriteContext(EthrIdentity Owner, EthrDid Did, TimeSpan Validity, WriteMode Mode);
@@ -93,7 +93,7 @@ public static class DidCommands
     {
         var didArgument = CliParse.Required("DID", "the did:ethr to change");
         var keyFile = CliParse.Text("--key-file", "the DID owner's key file (secp256k1, hex)", "FILE", required: true);
-        var mode = CliParse.Choice("--mode", "relayed chain-bound typed signature (default), relayed ERC-1056 signature, or a direct transaction", "typed", "erc1056", "direct");
+        var mode = CliParse.Choice("--mode", "relayed chain-bound typed signature (default), relayed ERC-1056 signature, or a direct transaction", "MODE", "typed", "erc1056", "direct");
         var validity = CliParse.PositiveInt("--validity", "seconds the attribute stays valid (default a year)", "SECONDS");
         var network = Network();
         var command = new Command(verb, description) { didArgument, keyFile, mode, validity, network };

@@ -9,7 +9,7 @@ public static class LedgerCommands
 {
     public static Command Declare(CliContext context)
     {
-        var group = new Command("ledger", "start|stop|status of the embedded ledger daemon (reused by one-shot commands)");
+        var group = new Command("ledger");
         foreach (var (verb, description) in new[]
         {
             ("start", "start the embedded ledger as a background daemon (or reuse it) and print its status"),

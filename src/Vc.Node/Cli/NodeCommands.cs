@@ -15,7 +15,7 @@ public static class NodeCommands
         var publicUrl = CliParse.Text("--public-url", "the node's public base URL (status list and issuer URLs)", "URL");
         var trust = CliParse.Many("--trust", "a DSC, EU gateway trust list or GDHCN DID document for HCERT verification", "FILE");
         var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate of EU gateway trust lists", "CERT");
-        var command = new Command("node", "serve the HTTP API on 127.0.0.1 (embedded ledger unless --rpc)")
+        var command = new Command("node")
         {
             urls, tlsCert, tlsKey, rateLimit, publicUrl, trust, anchor,
         };
@@ -49,7 +49,7 @@ public static class NodeCommands
 
     public static Command Status(CliContext context)
     {
-        var command = new Command("status", "start or reuse the ledger and print the node status JSON");
+        var command = new Command("status");
         command.SetAction((parse, _) => StatusAsync(context, context.LedgerSettingsFrom(parse)));
         return command;
     }

@@ -19,7 +19,7 @@ public static class PkiCommands
         var outOption = CliParse.Text("--out", "the folder for the PEM files (keys written 0600)", "DIR", required: true);
         var devCountry = new Command("dev-country", "a development CSCA + DSC (PEM) for trying HCERT signing") { countryArgument, outOption };
         devCountry.SetAction((parse, _) => DevCountryAsync(context, parse.GetRequiredValue(countryArgument), parse.GetRequiredValue(outOption)));
-        return new Command("pki", "dev-country CC --out DIR: a development CSCA + DSC for HCERT signing") { devCountry };
+        return new Command("pki") { devCountry };
     }
 
     private static async Task<int> DevCountryAsync(CliContext context, string country, string output)

@@ -15,7 +15,7 @@ public static class TrustCommands
 {
     public static Command Declare(CliContext context)
     {
-        var group = new Command("trust", "init|onboard|add-issuer|suspend|reinstate|remove|check|audit|snapshot|import-…|export-… on the trust registry");
+        var group = new Command("trust");
 
         var anchorAddress = CliParse.Text("--anchor", "the anchor's (WHO's) address", "ADDRESS");
         var anchorKey = CliParse.Text("--anchor-key", "or the anchor's key file (its address is used)", "FILE");

@@ -22,8 +22,8 @@ public static class VcCommands
     public static Command IssuerCommand(CliContext context)
     {
         var idArgument = CliParse.Required("ID", "the issuer id (unique on this node)");
-        var method = CliParse.Choice("--method", "the issuer's DID method (default key)", "key", "ethr");
-        var cryptosuite = CliParse.Choice("--cryptosuite", "the issuer's cryptosuite (default eddsa-rdfc-2022)", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
+        var method = CliParse.Choice("--method", "the issuer's DID method (default key)", "METHOD", "key", "ethr");
+        var cryptosuite = CliParse.Choice("--cryptosuite", "the issuer's cryptosuite (default eddsa-rdfc-2022)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
         var createUrl = PublicUrl();
         var create = new Command("create", "create an issuer instance (DID + key encrypted at rest)") { idArgument, method, cryptosuite, createUrl };
         create.SetAction(async (parse, _) =>
@@ -42,12 +42,12 @@ public static class VcCommands
             CliOutput.Write(context.Out, new JsonArray((await runtime.Issuers.ListAsync()).Select(r => (JsonNode)Api.VcApiEndpoints.Profile(r)).ToArray()));
             return ExitCodes.Ok;
         });
-        return new Command("issuer", "create|list issuer instances of this node (DID + key + cryptosuite)") { create, list };
+        return new Command("issuer") { create, list };
     }
 
     public static Command VcCommand(CliContext context)
     {
-        return new Command("vc", "issue|verify|status W3C verifiable credentials") { VcIssue(context), VcVerify(context), VcStatus(context) };
+        return new Command("vc") { VcIssue(context), VcVerify(context), VcStatus(context) };
     }
 
     private static Argument<string> CredentialFile() => CliParse.Required("FILE", "the credential (JSON), or - for stdin");
@@ -59,7 +59,7 @@ public static class VcCommands
         var status = CliParse.Text("--status", "status list entries to add: revocation,suspension", "PURPOSES");
         status.CompletionSources.Add("revocation", "suspension", "revocation,suspension");
         var keyOption = CliParse.Text("--key", "sign with this did:key secret key file instead of an issuer", "FILE");
-        var suiteOption = CliParse.Choice("--cryptosuite", "with --key: the cryptosuite", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
+        var suiteOption = CliParse.Choice("--cryptosuite", "with --key: the cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
         var url = PublicUrl();
         var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE [--cryptosuite S])")
         {
@@ -123,7 +123,7 @@ public static class VcCommands
     private static Command VcStatus(CliContext context)
     {
         var file = CredentialFile();
-        var purposeOption = CliParse.Choice("--purpose", "which status entry (default revocation)", "revocation", "suspension");
+        var purposeOption = CliParse.Choice("--purpose", "which status entry (default revocation)", "PURPOSE", "revocation", "suspension");
         var unset = CliParse.Flag("--unset", "clear the status bit (reinstate) instead of setting it");
         var url = PublicUrl();
         var command = new Command("status", "set (or --unset) a credential's status bit on this node's status list") { file, purposeOption, unset, url };
@@ -156,7 +156,7 @@ public static class VcCommands
         var holderKey = CliParse.Text("--holder-key", "the holder's did:key secret key file", "FILE", required: true);
         var createChallenge = CliParse.Text("--challenge", "the verifier's challenge (nonce)", "C", required: true);
         var createDomain = CliParse.Text("--domain", "the verifier's domain", "D");
-        var suiteOption = CliParse.Choice("--cryptosuite", "the proof's cryptosuite", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
+        var suiteOption = CliParse.Choice("--cryptosuite", "the proof's cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
         var createUrl = PublicUrl();
         var create = new Command("create", "a verifiable presentation of credentials, signed by the holder")
         {
@@ -204,17 +204,17 @@ public static class VcCommands
             CliOutput.Write(context.Out, result.ToJsonNode());
             return result.Verified ? ExitCodes.Ok : ExitCodes.Negative;
         });
-        return new Command("vp", "create|verify verifiable presentations") { create, verify };
+        return new Command("vp") { create, verify };
     }
 
     /// <summary>`vchealth key generate --out FILE [--type Ed25519|P-256|secp256k1]`: a wallet or issuer key; only the public part is printed.</summary>
     public static Command KeyCommand(CliContext context)
     {
         var outOption = CliParse.Text("--out", "the secret key file to write (0600)", "FILE", required: true);
-        var typeOption = CliParse.Choice("--type", "the key type (default Ed25519)", "Ed25519", "P-256", "secp256k1");
+        var typeOption = CliParse.Choice("--type", "the key type (default Ed25519)", "TYPE", "Ed25519", "P-256", "secp256k1");
         var generate = new Command("generate", "generate a wallet / issuer / ledger key; prints only the public part") { outOption, typeOption };
         generate.SetAction((parse, _) => GenerateAsync(context, parse.GetRequiredValue(outOption), parse.GetValue(typeOption) ?? "Ed25519"));
-        return new Command("key", "generate a wallet/issuer key (did:key) or a ledger key; prints the public part") { generate };
+        return new Command("key") { generate };
     }
 
     private static async Task<int> GenerateAsync(CliContext context, string output, string typeName)
