@@ -23,7 +23,7 @@ public static class DccCliCommands
         var at = CliParse.Text("--at", "the verification clock (default now)", "TIME");
         var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate that signs EU gateway trust lists", "CERT");
         var verify = new Command("verify", "verify an HCERT (EU DCC or ICVP); exit 0 only when valid") { verifyInput, trust, at, anchor };
-        verify.SetAction((parse, _) => VerifyAsync(context, parse.GetRequiredValue(verifyInput), parse.GetValue(trust) ?? [], parse.GetValue(at), parse.GetValue(anchor)));
+        verify.SetAction((parse, _) => Run(() => VerifyAsync(context, parse.GetRequiredValue(verifyInput), parse.GetValue(trust) ?? [], parse.GetValue(at), parse.GetValue(anchor))));
 
         var payload = CliParse.Required("PAYLOAD", "the EU DCC JSON or the ICVP Variant B JSON");
         var cert = CliParse.Text("--cert", "the Document Signer Certificate (PEM)", "DSC.pem", required: true);
@@ -34,13 +34,13 @@ public static class DccCliCommands
         var iat = CliParse.Text("--iat", "issued at (default now)", "TIME");
         var exp = CliParse.Text("--exp", "expires at (default: a DCC a year after iat, capped by the DSC; an ICVP none)", "TIME");
         var sign = new Command("sign", "sign a payload as an HCERT; prints the HC1 string") { payload, cert, key, type, iss, iat, exp };
-        sign.SetAction((parse, _) => SignAsync(context, parse.GetRequiredValue(payload), parse.GetRequiredValue(cert), parse.GetRequiredValue(key),
-            parse.GetValue(type) ?? "dcc", parse.GetValue(iss), parse.GetValue(iat), parse.GetValue(exp)));
+        sign.SetAction((parse, _) => Run(() => SignAsync(context, parse.GetRequiredValue(payload), parse.GetRequiredValue(cert), parse.GetRequiredValue(key),
+            parse.GetValue(type) ?? "dcc", parse.GetValue(iss), parse.GetValue(iat), parse.GetValue(exp))));
 
         var qrInput = CliParse.Required("INPUT", "an HC1: string or a file holding one");
         var output = CliParse.Text("--out", "the PNG file to write", "FILE.png", required: true);
         var qr = new Command("qr", "render an HC1 string as a QR code PNG") { qrInput, output };
-        qr.SetAction((parse, _) => QrAsync(context, parse.GetRequiredValue(qrInput), parse.GetRequiredValue(output)));
+        qr.SetAction((parse, _) => Run(() => QrAsync(context, parse.GetRequiredValue(qrInput), parse.GetRequiredValue(output))));
 
         return new Command("dcc") { verify, sign, qr };
     }
@@ -53,7 +53,7 @@ public static class DccCliCommands
         else
         {
             var options = new TrustFileOptions { GatewayTrustAnchor = anchor is null ? null : LoadCertificate(anchor) };
-            report = await Guard(() => DccCommands.VerifyAsync(input, trust, at is null ? null : HcertClock.Parse(at), options));
+            report = await DccCommands.VerifyAsync(input, trust, at is null ? null : HcertClock.Parse(at), options);
         }
         context.Out.WriteLine(report.ToJson().ToJsonString(ReportJson));
         // 0 valid; 1 not valid (the typed outcome is in the report); 3 unusable input or trust files.
@@ -71,13 +71,13 @@ public static class DccCliCommands
         };
         var iat = Time(iatText, "--iat");
         var exp = Time(expText, "--exp");
-        context.Out.WriteLine(await Guard(() => DccCommands.SignAsync(payload, cert, key, type, iss, iat, exp)));
+        context.Out.WriteLine(await DccCommands.SignAsync(payload, cert, key, type, iss, iat, exp));
         return ExitCodes.Ok;
     }
 
     private static async Task<int> QrAsync(CliContext context, string input, string output)
     {
-        var png = await Guard(() => DccCommands.QrAsync(input));
+        var png = await DccCommands.QrAsync(input);
         await File.WriteAllBytesAsync(output, png);
         CliOutput.Write(context.Out, new JsonObject { ["file"] = Path.GetFullPath(output), ["bytes"] = png.Length });
         return ExitCodes.Ok;
@@ -94,10 +94,11 @@ public static class DccCliCommands
             : HcertClock.TryParse(text, out var t) ? t
             : throw new CliFailure("hcert." + HcertFailure.Encode, $"{option} '{text}' is not a date-time");
 
-    /// <summary>HCERT and trust list failures as typed CLI failures (exit 3).</summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> action)
+    /// <summary>HCERT and trust list failures as typed CLI failures (exit 3). Not generic: one fewer async state
+    /// machine to JIT-compile per call (generic instantiations are not all precompiled).</summary>
+    private static async Task<int> Run(Func<Task<int>> body)
     {
-        try { return await action(); }
+        try { return await body(); }
         catch (HcertException e) { throw new CliFailure("hcert." + e.Failure, e.Message); }
         catch (TrustListException e) { throw new CliFailure("trustlist", e.Message); }
     }
