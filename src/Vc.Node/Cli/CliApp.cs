@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Completions;
 using System.CommandLine.Parsing;
 using Vc.Did.Ledger;
 
@@ -22,6 +21,11 @@ public static class CliApp
         else if (args[0] == "help") args = [.. args[1..], "--help"];
 
         var root = CliTree.Build(context, args);
+        if (Suggest(root, args) is { } completions)
+        {
+            foreach (var completion in completions) context.Out.WriteLine(completion);
+            return ExitCodes.Ok;
+        }
         var parse = root.Parse(args);
         if (parse.Action is not { ClearsParseErrors: true } && UsageError(parse, args) is { } usage)
         {
@@ -80,6 +84,18 @@ public static class CliApp
     }
 
     /// <summary>
+    /// `vchealth "[suggest:N]" "COMMAND LINE"` (System.CommandLine's completion directive, as dotnet-suggest and the
+    /// `completion bash` script call it): the completions at position N of the line (default: its end), one a line.
+    /// </summary>
+    internal static IEnumerable<string>? Suggest(Command root, IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || !args[0].StartsWith("[suggest", StringComparison.Ordinal) || !args[0].EndsWith(']')) return null;
+        var line = string.Join(' ', args.Skip(1));
+        var position = args[0].Length > "[suggest]".Length && int.TryParse(args[0]["[suggest:".Length..^1], out var n) ? Math.Clamp(n, 0, line.Length) : line.Length;
+        return root.Parse(line).GetCompletions(position).Select(c => c.Label);
+    }
+
+    /// <summary>
     /// The usage error of a parse, if any: unknown tokens first (with a suggestion from the declared names), then
     /// System.CommandLine's own errors (missing argument, required option, bad value…).
     /// </summary>
@@ -91,10 +107,11 @@ public static class CliApp
             var optionLike = token.StartsWith("--", StringComparison.Ordinal);
             var known = optionLike ? OptionNames(parse.CommandResult) : command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
             var what = optionLike ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
-            var where = command is RootCommand ? "" : $" for '{CommandPath(parse.CommandResult)}'";
+            var atRoot = parse.CommandResult.Parent is null;
+            var where = atRoot ? "" : $" for '{CommandPath(parse.CommandResult)}'";
             var hint = Typos.Suggest(token, known) is { Count: > 0 } s
                 ? $" (did you mean {string.Join(" or ", s)}?)"
-                : command is RootCommand ? " (try: vchealth --help)" : $" (try: {CommandPath(parse.CommandResult)} --help)";
+                : atRoot ? " (try: vchealth --help)" : $" (try: {CommandPath(parse.CommandResult)} --help)";
             return $"unknown {what} '{token}'{where}{hint}";
         }
         return parse.Errors.Count > 0 ? parse.Errors[0].Message : null;
@@ -131,7 +148,7 @@ public static class CliApp
     }
 
     private static string CommandPath(CommandResult result) =>
-        string.Join(' ', Ancestors(result).Reverse().Select(c => c is RootCommand ? "vchealth" : c.Name));
+        string.Join(' ', Ancestors(result).Reverse().Select(c => c.Name));
 }
 
 /// <summary>Typo corrections against the declared names: a prefix of one name, else the closest by edit distance.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 
 namespace Vc.Node.Cli;
 
@@ -34,19 +33,20 @@ internal static class CliTree
     /// suggestions and completion. Declaring all of them costs a one-shot call type loads it never uses (Nethereum for
     /// trust, …). Null: the whole tree.
     /// </summary>
-    public static RootCommand Build(CliContext context, IReadOnlyList<string>? args = null)
+    public static Command Build(CliContext context, IReadOnlyList<string>? args = null)
     {
         var named = args is null ? null : Words(args);
-        var root = new RootCommand("""
+        // A plain command, not System.CommandLine's RootCommand: that one creates its help and version options and the
+        // [suggest] directive on every call, loading the localized resources for their texts (~10 ms of a one-shot call).
+        // Help is the option below, [suggest] is answered by CliApp.
+        var root = new Command("vchealth", """
             vchealth: verifiable health credentials (W3C VC 2.0, HCERT / EU DCC, ICVP) over did:ethr and an on-chain trust registry.
             Every command prints JSON on stdout; errors are one JSON object {"error":{"type","message"}} on stderr.
             Exit codes: 0 ok/valid, 1 negative answer, 2 usage error, 3 could not be carried out.
             """)
         {
-            HelpName = "vchealth",
+            new Option<bool>("--help", "-h", "-?") { Description = "show help and usage", Recursive = true, Action = new CliHelpAction() },
         };
-        foreach (var option in root.Options)
-            if (option is HelpOption help) help.Action = new CliHelpAction();
         foreach (var option in context.Common.All) root.Options.Add(option);
         foreach (var (name, summary, declare) in TopLevel)
         {
