@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 
 namespace Vc.Node.Cli;
@@ -8,7 +9,7 @@ namespace Vc.Node.Cli;
 /// </summary>
 internal static class CliTree
 {
-    private static readonly (string Name, string Summary, Func<CliContext, Command> Declare)[] TopLevel =
+    private static readonly ImmutableArray<(string Name, string Summary, Func<CliContext, Command> Declare)> TopLevel =
     [
         ("node", "serve the HTTP API on 127.0.0.1 (embedded ledger unless --rpc)", NodeCommands.Node),
         ("status", "start or reuse the ledger and print the node status JSON", NodeCommands.Status),

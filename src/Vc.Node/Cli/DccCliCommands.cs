@@ -84,10 +84,16 @@ public static class DccCliCommands
     }
 
     /// <summary>The report as printed: indented, UTF-8 as is ('+' and non-ASCII names without \u escapes).</summary>
-    private static readonly System.Text.Json.JsonSerializerOptions ReportJson = new()
+    private static readonly System.Text.Json.JsonSerializerOptions ReportJson = ReadOnly(new()
     {
         WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    });
+
+    private static System.Text.Json.JsonSerializerOptions ReadOnly(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.MakeReadOnly(populateMissingResolver: true); // the default resolver, as an unfrozen instance gets on first use
+        return options;
+    }
 
     private static DateTimeOffset? Time(string? text, string option) =>
         text is null ? null
