@@ -67,7 +67,7 @@ public static class DccCliCommands
         {
             "dcc" => HcertPayloadType.EuDcc,
             "icvp" => HcertPayloadType.Icvp,
-            _ => throw new CliFailure("hcert." + HcertFailure.Encode, $"--type '{typeName}' is not dcc or icvp"),
+            _ => throw new HcertException(HcertFailure.Encode, $"--type '{typeName}' is not dcc or icvp"),
         };
         var iat = Time(iatText, "--iat");
         var exp = Time(expText, "--exp");
@@ -98,7 +98,7 @@ public static class DccCliCommands
     private static DateTimeOffset? Time(string? text, string option) =>
         text is null ? null
             : HcertClock.TryParse(text, out var t) ? t
-            : throw new CliFailure("hcert." + HcertFailure.Encode, $"{option} '{text}' is not a date-time");
+            : throw new HcertException(HcertFailure.Encode, $"{option} '{text}' is not a date-time");
 
     /// <summary>HCERT and trust list failures as typed CLI failures (exit 3). Not generic: one fewer async state
     /// machine to JIT-compile per call (generic instantiations are not all precompiled).</summary>
