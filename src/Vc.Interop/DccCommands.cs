@@ -9,18 +9,15 @@ using Vc.Interop.TrustLists;
 
 namespace Vc.Interop;
 
-/// <summary>What <c>vchealth dcc verify</c> prints, and its exit code (0 only if valid).</summary>
+/// <summary>
+/// The outcome of an HCERT verification with the trust files it used: <see cref="Result"/> when the input could be
+/// verified (valid or not), else <see cref="Error"/> (unusable input or trust file; <see cref="InputFailure"/> types it).
+/// </summary>
 public sealed record DccVerifyReport(HcertVerificationResult? Result, IReadOnlyList<TrustListLoadResult> TrustLists, string? Error, HcertFailure? InputFailure)
 {
     public bool IsValid => Result?.IsValid == true;
 
-    /// <summary>0 valid; 1 not valid (typed outcome in the JSON); 2 unusable input or trust files.</summary>
-    public int ExitCode => IsValid ? 0 : Error is null ? 1 : 2;
-
-    /// <summary>The report as printable JSON (UTF-8 friendly: no \u escapes for '+', non-ASCII names…).</summary>
-    public string ToJsonString(bool indented = true) =>
-        ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-
+    /// <summary>The report's JSON form, shared by the HTTP API and the CLI: outcome, steps, signer, claims, payload.</summary>
     public JsonObject ToJson()
     {
         var json = new JsonObject
@@ -82,26 +79,23 @@ public sealed record DccVerifyReport(HcertVerificationResult? Result, IReadOnlyL
     };
 }
 
-/// <summary>The library calls behind the <c>vchealth dcc</c> commands: each command is one call here.</summary>
+/// <summary>
+/// The HCERT workflows over files: verify an input (HC1 string, file or QR image) against trust files, sign a payload
+/// file with PEM files, render a QR code. Plain results and typed exceptions; exit codes and printing are the CLI's.
+/// </summary>
 public static class DccCommands
 {
     private static readonly byte[] Png = [0x89, (byte)'P', (byte)'N', (byte)'G'];
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF];
     public const int MaxInputFileBytes = 20 * 1024 * 1024;
 
-    /// <summary><c>dcc verify INPUT [--trust FILE…] [--at TIME]</c>. INPUT is an "HC1:" string, a file holding one,
-    /// or a QR image (PNG/JPEG). Each trust file is a DSC (PEM/DER), an EU gateway trust list (needs
-    /// <see cref="TrustFileOptions.GatewayTrustAnchor"/>), or a GDHCN DID document.</summary>
-    public static async Task<DccVerifyReport> VerifyAsync(string input, IReadOnlyList<string> trustFiles, string? at = null,
+    /// <summary>Verifies INPUT, an "HC1:" string, a file holding one, or a QR image (PNG/JPEG), at <paramref name="clock"/>
+    /// (default now). Each trust file is a DSC (PEM/DER), an EU gateway trust list (needs
+    /// <see cref="TrustFileOptions.GatewayTrustAnchor"/>), or a GDHCN DID document. Unusable input or trust files are
+    /// answered in the report (<see cref="DccVerifyReport.Error"/>), not thrown.</summary>
+    public static async Task<DccVerifyReport> VerifyAsync(string input, IReadOnlyList<string> trustFiles, DateTimeOffset? clock = null,
         TrustFileOptions? trustOptions = null, CancellationToken cancellationToken = default)
     {
-        DateTimeOffset? clock = null;
-        if (at is not null)
-        {
-            if (!HcertClock.TryParse(at, out var parsed))
-                return new DccVerifyReport(null, [], $"--at '{at}' is not a date-time", HcertFailure.Input);
-            clock = parsed;
-        }
         var lists = new List<TrustListLoadResult>();
         foreach (var file in trustFiles)
         {
@@ -145,12 +139,15 @@ public static class DccCommands
         return System.Text.Encoding.UTF8.GetString(bytes).Trim();
     }
 
-    /// <summary><c>dcc sign PAYLOAD.json --cert DSC.pem --key KEY.pem [--type dcc|icvp] [--iss XX] [--iat T] [--exp T]</c>.
-    /// PAYLOAD is the EU DCC JSON (-260/1) or the ICVP Variant B JSON (-260/-6). Returns the "HC1:" string.
-    /// Defaults: iat = now, exp = iat + 365 days for a DCC (capped by the DSC) and none for an ICVP.</summary>
-    public static async Task<string> SignAsync(string payloadPath, string certificatePemPath, string privateKeyPemPath, string type = "dcc",
-        string? issuer = null, string? issuedAt = null, string? expiresAt = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <summary>Signs PAYLOAD, the EU DCC JSON (-260/1) or the ICVP Variant B JSON (-260/-6) as <paramref name="type"/>
+    /// (<see cref="HcertPayloadType.EuDcc"/> or <see cref="HcertPayloadType.Icvp"/>), with the DSC and its key (PEM files).
+    /// Returns the "HC1:" string. Defaults: iat = now, exp = iat + 365 days for a DCC (capped by the DSC) and none for an ICVP.</summary>
+    public static async Task<string> SignAsync(string payloadPath, string certificatePemPath, string privateKeyPemPath,
+        HcertPayloadType type = HcertPayloadType.EuDcc, string? issuer = null, DateTimeOffset? issuedAt = null, DateTimeOffset? expiresAt = null,
+        TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
+        if (type is not (HcertPayloadType.EuDcc or HcertPayloadType.Icvp))
+            throw new HcertException(HcertFailure.Encode, $"payload type {type} cannot be signed (EuDcc or Icvp)");
         JsonElement payload;
         try
         {
@@ -164,19 +161,14 @@ public static class DccCommands
             throw new HcertException(HcertFailure.Encode, $"payload {payloadPath}: {e.Message}", e);
         }
         var signer = HcertSigner.FromPemFiles(certificatePemPath, privateKeyPemPath);
-        var iat = issuedAt is null ? (time ?? TimeProvider.System).GetUtcNow() : HcertClock.TryParse(issuedAt, out var i) ? i : throw new HcertException(HcertFailure.Encode, $"--iat '{issuedAt}' is not a date-time");
-        DateTimeOffset? exp = expiresAt is null ? null : HcertClock.TryParse(expiresAt, out var x) ? x : throw new HcertException(HcertFailure.Encode, $"--exp '{expiresAt}' is not a date-time");
+        var iat = issuedAt ?? (time ?? TimeProvider.System).GetUtcNow();
         var notAfter = new DateTimeOffset(signer.Dsc.NotAfter.ToUniversalTime());
-        return type.ToLowerInvariant() switch
-        {
-            "dcc" => signer.SignEuDcc(payload, issuer, iat, exp ?? Min(iat.AddDays(365), notAfter)),
-            "icvp" => signer.SignIcvp(IcvpCertificate.Decode(CborJson.FromJson(payload)), issuer, iat, exp),
-            _ => throw new HcertException(HcertFailure.Encode, $"--type '{type}' is not dcc or icvp"),
-        };
+        return type == HcertPayloadType.EuDcc
+            ? signer.SignEuDcc(payload, issuer, iat, expiresAt ?? Min(iat.AddDays(365), notAfter))
+            : signer.SignIcvp(IcvpCertificate.Decode(CborJson.FromJson(payload)), issuer, iat, expiresAt);
     }
 
-    /// <summary><c>dcc qr INPUT --out FILE.png</c>: renders the HC1 string (argument or file) as a QR PNG
-    /// (alphanumeric mode, ECC Q).</summary>
+    /// <summary>Renders the HC1 string (given, or read from a file) as a QR PNG (alphanumeric mode, ECC Q).</summary>
     public static async Task<byte[]> QrAsync(string input, int pixelsPerModule = 4, CancellationToken cancellationToken = default)
     {
         var hc1 = await ReadInputAsync(input, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using Vc.Agent.Storage;
 
@@ -6,35 +7,38 @@ namespace Vc.Node.Cli;
 /// <summary>`vchealth apikey create --scopes issue,revoke,manage-issuers [--description TEXT]` and `apikey revoke ID`.</summary>
 public static class ApiKeyCommands
 {
-    public static async Task<int> RunAsync(CliContext context, string[] argv)
+    public static Command Declare(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var verb = args.Positional(0, "create|revoke");
-        var data = Path.GetFullPath(args.Option("data") ?? CliContext.DefaultDataDirectory());
-        var keys = new ApiKeys(await NodeStore.OpenAsync(data));
-        switch (verb)
+        var scopesOption = CliParse.Text("--scopes", "comma-separated scopes: issue, revoke, manage-issuers", "SCOPES", required: true);
+        scopesOption.CompletionSources.Add("issue", "revoke", "manage-issuers", "issue,revoke,manage-issuers");
+        var descriptionOption = CliParse.Text("--description", "a note kept with the key", "TEXT");
+        var create = new Command("create", "create an API key (the secret is printed once, only its hash is stored)") { scopesOption, descriptionOption };
+        create.SetAction(async (parse, _) =>
         {
-            case "create":
-                ApiScope scopes;
-                try { scopes = ApiKeys.ParseScopes(args.Required("scopes")); }
-                catch (StoreException e) { throw new UsageException(e.Message); }
-                var description = args.Option("description") ?? "";
-                args.EnsureAllUsed();
-                var key = await keys.CreateAsync(scopes, description);
-                // The secret is shown once, here; only its hash is stored.
-                CliOutput.Write(context.Out, new JsonObject
-                {
-                    ["id"] = key.Info.Id, ["key"] = key.Secret, ["scopes"] = ApiKeys.ScopeNames(scopes), ["description"] = description,
-                });
-                return ExitCodes.Ok;
-            case "revoke":
-                var id = args.Positional(1, "key id");
-                args.EnsureAllUsed();
-                var revoked = await keys.RevokeAsync(id);
-                CliOutput.Write(context.Out, new JsonObject { ["id"] = id, ["revoked"] = revoked });
-                return revoked ? ExitCodes.Ok : ExitCodes.Negative;
-            default:
-                throw new UsageException($"unknown apikey command '{verb}' (create|revoke)");
-        }
+            ApiScope scopes;
+            try { scopes = ApiKeys.ParseScopes(parse.GetRequiredValue(scopesOption)); }
+            catch (StoreException e) { throw new UsageException(e.Message); }
+            var description = parse.GetValue(descriptionOption) ?? "";
+            var keys = new ApiKeys(await NodeStore.OpenAsync(context.DataDirectory(parse)));
+            var key = await keys.CreateAsync(scopes, description);
+            // The secret is shown once, here; only its hash is stored.
+            CliOutput.Write(context.Out, new JsonObject
+            {
+                ["id"] = key.Info.Id, ["key"] = key.Secret, ["scopes"] = ApiKeys.ScopeNames(scopes), ["description"] = description,
+            });
+            return ExitCodes.Ok;
+        });
+
+        var idArgument = CliParse.Required("ID", "the key id");
+        var revoke = new Command("revoke", "revoke an API key (exit 1 if there was no such key)") { idArgument };
+        revoke.SetAction(async (parse, _) =>
+        {
+            var id = parse.GetRequiredValue(idArgument);
+            var keys = new ApiKeys(await NodeStore.OpenAsync(context.DataDirectory(parse)));
+            var revoked = await keys.RevokeAsync(id);
+            CliOutput.Write(context.Out, new JsonObject { ["id"] = id, ["revoked"] = revoked });
+            return revoked ? ExitCodes.Ok : ExitCodes.Negative;
+        });
+        return new Command("apikey") { create, revoke };
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using Vc.JsonLd;
 
@@ -9,18 +10,24 @@ namespace Vc.Node.Cli;
 /// </summary>
 public static class CanonCommand
 {
-    public static async Task<int> RunAsync(CliContext context, string[] argv)
+    public static Command Declare(CliContext context)
     {
-        var args = new CliArgs(argv, "nquads");
-        var path = args.Positional(0, "FILE (JSON-LD, or N-Quads with --nquads; - for stdin)");
-        var nquads = args.Flag("nquads");
-        var hash = (args.Option("hash") ?? "sha256").ToLowerInvariant() switch
+        var file = CliParse.Required("FILE", "JSON-LD document, or N-Quads with --nquads; - for stdin");
+        var nquads = CliParse.Flag("--nquads", "the input is N-Quads, not JSON-LD");
+        var hash = CliParse.Choice("--hash", "the RDFC-1.0 hash function (default sha256)", "HASH", "sha256", "sha384");
+        var command = new Command("canon") { file, nquads, hash };
+        command.SetAction((parse, _) => RunAsync(context, parse.GetRequiredValue(file), parse.GetValue(nquads), parse.GetValue(hash)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, string path, bool nquads, string? hashName)
+    {
+        var hash = (hashName ?? "sha256").ToLowerInvariant() switch
         {
             "sha256" => HashAlgorithmName.SHA256,
             "sha384" => HashAlgorithmName.SHA384,
             var h => throw new UsageException($"--hash must be sha256 or sha384, got '{h}'"),
         };
-        args.EnsureAllUsed();
         var text = await CliInput.ReadTextAsync(path);
         var rdfc = new RdfcOptions { HashAlgorithm = hash };
         try

@@ -1,28 +1,63 @@
 using Vc.Agent;
+using System.CommandLine;
 using Vc.Node.Hosting;
 
 namespace Vc.Node.Cli;
 
-/// <summary>What every command gets: its output streams and the node's data directory.</summary>
+/// <summary>What every command gets: its output streams and the options common to all commands.</summary>
 public sealed record CliContext(TextWriter Out, TextWriter Err)
 {
+    /// <summary>The common options, declared once on the root and inherited by every command (recursive).</summary>
+    public CommonOptions Common { get; } = new();
+
     /// <summary>--data DIR, else VCHEALTH_HOME, else ~/.vchealth.</summary>
     public static string DefaultDataDirectory() =>
         Environment.GetEnvironmentVariable("VCHEALTH_HOME") is { Length: > 0 } home
             ? home
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".vchealth");
 
+    /// <summary>The data directory of this call (absolute).</summary>
+    public string DataDirectory(ParseResult parse) => Path.GetFullPath(parse.GetValue(Common.Data) ?? DefaultDataDirectory());
+
     /// <summary>The ledger options every ledger-using command accepts: --data, --rpc, --registry.</summary>
-    public static LedgerSettings LedgerSettingsFrom(CliArgs args) => new()
+    public LedgerSettings LedgerSettingsFrom(ParseResult parse) => new()
     {
-        DataDirectory = Path.GetFullPath(args.Option("data") ?? DefaultDataDirectory()),
-        RpcUrl = args.Option("rpc") is { } rpc ? ParseRpc(rpc) : null,
-        RegistryAddress = args.Option("registry"),
+        DataDirectory = DataDirectory(parse),
+        RpcUrl = parse.GetValue(Common.Rpc),
+        RegistryAddress = parse.GetValue(Common.Registry),
         RelayerKey = Environment.GetEnvironmentVariable("VCHEALTH_RELAYER_KEY"),
     };
 
-    private static Uri ParseRpc(string rpc) =>
-        Uri.TryCreate(rpc, UriKind.Absolute, out var uri) && (uri.Scheme == "http" || uri.Scheme == "https")
-            ? uri
-            : throw new UsageException($"--rpc must be an http(s) URL, got '{rpc}'");
+    /// <summary>
+    /// The application of this call, built by the same factory and from the same configuration as the node's
+    /// (data directory, --rpc, --registry, public URL): the CLI and the HTTP API answer alike.
+    /// </summary>
+    public Task<VcAgent> OpenAgentAsync(ParseResult parse, string? publicUrl = null, IReadOnlyList<string>? trustFiles = null, string? gatewayAnchor = null) =>
+        VcAgent.OpenAsync(new AgentOptions
+        {
+            Ledger = LedgerSettingsFrom(parse), PublicUrl = publicUrl ?? VcAgent.DefaultPublicUrl,
+            TrustFiles = trustFiles ?? [], GatewayTrustAnchorPath = gatewayAnchor,
+        });
+}
+
+/// <summary>`--data DIR`, `--rpc URL`, `--registry ADDRESS`: accepted by every command so scripts can pass them uniformly.</summary>
+public sealed class CommonOptions
+{
+    public Option<string> Data { get; } = new("--data")
+    {
+        Description = "the node's data directory (default $VCHEALTH_HOME, else ~/.vchealth)", HelpName = "DIR", Recursive = true,
+    };
+
+    public Option<Uri> Rpc { get; } = new("--rpc")
+    {
+        Description = "an Ethereum-compatible JSON-RPC node instead of the embedded Anvil", HelpName = "URL", Recursive = true,
+        CustomParser = CliParse.HttpUrl,
+    };
+
+    public Option<string> Registry { get; } = new("--registry")
+    {
+        Description = "a DID registry (ERC-1056) deployed elsewhere", HelpName = "ADDRESS", Recursive = true,
+    };
+
+    public IEnumerable<Option> All => [Data, Rpc, Registry];
 }

@@ -17,6 +17,9 @@ public static class ExitCodes
     public const int Failed = 3;
 }
 
+/// <summary>A usage error found by a command body (a value it cannot use): exit code 2, like a parse error.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
 /// <summary>JSON output conventions: indented, UTF-8 as is, one document per command.</summary>
 public static class CliOutput
 {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Vc.Interop;
@@ -9,65 +10,103 @@ namespace Vc.Node.Cli;
 /// <summary>
 /// `vchealth dcc verify INPUT [--trust FILE…] [--at TIME] [--gateway-anchor CERT]`,
 /// `vchealth dcc sign PAYLOAD.json --cert DSC.pem --key KEY.pem [--type dcc|icvp] [--iss XX] [--iat T] [--exp T]`
-/// (prints the HC1 string), `vchealth dcc qr INPUT --out FILE.png`. Thin layer over <see cref="DccCommands"/>.
+/// (prints the HC1 string), `vchealth dcc qr INPUT --out FILE.png`. Thin layer over <see cref="DccCommands"/>:
+/// the exit codes and the printed form are decided here.
 /// </summary>
 public static class DccCliCommands
 {
-    public static async Task<int> RunAsync(CliContext context, string[] argv)
+    public static Command Declare(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var verb = args.Positional(0, "verify|sign|qr");
-        try
+        var verifyInput = CliParse.Required("INPUT", "an HC1: string, a file holding one, or a QR image (PNG/JPEG)");
+        var trust = CliParse.Many("--trust", "a DSC (PEM/DER), an EU gateway trust list or a GDHCN DID document", "FILE");
+        // Text, not a typed time: an unreadable clock is answered in the verification report (outcome Input, exit 3).
+        var at = CliParse.Text("--at", "the verification clock (default now)", "TIME");
+        var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate that signs EU gateway trust lists", "CERT");
+        var verify = new Command("verify", "verify an HCERT (EU DCC or ICVP); exit 0 only when valid") { verifyInput, trust, at, anchor };
+        verify.SetAction((parse, _) => Run(() => VerifyAsync(context, parse.GetRequiredValue(verifyInput), parse.GetValue(trust) ?? [], parse.GetValue(at), parse.GetValue(anchor))));
+
+        var payload = CliParse.Required("PAYLOAD", "the EU DCC JSON or the ICVP Variant B JSON");
+        var cert = CliParse.Text("--cert", "the Document Signer Certificate (PEM)", "DSC.pem", required: true);
+        var key = CliParse.Text("--key", "the DSC's private key (PEM)", "KEY.pem", required: true);
+        var type = CliParse.Choice("--type", "the payload type (default dcc)", "TYPE", "dcc", "icvp");
+        var iss = CliParse.Text("--iss", "the issuing country (CWT iss)", "XX");
+        // Text, not typed times: today's answer to an unreadable time is the typed failure hcert.Encode (exit 3).
+        var iat = CliParse.Text("--iat", "issued at (default now)", "TIME");
+        var exp = CliParse.Text("--exp", "expires at (default: a DCC a year after iat, capped by the DSC; an ICVP none)", "TIME");
+        var sign = new Command("sign", "sign a payload as an HCERT; prints the HC1 string") { payload, cert, key, type, iss, iat, exp };
+        sign.SetAction((parse, _) => Run(() => SignAsync(context, parse.GetRequiredValue(payload), parse.GetRequiredValue(cert), parse.GetRequiredValue(key),
+            parse.GetValue(type) ?? "dcc", parse.GetValue(iss), parse.GetValue(iat), parse.GetValue(exp))));
+
+        var qrInput = CliParse.Required("INPUT", "an HC1: string or a file holding one");
+        var output = CliParse.Text("--out", "the PNG file to write", "FILE.png", required: true);
+        var qr = new Command("qr", "render an HC1 string as a QR code PNG") { qrInput, output };
+        qr.SetAction((parse, _) => Run(() => QrAsync(context, parse.GetRequiredValue(qrInput), parse.GetRequiredValue(output))));
+
+        return new Command("dcc") { verify, sign, qr };
+    }
+
+    private static async Task<int> VerifyAsync(CliContext context, string input, IReadOnlyList<string> trust, string? at, string? anchor)
+    {
+        DccVerifyReport report;
+        if (at is not null && !HcertClock.TryParse(at, out _))
+            report = new DccVerifyReport(null, [], $"--at '{at}' is not a date-time", HcertFailure.Input);
+        else
         {
-            switch (verb)
-            {
-                case "verify":
-                {
-                    var input = args.Positional(1, "INPUT (HC1 string, file, or QR PNG)");
-                    var trust = args.All("trust");
-                    var at = args.Option("at");
-                    var anchor = args.Option("gateway-anchor");
-                    args.EnsureAllUsed();
-                    var options = new TrustFileOptions { GatewayTrustAnchor = anchor is null ? null : LoadCertificate(anchor) };
-                    var report = await DccCommands.VerifyAsync(input, trust, at, options);
-                    context.Out.WriteLine(report.ToJsonString());
-                    return report.IsValid ? ExitCodes.Ok : report.Error is null ? ExitCodes.Negative : ExitCodes.Failed;
-                }
-                case "sign":
-                {
-                    var payload = args.Positional(1, "PAYLOAD.json (EU DCC JSON or ICVP Variant B JSON)");
-                    var cert = args.Required("cert");
-                    var key = args.Required("key");
-                    var type = args.Option("type") ?? "dcc";
-                    var iss = args.Option("iss");
-                    var iat = args.Option("iat");
-                    var exp = args.Option("exp");
-                    args.EnsureAllUsed();
-                    context.Out.WriteLine(await DccCommands.SignAsync(payload, cert, key, type, iss, iat, exp));
-                    return ExitCodes.Ok;
-                }
-                case "qr":
-                {
-                    var input = args.Positional(1, "INPUT (HC1 string or file)");
-                    var output = args.Required("out");
-                    args.EnsureAllUsed();
-                    var png = await DccCommands.QrAsync(input);
-                    await File.WriteAllBytesAsync(output, png);
-                    CliOutput.Write(context.Out, new JsonObject { ["file"] = Path.GetFullPath(output), ["bytes"] = png.Length });
-                    return ExitCodes.Ok;
-                }
-                default:
-                    throw new UsageException($"unknown dcc command '{verb}' (verify|sign|qr)");
-            }
+            var options = new TrustFileOptions { GatewayTrustAnchor = anchor is null ? null : LoadCertificate(anchor) };
+            report = await DccCommands.VerifyAsync(input, trust, at is null ? null : HcertClock.Parse(at), options);
         }
-        catch (HcertException e)
+        context.Out.WriteLine(report.ToJson().ToJsonString(ReportJson));
+        // 0 valid; 1 not valid (the typed outcome is in the report); 3 unusable input or trust files.
+        return report.IsValid ? ExitCodes.Ok : report.Error is null ? ExitCodes.Negative : ExitCodes.Failed;
+    }
+
+    private static async Task<int> SignAsync(CliContext context, string payload, string cert, string key, string typeName,
+        string? iss, string? iatText, string? expText)
+    {
+        var type = typeName.ToLowerInvariant() switch
         {
-            throw new CliFailure("hcert." + e.Failure, e.Message);
-        }
-        catch (TrustListException e)
-        {
-            throw new CliFailure("trustlist", e.Message);
-        }
+            "dcc" => HcertPayloadType.EuDcc,
+            "icvp" => HcertPayloadType.Icvp,
+            _ => throw new HcertException(HcertFailure.Encode, $"--type '{typeName}' is not dcc or icvp"),
+        };
+        var iat = Time(iatText, "--iat");
+        var exp = Time(expText, "--exp");
+        context.Out.WriteLine(await DccCommands.SignAsync(payload, cert, key, type, iss, iat, exp));
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> QrAsync(CliContext context, string input, string output)
+    {
+        var png = await DccCommands.QrAsync(input);
+        await File.WriteAllBytesAsync(output, png);
+        CliOutput.Write(context.Out, new JsonObject { ["file"] = Path.GetFullPath(output), ["bytes"] = png.Length });
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The report as printed: indented, UTF-8 as is ('+' and non-ASCII names without \u escapes).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions ReportJson = ReadOnly(new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    private static System.Text.Json.JsonSerializerOptions ReadOnly(System.Text.Json.JsonSerializerOptions options)
+    {
+        options.MakeReadOnly(populateMissingResolver: true); // the default resolver, as an unfrozen instance gets on first use
+        return options;
+    }
+
+    private static DateTimeOffset? Time(string? text, string option) =>
+        text is null ? null
+            : HcertClock.TryParse(text, out var t) ? t
+            : throw new HcertException(HcertFailure.Encode, $"{option} '{text}' is not a date-time");
+
+    /// <summary>HCERT and trust list failures as typed CLI failures (exit 3). Not generic: one fewer async state
+    /// machine to JIT-compile per call (generic instantiations are not all precompiled).</summary>
+    private static async Task<int> Run(Func<Task<int>> body)
+    {
+        try { return await body(); }
+        catch (HcertException e) { throw new CliFailure("hcert." + e.Failure, e.Message); }
+        catch (TrustListException e) { throw new CliFailure("trustlist", e.Message); }
     }
 
     private static X509Certificate2 LoadCertificate(string path)

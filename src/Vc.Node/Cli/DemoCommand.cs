@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
@@ -28,12 +29,16 @@ namespace Vc.Node.Cli;
 /// </summary>
 public static class DemoCommand
 {
-    public static async Task<int> RunAsync(CliContext context, string[] argv)
+    public static Command Declare(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var settings = CliContext.LedgerSettingsFrom(args);
-        var outDir = Path.GetFullPath(args.Option("out") ?? "demo-output");
-        args.EnsureAllUsed();
+        var outOption = CliParse.Text("--out", "where the QR codes and credentials go (default ./demo-output)", "DIR");
+        var command = new Command("demo") { outOption };
+        command.SetAction((parse, _) => RunAsync(context, context.LedgerSettingsFrom(parse), Path.GetFullPath(parse.GetValue(outOption) ?? "demo-output")));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, LedgerSettings settings, string outDir)
+    {
         var demoDir = Path.Combine(settings.DataDirectory, "demo");
         settings = settings with { DataDirectory = demoDir };
         Directory.CreateDirectory(outDir);

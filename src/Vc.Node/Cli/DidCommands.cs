@@ -1,4 +1,5 @@
 using Vc.Agent.Storage;
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using Vc.Did.Keys;
 using Vc.Did.Ethr;
@@ -15,21 +16,111 @@ namespace Vc.Node.Cli;
 /// </summary>
 public static class DidCommands
 {
-    public static async Task<int> RunAsync(CliContext context, string[] argv)
+    public static Command Declare(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var verb = args.Positional(0, "create|add-key|rotate-key|revoke-key|add-delegate|add-service|change-owner|deactivate|bind-dsc|resolve");
-        var settings = CliContext.LedgerSettingsFrom(args);
+        var group = new Command("did");
+
+        var didUrl = CliParse.Required("DID", "the DID (did:ethr, did:key, did:web…), optionally ?versionId=N or ?versionTime=T");
+        var resolveNetwork = Network();
+        var resolve = new Command("resolve", "resolve a DID; prints the resolution result exactly as the reference resolver") { didUrl, resolveNetwork };
+        resolve.SetAction((parse, _) => Run(() => ResolveAsync(context, parse.GetRequiredValue(didUrl), context.LedgerSettingsFrom(parse), parse.GetValue(resolveNetwork))));
+        group.Subcommands.Add(resolve);
+
+        var newKeyFile = CliParse.Text("--key-file", "where to write the new DID's owner key (secp256k1, 0600; must not exist)", "FILE", required: true);
+        var createNetwork = Network();
+        var create = new Command("create", "create a did:ethr identity (a new owner key; nothing is written on the ledger)") { newKeyFile, createNetwork };
+        create.SetAction((parse, _) => Run(() => CreateAsync(context, parse.GetRequiredValue(newKeyFile), context.LedgerSettingsFrom(parse), parse.GetValue(createNetwork))));
+        group.Subcommands.Add(create);
+
+        var keyType = KeyType();
+        var publicKey = CliParse.Text("--public-key", "the public key, hex or multibase (Multikey)", "KEY", required: true);
+        group.Subcommands.Add(Write(context, "add-key", "publish a verification key", [keyType, publicKey],
+            parse => Single(KeyFrom(parse.GetRequiredValue(publicKey), parse.GetValue(keyType), "public-key"),
+                (w, c, k) => w.PublishKeyAsync(c.Owner, c.Did.Address, k, c.Validity, c.Mode))));
+
+        var revokeType = KeyType();
+        var revokedKey = CliParse.Text("--public-key", "the public key to revoke, hex or multibase (Multikey)", "KEY", required: true);
+        group.Subcommands.Add(Write(context, "revoke-key", "revoke a verification key", [revokeType, revokedKey],
+            parse => Single(KeyFrom(parse.GetRequiredValue(revokedKey), parse.GetValue(revokeType), "public-key"),
+                (w, c, k) => w.RevokeAttributeAsync(c.Owner, c.Did.Address, k.Name, k.Value, c.Mode))));
+
+        var rotateType = KeyType();
+        var oldKey = CliParse.Text("--old-public-key", "the key to retire, hex or multibase", "KEY", required: true);
+        var newKey = CliParse.Text("--new-public-key", "the key that replaces it, hex or multibase", "KEY", required: true);
+        var oldExpires = CliParse.Time("--old-expires-at", "when the old key stops verifying (default now)");
+        group.Subcommands.Add(Write(context, "rotate-key", "replace a verification key (the old one still verifies what it signed before)", [rotateType, oldKey, newKey, oldExpires],
+            parse => RotateWith(KeyFrom(parse.GetRequiredValue(oldKey), parse.GetValue(rotateType), "old-public-key"),
+                KeyFrom(parse.GetRequiredValue(newKey), parse.GetValue(rotateType), "new-public-key"), parse.GetValue(oldExpires))));
+
+        var delegateAddress = CliParse.Text("--delegate", "the delegate's address", "ADDRESS", required: true);
+        var delegateType = CliParse.Choice("--type", "the delegate type (default veriKey)", "TYPE", "veriKey", "sigAuth");
+        group.Subcommands.Add(Write(context, "add-delegate", "add a delegate", [delegateAddress, delegateType],
+            parse => Single((Delegate: parse.GetRequiredValue(delegateAddress), Type: parse.GetValue(delegateType) ?? "veriKey"),
+                (w, c, d) => w.AddDelegateAsync(c.Owner, c.Did.Address, d.Type, d.Delegate, c.Validity, c.Mode))));
+
+        var endpoint = CliParse.Text("--endpoint", "the service endpoint", "URL", required: true);
+        var serviceType = CliParse.Text("--type", "the service type", "TYPE", required: true);
+        group.Subcommands.Add(Write(context, "add-service", "add a service endpoint", [endpoint, serviceType],
+            parse => Single((Endpoint: parse.GetRequiredValue(endpoint), Type: parse.GetRequiredValue(serviceType)),
+                (w, c, e) => w.AddServiceAsync(c.Owner, c.Did.Address, e.Type, e.Endpoint, c.Validity, c.Mode))));
+
+        var newOwner = CliParse.Text("--new-owner", "the new owner's address", "ADDRESS", required: true);
+        group.Subcommands.Add(Write(context, "change-owner", "hand the DID to another owner", [newOwner],
+            parse => Single(parse.GetRequiredValue(newOwner), (w, c, o) => w.ChangeOwnerAsync(c.Owner, c.Did.Address, o, c.Mode))));
+
+        group.Subcommands.Add(Write(context, "deactivate", "deactivate the DID (irreversible)", [],
+            _ => (w, c) => One(w.DeactivateAsync(c.Owner, c.Did.Address, c.Mode))));
+
+        var dsc = CliParse.Text("--dsc", "the issuer's Document Signer Certificate (PEM)", "PEM", required: true);
+        var sca = CliParse.Text("--sca", "its signing CA certificate (PEM)", "PEM");
+        group.Subcommands.Add(Write(context, "bind-dsc", "bind the issuer's DSC to its DID (a DscBinding service)", [dsc, sca],
+            parse => BindDsc(parse.GetRequiredValue(dsc), parse.GetValue(sca))));
+        return group;
+    }
+
+    private static Option<string> Network() =>
+        CliParse.Text("--network", "the did:ethr network name or chain id (default: the ledger's chain id)", "NAME");
+
+    private static Option<string> KeyType() => CliParse.Choice("--type", "the key type (default ed25519)", "TYPE", "ed25519", "p256", "x25519");
+
+    /// <summary>What a write needs besides the writer: the owner key, the DID, the validity and the write mode.</summary>
+    private sealed record WriteContext(EthrIdentity Owner, EthrDid Did, TimeSpan Validity, WriteMode Mode);
+
+    private delegate Task<IReadOnlyList<WriteReceipt>> DidWrite(EthrDidWriter writer, WriteContext context);
+
+    /// <summary>A write command: DID, --key-file, --mode, --validity, --network and its own options.</summary>
+    private static Command Write(CliContext context, string verb, string description, Option[] options, Func<ParseResult, DidWrite> write)
+    {
+        var didArgument = CliParse.Required("DID", "the did:ethr to change");
+        var keyFile = CliParse.Text("--key-file", "the DID owner's key file (secp256k1, hex)", "FILE", required: true);
+        var mode = CliParse.Choice("--mode", "relayed chain-bound typed signature (default), relayed ERC-1056 signature, or a direct transaction", "MODE", "typed", "erc1056", "direct");
+        var validity = CliParse.PositiveInt("--validity", "seconds the attribute stays valid (default a year)", "SECONDS");
+        var network = Network();
+        var command = new Command(verb, description) { didArgument, keyFile, mode, validity, network };
+        foreach (var option in options) command.Options.Add(option);
+        command.SetAction((parse, _) => Run(async () =>
+        {
+            var did = EthrDid.Parse(parse.GetRequiredValue(didArgument));
+            var owner = await OwnerAsync(parse.GetRequiredValue(keyFile));
+            var writeMode = (parse.GetValue(mode) ?? "typed") switch
+            {
+                "typed" => WriteMode.SignedTyped,
+                "erc1056" => WriteMode.SignedErc1056,
+                "direct" => WriteMode.Direct,
+                var m => throw new UsageException($"--mode must be typed, erc1056 or direct, got '{m}'"),
+            };
+            var validFor = parse.GetValue(validity) is { } v ? TimeSpan.FromSeconds(v) : TimeSpan.FromDays(365);
+            return await WriteAsync(context, context.LedgerSettingsFrom(parse), parse.GetValue(network), write(parse), new WriteContext(owner, did, validFor, writeMode));
+        }));
+        return command;
+    }
+
+    /// <summary>Library failures as CLI answers: invalid input is a usage error, the rest typed failures.</summary>
+    private static async Task<int> Run(Func<Task<int>> body)
+    {
         try
         {
-            return verb switch
-            {
-                "resolve" => await ResolveAsync(context, args, settings),
-                "create" => await CreateAsync(context, args, settings),
-                "add-key" or "rotate-key" or "revoke-key" or "add-delegate" or "add-service" or "change-owner" or "deactivate" or "bind-dsc"
-                    => await WriteAsync(context, args, settings, verb),
-                _ => throw new UsageException($"unknown did command '{verb}'"),
-            };
+            return await body();
         }
         catch (DidWriteException e) when (e.Error is DidWriteError.InvalidInput or DidWriteError.ValueTooLarge)
         {
@@ -41,11 +132,8 @@ public static class DidCommands
         }
     }
 
-    private static async Task<int> ResolveAsync(CliContext context, CliArgs args, LedgerSettings settings)
+    private static async Task<int> ResolveAsync(CliContext context, string didUrl, LedgerSettings settings, string? network)
     {
-        var didUrl = args.Positional(1, "DID[?versionId=N|?versionTime=T]");
-        var network = args.Option("network");
-        args.EnsureAllUsed();
         Vc.Did.Core.DidResolutionResult result;
         if (!didUrl.StartsWith("did:ethr:", StringComparison.Ordinal))
             result = await Vc.Did.Core.CompositeDidResolver.Create().ResolveAsync(didUrl);
@@ -63,11 +151,8 @@ public static class DidCommands
         };
     }
 
-    private static async Task<int> CreateAsync(CliContext context, CliArgs args, LedgerSettings settings)
+    private static async Task<int> CreateAsync(CliContext context, string keyFile, LedgerSettings settings, string? network)
     {
-        var keyFile = args.Required("key-file");
-        var network = args.Option("network");
-        args.EnsureAllUsed();
         if (File.Exists(keyFile)) throw new CliInput.InputException($"{keyFile} already exists; not overwriting a key");
         network ??= "0x" + (await ChainIdAsync(settings)).ToString("x");
         var identity = EthrIdentity.Create();
@@ -82,38 +167,13 @@ public static class DidCommands
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> WriteAsync(CliContext context, CliArgs args, LedgerSettings settings, string verb)
+    private static async Task<int> WriteAsync(CliContext context, LedgerSettings settings, string? network, DidWrite write, WriteContext target)
     {
-        var did = EthrDid.Parse(args.Positional(1, "DID"));
-        var owner = await OwnerAsync(args.Required("key-file"));
-        var mode = (args.Option("mode") ?? "typed") switch
-        {
-            "typed" => WriteMode.SignedTyped,
-            "erc1056" => WriteMode.SignedErc1056,
-            "direct" => WriteMode.Direct,
-            var m => throw new UsageException($"--mode must be typed, erc1056 or direct, got '{m}'"),
-        };
-        var validity = args.Option("validity") is { } v ? TimeSpan.FromSeconds(CliParse.PositiveInt(v, "--validity")) : TimeSpan.FromDays(365);
-        Func<EthrDidWriter, Task<IReadOnlyList<WriteReceipt>>> write = verb switch
-        {
-            "add-key" => Single(KeyFrom(args, "public-key"), (w, k) => w.PublishKeyAsync(owner, did.Address, k, validity, mode)),
-            "revoke-key" => Single(KeyFrom(args, "public-key"), (w, k) => w.RevokeAttributeAsync(owner, did.Address, k.Name, k.Value, mode)),
-            "rotate-key" => RotateWith(args, owner, did, validity, mode),
-            "add-delegate" => Single((Delegate: args.Required("delegate"), Type: args.Option("type") ?? "veriKey"),
-                (w, d) => w.AddDelegateAsync(owner, did.Address, d.Type, d.Delegate, validity, mode)),
-            "add-service" => Single((Endpoint: args.Required("endpoint"), Type: args.Required("type")),
-                (w, e) => w.AddServiceAsync(owner, did.Address, e.Type, e.Endpoint, validity, mode)),
-            "change-owner" => Single(args.Required("new-owner"), (w, o) => w.ChangeOwnerAsync(owner, did.Address, o, mode)),
-            "bind-dsc" => BindDsc(args, owner, did, validity, mode),
-            _ => w => One(w.DeactivateAsync(owner, did.Address, mode)),
-        };
-        var network = args.Option("network");
-        args.EnsureAllUsed();
         await using var client = await OpenClientAsync(settings, network, readOnly: false);
-        var receipts = await write(client.Writer!);
+        var receipts = await write(client.Writer!, target);
         var output = new JsonObject
         {
-            ["did"] = did.Did,
+            ["did"] = target.Did.Did,
             ["transactions"] = new JsonArray(receipts.Select(r => (JsonNode)new JsonObject
             {
                 ["transactionHash"] = r.TransactionHash, ["block"] = r.BlockNumber, ["gasUsed"] = r.GasUsed,
@@ -123,40 +183,29 @@ public static class DidCommands
         return ExitCodes.Ok;
     }
 
-    private static Func<EthrDidWriter, Task<IReadOnlyList<WriteReceipt>>> RotateWith(CliArgs args, EthrIdentity owner, EthrDid did, TimeSpan validity, WriteMode mode)
-    {
-        var oldKey = KeyFrom(args, "old-public-key");
-        var newKey = KeyFrom(args, "new-public-key");
-        var expires = args.Option("old-expires-at") is { } at ? CliParse.Time(at, "--old-expires-at") : (DateTimeOffset?)null;
-        return w => w.RotateKeyAsync(owner, did.Address, oldKey, newKey, validity, expires, mode);
-    }
+    private static DidWrite RotateWith(KeyAttribute oldKey, KeyAttribute newKey, DateTimeOffset? expires) =>
+        (w, c) => w.RotateKeyAsync(c.Owner, c.Did.Address, oldKey, newKey, c.Validity, expires, c.Mode);
 
     /// <summary>
     /// Binds the issuer's DSC to its DID: a `did/svc/DscBinding` service whose endpoint is the DSC key as a JWK with
     /// kid and x5c, so one issuer identity signs both VCs and HCERTs (checked against the trust registry by verifiers).
     /// </summary>
-    private static Func<EthrDidWriter, Task<IReadOnlyList<WriteReceipt>>> BindDsc(CliArgs args, EthrIdentity owner, EthrDid did, TimeSpan validity, WriteMode mode)
+    private static DidWrite BindDsc(string dscPath, string? scaPath) => async (w, c) =>
     {
-        var dscPath = args.Required("dsc");
-        var scaPath = args.Option("sca");
-        return async w =>
-        {
-            using var dsc = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await CliInput.ReadTextAsync(dscPath));
-            using var sca = scaPath is null ? null : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await CliInput.ReadTextAsync(scaPath));
-            return [await Vc.Trust.Bridge.DscBinding.PublishAsync(w, owner, did.Address, dsc, sca, validity, mode)];
-        };
-    }
+        using var dsc = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await CliInput.ReadTextAsync(dscPath));
+        using var sca = scaPath is null ? null : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await CliInput.ReadTextAsync(scaPath));
+        return [await Vc.Trust.Bridge.DscBinding.PublishAsync(w, c.Owner, c.Did.Address, dsc, sca, c.Validity, c.Mode)];
+    };
 
-    private static Func<EthrDidWriter, Task<IReadOnlyList<WriteReceipt>>> Single<T>(T value, Func<EthrDidWriter, T, Task<WriteReceipt>> op) =>
-        w => One(op(w, value));
+    private static DidWrite Single<T>(T value, Func<EthrDidWriter, WriteContext, T, Task<WriteReceipt>> op) =>
+        (w, c) => One(op(w, c, value));
 
     private static async Task<IReadOnlyList<WriteReceipt>> One(Task<WriteReceipt> receipt) => [await receipt];
 
     /// <summary>--type ed25519|p256|x25519 with the public key as hex or multibase (Multikey).</summary>
-    private static KeyAttribute KeyFrom(CliArgs args, string option)
+    private static KeyAttribute KeyFrom(string text, string? typeName, string option)
     {
-        var text = args.Required(option);
-        var type = (args.Option("type") ?? "ed25519").ToLowerInvariant();
+        var type = (typeName ?? "ed25519").ToLowerInvariant();
         byte[] raw;
         try
         {

@@ -1,4 +1,5 @@
 using Vc.Agent;
+using System.CommandLine;
 using Vc.Node.Hosting;
 
 namespace Vc.Node.Cli;
@@ -6,21 +7,39 @@ namespace Vc.Node.Cli;
 /// <summary>`vchealth node` (serve HTTP) and `vchealth status` (print the ledger status once).</summary>
 public static class NodeCommands
 {
-    public static async Task<int> NodeAsync(CliContext context, string[] argv)
+    public static Command Node(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var options = new NodeOptions
+        var urls = CliParse.Text("--urls", "where to listen (default http://127.0.0.1:8480)", "URL");
+        var tlsCert = CliParse.Text("--tls-cert", "TLS certificate (PEM)", "PEM");
+        var tlsKey = CliParse.Text("--tls-key", "TLS private key (PEM)", "PEM");
+        var rateLimit = CliParse.PositiveInt("--rate-limit", "public requests per second per client (default 5000)", "N");
+        var publicUrl = CliParse.Text("--public-url", "the node's public base URL (status list and issuer URLs)", "URL");
+        var trust = CliParse.Many("--trust", "a DSC, EU gateway trust list or GDHCN DID document for HCERT verification", "FILE");
+        var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate of EU gateway trust lists", "CERT");
+        var command = new Command("node")
         {
-            Ledger = CliContext.LedgerSettingsFrom(args),
-            Urls = args.Option("urls") ?? "http://127.0.0.1:8480",
-            TlsCertificatePath = args.Option("tls-cert"),
-            TlsKeyPath = args.Option("tls-key"),
-            PublicRequestsPerSecond = args.Option("rate-limit") is { } r ? CliParse.PositiveInt(r, "--rate-limit") : 5000,
-            PublicUrl = args.Option("public-url"),
-            TrustFiles = args.All("trust"),
-            GatewayTrustAnchorPath = args.Option("gateway-anchor"),
+            urls, tlsCert, tlsKey, rateLimit, publicUrl, trust, anchor,
         };
-        args.EnsureAllUsed();
+        command.SetAction(async (parse, _) =>
+        {
+            var options = new NodeOptions
+            {
+                Ledger = context.LedgerSettingsFrom(parse),
+                Urls = parse.GetValue(urls) ?? "http://127.0.0.1:8480",
+                TlsCertificatePath = parse.GetValue(tlsCert),
+                TlsKeyPath = parse.GetValue(tlsKey),
+                PublicRequestsPerSecond = parse.GetValue(rateLimit) ?? 5000,
+                PublicUrl = parse.GetValue(publicUrl),
+                TrustFiles = parse.GetValue(trust) ?? [],
+                GatewayTrustAnchorPath = parse.GetValue(anchor),
+            };
+            return await NodeAsync(context, options);
+        });
+        return command;
+    }
+
+    private static async Task<int> NodeAsync(CliContext context, NodeOptions options)
+    {
         await using var ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);
         await using var app = await NodeApp.BuildAsync(options, ledger);
         await app.StartAsync();
@@ -29,11 +48,15 @@ public static class NodeCommands
         return ExitCodes.Ok;
     }
 
-    public static async Task<int> StatusAsync(CliContext context, string[] argv)
+    public static Command Status(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var settings = CliContext.LedgerSettingsFrom(args);
-        args.EnsureAllUsed();
+        var command = new Command("status");
+        command.SetAction((parse, _) => StatusAsync(context, context.LedgerSettingsFrom(parse)));
+        return command;
+    }
+
+    private static async Task<int> StatusAsync(CliContext context, LedgerSettings settings)
+    {
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: false);
         CliOutput.Write(context.Out, await NodeStatus.ReadAsync(ledger, settings));
         return ExitCodes.Ok;

@@ -1,4 +1,5 @@
 using Vc.Agent.Storage;
+using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Vc.Interop.Pki;
@@ -12,14 +13,17 @@ namespace Vc.Node.Cli;
 /// </summary>
 public static class PkiCommands
 {
-    public static async Task<int> RunAsync(CliContext context, string[] argv)
+    public static Command Declare(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var verb = args.Positional(0, "dev-country");
-        if (verb != "dev-country") throw new UsageException($"unknown pki command '{verb}' (dev-country)");
-        var country = args.Positional(1, "country (ISO 3166-1 alpha-2)");
-        var output = args.Required("out");
-        args.EnsureAllUsed();
+        var countryArgument = CliParse.Required("CC", "the country (ISO 3166-1 alpha-2)");
+        var outOption = CliParse.Text("--out", "the folder for the PEM files (keys written 0600)", "DIR", required: true);
+        var devCountry = new Command("dev-country", "a development CSCA + DSC (PEM) for trying HCERT signing") { countryArgument, outOption };
+        devCountry.SetAction((parse, _) => DevCountryAsync(context, parse.GetRequiredValue(countryArgument), parse.GetRequiredValue(outOption)));
+        return new Command("pki") { devCountry };
+    }
+
+    private static async Task<int> DevCountryAsync(CliContext context, string country, string output)
+    {
         CountryPki pki;
         try { pki = CountryPki.Create(country); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }

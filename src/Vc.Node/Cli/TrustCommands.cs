@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
 using Nethereum.Signer;
 using Vc.Agent;
@@ -13,24 +14,157 @@ namespace Vc.Node.Cli;
 /// </summary>
 public static class TrustCommands
 {
-    public static async Task<int> RunAsync(CliContext context, string[] argv)
+    public static Command Declare(CliContext context)
     {
-        var args = new CliArgs(argv, "relay", "all", "allow-unverified");
-        var verb = args.Positional(0, "init|onboard|add-issuer|suspend|reinstate|remove|check|audit|snapshot|import-gateway|import-gdhcn|export-gdhcn|export-gateway");
-        var settings = CliContext.LedgerSettingsFrom(args);
+        var group = new Command("trust");
+
+        var anchorAddress = CliParse.Text("--anchor", "the anchor's (WHO's) address", "ADDRESS");
+        var anchorKey = CliParse.Text("--anchor-key", "or the anchor's key file (its address is used)", "FILE");
+        var init = new Command("init", "deploy the trust registry on this chain (or print the existing one)") { anchorAddress, anchorKey };
+        init.SetAction((parse, _) => Run(async () =>
+        {
+            var anchor = parse.GetValue(anchorAddress) ?? (parse.GetValue(anchorKey) is { } f ? (await KeyAsync(f)).GetPublicAddress() : null)
+                ?? throw new UsageException("trust init needs --anchor ADDRESS or --anchor-key FILE");
+            return await InitAsync(context, context.LedgerSettingsFrom(parse), anchor);
+        }));
+        group.Subcommands.Add(init);
+
+        group.Subcommands.Add(Check(context));
+
+        var auditCountry = CliParse.Required("COUNTRY", "the participant (ISO alpha-3)");
+        var auditIssuer = CliParse.Optional("ISSUER", "one issuer only (DID or kid:BASE64)");
+        var audit = new Command("audit", "the participant's (or one issuer's) governance events") { auditCountry, auditIssuer };
+        audit.SetAction((parse, _) => Run(() => AuditAsync(context, context.LedgerSettingsFrom(parse),
+            CountryCode.Parse(parse.GetRequiredValue(auditCountry)), parse.GetValue(auditIssuer) is { } i ? IssuerRef.Parse(i) : null)));
+        group.Subcommands.Add(audit);
+
+        var onboardCountry = CliParse.Required("COUNTRY", "the participant (ISO alpha-3)");
+        var admin = CliParse.Text("--admin", "the participant admin's address", "ADDRESS", required: true);
+        var onboardDomains = Domains("the trust domains it may register issuers for");
+        group.Subcommands.Add(Write(context, "onboard", "onboard a participant (anchor's key)", [onboardCountry], [admin, onboardDomains],
+            parse => new OnboardParticipant(CountryCode.Parse(parse.GetRequiredValue(onboardCountry)),
+                parse.GetRequiredValue(admin), TrustDomainCodes.Parse(parse.GetRequiredValue(onboardDomains)))));
+
+        var issuerCountry = CliParse.Required("COUNTRY", "the participant (ISO alpha-3)");
+        var did = CliParse.Text("--did", "the issuer's DID", "DID");
+        var kid = CliParse.Text("--kid", "or the issuer's DSC kid (base64)", "BASE64");
+        var issuerDomains = Domains("the issuer's trust domains");
+        var validFrom = CliParse.Time("--valid-from", "trusted from");
+        var validUntil = CliParse.Time("--valid-until", "trusted until");
+        var thumbprint = CliParse.Text("--thumbprint", "the DSC's SHA-256 thumbprint (hex), with --kid", "HEX");
+        group.Subcommands.Add(Write(context, "add-issuer", "register an issuer (DID or DSC kid) of a participant (its admin's key)",
+            [issuerCountry], [did, kid, issuerDomains, validFrom, validUntil, thumbprint],
+            parse => new AddIssuer(new IssuerRegistration(
+                CountryCode.Parse(parse.GetRequiredValue(issuerCountry)),
+                parse.GetValue(did) is { } d ? IssuerRef.Did(d)
+                    : parse.GetValue(kid) is { } k ? IssuerRef.KidBase64(k)
+                    : throw new UsageException("add-issuer needs --did DID or --kid BASE64 (with --thumbprint HEX)"),
+                TrustDomainCodes.Parse(parse.GetRequiredValue(issuerDomains)),
+                parse.GetValue(validFrom),
+                parse.GetValue(validUntil),
+                parse.GetValue(thumbprint) is { } t ? Bytes32.Parse(t) : null))));
+
+        foreach (var (verb, what) in new[] { ("suspend", "suspend"), ("reinstate", "reinstate"), ("remove", "remove") })
+        {
+            var country = CliParse.Required("COUNTRY", "the participant (ISO alpha-3)");
+            var issuer = CliParse.Optional("ISSUER", "one of its issuers (DID or kid:BASE64) instead of the participant");
+            group.Subcommands.Add(Write(context, verb, $"{what} a participant or one of its issuers", [country, issuer], [],
+                parse => StatusOperation(verb, CountryCode.Parse(parse.GetRequiredValue(country)),
+                    parse.GetValue(issuer) is { } i ? IssuerRef.Parse(i) : null)));
+        }
+
+        var snapshotCountry = CliParse.Optional("COUNTRY", "the participant (or --all)");
+        var all = CliParse.Flag("--all", "every participant");
+        var snapshot = Write(context, "snapshot", "anchor a Merkle snapshot of a participant's (or --all) entries", [snapshotCountry], [all], _ => null,
+            parse => parse.GetValue(all) ? null : parse.GetValue(snapshotCountry) ?? throw new UsageException("snapshot needs COUNTRY or --all"));
+        group.Subcommands.Add(snapshot);
+
+        group.Subcommands.Add(Import(context, "import-gateway"));
+        group.Subcommands.Add(Import(context, "import-gdhcn"));
+        group.Subcommands.Add(Export(context, "export-gdhcn"));
+        group.Subcommands.Add(Export(context, "export-gateway"));
+        return group;
+    }
+
+    private static Option<string> Domains(string description)
+    {
+        var option = CliParse.Text("--domains", description + " (comma-separated: ICVP, DCC…)", "DOMAINS", required: true);
+        option.CompletionSources.Add("ICVP", "DCC", "ICVP,DCC");
+        return option;
+    }
+
+    private static Option<string> Certs() =>
+        CliParse.Text("--certs", "the folder of DSC certificates by thumbprint (default DATA/trust-certificates)", "DIR");
+
+    /// <summary>
+    /// A governance write: its arguments and options, plus --key and --relay; <paramref name="operation"/> builds what
+    /// to send (null for a snapshot, built from the chain), <paramref name="snapshotCountry"/> which snapshot.
+    /// </summary>
+    private static Command Write(CliContext context, string verb, string description, Argument[] arguments, Option[] options,
+        Func<ParseResult, TrustOperation?> operation, Func<ParseResult, string?>? snapshotCountry = null)
+    {
+        var key = CliParse.Text("--key", "the signer's key file (secp256k1, hex)", "FILE", required: true);
+        var relay = CliParse.Flag("--relay", "send as a chain-bound signed write through the node's relayer (the signer needs no ether)");
+        var command = new Command(verb, description);
+        foreach (var argument in arguments) command.Arguments.Add(argument);
+        foreach (var option in options) command.Options.Add(option);
+        command.Options.Add(key);
+        command.Options.Add(relay);
+        command.SetAction((parse, _) => Run(async () =>
+        {
+            var signer = await KeyAsync(parse.GetRequiredValue(key));
+            var mode = parse.GetValue(relay) ? WriteMode.Relayed : WriteMode.Direct;
+            var op = operation(parse);
+            var country = snapshotCountry?.Invoke(parse);
+            return await WriteAsync(context, context.LedgerSettingsFrom(parse), verb, signer, mode, op, country);
+        }));
+        return command;
+    }
+
+    /// <summary>`trust check COUNTRY ISSUER --domain D [--at T] [--thumbprint HEX]` or `trust check SUBJECT --domain D [--country C] [--at T]`.</summary>
+    private static Command Check(CliContext context)
+    {
+        var first = CliParse.Required("COUNTRY|SUBJECT", "the participant (ISO alpha-3), or a key: did:…#fragment or kid:BASE64");
+        var second = CliParse.Optional("ISSUER", "with COUNTRY: the issuer (DID or kid:BASE64)");
+        var domain = CliParse.Text("--domain", "the trust domain (ICVP, DCC…)", "DOMAIN", required: true);
+        domain.CompletionSources.Add("ICVP", "DCC");
+        var country = CliParse.Text("--country", "with SUBJECT: the expected participant", "CC");
+        var at = CliParse.Time("--at", "the trust answer as of this time");
+        var thumbprint = CliParse.Text("--thumbprint", "with COUNTRY ISSUER: the DSC's SHA-256 thumbprint (hex)", "HEX");
+        var certs = Certs();
+        var command = new Command("check", "is this issuer (or key) trusted for a domain? exit 0 trusted, 1 not") { first, second, domain, country, at, thumbprint, certs };
+        // Each form has its own options: one of the other form is refused, not ignored.
+        command.Validators.Add(r =>
+        {
+            var subjectForm = r.GetResult(second) is null;
+            foreach (var misplaced in subjectForm ? new Option[] { thumbprint } : [country, certs])
+                if (r.GetResult(misplaced) is not null)
+                    r.AddError($"{misplaced.Name} does not apply to trust check {(subjectForm ? "SUBJECT" : "COUNTRY ISSUER")}");
+        });
+        command.SetAction((parse, _) => Run(() =>
+        {
+            var settings = context.LedgerSettingsFrom(parse);
+            if (parse.GetValue(second) is not { } issuer)
+                return CheckSubjectAsync(context, settings, Vc.Trust.Bridge.TrustSubject.Parse(parse.GetRequiredValue(first)),
+                    TrustDomainCodes.Parse(parse.GetRequiredValue(domain)), parse.GetValue(country) is { } c ? CountryCode.Parse(c) : null,
+                    parse.GetValue(at), parse.GetValue(certs));
+            var query = new TrustQuery(
+                CountryCode.Parse(parse.GetRequiredValue(first)),
+                IssuerRef.Parse(issuer),
+                TrustDomainCodes.Parse(parse.GetRequiredValue(domain)),
+                parse.GetValue(at),
+                parse.GetValue(thumbprint) is { } t ? Bytes32.Parse(t) : null);
+            return CheckAsync(context, settings, query);
+        }));
+        return command;
+    }
+
+    /// <summary>Library failures as CLI answers: invalid input is a usage error, the rest typed failures.</summary>
+    private static async Task<int> Run(Func<Task<int>> body)
+    {
         try
         {
-            return verb switch
-            {
-                "init" => await InitAsync(context, args, settings),
-                "check" when args.Positionals.Count == 2 => await CheckSubjectAsync(context, args, settings),
-                "check" => await CheckAsync(context, args, settings),
-                "import-gateway" or "import-gdhcn" => await ImportAsync(context, args, settings, verb),
-                "export-gdhcn" or "export-gateway" => await ExportAsync(context, args, settings, verb),
-                "audit" => await AuditAsync(context, args, settings),
-                "onboard" or "add-issuer" or "suspend" or "reinstate" or "remove" or "snapshot" => await WriteAsync(context, args, settings, verb),
-                _ => throw new UsageException($"unknown trust command '{verb}'"),
-            };
+            return await body();
         }
         catch (TrustRegistryException e) when (!e.RevertedOnChain && e.Error is TrustRegistryError.InvalidCountryCode or TrustRegistryError.InvalidAddress
             or TrustRegistryError.InvalidDomains or TrustRegistryError.InvalidIssuer or TrustRegistryError.InvalidInput or TrustRegistryError.InvalidSnapshot)
@@ -51,38 +185,63 @@ public static class TrustCommands
         }
     }
 
+    private static Command Import(CliContext context, string verb)
+    {
+        var gateway = verb == "import-gateway";
+        var file = CliParse.Required(gateway ? "LIST" : "DOC", gateway ? "the EU gateway trust list (JSON)" : "the GDHCN trust list (DID document)");
+        var participantOption = CliParse.Text("--participant", "the participant the keys are registered for (ISO alpha-3)", "CC", required: true);
+        var keyOption = CliParse.Text("--key", "the participant admin's key file (secp256k1, hex)", "FILE", required: true);
+        var relay = CliParse.Flag("--relay", "send as chain-bound signed writes through the node's relayer");
+        var atOption = CliParse.Time("--at", "check the list's certificates as of this time");
+        var certs = Certs();
+        var command = new Command(verb, gateway
+            ? "PKI → ledger: the DSCs of an EU gateway list whose signatures verify become registry entries; exit 1 when any was rejected"
+            : "PKI → ledger: the keys of a GDHCN trust list whose proof verifies become registry entries; exit 1 when any was rejected")
+        {
+            file, participantOption, keyOption, relay, atOption, certs,
+        };
+        Option<string>? countryOption = null, anchorOption = null, sourceOption = null, anchorKeyOption = null;
+        Option<bool>? allowUnverifiedOption = null;
+        if (gateway)
+        {
+            command.Options.Add(countryOption = CliParse.Text("--country", "the list's country (ISO alpha-2)", "CC", required: true));
+            command.Options.Add(anchorOption = CliParse.Text("--anchor", "the gateway's trust anchor certificate (PEM)", "TA.pem", required: true));
+        }
+        else
+        {
+            command.Options.Add(sourceOption = CliParse.Text("--source", "the participant the list came from (default: the list's)", "CC"));
+            command.Options.Add(anchorKeyOption = CliParse.Text("--anchor-key", "the list signer's public key (PEM)", "PEM"));
+            command.Options.Add(allowUnverifiedOption = CliParse.Flag("--allow-unverified", "import without checking the list's proof"));
+        }
+        command.SetAction((parse, _) => Run(async () =>
+        {
+            var participant = CountryCode.Parse(parse.GetRequiredValue(participantOption));
+            var key = await KeyAsync(parse.GetRequiredValue(keyOption));
+            var options = new Vc.Trust.Bridge.PkiImportOptions
+            {
+                Mode = parse.GetValue(relay) ? WriteMode.Relayed : WriteMode.Direct,
+                At = parse.GetValue(atOption),
+            };
+            var allowUnverified = allowUnverifiedOption is not null && parse.GetValue(allowUnverifiedOption);
+            var anchorKeyPath = anchorKeyOption is null ? null : parse.GetValue(anchorKeyOption);
+            if (!gateway && anchorKeyPath is null && !allowUnverified)
+                throw new UsageException("import-gdhcn needs --anchor-key PEM (the list signer's public key) or --allow-unverified");
+            return await ImportAsync(context, context.LedgerSettingsFrom(parse), verb, parse.GetRequiredValue(file), participant, key, options,
+                countryOption is null ? null : parse.GetRequiredValue(countryOption), anchorOption is null ? null : parse.GetRequiredValue(anchorOption),
+                anchorKeyPath, allowUnverified, sourceOption is null ? null : parse.GetValue(sourceOption), parse.GetValue(certs));
+        }));
+        return command;
+    }
+
     /// <summary>
     /// PKI → ledger: `trust import-gateway LIST.json --anchor TA.pem --country DE --participant DEU --key ADMIN` or
     /// `trust import-gdhcn DOC.json --participant XXA [--source XXA] --key ADMIN (--anchor-key WHO.pem | --allow-unverified)`.
     /// Only keys whose list signatures verify are registered (kid + thumbprint); exit 1 when any key was rejected.
     /// </summary>
-    private static async Task<int> ImportAsync(CliContext context, CliArgs args, LedgerSettings settings, string verb)
+    private static async Task<int> ImportAsync(CliContext context, LedgerSettings settings, string verb, string file, CountryCode participant, EthECKey key,
+        Vc.Trust.Bridge.PkiImportOptions options, string? gatewayCountry, string? anchorPath, string? anchorKeyPath, bool allowUnverified, string? source,
+        string? certsDir)
     {
-        var file = args.Positional(1, "trust list file");
-        var participant = CountryCode.Parse(args.Required("participant"));
-        var key = await KeyAsync(args.Required("key"));
-        var options = new Vc.Trust.Bridge.PkiImportOptions
-        {
-            Mode = args.Flag("relay") ? WriteMode.Relayed : WriteMode.Direct,
-            At = args.Option("at") is { } at ? CliParse.Time(at, "--at") : null,
-        };
-        string? gatewayCountry = null, anchorPath = null, anchorKeyPath = null, source = null;
-        var allowUnverified = false;
-        if (verb == "import-gateway")
-        {
-            gatewayCountry = args.Required("country");
-            anchorPath = args.Required("anchor");
-        }
-        else
-        {
-            source = args.Option("source");
-            anchorKeyPath = args.Option("anchor-key");
-            allowUnverified = args.Flag("allow-unverified");
-            if (anchorKeyPath is null && !allowUnverified)
-                throw new UsageException("import-gdhcn needs --anchor-key PEM (the list signer's public key) or --allow-unverified");
-        }
-        var certsDir = args.Option("certs");
-        args.EnsureAllUsed();
         var bytes = System.Text.Encoding.UTF8.GetBytes(await CliInput.ReadTextAsync(file));
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await RequireRegistryAsync(settings, ledger);
@@ -114,34 +273,58 @@ public static class TrustCommands
         return report.Rejected == 0 ? ExitCodes.Ok : ExitCodes.Negative;
     }
 
+    private static Command Export(CliContext context, string verb)
+    {
+        var gdhcn = verb == "export-gdhcn";
+        var participantOption = CliParse.Text("--participant", gdhcn ? "one participant only (ISO alpha-3)" : "the participant (ISO alpha-3)", "CC", required: !gdhcn);
+        var atOption = CliParse.Time("--at", "the registry as of this time");
+        var outOption = CliParse.Text("--out", "write the document to this file (default: print it)", "FILE");
+        var certs = Certs();
+        var command = new Command(verb, gdhcn
+            ? "ledger → PKI: the registry as a signed GDHCN did:web trust list"
+            : "ledger → PKI: the registry as EU gateway items signed with an upload certificate")
+        {
+            participantOption, atOption, outOption, certs,
+        };
+        if (gdhcn)
+        {
+            var domainOption = CliParse.Text("--domain", "the trust domain (ICVP, DCC…)", "DOMAIN", required: true);
+            var hostOption = CliParse.Text("--host", "the did:web host", "HOST");
+            var didOption = CliParse.Text("--did", "or the full did:web", "DID");
+            var proofKeyOption = CliParse.Text("--proof-key", "the list signer's private key (PEM)", "PEM", required: true);
+            var proofVmOption = CliParse.Text("--proof-vm", "the proof's verification method (default DID#proof)", "DIDURL");
+            foreach (var option in new Option[] { domainOption, hostOption, didOption, proofKeyOption, proofVmOption }) command.Options.Add(option);
+            command.SetAction((parse, _) => Run(() =>
+            {
+                var host = parse.GetValue(hostOption);
+                var did = parse.GetValue(didOption);
+                if (host is null && did is null) throw new UsageException("export-gdhcn needs --host HOST or --did did:web:…");
+                var participant = parse.GetValue(participantOption) is { } p ? CountryCode.Parse(p) : (CountryCode?)null;
+                return ExportAsync(context, context.LedgerSettingsFrom(parse), verb, participant, parse.GetValue(atOption), parse.GetValue(outOption), parse.GetValue(certs),
+                    parse.GetRequiredValue(domainOption), host, did, parse.GetRequiredValue(proofKeyOption), parse.GetValue(proofVmOption), null, null, null);
+            }));
+        }
+        else
+        {
+            var countryOption = CliParse.Text("--country", "the participant's country (ISO alpha-2)", "CC", required: true);
+            var uploadOption = CliParse.Text("--upload", "the upload certificate (PEM)", "PEM", required: true);
+            var uploadKeyOption = CliParse.Text("--upload-key", "its private key (PEM)", "PEM", required: true);
+            foreach (var option in new Option[] { countryOption, uploadOption, uploadKeyOption }) command.Options.Add(option);
+            command.SetAction((parse, _) => Run(() => ExportAsync(context, context.LedgerSettingsFrom(parse), verb,
+                CountryCode.Parse(parse.GetRequiredValue(participantOption)), parse.GetValue(atOption), parse.GetValue(outOption), parse.GetValue(certs),
+                null, null, null, null, null, parse.GetRequiredValue(countryOption), parse.GetRequiredValue(uploadOption), parse.GetRequiredValue(uploadKeyOption))));
+        }
+        return command;
+    }
+
     /// <summary>
     /// Ledger → PKI: `trust export-gdhcn --domain ICVP [--participant KEN] (--host HOST | --did DID) --proof-key KEY.pem [--out FILE]`
     /// or `trust export-gateway --participant KEN --country KE --upload UP.pem --upload-key UP.key.pem [--out FILE]`.
     /// </summary>
-    private static async Task<int> ExportAsync(CliContext context, CliArgs args, LedgerSettings settings, string verb)
+    private static async Task<int> ExportAsync(CliContext context, LedgerSettings settings, string verb, CountryCode? participant, DateTimeOffset? at,
+        string? output, string? certsDir, string? domainText, string? host, string? did, string? proofKeyPath, string? proofVm,
+        string? country, string? upload, string? uploadKey)
     {
-        var participant = args.Option("participant") is { } p ? CountryCode.Parse(p) : (CountryCode?)null;
-        var at = args.Option("at") is { } t ? CliParse.Time(t, "--at") : (DateTimeOffset?)null;
-        var output = args.Option("out");
-        var certsDir = args.Option("certs");
-        string? domainText = null, host = null, did = null, proofKeyPath = null, proofVm = null, country = null, upload = null, uploadKey = null;
-        if (verb == "export-gdhcn")
-        {
-            domainText = args.Required("domain");
-            host = args.Option("host");
-            did = args.Option("did");
-            proofKeyPath = args.Required("proof-key");
-            proofVm = args.Option("proof-vm");
-            if (host is null && did is null) throw new UsageException("export-gdhcn needs --host HOST or --did did:web:…");
-        }
-        else
-        {
-            if (participant is null) throw new UsageException("export-gateway needs --participant (alpha-3)");
-            country = args.Required("country");
-            upload = args.Required("upload");
-            uploadKey = args.Required("upload-key");
-        }
-        args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await RequireRegistryAsync(settings, ledger);
         var reader = new TrustRegistryReader(ledger.Connection, record.Address, record.DeploymentBlock);
@@ -175,14 +358,9 @@ public static class TrustCommands
     }
 
     /// <summary>`trust check SUBJECT --domain D [--country C] [--at T]` with SUBJECT a DID URL (did:…#key) or kid:BASE64.</summary>
-    private static async Task<int> CheckSubjectAsync(CliContext context, CliArgs args, LedgerSettings settings)
+    private static async Task<int> CheckSubjectAsync(CliContext context, LedgerSettings settings, Vc.Trust.Bridge.TrustSubject subject,
+        TrustDomains domain, CountryCode? country, DateTimeOffset? at, string? certsDir)
     {
-        var subject = Vc.Trust.Bridge.TrustSubject.Parse(args.Positional(1, "subject (did:…#fragment or kid:BASE64)"));
-        var domain = TrustDomainCodes.Parse(args.Required("domain"));
-        var country = args.Option("country") is { } c ? CountryCode.Parse(c) : (CountryCode?)null;
-        var at = args.Option("at") is { } t ? CliParse.Time(t, "--at") : (DateTimeOffset?)null;
-        var certsDir = args.Option("certs");
-        args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await RequireRegistryAsync(settings, ledger);
         var reader = new TrustRegistryReader(ledger.Connection, record.Address, record.DeploymentBlock);
@@ -196,11 +374,8 @@ public static class TrustCommands
     private static Vc.Trust.Bridge.ITrustCertificateSource CertificatesOf(LedgerSettings settings, string? dir) =>
         new Vc.Trust.Bridge.FolderCertificateSource(dir ?? Path.Combine(settings.DataDirectory, "trust-certificates"));
 
-    private static async Task<int> InitAsync(CliContext context, CliArgs args, LedgerSettings settings)
+    private static async Task<int> InitAsync(CliContext context, LedgerSettings settings, string anchor)
     {
-        var anchor = args.Option("anchor") ?? (args.Option("anchor-key") is { } f ? (await KeyAsync(f)).GetPublicAddress() : null)
-            ?? throw new UsageException("trust init needs --anchor ADDRESS or --anchor-key FILE");
-        args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await TrustRegistryRecord.ReadAsync(settings, ledger.Connection)
             ?? await TrustRegistryRecord.DeployAsync(settings, ledger.Connection, anchor);
@@ -208,30 +383,9 @@ public static class TrustCommands
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> WriteAsync(CliContext context, CliArgs args, LedgerSettings settings, string verb)
+    private static async Task<int> WriteAsync(CliContext context, LedgerSettings settings, string verb, EthECKey key, WriteMode mode,
+        TrustOperation? operation, string? snapshotCountry)
     {
-        var key = await KeyAsync(args.Required("key"));
-        var mode = args.Flag("relay") ? WriteMode.Relayed : WriteMode.Direct;
-        TrustOperation? operation = verb switch
-        {
-            "onboard" => new OnboardParticipant(CountryCode.Parse(args.Positional(1, "country (ISO alpha-3)")),
-                args.Required("admin"), TrustDomainCodes.Parse(args.Required("domains"))),
-            "add-issuer" => new AddIssuer(new IssuerRegistration(
-                CountryCode.Parse(args.Positional(1, "country")),
-                args.Option("did") is { } did ? IssuerRef.Did(did)
-                    : args.Option("kid") is { } kid ? IssuerRef.KidBase64(kid)
-                    : throw new UsageException("add-issuer needs --did DID or --kid BASE64 (with --thumbprint HEX)"),
-                TrustDomainCodes.Parse(args.Required("domains")),
-                args.Option("valid-from") is { } from ? CliParse.Time(from, "--valid-from") : null,
-                args.Option("valid-until") is { } until ? CliParse.Time(until, "--valid-until") : null,
-                args.Option("thumbprint") is { } t ? Bytes32.Parse(t) : null)),
-            "suspend" or "reinstate" or "remove" => StatusOperation(verb, CountryCode.Parse(args.Positional(1, "country")),
-                args.Positionals.Count > 2 ? IssuerRef.Parse(args.Positionals[2]) : null),
-            _ => null,
-        };
-        var all = args.Flag("all");
-        string? snapshotCountry = verb == "snapshot" && !all ? args.Positional(1, "country (or --all)") : null;
-        args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await RequireRegistryAsync(settings, ledger);
         var client = await TrustRegistryClient.OpenAsync(ledger.Connection, record.Address);
@@ -256,15 +410,8 @@ public static class TrustCommands
         (_, { } i) => TrustOperation.RemoveIssuer(country, i),
     };
 
-    private static async Task<int> CheckAsync(CliContext context, CliArgs args, LedgerSettings settings)
+    private static async Task<int> CheckAsync(CliContext context, LedgerSettings settings, TrustQuery query)
     {
-        var query = new TrustQuery(
-            CountryCode.Parse(args.Positional(1, "country")),
-            IssuerRef.Parse(args.Positional(2, "issuer (DID or kid:BASE64)")),
-            TrustDomainCodes.Parse(args.Required("domain")),
-            args.Option("at") is { } at ? CliParse.Time(at, "--at") : null,
-            args.Option("thumbprint") is { } t ? Bytes32.Parse(t) : null);
-        args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await RequireRegistryAsync(settings, ledger);
         var decision = await new TrustRegistryReader(ledger.Connection, record.Address, record.DeploymentBlock).CheckAsync(query);
@@ -272,11 +419,8 @@ public static class TrustCommands
         return decision.Trusted ? ExitCodes.Ok : ExitCodes.Negative;
     }
 
-    private static async Task<int> AuditAsync(CliContext context, CliArgs args, LedgerSettings settings)
+    private static async Task<int> AuditAsync(CliContext context, LedgerSettings settings, CountryCode country, IssuerRef? issuer)
     {
-        var country = CountryCode.Parse(args.Positional(1, "country"));
-        var issuer = args.Positionals.Count > 2 ? IssuerRef.Parse(args.Positionals[2]) : null;
-        args.EnsureAllUsed();
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await RequireRegistryAsync(settings, ledger);
         var events = await new TrustRegistryReader(ledger.Connection, record.Address, record.DeploymentBlock).GetAuditTrailAsync(country, issuer);

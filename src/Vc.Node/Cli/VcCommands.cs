@@ -1,8 +1,9 @@
+using Vc.Did.Keys;
+using System.CommandLine;
 using Vc.Agent.Storage;
 using System.Text.Json.Nodes;
 using Vc.Credentials.Issuance;
 using Vc.Credentials.Keys;
-using Vc.Did.Keys;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.Verification;
 using Vc.Node.Hosting;
@@ -16,164 +17,220 @@ namespace Vc.Node.Cli;
 /// </summary>
 public static class VcCommands
 {
-    public static async Task<int> IssuerAsync(CliContext context, string[] argv)
+    private static Option<string> PublicUrl() =>
+        CliParse.Text("--public-url", "the node's public base URL (issuer and status list URLs)", "URL");
+
+    public static Command IssuerCommand(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var verb = args.Positional(0, "create|list");
-        await using var runtime = await OpenAsync(args);
-        switch (verb)
+        var idArgument = CliParse.Required("ID", "the issuer id (unique on this node)");
+        var method = CliParse.Choice("--method", "the issuer's DID method (default key)", "METHOD", "key", "ethr");
+        var cryptosuite = CliParse.Choice("--cryptosuite", "the issuer's cryptosuite (default eddsa-rdfc-2022)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
+        var createUrl = PublicUrl();
+        var create = new Command("create", "create an issuer instance (DID + key encrypted at rest)") { idArgument, method, cryptosuite, createUrl };
+        create.SetAction(async (parse, _) =>
         {
-            case "create":
-                var id = args.Positional(1, "issuer id");
-                var request = new CreateIssuerRequest(id, args.Option("method") ?? "key", args.Option("cryptosuite") ?? "eddsa-rdfc-2022");
-                args.EnsureAllUsed();
-                var record = await Guard(() => runtime.IssuerService.CreateAsync(request));
-                CliOutput.Write(context.Out, Api.VcApiEndpoints.Profile(record));
-                return ExitCodes.Ok;
-            case "list":
-                args.EnsureAllUsed();
-                CliOutput.Write(context.Out, new JsonArray((await runtime.Issuers.ListAsync()).Select(r => (JsonNode)Api.VcApiEndpoints.Profile(r)).ToArray()));
-                return ExitCodes.Ok;
-            default:
-                throw new UsageException($"unknown issuer command '{verb}' (create|list)");
-        }
+            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(createUrl));
+            var request = new CreateIssuerRequest(parse.GetRequiredValue(idArgument), parse.GetValue(method) ?? "key", parse.GetValue(cryptosuite) ?? "eddsa-rdfc-2022");
+            var record = await Guard(() => runtime.IssuerService.CreateAsync(request));
+            CliOutput.Write(context.Out, Api.VcApiEndpoints.Profile(record));
+            return ExitCodes.Ok;
+        });
+        var listUrl = PublicUrl();
+        var list = new Command("list", "list the issuer instances of this node") { listUrl };
+        list.SetAction(async (parse, _) =>
+        {
+            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(listUrl));
+            CliOutput.Write(context.Out, new JsonArray((await runtime.Issuers.ListAsync()).Select(r => (JsonNode)Api.VcApiEndpoints.Profile(r)).ToArray()));
+            return ExitCodes.Ok;
+        });
+        return new Command("issuer") { create, list };
     }
 
-    public static async Task<int> VcAsync(CliContext context, string[] argv)
+    public static Command VcCommand(CliContext context)
     {
-        var args = new CliArgs(argv, "no-status", "unset");
-        var verb = args.Positional(0, "issue|verify|status");
-        switch (verb)
-        {
-            case "issue":
-            {
-                var credential = await CliInput.ReadObjectAsync(args.Positional(1, "credential file (or -)"));
-                await using var runtime = await OpenAsync(args);
-                JsonObject signed;
-                if (args.Option("key") is { } keyFile)
-                {
-                    var suite = args.Option("cryptosuite");
-                    args.EnsureAllUsed();
-                    using var key = (IDisposable)SigningKeys.FromSecretKeyMultibase((await CliInput.ReadTextAsync(keyFile)).Trim());
-                    var issuer = new CredentialIssuer(runtime.Credentials.Proofs, IssuerProfile.ForDidKey((ISigningKey)key, suite));
-                    signed = await Guard(() => issuer.IssueAsync(credential));
-                }
-                else
-                {
-                    var issuerId = args.Option("issuer") ?? throw new UsageException("vc issue needs --issuer ID (an issuer of this node) or --key FILE");
-                    var purposes = args.Option("status") is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
-                    args.EnsureAllUsed();
-                    signed = await Guard(() => runtime.IssuerService.IssueAsync(issuerId, credential, purposes));
-                }
-                CliOutput.Write(context.Out, signed);
-                return ExitCodes.Ok;
-            }
-            case "verify":
-            {
-                var credential = await CliInput.ReadObjectAsync(args.Positional(1, "credential file (or -)"));
-                var options = new VerificationOptions
-                {
-                    Now = args.Option("at") is { } at ? CliParse.Time(at, "--at") : null,
-                    CheckStatus = !args.Flag("no-status"),
-                };
-                await using var runtime = await OpenAsync(args);
-                args.EnsureAllUsed();
-                using var document = System.Text.Json.JsonDocument.Parse(credential.ToJsonString());
-                var verdict = await runtime.VerifyCredentialAsync(document.RootElement, options);
-                CliOutput.Write(context.Out, verdict.ToJson());
-                return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
-            }
-            case "status":
-            {
-                var credential = await CliInput.ReadObjectAsync(args.Positional(1, "credential file (or -)"));
-                var purpose = args.Option("purpose") ?? "revocation";
-                var value = !args.Flag("unset");
-                await using var runtime = await OpenAsync(args);
-                args.EnsureAllUsed();
-                var entries = credential["credentialStatus"] switch
-                {
-                    JsonObject o => [o],
-                    JsonArray a => a.OfType<JsonObject>().ToArray(),
-                    _ => Array.Empty<JsonObject>(),
-                };
-                var entry = entries.FirstOrDefault(e => Api.VcApiEndpoints.Str(e, "statusPurpose") == purpose)
-                    ?? throw new CliInput.InputException($"the credential has no '{purpose}' status entry");
-                if (!int.TryParse(entry["statusListIndex"]?.ToString(), out var index) || Api.VcApiEndpoints.Str(entry, "statusListCredential") is not { } list)
-                    throw new CliInput.InputException("the status entry needs statusListCredential and statusListIndex");
-                var change = await Guard(() => runtime.IssuerService.SetStatusAsync(list, index, value));
-                CliOutput.Write(context.Out, change);
-                return ExitCodes.Ok;
-            }
-            default:
-                throw new UsageException($"unknown vc command '{verb}' (issue|verify|status)");
-        }
+        return new Command("vc") { VcIssue(context), VcVerify(context), VcStatus(context) };
     }
 
-    public static async Task<int> VpAsync(CliContext context, string[] argv)
+    private static Argument<string> CredentialFile() => CliParse.Required("FILE", "the credential (JSON), or - for stdin");
+
+    private static Command VcIssue(CliContext context)
     {
-        var args = new CliArgs(argv, "no-status");
-        var verb = args.Positional(0, "create|verify");
-        switch (verb)
+        var file = CredentialFile();
+        var issuerOption = CliParse.Text("--issuer", "an issuer of this node (see issuer create)", "ID");
+        var status = CliParse.Text("--status", "status list entries to add: revocation,suspension", "PURPOSES");
+        status.CompletionSources.Add("revocation", "suspension", "revocation,suspension");
+        var keyOption = CliParse.Text("--key", "sign with this did:key secret key file instead of an issuer", "FILE");
+        var suiteOption = CliParse.Choice("--cryptosuite", "with --key: the cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
+        var url = PublicUrl();
+        var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE [--cryptosuite S])")
         {
-            case "create":
+            file, issuerOption, status, keyOption, suiteOption, url,
+        };
+        // Two ways to issue; an option of the other way is refused, not ignored.
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(keyOption) is not null && (r.GetResult(issuerOption) ?? r.GetResult(status)) is { } other)
+                r.AddError($"--key signs without an issuer of this node: {other.IdentifierToken?.Value} does not apply");
+            else if (r.GetResult(keyOption) is null && r.GetResult(suiteOption) is not null)
+                r.AddError("--cryptosuite applies with --key (an issuer of this node has its own)");
+        });
+        command.SetAction(async (parse, _) =>
+        {
+            var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(file));
+            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(url));
+            JsonObject signed;
+            if (parse.GetValue(keyOption) is { } keyFile)
             {
-                var keyFile = args.Required("holder-key");
-                var challenge = args.Required("challenge");
-                var domain = args.Option("domain");
-                var suite = args.Option("cryptosuite");
-                var credentials = new List<JsonObject>();
-                foreach (var file in args.Positionals.Skip(1)) credentials.Add(await CliInput.ReadObjectAsync(file));
-                await using var runtime = await OpenAsync(args);
-                args.EnsureAllUsed();
+                var suite = parse.GetValue(suiteOption);
                 using var key = (IDisposable)SigningKeys.FromSecretKeyMultibase((await CliInput.ReadTextAsync(keyFile)).Trim());
-                var profile = IssuerProfile.ForDidKey((ISigningKey)key, suite);
-                var holder = new HolderProfile(profile.Issuer, profile.VerificationMethod, profile.Key, profile.Cryptosuite);
-                var vp = await Guard(() => new PresentationSigner(runtime.Credentials.Proofs).CreateAsync(holder, credentials, challenge, domain));
-                CliOutput.Write(context.Out, vp);
-                return ExitCodes.Ok;
+                var issuer = new CredentialIssuer(runtime.Credentials.Proofs, IssuerProfile.ForDidKey((ISigningKey)key, suite));
+                signed = await Guard(() => issuer.IssueAsync(credential));
             }
-            case "verify":
+            else
             {
-                var presentation = await CliInput.ReadObjectAsync(args.Positional(1, "presentation file (or -)"));
-                var options = new VerificationOptions
-                {
-                    Challenge = args.Option("challenge"),
-                    Domain = args.Option("domain"),
-                    Now = args.Option("at") is { } at ? CliParse.Time(at, "--at") : null,
-                    CheckStatus = !args.Flag("no-status"),
-                };
-                await using var runtime = await OpenAsync(args);
-                args.EnsureAllUsed();
-                using var document = System.Text.Json.JsonDocument.Parse(presentation.ToJsonString());
-                var verdict = await runtime.VerifyPresentationAsync(document.RootElement, options);
-                CliOutput.Write(context.Out, verdict.ToJson());
-                return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
+                var issuerId = parse.GetValue(issuerOption) ?? throw new UsageException("vc issue needs --issuer ID (an issuer of this node) or --key FILE");
+                var purposes = parse.GetValue(status) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+                signed = await Guard(() => runtime.IssuerService.IssueAsync(issuerId, credential, purposes));
             }
-            default:
-                throw new UsageException($"unknown vp command '{verb}' (create|verify)");
-        }
+            CliOutput.Write(context.Out, signed);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command VcVerify(CliContext context)
+    {
+        var file = CredentialFile();
+        var at = CliParse.Time("--at", "verify as of this time");
+        var noStatus = CliParse.Flag("--no-status", "do not check the credential's status lists");
+        var url = PublicUrl();
+        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, url };
+        command.SetAction(async (parse, _) =>
+        {
+            var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(file));
+            var options = new VerificationOptions
+            {
+                Now = parse.GetValue(at),
+                CheckStatus = !parse.GetValue(noStatus),
+            };
+            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(url));
+            // The node's verification: the cryptographic result with the trust decision beside it.
+            using var document = System.Text.Json.JsonDocument.Parse(credential.ToJsonString());
+            var verdict = await runtime.VerifyCredentialAsync(document.RootElement, options);
+            CliOutput.Write(context.Out, verdict.ToJson());
+            return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
+        });
+        return command;
+    }
+
+    private static Command VcStatus(CliContext context)
+    {
+        var file = CredentialFile();
+        var purposeOption = CliParse.Choice("--purpose", "which status entry (default revocation)", "PURPOSE", "revocation", "suspension");
+        var unset = CliParse.Flag("--unset", "clear the status bit (reinstate) instead of setting it");
+        var url = PublicUrl();
+        var command = new Command("status", "set (or --unset) a credential's status bit on this node's status list") { file, purposeOption, unset, url };
+        command.SetAction(async (parse, _) =>
+        {
+            var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(file));
+            var purpose = parse.GetValue(purposeOption) ?? "revocation";
+            var value = !parse.GetValue(unset);
+            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(url));
+            var entries = credential["credentialStatus"] switch
+            {
+                JsonObject o => [o],
+                JsonArray a => a.OfType<JsonObject>().ToArray(),
+                _ => Array.Empty<JsonObject>(),
+            };
+            var entry = entries.FirstOrDefault(e => Api.VcApiEndpoints.Str(e, "statusPurpose") == purpose)
+                ?? throw new CliInput.InputException($"the credential has no '{purpose}' status entry");
+            if (!int.TryParse(entry["statusListIndex"]?.ToString(), out var index) || Api.VcApiEndpoints.Str(entry, "statusListCredential") is not { } list)
+                throw new CliInput.InputException("the status entry needs statusListCredential and statusListIndex");
+            var change = await Guard(() => runtime.IssuerService.SetStatusAsync(list, index, value));
+            CliOutput.Write(context.Out, change);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command VpCommand(CliContext context)
+    {
+        var credentialFiles = new Argument<string[]>("VC") { Description = "credential files to present", Arity = ArgumentArity.ZeroOrMore };
+        var holderKey = CliParse.Text("--holder-key", "the holder's did:key secret key file", "FILE", required: true);
+        var createChallenge = CliParse.Text("--challenge", "the verifier's challenge (nonce)", "C", required: true);
+        var createDomain = CliParse.Text("--domain", "the verifier's domain", "D");
+        var suiteOption = CliParse.Choice("--cryptosuite", "the proof's cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
+        var createUrl = PublicUrl();
+        var create = new Command("create", "a verifiable presentation of credentials, signed by the holder")
+        {
+            credentialFiles, holderKey, createChallenge, createDomain, suiteOption, createUrl,
+        };
+        create.SetAction(async (parse, _) =>
+        {
+            var keyFile = parse.GetRequiredValue(holderKey);
+            var challenge = parse.GetRequiredValue(createChallenge);
+            var domain = parse.GetValue(createDomain);
+            var suite = parse.GetValue(suiteOption);
+            var credentials = new List<JsonObject>();
+            foreach (var file in parse.GetValue(credentialFiles) ?? []) credentials.Add(await CliInput.ReadObjectAsync(file));
+            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(createUrl));
+            using var key = (IDisposable)SigningKeys.FromSecretKeyMultibase((await CliInput.ReadTextAsync(keyFile)).Trim());
+            var profile = IssuerProfile.ForDidKey((ISigningKey)key, suite);
+            var holder = new HolderProfile(profile.Issuer, profile.VerificationMethod, profile.Key, profile.Cryptosuite);
+            var vp = await Guard(() => new PresentationSigner(runtime.Credentials.Proofs).CreateAsync(holder, credentials, challenge, domain));
+            CliOutput.Write(context.Out, vp);
+            return ExitCodes.Ok;
+        });
+
+        var presentationFile = CliParse.Required("FILE", "the presentation (JSON), or - for stdin");
+        var verifyChallenge = CliParse.Text("--challenge", "the challenge the proof must carry", "C");
+        var verifyDomain = CliParse.Text("--domain", "the domain the proof must carry", "D");
+        var at = CliParse.Time("--at", "verify as of this time");
+        var noStatus = CliParse.Flag("--no-status", "do not check the credentials' status lists");
+        var verifyUrl = PublicUrl();
+        var verify = new Command("verify", "verify a presentation and its credentials; exit 0 only when verified")
+        {
+            presentationFile, verifyChallenge, verifyDomain, at, noStatus, verifyUrl,
+        };
+        verify.SetAction(async (parse, _) =>
+        {
+            var presentation = await CliInput.ReadObjectAsync(parse.GetRequiredValue(presentationFile));
+            var options = new VerificationOptions
+            {
+                Challenge = parse.GetValue(verifyChallenge),
+                Domain = parse.GetValue(verifyDomain),
+                Now = parse.GetValue(at),
+                CheckStatus = !parse.GetValue(noStatus),
+            };
+            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(verifyUrl));
+            using var document = System.Text.Json.JsonDocument.Parse(presentation.ToJsonString());
+            var verdict = await runtime.VerifyPresentationAsync(document.RootElement, options);
+            CliOutput.Write(context.Out, verdict.ToJson());
+            return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
+        });
+        return new Command("vp") { create, verify };
     }
 
     /// <summary>`vchealth key generate --out FILE [--type Ed25519|P-256|secp256k1]`: a wallet or issuer key; only the public part is printed.</summary>
-    public static async Task<int> KeyAsync(CliContext context, string[] argv)
+    public static Command KeyCommand(CliContext context)
     {
-        var args = new CliArgs(argv);
-        var verb = args.Positional(0, "generate");
-        if (verb != "generate") throw new UsageException($"unknown key command '{verb}' (generate)");
-        var output = args.Required("out");
-        var typeName = args.Option("type") ?? "Ed25519";
+        var outOption = CliParse.Text("--out", "the secret key file to write (0600)", "FILE", required: true);
+        var typeOption = CliParse.Choice("--type", "the key type (default Ed25519)", "TYPE", "Ed25519", "P-256", "secp256k1");
+        var generate = new Command("generate", "generate a wallet / issuer / ledger key; prints only the public part") { outOption, typeOption };
+        generate.SetAction((parse, _) => GenerateAsync(context, parse.GetRequiredValue(outOption), parse.GetValue(typeOption) ?? "Ed25519"));
+        return new Command("key") { generate };
+    }
+
+    private static async Task<int> GenerateAsync(CliContext context, string output, string typeName)
+    {
         if (typeName is "secp256k1" or "ethereum")
-        {
-            args.EnsureAllUsed();
             return await EthereumKeyAsync(context, output);
-        }
         var type = typeName switch
         {
             "Ed25519" or "ed25519" => KeyType.Ed25519,
             "P-256" or "p256" or "P256" => KeyType.P256,
             var t => throw new UsageException($"--type must be Ed25519 or P-256, got '{t}'"),
         };
-        args.EnsureAllUsed();
         var suite = type == KeyType.Ed25519 ? "eddsa-rdfc-2022" : "ecdsa-rdfc-2019";
         var (secret, _) = IssuerKeys.Generate(suite);
         try
@@ -200,10 +257,6 @@ public static class VcCommands
         CliOutput.Write(context.Out, new JsonObject { ["address"] = key.GetPublicAddress(), ["secretKeyFile"] = Path.GetFullPath(output) });
         return ExitCodes.Ok;
     }
-
-    /// <summary>The same agent the node builds, from the same configuration (data dir, --rpc, --registry, public URL).</summary>
-    private static Task<VcAgent> OpenAsync(CliArgs args) =>
-        VcAgent.OpenAsync(new AgentOptions { Ledger = CliContext.LedgerSettingsFrom(args), PublicUrl = args.Option("public-url") ?? VcAgent.DefaultPublicUrl });
 
     /// <summary>Turns library failures the user can act on into typed CLI failures.</summary>
     private static async Task<T> Guard<T>(Func<Task<T>> action)
