@@ -23,6 +23,8 @@ public sealed record AgentOptions
     /// <summary>HCERT trust inputs: DSC certificates, EU gateway lists (with <see cref="GatewayTrustAnchorPath"/>), GDHCN DID documents.</summary>
     public IReadOnlyList<string> TrustFiles { get; init; } = [];
     public string? GatewayTrustAnchorPath { get; init; }
+    /// <summary>Where the certificates behind registered DSCs are kept (default: trust-certificates in the data directory).</summary>
+    public string? TrustCertificatesDirectory { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public string DataDirectory => Ledger.DataDirectory;
@@ -42,11 +44,30 @@ public sealed record CredentialVerdict(VerificationResult Result, JsonObject? Tr
     }
 }
 
-/// <summary>An HCERT verification: the typed outcome of every step and the ledger's trust decision for its DSC.</summary>
-public sealed record HcertVerdict(HcertVerificationResult Result, JsonObject? LedgerTrust);
+/// <summary>An HCERT verification: the typed outcome of every step, the trust lists it used, and the ledger's trust decision for its DSC.</summary>
+public sealed record HcertVerdict(HcertVerificationResult Result, IReadOnlyList<TrustListLoadResult> TrustLists, JsonObject? LedgerTrust)
+{
+    /// <summary>The report both faces print: every step's outcome, the signer, the payload, and "ledgerTrust" beside them.</summary>
+    public JsonObject ToJson()
+    {
+        var json = new Vc.Interop.DccVerifyReport(Result, TrustLists, null, null).ToJson();
+        if (LedgerTrust is not null) json["ledgerTrust"] = LedgerTrust;
+        return json;
+    }
+}
 
 /// <summary>A DSC attached to an issuer (and, for a ledger issuer, bound in its DID document).</summary>
-public sealed record DscAttachment(string Issuer, string Kid, string Subject, DateTimeOffset NotAfter, string? DidBindingTransaction);
+public sealed record DscAttachment(string Issuer, string Kid, string Subject, DateTimeOffset NotAfter, string? DidBindingTransaction)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["didBindingTransaction"] = DidBindingTransaction,
+        ["issuer"] = Issuer,
+        ["kid"] = Kid,
+        ["subject"] = Subject,
+        ["notAfter"] = NotAfter.ToString("O"),
+    };
+}
 
 /// <summary>
 /// The application layer: issuers and their keys at rest, status allocation, ledger provisioning, trust decisions,
@@ -69,6 +90,8 @@ public sealed class VcAgent : IAsyncDisposable
     public required IssuerService IssuerService { get; init; }
     public required BridgeService Bridge { get; init; }
     public required NodeTrust Trust { get; init; }
+    /// <summary>The configured HCERT trust lists as loaded (entries, rejected entries, proof).</summary>
+    public required IReadOnlyList<TrustListLoadResult> TrustLists { get; init; }
     public TimeProvider Time => Options.Time;
 
     /// <summary>
@@ -85,7 +108,8 @@ public sealed class VcAgent : IAsyncDisposable
         var issuers = new IssuerStore(store, protector);
         var statusLists = new StatusListStore(store);
         var agentLedger = new AgentLedger(options.Ledger, ledger, time);
-        var pki = await LoadTrustAsync(options);
+        var trustLists = await LoadTrustAsync(options);
+        var pki = trustLists.SelectMany(l => l.Entries).ToArray();
         IssuerService? issuerService = null;
         var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new HttpClient { Timeout = TimeSpan.FromSeconds(5) });
         // did:key, did:ethr on this node's ledger, and did:web (bounded HTTPS fetches).
@@ -97,7 +121,8 @@ public sealed class VcAgent : IAsyncDisposable
             Options = options, Store = store, ApiKeys = new ApiKeys(store), Issuers = issuers, StatusLists = statusLists,
             Urls = urls, Ledger = agentLedger, Credentials = credentials, IssuerService = issuerService,
             Bridge = new BridgeService(issuers, issuerService, credentials, pki, time),
-            Trust = new NodeTrust(agentLedger, pki, time),
+            Trust = new NodeTrust(agentLedger, options.TrustCertificatesDirectory ?? Path.Combine(dataDirectory, "trust-certificates"), pki, time),
+            TrustLists = trustLists,
         };
     }
 
@@ -118,7 +143,7 @@ public sealed class VcAgent : IAsyncDisposable
     {
         var result = await Bridge.VerifyHcertAsync(hc1, at);
         var trust = result.IsValid ? await Trust.HcertTrustAsync(result, ct) as JsonObject : null;
-        return new HcertVerdict(result, trust);
+        return new HcertVerdict(result, TrustLists, trust);
     }
 
     /// <summary>
@@ -157,17 +182,24 @@ public sealed class VcAgent : IAsyncDisposable
         return new DscAttachment(issuerId, Convert.ToBase64String(TrustEntry.KidOf(dsc)), dsc.Subject, dsc.NotAfter.ToUniversalTime(), bindingTransaction);
     }
 
+    /// <summary>HCERT → VC: the bridge issuer's credential with the HC1 as evidence, and the source HCERT's report.</summary>
+    public async Task<JsonObject> HcertToCredentialAsync(string hc1, IReadOnlySet<string> acceptOmitted, CancellationToken ct = default)
+    {
+        var (credential, hcert) = await Bridge.HcertToVcAsync(hc1, acceptOmitted, ct);
+        return new JsonObject { ["verifiableCredential"] = credential, ["hcert"] = new HcertVerdict(hcert, TrustLists, null).ToJson() };
+    }
+
     /// <summary>Loads the configured HCERT trust files; a file that fails to load stops the agent (never a silent gap).</summary>
-    public static async Task<IReadOnlyList<TrustEntry>> LoadTrustAsync(AgentOptions options)
+    public static async Task<IReadOnlyList<TrustListLoadResult>> LoadTrustAsync(AgentOptions options)
     {
         var fileOptions = new TrustFileOptions
         {
             GatewayTrustAnchor = options.GatewayTrustAnchorPath is { } a ? LoadCertificate(a) : null,
         };
-        var entries = new List<TrustEntry>();
+        var lists = new List<TrustListLoadResult>();
         foreach (var file in options.TrustFiles)
-            entries.AddRange((await TrustFiles.LoadFileAsync(file, fileOptions)).Entries);
-        return entries;
+            lists.Add(await TrustFiles.LoadFileAsync(file, fileOptions));
+        return lists;
     }
 
     /// <summary>A certificate file: PEM (.pem, .crt) or PKCS#12.</summary>

@@ -11,7 +11,18 @@ using Vc.Agent.Storage;
 namespace Vc.Agent;
 
 /// <summary>The HC1 string and QR code of a bridged credential, and what was knowingly left out.</summary>
-public sealed record BridgedQr(string Hc1, byte[] QrPng, string IssuerId, string DscThumbprint, IReadOnlyList<string> Omitted);
+public sealed record BridgedQr(string Hc1, byte[] QrPng, string IssuerId, string DscThumbprint, IReadOnlyList<string> Omitted)
+{
+    /// <summary>The answer both faces give (the QR code as base64 PNG).</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["hc1"] = Hc1,
+        ["qrPng"] = Convert.ToBase64String(QrPng),
+        ["issuer"] = IssuerId,
+        ["dscThumbprint"] = DscThumbprint,
+        ["omitted"] = new JsonArray(Omitted.Select(o => (JsonNode)o).ToArray()),
+    };
+}
 
 /// <summary>
 /// The node's PKI side: issuers' DSCs, the HCERT trust store (trust files + this node's DSCs), HCERT

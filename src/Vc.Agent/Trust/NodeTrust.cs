@@ -15,12 +15,12 @@ namespace Vc.Agent;
 /// certificates behind registered DSCs (a folder in the data directory), and the PKI lists it was given.
 /// Trust is reported apart from the signature check: a credential can verify and still be untrusted.
 /// </summary>
-public sealed class NodeTrust(AgentLedger ledger, IReadOnlyList<TrustEntry> pkiEntries, TimeProvider time)
+public sealed class NodeTrust(AgentLedger ledger, string certificatesDirectory, IReadOnlyList<TrustEntry> pkiEntries, TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TrustService? _service;
 
-    public ITrustCertificateSource Certificates { get; } = new FolderCertificateSource(Path.Combine(ledger.Settings.DataDirectory, "trust-certificates"));
+    public ITrustCertificateSource Certificates { get; } = new FolderCertificateSource(certificatesDirectory);
 
     /// <summary>The trust service, or null while this chain has no trust registry.</summary>
     public async Task<TrustService?> ServiceAsync(CancellationToken ct = default)

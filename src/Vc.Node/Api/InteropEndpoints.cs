@@ -32,9 +32,7 @@ public static class InteropEndpoints
                 at = parsed;
             }
             var verdict = await agent.VerifyHcertAsync(hc1!, at, request.HttpContext.RequestAborted);
-            var report = new DccVerifyReport(verdict.Result, [], null, null).ToJson();
-            if (verdict.LedgerTrust is { } decision) report["ledgerTrust"] = decision;
-            return Results.Json(report, statusCode: verdict.Result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+            return Results.Json(verdict.ToJson(), statusCode: verdict.Result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }).Public().Reads<HcertInputBody>().Answers<HcertReportBody>(200).Answers<HcertReportBody>(400);
 
         // {verifiableCredential, options: {acceptOmitted: [...]}} → {hc1, qrPng, omitted, issuer, dscThumbprint}.
@@ -47,14 +45,7 @@ public static class InteropEndpoints
             try
             {
                 var bridged = await agent.Bridge.VcToHcertAsync(vc, AcceptOmitted(body), request.HttpContext.RequestAborted);
-                return Results.Json(new JsonObject
-                {
-                    ["hc1"] = bridged.Hc1,
-                    ["qrPng"] = Convert.ToBase64String(bridged.QrPng),
-                    ["issuer"] = bridged.IssuerId,
-                    ["dscThumbprint"] = bridged.DscThumbprint,
-                    ["omitted"] = new JsonArray(bridged.Omitted.Select(o => (JsonNode)o).ToArray()),
-                });
+                return Results.Json(bridged.ToJson());
             }
             catch (BridgeException e)
             {
@@ -71,12 +62,8 @@ public static class InteropEndpoints
             if (inputProblem is not null) return inputProblem;
             try
             {
-                var (vc, hcert) = await agent.Bridge.HcertToVcAsync(hc1!, AcceptOmitted(body!), request.HttpContext.RequestAborted);
-                return Results.Json(new JsonObject
-                {
-                    ["verifiableCredential"] = vc,
-                    ["hcert"] = new DccVerifyReport(hcert, [], null, null).ToJson(),
-                }, statusCode: StatusCodes.Status201Created);
+                return Results.Json(await agent.HcertToCredentialAsync(hc1!, AcceptOmitted(body!), request.HttpContext.RequestAborted),
+                    statusCode: StatusCodes.Status201Created);
             }
             catch (BridgeException e)
             {
@@ -103,14 +90,7 @@ public static class InteropEndpoints
                 chain.AddRange(collection);
             }
             var done = await agent.AttachDscAsync(id, dsc, chain, request.HttpContext.RequestAborted);
-            return Results.Json(new JsonObject
-            {
-                ["didBindingTransaction"] = done.DidBindingTransaction,
-                ["issuer"] = done.Issuer,
-                ["kid"] = done.Kid,
-                ["subject"] = done.Subject,
-                ["notAfter"] = done.NotAfter.ToString("O"),
-            });
+            return Results.Json(done.ToJson());
         }).RequireScope(ApiScope.ManageIssuers).Reads<AttachDscBody>().Answers<DscAttachedBody>(200).Fails(401, 403, 404);
     }
 

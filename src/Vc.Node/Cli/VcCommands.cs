@@ -43,7 +43,27 @@ public static class VcCommands
             CliOutput.Write(context.Out, new JsonArray((await runtime.Issuers.ListAsync()).Select(r => (JsonNode)Api.VcApiEndpoints.Profile(r)).ToArray()));
             return ExitCodes.Ok;
         });
-        return new Command("issuer") { create, list };
+        var dscId = CliParse.Required("ID", "the issuer id");
+        var dscCert = CliParse.Text("--cert", "the DSC a CSCA issued to this issuer (PEM)", "DSC.pem", required: true);
+        var dscKey = CliParse.Text("--key", "the DSC's private key (PKCS#8 PEM)", "KEY.pem", required: true);
+        var dscChain = CliParse.Text("--chain", "the DSC's issuer chain (PEM), kept for trust-list exports", "CHAIN.pem");
+        var dsc = new Command("dsc", "attach a DSC to the issuer (stored encrypted; bound in a did:ethr issuer's DID document)") { dscId, dscCert, dscKey, dscChain };
+        dsc.SetAction(async (parse, _) =>
+        {
+            var certificatePem = await CliInput.ReadTextAsync(parse.GetRequiredValue(dscCert));
+            var keyPem = await CliInput.ReadTextAsync(parse.GetRequiredValue(dscKey));
+            System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+            try { certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificatePem, keyPem); }
+            catch (System.Security.Cryptography.CryptographicException e) { throw new CliFailure("invalid-dsc", "certificate/key: " + e.Message); }
+            using var attached = certificate;
+            var chain = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            if (parse.GetValue(dscChain) is { } chainFile) chain.ImportFromPem(await CliInput.ReadTextAsync(chainFile));
+            await using var runtime = await context.OpenAgentAsync(parse);
+            var done = await Guard(() => runtime.AttachDscAsync(parse.GetRequiredValue(dscId), attached, [.. chain]));
+            CliOutput.Write(context.Out, done.ToJson());
+            return ExitCodes.Ok;
+        });
+        return new Command("issuer") { create, list, dsc };
     }
 
     public static Command VcCommand(CliContext context)
