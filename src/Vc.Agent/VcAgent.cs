@@ -198,15 +198,22 @@ public sealed class VcAgent : IAsyncDisposable
         };
         var lists = new List<TrustListLoadResult>();
         foreach (var file in options.TrustFiles)
-            lists.Add(await TrustFiles.LoadFileAsync(file, fileOptions));
+        {
+            try { lists.Add(await TrustFiles.LoadFileAsync(file, fileOptions)); }
+            catch (TrustListException e) { throw new AgentException("trustlist." + e.Failure, $"trust file {file}: {e.Message}", e); }
+        }
         return lists;
     }
 
-    /// <summary>A certificate file: PEM (.pem, .crt) or PKCS#12.</summary>
-    public static X509Certificate2 LoadCertificate(string path) =>
-        path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase)
-            ? X509Certificate2.CreateFromPem(File.ReadAllText(path))
-            : X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
+    /// <summary>A certificate file: PEM (by its content), DER, or PKCS#12.</summary>
+    public static X509Certificate2 LoadCertificate(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.AsSpan().StartsWith("-----"u8)) return X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(bytes));
+        return X509Certificate2.GetCertContentType(bytes) == X509ContentType.Pkcs12
+            ? X509CertificateLoader.LoadPkcs12(bytes, password: null)
+            : X509CertificateLoader.LoadCertificate(bytes);
+    }
 
     public async ValueTask DisposeAsync() => await Ledger.DisposeAsync();
 }

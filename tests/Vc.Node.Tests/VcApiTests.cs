@@ -162,7 +162,11 @@ public sealed class VcApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(HttpStatusCode.BadRequest, tooDeep.StatusCode);
 
         var huge = new StringContent("{\"x\":\"" + new string('a', 3 * 1024 * 1024) + "\"}", Encoding.UTF8, "application/json");
-        var tooLarge = await node.Anonymous.PostAsync("/credentials/verify", huge);
+        // Expect: 100-continue — the node answers 413 from Content-Length before the client sends the body, so the
+        // answer is read rather than raced by a reset while 3 MB are still being written.
+        using var oversized = new HttpRequestMessage(HttpMethod.Post, "/credentials/verify") { Content = huge };
+        oversized.Headers.ExpectContinue = true;
+        var tooLarge = await node.Anonymous.SendAsync(oversized);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
 
         var missing = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["credential"] = 1 }));

@@ -51,6 +51,11 @@ public static class CliApp
             CliOutput.Error(context.Err, "ledger." + e.Error, e.Message);
             return ExitCodes.Failed;
         }
+        catch (Vc.Agent.AgentException e)
+        {
+            CliOutput.Error(context.Err, e.Type, e.Message);
+            return ExitCodes.Failed;
+        }
         catch (CliFailure e)
         {
             CliOutput.Error(context.Err, e.Type, e.Message);

@@ -32,11 +32,12 @@ public sealed record CliContext(TextWriter Out, TextWriter Err)
     /// The application of this call, built by the same factory and from the same configuration as the node's
     /// (data directory, --rpc, --registry, public URL): the CLI and the HTTP API answer alike.
     /// </summary>
-    public Task<VcAgent> OpenAgentAsync(ParseResult parse, string? publicUrl = null, IReadOnlyList<string>? trustFiles = null, string? gatewayAnchor = null) =>
+    public Task<VcAgent> OpenAgentAsync(ParseResult parse, string? publicUrl = null, IReadOnlyList<string>? trustFiles = null, string? gatewayAnchor = null,
+        string? trustCertificates = null) =>
         VcAgent.OpenAsync(new AgentOptions
         {
             Ledger = LedgerSettingsFrom(parse), PublicUrl = publicUrl ?? VcAgent.DefaultPublicUrl,
-            TrustFiles = trustFiles ?? [], GatewayTrustAnchorPath = gatewayAnchor,
+            TrustFiles = trustFiles ?? [], GatewayTrustAnchorPath = gatewayAnchor, TrustCertificatesDirectory = trustCertificates,
         });
 }
 

@@ -23,13 +23,8 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>JSON output conventions: indented, UTF-8 as is, one document per command.</summary>
 public static class CliOutput
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>The application's JSON conventions (indented, UTF-8 as is, camelCase, nulls left out), shared with the node.</summary>
+    public static JsonSerializerOptions Json => Vc.Agent.AgentJson.Options;
 
     private static readonly JsonSerializerOptions Compact = new(Json) { WriteIndented = false };
 

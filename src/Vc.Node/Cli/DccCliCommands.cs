@@ -1,3 +1,4 @@
+using Vc.Agent;
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -23,7 +24,7 @@ public static class DccCliCommands
         var at = CliParse.Text("--at", "the verification clock (default now)", "TIME");
         var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate that signs EU gateway trust lists", "CERT");
         var verify = new Command("verify", "verify an HCERT (EU DCC or ICVP); exit 0 only when valid") { verifyInput, trust, at, anchor };
-        verify.SetAction((parse, _) => Run(() => VerifyAsync(context, parse.GetRequiredValue(verifyInput), parse.GetValue(trust) ?? [], parse.GetValue(at), parse.GetValue(anchor))));
+        verify.SetAction((parse, _) => Run(() => VerifyAsync(context, parse, parse.GetRequiredValue(verifyInput), parse.GetValue(trust) ?? [], parse.GetValue(at), parse.GetValue(anchor))));
 
         var payload = CliParse.Required("PAYLOAD", "the EU DCC JSON or the ICVP Variant B JSON");
         var cert = CliParse.Text("--cert", "the Document Signer Certificate (PEM)", "DSC.pem", required: true);
@@ -45,19 +46,36 @@ public static class DccCliCommands
         return new Command("dcc") { verify, sign, qr };
     }
 
-    private static async Task<int> VerifyAsync(CliContext context, string input, IReadOnlyList<string> trust, string? at, string? anchor)
+    /// <summary>
+    /// The node's HCERT verification: the agent of this data directory, its trust being the --trust files (and the DSCs
+    /// of this node's issuers), with the ledger's trust decision beside the report when a trust registry is recorded.
+    /// </summary>
+    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string input, IReadOnlyList<string> trust, string? at, string? anchor)
     {
-        DccVerifyReport report;
         if (at is not null && !HcertClock.TryParse(at, out _))
-            report = new DccVerifyReport(null, [], $"--at '{at}' is not a date-time", HcertFailure.Input);
-        else
+            return Print(context, new DccVerifyReport(null, [], $"--at '{at}' is not a date-time", HcertFailure.Input).ToJson());
+        VcAgent agent;
+        try { agent = await context.OpenAgentAsync(parse, trustFiles: trust, gatewayAnchor: anchor); }
+        catch (AgentException e) when (e.InnerException is TrustListException)
         {
-            var options = new TrustFileOptions { GatewayTrustAnchor = anchor is null ? null : LoadCertificate(anchor) };
-            report = await DccCommands.VerifyAsync(input, trust, at is null ? null : HcertClock.Parse(at), options);
+            return Print(context, new DccVerifyReport(null, [], e.Message, null).ToJson());
         }
-        context.Out.WriteLine(report.ToJson().ToJsonString(ReportJson));
-        // 0 valid; 1 not valid (the typed outcome is in the report); 3 unusable input or trust files.
-        return report.IsValid ? ExitCodes.Ok : report.Error is null ? ExitCodes.Negative : ExitCodes.Failed;
+        await using (agent)
+        {
+            string hc1;
+            try { hc1 = await DccCommands.ReadInputAsync(input); }
+            catch (HcertException e) { return Print(context, new DccVerifyReport(null, agent.TrustLists, e.Message, e.Failure).ToJson()); }
+            var verdict = await agent.VerifyHcertAsync(hc1, at is null ? null : HcertClock.Parse(at));
+            context.Out.WriteLine(verdict.ToJson().ToJsonString(ReportJson));
+            return verdict.Result.IsValid ? ExitCodes.Ok : ExitCodes.Negative;
+        }
+    }
+
+    /// <summary>A report whose input or trust files could not be used: printed like any report, exit 3.</summary>
+    private static int Print(CliContext context, System.Text.Json.Nodes.JsonObject report)
+    {
+        context.Out.WriteLine(report.ToJsonString(ReportJson));
+        return ExitCodes.Failed;
     }
 
     private static async Task<int> SignAsync(CliContext context, string payload, string cert, string key, string typeName,
@@ -109,18 +127,4 @@ public static class DccCliCommands
         catch (TrustListException e) { throw new CliFailure("trustlist", e.Message); }
     }
 
-    private static X509Certificate2 LoadCertificate(string path)
-    {
-        try
-        {
-            var bytes = File.ReadAllBytes(path);
-            return bytes.AsSpan().StartsWith("-----"u8)
-                ? X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(bytes))
-                : X509CertificateLoader.LoadCertificate(bytes);
-        }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException)
-        {
-            throw new CliInput.InputException($"--gateway-anchor {path}: not a certificate ({e.Message})");
-        }
-    }
 }

@@ -145,7 +145,7 @@ public static class TrustCommands
         {
             var settings = context.LedgerSettingsFrom(parse);
             if (parse.GetValue(second) is not { } issuer)
-                return CheckSubjectAsync(context, settings, Vc.Trust.Bridge.TrustSubject.Parse(parse.GetRequiredValue(first)),
+                return CheckSubjectAsync(context, parse, Vc.Trust.Bridge.TrustSubject.Parse(parse.GetRequiredValue(first)),
                     TrustDomainCodes.Parse(parse.GetRequiredValue(domain)), parse.GetValue(country) is { } c ? CountryCode.Parse(c) : null,
                     parse.GetValue(at), parse.GetValue(certs));
             var query = new TrustQuery(
@@ -358,16 +358,15 @@ public static class TrustCommands
     }
 
     /// <summary>`trust check SUBJECT --domain D [--country C] [--at T]` with SUBJECT a DID URL (did:…#key) or kid:BASE64.</summary>
-    private static async Task<int> CheckSubjectAsync(CliContext context, LedgerSettings settings, Vc.Trust.Bridge.TrustSubject subject,
+    /// <summary>The agent's trust check, as the node's GET /trust/check answers it.</summary>
+    private static async Task<int> CheckSubjectAsync(CliContext context, ParseResult parse, Vc.Trust.Bridge.TrustSubject subject,
         TrustDomains domain, CountryCode? country, DateTimeOffset? at, string? certsDir)
     {
-        await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
-        var record = await RequireRegistryAsync(settings, ledger);
-        var reader = new TrustRegistryReader(ledger.Connection, record.Address, record.DeploymentBlock);
-        await using var dids = await Vc.Agent.LedgerDids.OpenAsync(ledger, settings.DataDirectory);
-        var service = new Vc.Trust.Bridge.TrustService(reader, CertificatesOf(settings, certsDir), dids.Resolver);
-        var verdict = await service.CheckKeyAsync(subject, domain, country, at);
-        CliOutput.Write(context.Out, verdict);
+        await using var agent = await context.OpenAgentAsync(parse, trustCertificates: certsDir);
+        Vc.Trust.Bridge.TrustVerdict verdict;
+        try { verdict = await agent.CheckTrustAsync(subject, domain, country, at); }
+        catch (AgentException e) { throw new CliFailure(e.Type, e.Message); }
+        CliOutput.Write(context.Out, AgentJson.ToNode(verdict));
         return verdict.Trusted ? ExitCodes.Ok : ExitCodes.Negative;
     }
 
