@@ -16,12 +16,11 @@ public static class BridgeCommands
         var vcFile = CliParse.Required("FILE", "a credential of one of this node's issuers holding a DSC (JSON), or - for stdin");
         var omitted = AcceptOmitted();
         var png = CliParse.Text("--out", "also write the QR code to this PNG file", "FILE.png");
-        var url = CliParse.Text("--public-url", "the node's public base URL (status list URLs)", "URL");
-        var toHcert = new Command("vc-to-hcert", "sign the credential's content as an HCERT with its issuer's DSC; prints the HC1 string and QR code") { vcFile, omitted, png, url };
+        var toHcert = new Command("vc-to-hcert", "sign the credential's content as an HCERT with its issuer's DSC; prints the HC1 string and QR code") { vcFile, omitted, png };
         toHcert.SetAction(async (parse, _) =>
         {
             var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(vcFile));
-            await using var agent = await context.OpenAgentAsync(parse, parse.GetValue(url));
+            await using var agent = await context.OpenAgentAsync(parse);
             var bridged = await Guard(() => agent.Bridge.VcToHcertAsync(credential, (parse.GetValue(omitted) ?? []).ToHashSet()));
             if (parse.GetValue(png) is { } file) await File.WriteAllBytesAsync(file, bridged.QrPng);
             CliOutput.Write(context.Out, bridged.ToJson());
@@ -30,12 +29,11 @@ public static class BridgeCommands
 
         var input = CliParse.Required("INPUT", "an HC1: string, a file holding one, or a QR image (PNG/JPEG)");
         var omittedBack = AcceptOmitted();
-        var backUrl = CliParse.Text("--public-url", "the node's public base URL (status list URLs)", "URL");
-        var toVc = new Command("hcert-to-vc", "re-issue a verified HCERT as a credential of the bridge issuer, the HC1 kept as evidence") { input, omittedBack, backUrl };
+        var toVc = new Command("hcert-to-vc", "re-issue a verified HCERT as a credential of the bridge issuer, the HC1 kept as evidence") { input, omittedBack };
         toVc.SetAction(async (parse, _) =>
         {
             var hc1 = await Vc.Interop.DccCommands.ReadInputAsync(parse.GetRequiredValue(input));
-            await using var agent = await context.OpenAgentAsync(parse, parse.GetValue(backUrl));
+            await using var agent = await context.OpenAgentAsync(parse);
             CliOutput.Write(context.Out, await Guard(() => agent.HcertToCredentialAsync(hc1, (parse.GetValue(omittedBack) ?? []).ToHashSet())));
             return ExitCodes.Ok;
         });

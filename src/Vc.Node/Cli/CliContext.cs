@@ -32,11 +32,11 @@ public sealed record CliContext(TextWriter Out, TextWriter Err)
     /// The application of this call, built by the same factory and from the same configuration as the node's
     /// (data directory, --rpc, --registry, public URL): the CLI and the HTTP API answer alike.
     /// </summary>
-    public Task<VcAgent> OpenAgentAsync(ParseResult parse, string? publicUrl = null, IReadOnlyList<string>? trustFiles = null, string? gatewayAnchor = null,
+    public Task<VcAgent> OpenAgentAsync(ParseResult parse, IReadOnlyList<string>? trustFiles = null, string? gatewayAnchor = null,
         string? trustCertificates = null) =>
         VcAgent.OpenAsync(new AgentOptions
         {
-            Ledger = LedgerSettingsFrom(parse), PublicUrl = publicUrl ?? VcAgent.DefaultPublicUrl,
+            Ledger = LedgerSettingsFrom(parse), PublicUrl = parse.GetValue(Common.PublicUrl) ?? VcAgent.DefaultPublicUrl,
             TrustFiles = trustFiles ?? [], GatewayTrustAnchorPath = gatewayAnchor, TrustCertificatesDirectory = trustCertificates,
         });
 }
@@ -60,5 +60,11 @@ public sealed class CommonOptions
         Description = "a DID registry (ERC-1056) deployed elsewhere", HelpName = "ADDRESS", Recursive = true,
     };
 
-    public IEnumerable<Option> All => [Data, Rpc, Registry];
+    /// <summary>The node's public base URL, minted into status list URLs and used to tell this node's lists from others'.</summary>
+    public Option<string> PublicUrl { get; } = new("--public-url")
+    {
+        Description = "the node's public base URL (status list URLs; default " + VcAgent.DefaultPublicUrl + ")", HelpName = "URL", Recursive = true,
+    };
+
+    public IEnumerable<Option> All => [Data, Rpc, Registry, PublicUrl];
 }

@@ -13,12 +13,11 @@ public static class NodeCommands
         var tlsCert = CliParse.Text("--tls-cert", "TLS certificate (PEM)", "PEM");
         var tlsKey = CliParse.Text("--tls-key", "TLS private key (PEM)", "PEM");
         var rateLimit = CliParse.PositiveInt("--rate-limit", "public requests per second per client (default 5000)", "N");
-        var publicUrl = CliParse.Text("--public-url", "the node's public base URL (status list and issuer URLs)", "URL");
         var trust = CliParse.Many("--trust", "a DSC, EU gateway trust list or GDHCN DID document for HCERT verification", "FILE");
         var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate of EU gateway trust lists", "CERT");
         var command = new Command("node")
         {
-            urls, tlsCert, tlsKey, rateLimit, publicUrl, trust, anchor,
+            urls, tlsCert, tlsKey, rateLimit, trust, anchor,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -29,7 +28,7 @@ public static class NodeCommands
                 TlsCertificatePath = parse.GetValue(tlsCert),
                 TlsKeyPath = parse.GetValue(tlsKey),
                 PublicRequestsPerSecond = parse.GetValue(rateLimit) ?? 5000,
-                PublicUrl = parse.GetValue(publicUrl),
+                PublicUrl = parse.GetValue(context.Common.PublicUrl), // unset: the listening address
                 TrustFiles = parse.GetValue(trust) ?? [],
                 GatewayTrustAnchorPath = parse.GetValue(anchor),
             };

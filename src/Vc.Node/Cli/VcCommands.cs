@@ -17,29 +17,24 @@ namespace Vc.Node.Cli;
 /// </summary>
 public static class VcCommands
 {
-    private static Option<string> PublicUrl() =>
-        CliParse.Text("--public-url", "the node's public base URL (issuer and status list URLs)", "URL");
-
     public static Command IssuerCommand(CliContext context)
     {
         var idArgument = CliParse.Required("ID", "the issuer id (unique on this node)");
         var method = CliParse.Choice("--method", "the issuer's DID method (default key)", "METHOD", "key", "ethr");
         var cryptosuite = CliParse.Choice("--cryptosuite", "the issuer's cryptosuite (default eddsa-rdfc-2022)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
-        var createUrl = PublicUrl();
-        var create = new Command("create", "create an issuer instance (DID + key encrypted at rest)") { idArgument, method, cryptosuite, createUrl };
+        var create = new Command("create", "create an issuer instance (DID + key encrypted at rest)") { idArgument, method, cryptosuite };
         create.SetAction(async (parse, _) =>
         {
-            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(createUrl));
+            await using var runtime = await context.OpenAgentAsync(parse);
             var request = new CreateIssuerRequest(parse.GetRequiredValue(idArgument), parse.GetValue(method) ?? "key", parse.GetValue(cryptosuite) ?? "eddsa-rdfc-2022");
             var record = await Guard(() => runtime.IssuerService.CreateAsync(request));
             CliOutput.Write(context.Out, Api.VcApiEndpoints.Profile(record));
             return ExitCodes.Ok;
         });
-        var listUrl = PublicUrl();
-        var list = new Command("list", "list the issuer instances of this node") { listUrl };
+        var list = new Command("list", "list the issuer instances of this node");
         list.SetAction(async (parse, _) =>
         {
-            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(listUrl));
+            await using var runtime = await context.OpenAgentAsync(parse);
             CliOutput.Write(context.Out, new JsonArray((await runtime.Issuers.ListAsync()).Select(r => (JsonNode)Api.VcApiEndpoints.Profile(r)).ToArray()));
             return ExitCodes.Ok;
         });
@@ -81,10 +76,9 @@ public static class VcCommands
         status.CompletionSources.Add("revocation", "suspension", "revocation,suspension");
         var keyOption = CliParse.Text("--key", "sign with this did:key secret key file instead of an issuer", "FILE");
         var suiteOption = CliParse.Choice("--cryptosuite", "with --key: the cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
-        var url = PublicUrl();
         var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE [--cryptosuite S])")
         {
-            file, issuerOption, status, keyOption, suiteOption, url,
+            file, issuerOption, status, keyOption, suiteOption,
         };
         // Two ways to issue; an option of the other way is refused, not ignored.
         command.Validators.Add(r =>
@@ -97,7 +91,7 @@ public static class VcCommands
         command.SetAction(async (parse, _) =>
         {
             var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(file));
-            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(url));
+            await using var runtime = await context.OpenAgentAsync(parse);
             JsonObject signed;
             if (parse.GetValue(keyOption) is { } keyFile)
             {
@@ -123,8 +117,7 @@ public static class VcCommands
         var file = CredentialFile();
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credential's status lists");
-        var url = PublicUrl();
-        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, url };
+        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus };
         command.SetAction(async (parse, _) =>
         {
             var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(file));
@@ -133,7 +126,7 @@ public static class VcCommands
                 Now = parse.GetValue(at),
                 CheckStatus = !parse.GetValue(noStatus),
             };
-            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(url));
+            await using var runtime = await context.OpenAgentAsync(parse);
             // The node's verification: the cryptographic result with the trust decision beside it.
             using var document = System.Text.Json.JsonDocument.Parse(credential.ToJsonString());
             var verdict = await runtime.VerifyCredentialAsync(document.RootElement, options);
@@ -148,14 +141,13 @@ public static class VcCommands
         var file = CredentialFile();
         var purposeOption = CliParse.Choice("--purpose", "which status entry (default revocation)", "PURPOSE", "revocation", "suspension");
         var unset = CliParse.Flag("--unset", "clear the status bit (reinstate) instead of setting it");
-        var url = PublicUrl();
-        var command = new Command("status", "set (or --unset) a credential's status bit on this node's status list") { file, purposeOption, unset, url };
+        var command = new Command("status", "set (or --unset) a credential's status bit on this node's status list") { file, purposeOption, unset };
         command.SetAction(async (parse, _) =>
         {
             var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(file));
             var purpose = parse.GetValue(purposeOption) ?? "revocation";
             var value = !parse.GetValue(unset);
-            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(url));
+            await using var runtime = await context.OpenAgentAsync(parse);
             var entries = credential["credentialStatus"] switch
             {
                 JsonObject o => [o],
@@ -180,10 +172,9 @@ public static class VcCommands
         var createChallenge = CliParse.Text("--challenge", "the verifier's challenge (nonce)", "C", required: true);
         var createDomain = CliParse.Text("--domain", "the verifier's domain", "D");
         var suiteOption = CliParse.Choice("--cryptosuite", "the proof's cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
-        var createUrl = PublicUrl();
         var create = new Command("create", "a verifiable presentation of credentials, signed by the holder")
         {
-            credentialFiles, holderKey, createChallenge, createDomain, suiteOption, createUrl,
+            credentialFiles, holderKey, createChallenge, createDomain, suiteOption,
         };
         create.SetAction(async (parse, _) =>
         {
@@ -193,7 +184,7 @@ public static class VcCommands
             var suite = parse.GetValue(suiteOption);
             var credentials = new List<JsonObject>();
             foreach (var file in parse.GetValue(credentialFiles) ?? []) credentials.Add(await CliInput.ReadObjectAsync(file));
-            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(createUrl));
+            await using var runtime = await context.OpenAgentAsync(parse);
             using var key = (IDisposable)SigningKeys.FromSecretKeyMultibase((await CliInput.ReadTextAsync(keyFile)).Trim());
             var profile = IssuerProfile.ForDidKey((ISigningKey)key, suite);
             var holder = new HolderProfile(profile.Issuer, profile.VerificationMethod, profile.Key, profile.Cryptosuite);
@@ -207,10 +198,9 @@ public static class VcCommands
         var verifyDomain = CliParse.Text("--domain", "the domain the proof must carry", "D");
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credentials' status lists");
-        var verifyUrl = PublicUrl();
         var verify = new Command("verify", "verify a presentation and its credentials; exit 0 only when verified")
         {
-            presentationFile, verifyChallenge, verifyDomain, at, noStatus, verifyUrl,
+            presentationFile, verifyChallenge, verifyDomain, at, noStatus,
         };
         verify.SetAction(async (parse, _) =>
         {
@@ -222,7 +212,7 @@ public static class VcCommands
                 Now = parse.GetValue(at),
                 CheckStatus = !parse.GetValue(noStatus),
             };
-            await using var runtime = await context.OpenAgentAsync(parse, parse.GetValue(verifyUrl));
+            await using var runtime = await context.OpenAgentAsync(parse);
             using var document = System.Text.Json.JsonDocument.Parse(presentation.ToJsonString());
             var verdict = await runtime.VerifyPresentationAsync(document.RootElement, options);
             CliOutput.Write(context.Out, verdict.ToJson());
