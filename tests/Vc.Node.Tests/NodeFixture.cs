@@ -39,6 +39,9 @@ public sealed class NodeFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The node's data directory: CLI calls with --data on it share the node's configuration and ledger.</summary>
+    public string DataDirectory => _data;
+
     public HttpClient With(string key)
     {
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
