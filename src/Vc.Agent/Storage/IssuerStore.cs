@@ -93,6 +93,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     /// <summary>Every issuer DSC (DER) of this node, for its HCERT trust store.</summary>
     public async Task<IReadOnlyList<(string Id, byte[] Certificate)>> DscCertificatesAsync()
     {
+        if (!store.Exists) return []; // no database yet: no issuer, no DSC (and no SQLite loaded to say so)
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null, "SELECT id, dsc_certificate FROM issuers WHERE dsc_certificate IS NOT NULL");
         await using var r = await cmd.ExecuteReaderAsync();

@@ -32,22 +32,42 @@ public sealed class NodeStore
         }.ToString();
     }
 
-    public static async Task<NodeStore> OpenAsync(string dataDirectory, TimeProvider? time = null)
+    /// <summary>
+    /// The store of a data directory. The database is created and migrated on first use, not here: a command that
+    /// never touches it (an HCERT verification in a fresh directory) loads no SQLite.
+    /// </summary>
+    public static Task<NodeStore> OpenAsync(string dataDirectory, TimeProvider? time = null) =>
+        Task.FromResult(new NodeStore(System.IO.Path.Combine(dataDirectory, "node.db"), time ?? TimeProvider.System));
+
+    /// <summary>Whether the database exists yet (nothing was ever stored otherwise).</summary>
+    public bool Exists => File.Exists(Path);
+
+    private readonly SemaphoreSlim _setup = new(1, 1);
+    private volatile bool _ready;
+
+    private async Task SetUpAsync()
     {
-        Directory.CreateDirectory(dataDirectory);
-        var store = new NodeStore(System.IO.Path.Combine(dataDirectory, "node.db"), time ?? TimeProvider.System);
-        await using var c = await store.OpenConnectionAsync();
-        await using (var pragma = c.CreateCommand())
+        await _setup.WaitAsync();
+        try
         {
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
-            await pragma.ExecuteNonQueryAsync();
+            if (_ready) return;
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            await using var c = new SqliteConnection(_connectionString);
+            await c.OpenAsync();
+            await using (var pragma = c.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+                await pragma.ExecuteNonQueryAsync();
+            }
+            await MigrateAsync(c);
+            _ready = true;
         }
-        await store.MigrateAsync(c);
-        return store;
+        finally { _setup.Release(); }
     }
 
     public async Task<SqliteConnection> OpenConnectionAsync()
     {
+        if (!_ready) await SetUpAsync();
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync();
         await using var fk = c.CreateCommand();
