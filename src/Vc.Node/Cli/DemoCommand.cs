@@ -39,10 +39,12 @@ public static class DemoCommand
 
     private static async Task<int> RunAsync(CliContext context, LedgerSettings settings, string outDir)
     {
+        // The story runs in real time (a real ledger stamps its blocks); the one clock is handed on from here.
+        var clock = TimeProvider.System;
         var demoDir = Path.Combine(settings.DataDirectory, "demo");
         settings = settings with { DataDirectory = demoDir };
         Directory.CreateDirectory(outDir);
-        var run = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        var run = clock.GetUtcNow().ToUnixTimeSeconds().ToString();
         var steps = new DemoSteps(context.Out);
         context.Out.WriteLine($"VcHealth demo (run {run}) — data {demoDir}, QR codes in {outDir}");
 
@@ -56,7 +58,7 @@ public static class DemoCommand
         var anchorPath = Path.Combine(outDir, "gateway-trust-anchor.pem");
         await File.WriteAllTextAsync(anchorPath, gatewayAnchor.ExportCertificatePem());
         var trustListPath = Path.Combine(outDir, "gateway-trustlist.json");
-        await File.WriteAllTextAsync(trustListPath, GatewayList(gatewayAnchor, (kenya, kenyaDsc), (ghana, ghanaDsc)));
+        await File.WriteAllTextAsync(trustListPath, GatewayList(clock.GetUtcNow(), gatewayAnchor, (kenya, kenyaDsc), (ghana, ghanaDsc)));
 
         var options = new NodeOptions
         {
@@ -79,7 +81,7 @@ public static class DemoCommand
         var issuerId = "ke-moh-" + run;
         string issuerDid = "";
         JsonObject credential = new();
-        var vaccination = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-15);
+        var vaccination = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-15);
         using var holderKey = Ed25519SigningKey.Generate();
         var holder = IssuerProfile.ForDidKey(holderKey);
 
@@ -135,8 +137,9 @@ public static class DemoCommand
             var trust = await reader.CheckAsync(new TrustQuery(CountryCode.Parse("KEN"), IssuerRef.Did(issuerDid), TrustDomainCodes.Parse("ICVP"), created));
             if (!trust.Trusted) throw new DemoStepFailed($"issuer not trusted: {trust.Reason}");
             var day = vaccination.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var validFrom = IcvpCatalogue.ValidFrom(IcvpCatalogue.YellowFever, vaccination).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             var early = await runtime.Credentials.Verifier.VerifyAsync(credential, new VerificationOptions { Now = day.AddDays(5), CheckStatus = false });
-            var onTime = await runtime.Credentials.Verifier.VerifyAsync(credential, new VerificationOptions { Now = day.AddDays(10), CheckStatus = false });
+            var onTime = await runtime.Credentials.Verifier.VerifyAsync(credential, new VerificationOptions { Now = validFrom, CheckStatus = false });
             if (early.Verified || !early.Has(ProblemCode.NotYetValid) || !onTime.Verified)
                 throw new DemoStepFailed($"validity rule: day 5 verified={early.Verified}, day 10 verified={onTime.Verified}");
             return $"presentation verified (wrong challenge refused); trusted by registry entry in block {trust.EntryBlock}; day 5: not yet valid, day 10: valid";
@@ -147,9 +150,12 @@ public static class DemoCommand
             var issuers = app.Services.GetRequiredService<IssuerStore>();
             var before = (await issuers.FindAsync(issuerId))!;
             var oldSeed = await issuers.SigningKeyAsync(issuerId);
-            await Task.Delay(1100); // key validity is judged per second of block time
+            // Key validity is judged per second of block time: the rotation must fall in a second after the credential's
+            // proof (the node answers a rotation only once its block time has passed, so nothing waits after it).
+            var proofSecond = DateTimeOffset.Parse((string)credential["proof"]!["created"]!, System.Globalization.CultureInfo.InvariantCulture);
+            var wait = proofSecond.AddSeconds(1) - runtime.Time.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, runtime.Time);
             var rotated = await Post(api, $"/issuers/{issuerId}/keys/rotate", new JsonObject(), 200);
-            await Task.Delay(1100);
             await Post(http, "/credentials/verify", new JsonObject { ["verifiableCredential"] = credential.DeepClone() }, 200);
             using var oldKey = Ed25519SigningKey.FromSeed(oldSeed);
             Array.Clear(oldSeed);
@@ -190,11 +196,11 @@ public static class DemoCommand
                 Vaccination = new IcvpVaccination
                 {
                     ProductId = "YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", Disease = "1D47",
-                    Date = vaccination.ToString("yyyy-MM-dd"), BatchNo = "GH-778", ValidFrom = vaccination.AddDays(10).ToString("yyyy-MM-dd"),
+                    Date = vaccination.ToString("yyyy-MM-dd"), BatchNo = "GH-778", ValidFrom = IcvpCatalogue.ValidFrom(IcvpCatalogue.YellowFever, vaccination).ToString("yyyy-MM-dd"),
                     Issuer = "GHA", ClinicianName = "Dr. K. Owusu",
                 },
             };
-            var ghanaHc1 = new HcertSigner(ghanaDsc).SignIcvp(payload, "GH", DateTimeOffset.UtcNow);
+            var ghanaHc1 = new HcertSigner(ghanaDsc).SignIcvp(payload, "GH", clock.GetUtcNow());
             var png = Path.Combine(outDir, "icvp-gh-hcert.png");
             await File.WriteAllBytesAsync(png, Vc.Interop.Qr.HcertQr.RenderPng(ghanaHc1));
             var bridged = await Post(api, "/bridge/hcert-to-vc", new JsonObject { ["qrPng"] = Convert.ToBase64String(await File.ReadAllBytesAsync(png)) }, 201);
@@ -241,10 +247,9 @@ public static class DemoCommand
     }
 
     /// <summary>A gateway trust list: CSCA and UPLOAD items signed by the anchor, each DSC signed by its country's UPLOAD.</summary>
-    private static string GatewayList(X509Certificate2 anchor, params (CountryPki Pki, X509Certificate2 Dsc)[] countries)
+    private static string GatewayList(DateTimeOffset now, X509Certificate2 anchor, params (CountryPki Pki, X509Certificate2 Dsc)[] countries)
     {
         var items = new JsonArray();
-        var now = DateTimeOffset.UtcNow;
         foreach (var (pki, dsc) in countries)
         {
             using var upload = pki.IssueUpload();
