@@ -120,18 +120,8 @@ public static class VcCommands
         var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus };
         command.SetAction(async (parse, _) =>
         {
-            var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(file));
-            var options = new VerificationOptions
-            {
-                Now = parse.GetValue(at),
-                CheckStatus = !parse.GetValue(noStatus),
-            };
-            await using var runtime = await context.OpenAgentAsync(parse);
-            // The node's verification: the cryptographic result with the trust decision beside it.
-            using var document = System.Text.Json.JsonDocument.Parse(credential.ToJsonString());
-            var verdict = await runtime.VerifyCredentialAsync(document.RootElement, options);
-            CliOutput.Write(context.Out, verdict.ToJson());
-            return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
+            var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus) };
+            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options));
         });
         return command;
     }
@@ -204,7 +194,6 @@ public static class VcCommands
         };
         verify.SetAction(async (parse, _) =>
         {
-            var presentation = await CliInput.ReadObjectAsync(parse.GetRequiredValue(presentationFile));
             var options = new VerificationOptions
             {
                 Challenge = parse.GetValue(verifyChallenge),
@@ -212,11 +201,7 @@ public static class VcCommands
                 Now = parse.GetValue(at),
                 CheckStatus = !parse.GetValue(noStatus),
             };
-            await using var runtime = await context.OpenAgentAsync(parse);
-            using var document = System.Text.Json.JsonDocument.Parse(presentation.ToJsonString());
-            var verdict = await runtime.VerifyPresentationAsync(document.RootElement, options);
-            CliOutput.Write(context.Out, verdict.ToJson());
-            return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
+            return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options));
         });
         return new Command("vp") { create, verify };
     }
@@ -266,6 +251,20 @@ public static class VcCommands
         await SecretFiles.WriteAsync(output, key.GetPrivateKey());
         CliOutput.Write(context.Out, new JsonObject { ["address"] = key.GetPublicAddress(), ["secretKeyFile"] = Path.GetFullPath(output) });
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The node's verification of a file (its strict JSON reading first): the cryptographic result with the trust
+    /// decision beside it, printed as the node answers; exit 0 only when verified.
+    /// </summary>
+    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string file, Func<VcAgent, System.Text.Json.JsonElement, Task<CredentialVerdict>> verify)
+    {
+        var input = await CliInput.ReadObjectAsync(file);
+        await using var agent = await context.OpenAgentAsync(parse);
+        using var document = System.Text.Json.JsonDocument.Parse(input.ToJsonString());
+        var verdict = await verify(agent, document.RootElement);
+        CliOutput.Write(context.Out, verdict.ToJson());
+        return verdict.Verified ? ExitCodes.Ok : ExitCodes.Negative;
     }
 
     /// <summary>Turns library failures the user can act on into typed CLI failures.</summary>
