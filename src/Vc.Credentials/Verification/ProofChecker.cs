@@ -138,6 +138,15 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
                 $"Resolving {CompositeDidResolver.Truncate(did)} failed ({resolution.DidResolutionMetadata.Error ?? "no document"}): {resolution.DidResolutionMetadata.Message}"));
             return;
         }
+        if (resolution.DidResolutionMetadata.IndexFreshness is { Stale: true } stale && !CoversProofTime(stale, created))
+        {
+            // The ledger could not be asked and what is known of it ends before the proof was made: whether the key
+            // was authorized then (or had been revoked since the last known block) is unknown. Never "verified" on that.
+            checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
+                $"{CompositeDidResolver.Truncate(did)}: the ledger is unavailable and its state is known only up to block {stale.IndexedToBlock}" +
+                $" ({stale.IndexedBlockTime ?? "time unknown"}), not at the proof's creation: indeterminate ({stale.Reason})."));
+            return;
+        }
         if (resolution.DidDocumentMetadata.Deactivated)
         {
             // A deactivated DID (DID Core §7.1.3) has no keys to verify with, whatever its document still lists.
@@ -176,4 +185,10 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
 
     internal static CheckResult Fail(string check, ProblemCode code, string detail) =>
         new(check, false, detail, ProblemDetail.Of(code, detail));
+
+    /// <summary>Whether a stale ledger index still answers for the proof's time: its last block lies at or after it.</summary>
+    private static bool CoversProofTime(IndexFreshness stale, DateTimeOffset? created) =>
+        created is { } t && stale.IndexedBlockTime is { } indexed
+        && DateTimeOffset.TryParse(indexed, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
+        && time >= t;
 }

@@ -105,7 +105,7 @@ public sealed record DidResolutionBody(JsonObject DidResolutionMetadata, JsonObj
 public sealed record HealthBody(string Status, JsonObject? Ledger = null, string? Error = null);
 
 [Description("Readiness.")]
-public sealed record ReadyBody(bool Ready);
+public sealed record ReadyBody(bool Ready, string? Reason = null);
 
 [Description("RFC 9457 problem details.")]
 public sealed record ProblemBody(string Type, string Title, int Status, string? Detail = null);

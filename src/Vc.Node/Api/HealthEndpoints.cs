@@ -8,6 +8,8 @@ namespace Vc.Node.Api;
 /// <summary>GET /health (ledger status: chain id, block, contracts) and GET /ready.</summary>
 public static class HealthEndpoints
 {
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(2);
+
     public static void Map(WebApplication app)
     {
         app.MapGet("/health", async (NodeLedger ledger, NodeOptions options) =>
@@ -18,6 +20,20 @@ public static class HealthEndpoints
                 return Results.Json(new { status = "degraded", error = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         }).Public().Answers<HealthBody>(200).Answers<HealthBody>(503);
-        app.MapGet("/ready", () => Results.Json(new { ready = true })).Answers<ReadyBody>(200);
+        // Ready means able to give verdicts that need the ledger: false (503) while the ledger does not answer, bounded.
+        app.MapGet("/ready", async (NodeLedger ledger) =>
+        {
+            var ask = ledger.Connection.BlockNumberAsync();
+            try
+            {
+                await ask.WaitAsync(ReadyTimeout);
+                return Results.Json(new { ready = true });
+            }
+            catch (Exception e) when (e is TimeoutException or LedgerException or HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException)
+            {
+                _ = ask.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed, whenever it ends
+                return Results.Json(new { ready = false, reason = "the ledger does not answer: " + e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }).Answers<ReadyBody>(200).Answers<ReadyBody>(503);
     }
 }
