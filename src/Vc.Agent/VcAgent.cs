@@ -115,6 +115,7 @@ public sealed class VcAgent : IAsyncDisposable
     public static async Task<VcAgent> OpenAsync(AgentOptions options, NodeLedger? ledger = null, CancellationToken ct = default)
     {
         var dataDirectory = options.DataDirectory;
+        DataDirectory.Ensure(dataDirectory);
         var time = options.Time;
         var store = await NodeStore.OpenAsync(dataDirectory, time);
         var protector = KeyProtector.FromConfiguration(dataDirectory);
@@ -217,6 +218,23 @@ public sealed class VcAgent : IAsyncDisposable
             catch (TrustListException e) { throw new AgentException("trustlist." + e.Failure, $"trust file {file}: {e.Message}", e); }
         }
         return lists;
+    }
+
+    /// <summary>
+    /// A DSC's issuer chain given as PEM: every certificate block must parse (an unreadable block is refused, never
+    /// silently dropped).
+    /// </summary>
+    public static IReadOnlyList<X509Certificate2> ParseChain(string pem)
+    {
+        var blocks = 0;
+        for (var at = pem.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal); at >= 0;
+             at = pem.IndexOf("-----BEGIN CERTIFICATE-----", at + 1, StringComparison.Ordinal)) blocks++;
+        var collection = new X509Certificate2Collection();
+        try { collection.ImportFromPem(pem); }
+        catch (System.Security.Cryptography.CryptographicException e) { throw new AgentException("invalid-dsc", "chain: " + e.Message, e); }
+        if (collection.Count == 0 || collection.Count != blocks)
+            throw new AgentException("invalid-dsc", $"chain: {blocks} certificate block(s), {collection.Count} readable");
+        return [.. collection];
     }
 
     /// <summary>A certificate file: PEM (by its content), DER, or PKCS#12.</summary>

@@ -14,6 +14,8 @@ public static class DidEndpoints
 {
     public const string ResolutionContentType = "application/ld+json;profile=\"https://w3id.org/did-resolution\";charset=utf-8";
 
+    private const long MaxOverlapSeconds = 3650L * 24 * 3600;
+
     public static void Map(WebApplication app)
     {
         app.MapGet("/1.0/identifiers/{*did}", async (string did, HttpContext http, VcAgent agent) =>
@@ -41,7 +43,13 @@ public static class DidEndpoints
             {
                 var (body, problem) = await JsonBody.ReadObjectAsync(request);
                 if (problem is not null) return problem;
-                if (body!["overlapSeconds"] is JsonValue v && v.TryGetValue(out long seconds) && seconds >= 0) overlap = TimeSpan.FromSeconds(seconds);
+                if (body!["overlapSeconds"] is { } given)
+                {
+                    // An overlap is at most the key's validity on the ledger (ten years); anything else is refused, not overflowed.
+                    if (given is not JsonValue v || !v.TryGetValue(out long seconds) || seconds < 0 || seconds > MaxOverlapSeconds)
+                        return Problems.BadRequest("malformed-request", $"overlapSeconds must be a whole number from 0 to {MaxOverlapSeconds}");
+                    overlap = TimeSpan.FromSeconds(seconds);
+                }
             }
             var (issuer, receipts) = await issuers.RotateKeyAsync(id, overlap, request.HttpContext.RequestAborted);
             var profile = VcApiEndpoints.Profile(issuer);

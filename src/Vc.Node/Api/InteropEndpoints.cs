@@ -80,14 +80,16 @@ public static class InteropEndpoints
                 return Problems.BadRequest("malformed-request", "the body needs 'certificate' and 'privateKey' (PEM)");
             X509Certificate2 dsc;
             try { dsc = X509Certificate2.CreateFromPem(pem, keyPem); }
-            catch (System.Security.Cryptography.CryptographicException e) { return Problems.BadRequest("invalid-dsc", "certificate/key: " + e.Message); }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                return Problems.BadRequest("invalid-dsc", "certificate/key: " + e.Message);
+            }
             using var attached = dsc;
-            var chain = new List<X509Certificate2>();
+            IReadOnlyList<X509Certificate2> chain = [];
             if (VcApiEndpoints.Str(body!, "chain") is { } chainPem)
             {
-                var collection = new X509Certificate2Collection();
-                collection.ImportFromPem(chainPem);
-                chain.AddRange(collection);
+                try { chain = VcAgent.ParseChain(chainPem); }
+                catch (AgentException e) { return Problems.BadRequest(e.Type, e.Message); }
             }
             var done = await agent.AttachDscAsync(id, dsc, chain, request.HttpContext.RequestAborted);
             return Results.Json(done.ToJson());

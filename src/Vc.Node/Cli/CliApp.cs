@@ -13,6 +13,7 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
+        Vc.Agent.Storage.DataDirectory.RestrictNewFiles();
         var context = new CliContext(stdout ?? Console.Out, stderr ?? Console.Error);
         // `vchealth` alone prints the usage but is still a usage error (scripts calling it bare get 2);
         // `vchealth help [COMMAND…]` is kept as a synonym of `--help`.

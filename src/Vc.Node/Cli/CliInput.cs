@@ -8,6 +8,9 @@ public static class CliInput
 {
     public const int MaxBytes = 8 * 1024 * 1024;
 
+    /// <summary>UTF-8 that refuses invalid bytes: a signed document must not be silently repaired with U+FFFD.</summary>
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>A failure to read or parse an input (exit code 3).</summary>
     public sealed class InputException(string message, Exception? inner = null) : Exception(message, inner);
 
@@ -22,7 +25,8 @@ public static class CliInput
         var info = new FileInfo(path);
         if (!info.Exists) throw new InputException($"{path}: no such file");
         if (info.Length > MaxBytes) throw new InputException($"{path} is larger than {MaxBytes} bytes");
-        return await File.ReadAllTextAsync(path);
+        try { return await File.ReadAllTextAsync(path, StrictUtf8); }
+        catch (System.Text.DecoderFallbackException e) { throw new InputException($"{path} is not valid UTF-8 ({e.Message})", e); }
     }
 
     public static async Task<JsonObject> ReadObjectAsync(string path)

@@ -51,10 +51,9 @@ public static class VcCommands
             try { certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificatePem, keyPem); }
             catch (System.Security.Cryptography.CryptographicException e) { throw new CliFailure("invalid-dsc", "certificate/key: " + e.Message); }
             using var attached = certificate;
-            var chain = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-            if (parse.GetValue(dscChain) is { } chainFile) chain.ImportFromPem(await CliInput.ReadTextAsync(chainFile));
+            var chain = parse.GetValue(dscChain) is { } chainFile ? VcAgent.ParseChain(await CliInput.ReadTextAsync(chainFile)) : [];
             await using var runtime = await context.OpenAgentAsync(parse);
-            var done = await Guard(() => runtime.AttachDscAsync(parse.GetRequiredValue(dscId), attached, [.. chain]));
+            var done = await Guard(() => runtime.AttachDscAsync(parse.GetRequiredValue(dscId), attached, chain));
             CliOutput.Write(context.Out, done.ToJson());
             return ExitCodes.Ok;
         });

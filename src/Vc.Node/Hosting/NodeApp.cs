@@ -81,30 +81,28 @@ public static class NodeApp
 
         var app = builder.Build();
         // Unexpected failures answer 500 with a neutral problem: no stack traces, no key material.
-        app.UseExceptionHandler(e => e.Run(async http =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var (status, type, detail) = error switch
+            // The middleware's own Error log with a stack trace is kept for real failures only: a client's bad
+            // request is logged once below, at Information and without a stack (no log flood for anyone).
+            SuppressDiagnosticsCallback = c => Classify(c.Exception).Status < 500,
+            ExceptionHandler = async http =>
             {
-                BadHttpRequestException b => (b.StatusCode, "bad-request", b.Message),
-                IssuerServiceException { Kind: "not-found" } i => (404, "not-found", i.Message),
-                IssuerServiceException { Kind: "conflict" } i => (409, "conflict", i.Message),
-                IssuerServiceException i => (400, i.Kind, i.Message),
-                StoreException s => (400, "store", s.Message),
-                _ => (500, "internal-error", "the node failed to process the request; see the node log"),
-            };
-            if (status == 500)
-                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Vc.Node")
-                    .LogError("{Path} failed: {Type}: {Message}", http.Request.Path, error?.GetType().Name, error?.Message);
-            http.Response.StatusCode = status;
-            await http.Response.WriteAsJsonAsync(Problems.Body(status, type, status switch
-            {
-                500 => "Internal error",
-                404 => "Not found",
-                409 => "Conflict",
-                _ => "Bad request",
-            }, detail), options: null, contentType: Api.OpenApiContract.ProblemType);
-        }));
+                var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var (status, type, detail) = Classify(error);
+                var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Vc.Node");
+                if (status == 500) log.LogError("{Path} failed: {Type}: {Message}", http.Request.Path, error?.GetType().Name, error?.Message);
+                else log.LogInformation("{Path} answered {Status} {Type}", http.Request.Path, status, type);
+                http.Response.StatusCode = status;
+                await http.Response.WriteAsJsonAsync(Problems.Body(status, type, status switch
+                {
+                    500 => "Internal error",
+                    404 => "Not found",
+                    409 => "Conflict",
+                    _ => "Bad request",
+                }, detail), options: null, contentType: Api.OpenApiContract.ProblemType);
+            },
+        });
         app.UseStatusCodePages(async s =>
         {
             var http = s.HttpContext;
@@ -130,6 +128,18 @@ public static class NodeApp
 
     private static X509Certificate2 LoadCertificate(string path, string? keyPath) =>
         keyPath is not null ? X509Certificate2.CreateFromPemFile(path, keyPath) : VcAgent.LoadCertificate(path);
+
+    /// <summary>What an exception raised in a handler answers: the caller's mistakes are 4xx, the rest a neutral 500.</summary>
+    private static (int Status, string Type, string Detail) Classify(Exception? error) => error switch
+    {
+        BadHttpRequestException b => (b.StatusCode, "bad-request", b.Message),
+        IssuerServiceException { Kind: "not-found" } i => (404, "not-found", i.Message),
+        IssuerServiceException { Kind: "conflict" } i => (409, "conflict", i.Message),
+        IssuerServiceException i => (400, i.Kind, i.Message),
+        StoreException s => (400, "store", s.Message),
+        // Unexpected failures answer 500 with a neutral problem: no stack traces, no key material.
+        _ => (500, "internal-error", "the node failed to process the request; see the node log"),
+    };
 
     /// <summary>The addresses the started server actually listens on (resolves port 0).</summary>
     public static IReadOnlyList<string> ListeningAddresses(WebApplication app) =>
