@@ -66,7 +66,9 @@ public sealed class PresentationVerifier(CredentialVerifier credentials, TimePro
         }
 
         var results = new List<VerificationResult>();
-        var credentialOptions = options with { Challenge = null, Domain = null };
+        // Status lists named by the credentials are fetched only when the presentation itself verified (SSRF).
+        var presentationVerified = checks.TrueForAll(c => c.Valid);
+        var credentialOptions = options with { Challenge = null, Domain = null, CheckStatus = options.CheckStatus && presentationVerified };
         for (var i = 0; i < embedded.Length; i++)
         {
             var r = await credentials.VerifyOwnedAsync(embedded[i], credentialOptions, 0, cancellationToken).ConfigureAwait(false);

@@ -70,8 +70,9 @@ public sealed class CredentialVerifier
         // VC DM 2.0 §4.9 validity period.
         checks.Add(CheckValidity(vc, now));
 
-        // Bitstring Status List §3.2 validate algorithm, for each entry.
-        if (options.CheckStatus)
+        // Bitstring Status List §3.2 validate algorithm, for each entry — only for a credential whose data model and
+        // proofs verified: an unverified document must not make this verifier fetch the URLs it names (SSRF).
+        if (options.CheckStatus && checks.TrueForAll(c => c.Valid))
         {
             var entries = JsonInput.Items(vc.Get("credentialStatus"u8)).Where(e => e.ValueKind == JsonValueKind.Object).ToArray();
             if (entries.Length > MaxStatusEntries)
