@@ -16,6 +16,7 @@ public sealed class AgentLedger : IDidMethodResolver, IDidMethodProvisioner, IAs
     private readonly bool _ownsLedger;
     private NodeLedger? _ledger;
     private LedgerDids? _dids;
+    private LedgerDids? _readOnly;
 
     public LedgerSettings Settings { get; }
 
@@ -56,13 +57,32 @@ public sealed class AgentLedger : IDidMethodResolver, IDidMethodProvisioner, IAs
     public async Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default)
     {
         LedgerDids dids;
-        try { dids = await DidsAsync(ct); }
+        try { dids = _dids ?? await ReadOnlyAsync(ct) ?? await DidsAsync(ct); }
         catch (Vc.Did.Ledger.LedgerException e)
         {
             // Unknown ledger state is never "verified": resolution fails, and so does any proof that needs it.
             return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"the ledger is unreachable: {e.Message}");
         }
         return await dids.ResolveAsync(did, options, ct);
+    }
+
+    /// <summary>
+    /// A resolver on the embedded ledger already running for this data directory, opened without the writer's set-up
+    /// (a one-shot verification resolves; it does not write). Null when none runs: the full path starts or reuses one.
+    /// </summary>
+    private async Task<LedgerDids?> ReadOnlyAsync(CancellationToken ct)
+    {
+        if (_readOnly is not null || _ledger is not null) return _readOnly;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_readOnly is not null || _ledger is not null) return _readOnly;
+            if (await NodeLedger.RunningEmbeddedAsync(Settings) is not { } running
+                || !running.Contracts.Addresses.TryGetValue(Vc.Did.Ledger.ContractArtifact.DidRegistry, out var deployed)) return null;
+            var registry = Settings.RegistryAddress ?? deployed;
+            return _readOnly = await LedgerDids.OpenReadOnlyAsync(running.RpcUrl, registry, running.Contracts.ChainId, Settings.DataDirectory, _time);
+        }
+        finally { _gate.Release(); }
     }
 
     // ---- IDidMethodProvisioner: issuer creation and key rotation ----
@@ -76,6 +96,7 @@ public sealed class AgentLedger : IDidMethodResolver, IDidMethodProvisioner, IAs
 
     public async ValueTask DisposeAsync()
     {
+        if (_readOnly is not null) await _readOnly.DisposeAsync();
         if (_dids is not null) await _dids.DisposeAsync();
         // A ledger handed over by the node is the node's to stop; one opened here is a detached daemon (or a
         // configured RPC node) that outlives this call by design.
