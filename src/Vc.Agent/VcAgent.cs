@@ -141,6 +141,17 @@ public sealed class VcAgent : IAsyncDisposable
         };
     }
 
+    // Image decoding is the node's most memory-hungry work (tens of MB a picture): at most one per core at a time.
+    private readonly SemaphoreSlim _qrDecoding = new(Math.Max(1, Environment.ProcessorCount));
+
+    /// <summary>The HC1 string of a QR code image (PNG/JPEG), decoded under the agent's concurrency limit.</summary>
+    public async Task<string> DecodeQrAsync(byte[] image, CancellationToken ct = default)
+    {
+        await _qrDecoding.WaitAsync(ct);
+        try { return Vc.Interop.Qr.HcertQr.Decode(image); }
+        finally { _qrDecoding.Release(); }
+    }
+
     /// <summary>Verifies a credential; when it verifies and belongs to a trust domain, the trust decision at its issuance.</summary>
     public async Task<CredentialVerdict> VerifyCredentialAsync(JsonElement credential, VerificationOptions options, CancellationToken ct = default)
     {

@@ -45,6 +45,33 @@ public sealed class HardeningTests(NodeFixture node) : IClassFixture<NodeFixture
     }
 
     [Fact]
+    public async Task Qr_images_larger_than_a_phone_photo_are_refused_from_their_header()
+    {
+        using var pki = Vc.Interop.Pki.CountryPki.Create("KE");
+        using var dsc = pki.IssueDsc("DSC qr");
+        var hc1 = new Vc.Interop.Hcert.HcertSigner(dsc).SignEuDcc(System.Text.Json.JsonDocument.Parse(
+            """{"ver":"1.3.0","nam":{"fnt":"MUSTERFRAU"},"dob":"1964-08-12","v":[{"tg":"840539006","vp":"1119349007","mp":"EU/1/20/1528","ma":"ORG-100030215","dn":2,"sd":2,"dt":"2021-05-29","co":"DE","is":"RKI","ci":"URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W"}]}""").RootElement,
+            "DE", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(30));
+        async Task<JsonObject> Post(byte[] png)
+        {
+            var response = await node.Anonymous.PostAsync("/hcert/verify", new StringContent(new JsonObject { ["qrPng"] = Convert.ToBase64String(png) }.ToJsonString(), Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // untrusted DSC or refused image: 400 either way
+            return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        }
+
+        // ≈ 4,500 × 4,500 pixels (20 megapixels, a few KB of PNG): refused before any pixel is decoded.
+        var huge = Vc.Interop.Qr.HcertQr.RenderPng(hc1, pixelsPerModule: 70);
+        var refused = await Post(huge);
+        Assert.EndsWith("qr-decode", (string?)refused["type"]);
+        Assert.Contains("too large", (string?)refused["detail"]);
+
+        // A photo-sized one decodes (and then fails only for its untrusted signer).
+        var normal = await Post(Vc.Interop.Qr.HcertQr.RenderPng(hc1, pixelsPerModule: 20));
+        Assert.Null(normal["type"]); // a verification report, not a problem: the image was read
+        Assert.Contains(normal["steps"]!.AsArray(), st => (string?)st!["step"] == "Base45" && (bool)st["passed"]!);
+    }
+
+    [Fact]
     public async Task Cli_input_that_is_not_utf8_is_a_typed_error_not_repaired()
     {
         var dir = Directory.CreateTempSubdirectory("vchealth-utf8-").FullName;

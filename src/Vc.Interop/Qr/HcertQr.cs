@@ -12,7 +12,11 @@ public static class HcertQr
 {
     /// <summary>Images larger than this are refused before decoding (a QR photo is far smaller).</summary>
     public const int MaxImageBytes = 20 * 1024 * 1024;
-    public const int MaxImagePixels = 40_000_000;
+    /// <summary>
+    /// A phone photo of a QR code is about 12 megapixels (4032×3024); decoding costs ≈ 3.5 bytes a pixel (grey image,
+    /// luminance copy, binarized matrix), so 16 megapixels bounds one decoding near 60 MB. Checked from the header.
+    /// </summary>
+    public const int MaxImagePixels = 16_000_000;
 
     /// <summary>Renders a PNG. "HC1:" + Base45 uses only the QR alphanumeric character set, so QRCoder picks
     /// alphanumeric mode.</summary>

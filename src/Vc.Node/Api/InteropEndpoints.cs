@@ -23,7 +23,7 @@ public static class InteropEndpoints
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
-            var (hc1, inputProblem) = Hc1From(body!);
+            var (hc1, inputProblem) = await Hc1From(body!, agent, request.HttpContext.RequestAborted);
             if (inputProblem is not null) return inputProblem;
             DateTimeOffset? at = null;
             if (VcApiEndpoints.Str(body!, "at") is { } t)
@@ -58,7 +58,7 @@ public static class InteropEndpoints
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
-            var (hc1, inputProblem) = Hc1From(body!);
+            var (hc1, inputProblem) = await Hc1From(body!, agent, request.HttpContext.RequestAborted);
             if (inputProblem is not null) return inputProblem;
             try
             {
@@ -171,12 +171,12 @@ public static class InteropEndpoints
             catch (Vc.Trust.Bridge.TrustBridgeException e) { return Problems.BadRequest("trust-" + e.Error, e.Message); }
         }).Public().Answers<TrustVerdictBody>(200).Fails(400, 404);
 
-    private static (string? Hc1, IResult? Problem) Hc1From(JsonObject body)
+    private static async Task<(string? Hc1, IResult? Problem)> Hc1From(JsonObject body, VcAgent agent, CancellationToken ct)
     {
         if (VcApiEndpoints.Str(body, "hc1") is { } hc1) return (hc1.Trim(), null);
         if (VcApiEndpoints.Str(body, "qrPng") is { } b64)
         {
-            try { return (HcertQr.Decode(Convert.FromBase64String(b64)), null); }
+            try { return (await agent.DecodeQrAsync(Convert.FromBase64String(b64), ct), null); }
             catch (FormatException) { return (null, Problems.BadRequest("malformed-request", "qrPng is not base64")); }
             catch (HcertException e) { return (null, Problems.BadRequest("qr-decode", e.Message)); }
         }
