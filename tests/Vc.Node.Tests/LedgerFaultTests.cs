@@ -15,16 +15,12 @@ public sealed class LedgerFaultTests
 {
     private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
-    [Fact]
-    public async Task With_the_ledger_killed_a_did_ethr_credential_is_not_verified_and_the_node_is_not_ready()
+    /// <summary>A did:ethr credential of a fresh node, and a way to verify it (status, answer).</summary>
+    private static async Task<Func<Task<(HttpStatusCode, JsonObject)>>> IssueAsync(NodeFixture node)
     {
-        var node = new NodeFixture();
-        await node.InitializeAsync();
-        try
-        {
-            using var admin = node.With(node.AdminKey);
-            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/issuers", new { id = "fault", method = "ethr" })).StatusCode);
-            using var issuer = node.With(node.IssueKey);
+        using var admin = node.With(node.AdminKey);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/issuers", new { id = "fault", method = "ethr" })).StatusCode);
+        using var issuer = node.With(node.IssueKey);
             var issued = await issuer.PostAsync("/issuers/fault/credentials/issue", Json(new JsonObject
             {
                 ["credential"] = new JsonObject
@@ -34,30 +30,47 @@ public sealed class LedgerFaultTests
                     ["credentialSubject"] = new JsonObject { ["id"] = "did:example:holder", ["alumniOf"] = "Example University" },
                 },
             }));
-            var vc = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
-            async Task<(HttpStatusCode, JsonObject)> Verify()
-            {
-                var response = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }));
-                return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
-            }
-            Assert.Equal(HttpStatusCode.OK, (await Verify()).Item1);
+        var vc = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
+        return async () =>
+        {
+            var response = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }));
+            return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
+        };
+    }
+
+    private static async Task<int> AnvilPidAsync(NodeFixture node) =>
+        (int)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(node.DataDirectory, "ledger", "daemon.json")))!["Pid"]!;
+
+    private static void AssertIndeterminate(HttpStatusCode status, JsonObject answer)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.False((bool)answer["verified"]!);
+        var problem = answer["problemDetails"]!.AsArray().Single();
+        Assert.EndsWith("#VERIFICATION_METHOD_RESOLUTION_ERROR", (string?)problem!["type"]);
+        Assert.Contains("ledger", (string?)problem["detail"], StringComparison.OrdinalIgnoreCase);
+        Assert.Null(answer["trust"]);
+    }
+
+    [Fact]
+    public async Task With_the_ledger_killed_a_did_ethr_credential_is_not_verified_and_the_node_is_not_ready()
+    {
+        var node = new NodeFixture();
+        await node.InitializeAsync();
+        try
+        {
+            var verify = await IssueAsync(node);
+            Assert.Equal(HttpStatusCode.OK, (await verify()).Item1);
             Assert.Equal(HttpStatusCode.OK, (await node.Anonymous.GetAsync("/ready")).StatusCode);
 
             // SIGKILL the node's Anvil (its pid is in the ledger's daemon record).
-            var daemon = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(node.DataDirectory, "ledger", "daemon.json")))!;
-            using (var anvil = Process.GetProcessById((int)daemon["Pid"]!))
+            using (var anvil = Process.GetProcessById(await AnvilPidAsync(node)))
             {
                 anvil.Kill();
                 await anvil.WaitForExitAsync();
             }
 
-            var (status, answer) = await Verify();
-            Assert.Equal(HttpStatusCode.BadRequest, status);
-            Assert.False((bool)answer["verified"]!);
-            var problem = answer["problemDetails"]!.AsArray().Single();
-            Assert.EndsWith("#VERIFICATION_METHOD_RESOLUTION_ERROR", (string?)problem!["type"]);
-            Assert.Contains("ledger", (string?)problem["detail"], StringComparison.OrdinalIgnoreCase);
-            Assert.Null(answer["trust"]);
+            var (status, answer) = await verify();
+            AssertIndeterminate(status, answer);
 
             var ready = await node.Anonymous.GetAsync("/ready");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
@@ -67,5 +80,41 @@ public sealed class LedgerFaultTests
         {
             await node.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task With_the_ledger_paused_the_verdict_is_indeterminate_within_the_rpc_timeout_and_recovers_when_it_resumes()
+    {
+        var node = new NodeFixture();
+        await node.InitializeAsync();
+        var pid = 0;
+        try
+        {
+            var verify = await IssueAsync(node);
+            Assert.Equal(HttpStatusCode.OK, (await verify()).Item1);
+            pid = await AnvilPidAsync(node);
+            Signal("STOP", pid); // the ledger accepts connections but never answers
+
+            var (status, answer) = await verify();
+            AssertIndeterminate(status, answer);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await node.Anonymous.GetAsync("/ready")).StatusCode);
+
+            Signal("CONT", pid);
+            pid = 0;
+            Assert.Equal(HttpStatusCode.OK, (await verify()).Item1);
+            Assert.Equal(HttpStatusCode.OK, (await node.Anonymous.GetAsync("/ready")).StatusCode);
+        }
+        finally
+        {
+            if (pid != 0) Signal("CONT", pid);
+            await node.DisposeAsync();
+        }
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 }
