@@ -172,4 +172,8 @@ public sealed class RdfcException : Exception
 
     /// <summary>The error code.</summary>
     public RdfcErrorCode Code { get; }
+
+    /// <summary>For <see cref="RdfcErrorCode.WorkLimitExceeded"/>: the Hash N-Degree Quads calls made before the
+    /// refusal (the work counter), else 0.</summary>
+    public long HashNDegreeQuadsCalls { get; init; }
 }

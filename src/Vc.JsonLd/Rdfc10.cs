@@ -8,9 +8,11 @@ namespace Vc.JsonLd;
 /// <summary>Options for RDFC-1.0.</summary>
 public sealed class RdfcOptions
 {
-    /// <summary>Default limit on Hash N-Degree Quads calls. A 6-clique of blank nodes needs ≈3,600 and the hardest
-    /// W3C positive test a few hundred; a 10-clique (the W3C poison graph) needs millions.</summary>
-    public const int DefaultMaxHashNDegreeQuadsCalls = 10_000;
+    /// <summary>Default of <see cref="MaxWorkFactor"/>: 1, as rdf-canonize and the Digital Bazaar VC stack.</summary>
+    public const int DefaultMaxWorkFactor = 1;
+
+    /// <summary>Default absolute cap on Hash N-Degree Quads calls: none beyond the work factor's bound.</summary>
+    public const int DefaultMaxHashNDegreeQuadsCalls = int.MaxValue;
 
     /// <summary>Default limit on permutations examined inside Hash N-Degree Quads (all calls together).</summary>
     public const long DefaultMaxPermutations = 1_000_000;
@@ -18,11 +20,26 @@ public sealed class RdfcOptions
     /// <summary>The hash function: SHA256 (default, RDFC-1.0's) or SHA384 / SHA512.</summary>
     public HashAlgorithmName HashAlgorithm { get; init; } = HashAlgorithmName.SHA256;
 
-    /// <summary>Work limit: how many times Hash N-Degree Quads may run before <see cref="RdfcException"/>
-    /// (WorkLimitExceeded) is thrown.</summary>
+    /// <summary>Work bound as rdf-canonize's <c>maxWorkFactor</c>: Hash N-Degree Quads (§4.8, the "deep iterations",
+    /// recursive calls included) may run at most n^factor times, n being the number of blank nodes whose first-degree
+    /// hash is shared (§4.4.3 step 5) — beyond that <see cref="RdfcException"/> (WorkLimitExceeded). 0: no blank node
+    /// may need it; 1 (default): linear, what the Digital Bazaar VC stack signs and verifies with; 2–3: the W3C
+    /// "medium" and "high" complexity tests (a 6-clique needs 5); null: no bound (rdf-canonize's Infinity, which
+    /// n^factor above 2^53 − 1 also gives). The same permutation order and pruning as rdf-canonize make the call
+    /// counts equal, so the same datasets are accepted and refused at the same factor.</summary>
+    public int? MaxWorkFactor
+    {
+        get => _maxWorkFactor;
+        init => _maxWorkFactor = value is < 0 ? throw new ArgumentOutOfRangeException(nameof(MaxWorkFactor), "a work factor is ≥ 0 (null: no bound)") : value;
+    }
+    private readonly int? _maxWorkFactor = DefaultMaxWorkFactor;
+
+    /// <summary>Absolute cap on Hash N-Degree Quads calls besides <see cref="MaxWorkFactor"/> (default: none).</summary>
     public int MaxHashNDegreeQuadsCalls { get; init; } = DefaultMaxHashNDegreeQuadsCalls;
 
-    /// <summary>Work limit on permutations of related blank nodes examined (all calls together).</summary>
+    /// <summary>Work limit on permutations of related blank nodes examined (all calls together); rdf-canonize has
+    /// none, so this can refuse a dataset it accepts (only one with millions of permutations within the calls the
+    /// work factor allows).</summary>
     public long MaxPermutations { get; init; } = DefaultMaxPermutations;
 
     /// <summary>Largest dataset accepted.</summary>
@@ -172,6 +189,7 @@ public static class Rdfc10
         private readonly Utf8Buffer _buf = new(4096);
         private int _calls;
         private long _perms;
+        private long _maxDeepIterations = long.MaxValue; // the work factor's bound, set in step 5
 
         /// <summary>The canonical document, or only its hash when <paramref name="digestOnly"/> names the algorithm.</summary>
         public (RdfcResult? Result, byte[]? Digest) Run(IReadOnlyList<RdfQuad> dataset, HashAlgorithmName? digestOnly)
@@ -382,6 +400,16 @@ public static class Rdfc10
                 i = j;
             }
 
+            // Work bound (rdf-canonize's maxDeepIterations): (blank nodes with a shared hash)^factor Hash N-Degree
+            // Quads calls; 0 for factor 0, none for no factor or above 2^53 − 1 (JavaScript's safe integers).
+            if (options.MaxWorkFactor is int factor)
+            {
+                int nonUnique = 0;
+                foreach (var list in remaining) nonUnique += list.Count;
+                double bound = factor == 0 ? 0 : Math.Pow(nonUnique, factor);
+                _maxDeepIterations = bound > 9007199254740991d ? long.MaxValue : (long)bound;
+            }
+
             // 5. shared hashes
             foreach (var list in remaining)
             {
@@ -509,9 +537,15 @@ public static class Rdfc10
 
         private (string Hash, Issuer Issuer) HashNDegree(string identifier, Issuer issuer)
         {
-            if (++_calls > options.MaxHashNDegreeQuadsCalls)
+            if (_calls >= _maxDeepIterations)
                 throw new RdfcException(RdfcErrorCode.WorkLimitExceeded,
-                    $"RDFC-1.0 work limit exceeded: more than {options.MaxHashNDegreeQuadsCalls} Hash N-Degree Quads calls (poison graph?)");
+                    $"RDFC-1.0 work limit exceeded: more than {_maxDeepIterations} Hash N-Degree Quads calls (work factor {options.MaxWorkFactor}; poison graph?)")
+                { HashNDegreeQuadsCalls = _calls };
+            if (_calls >= options.MaxHashNDegreeQuadsCalls)
+                throw new RdfcException(RdfcErrorCode.WorkLimitExceeded,
+                    $"RDFC-1.0 work limit exceeded: more than {options.MaxHashNDegreeQuadsCalls} Hash N-Degree Quads calls (poison graph?)")
+                { HashNDegreeQuadsCalls = _calls };
+            _calls++;
 
             // 1-3. related hashes
             var hn = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
@@ -536,27 +570,32 @@ public static class Rdfc10
                 data.Append(relatedHash);
                 string? chosenPath = null;
                 Issuer? chosenIssuer = null;
-                var perm = new int[list.Count];
-                for (int i = 0; i < perm.Length; i++) perm[i] = i;
+                // 5.4 "for each permutation of blank node list": in rdf-canonize's order (the list sorted by
+                // identifier, then Steinhaus–Johnson–Trotter), so that pruning, and the calls counted against the
+                // work bound, are the same as there. The result does not depend on the order.
+                var perm = new Permuter(list);
                 do
                 {
                     if (++_perms > options.MaxPermutations)
                         throw new RdfcException(RdfcErrorCode.WorkLimitExceeded,
-                            $"RDFC-1.0 work limit exceeded: more than {options.MaxPermutations} permutations (poison graph?)");
+                            $"RDFC-1.0 work limit exceeded: more than {options.MaxPermutations} permutations (poison graph?)")
+                        { HashNDegreeQuadsCalls = _calls };
                     var issuerCopy = issuer.Clone();
                     var path = new StringBuilder();
                     var recursion = new List<string>();
                     bool skip = false;
-                    foreach (int pi in perm)
+                    foreach (var related in perm.Current)
                     {
-                        var related = list[pi];
                         if (_canonical.TryGet(related, out var cid)) path.Append("_:").Append(cid);
                         else
                         {
                             if (!issuerCopy.TryGet(related, out _)) recursion.Add(related);
                             path.Append("_:").Append(issuerCopy.Issue(related));
                         }
-                        if (chosenPath is not null && path.Length >= chosenPath.Length && Greater(path, chosenPath))
+                        // 5.4.4.3 "length of path ≥ length of chosen path and path greater": compared as
+                        // rdf-canonize does, lexicographically only (a path greater at a differing character stays
+                        // greater when extended), which prunes earlier, so calls are counted as there.
+                        if (chosenPath is not null && Greater(path, chosenPath))
                         {
                             skip = true;
                             break;
@@ -569,7 +608,7 @@ public static class Rdfc10
                         path.Append("_:").Append(issuerCopy.Issue(related));
                         path.Append('<').Append(result.Hash).Append('>');
                         issuerCopy = result.Issuer;
-                        if (chosenPath is not null && path.Length >= chosenPath.Length && Greater(path, chosenPath))
+                        if (chosenPath is not null && Greater(path, chosenPath))
                         {
                             skip = true;
                             break;
@@ -582,7 +621,7 @@ public static class Rdfc10
                         chosenPath = p;
                         chosenIssuer = issuerCopy;
                     }
-                } while (NextPermutation(perm));
+                } while (perm.MoveNext());
                 data.Append(chosenPath);
                 issuer = chosenIssuer!;
             }
@@ -601,16 +640,49 @@ public static class Rdfc10
             return path.Length > chosen.Length;
         }
 
-        private static bool NextPermutation(int[] a)
+        /// <summary>5.4's permutations as rdf-canonize's Permuter gives them: the list sorted (by UTF-16 unit, as
+        /// JavaScript's sort), then Steinhaus–Johnson–Trotter order (the largest mobile element swapped with the
+        /// neighbour it looks at, then the elements larger than it turn round). Ported literally, one direction per
+        /// distinct identifier: a blank node related twice under one hash (twice the graph of the reference node's
+        /// quads) is listed twice there too.</summary>
+        private sealed class Permuter
         {
-            int i = a.Length - 2;
-            while (i >= 0 && a[i] >= a[i + 1]) i--;
-            if (i < 0) return false;
-            int j = a.Length - 1;
-            while (a[j] <= a[i]) j--;
-            (a[i], a[j]) = (a[j], a[i]);
-            Array.Reverse(a, i + 1, a.Length - i - 1);
-            return true;
+            private readonly Dictionary<string, bool>? _left; // true: looks left
+            public List<string> Current { get; }
+
+            public Permuter(List<string> list)
+            {
+                Current = list;
+                if (list.Count < 2) return;
+                list.Sort(StringComparer.Ordinal);
+                _left = new Dictionary<string, bool>(list.Count, StringComparer.Ordinal);
+                foreach (var e in list) _left[e] = true;
+            }
+
+            public bool MoveNext()
+            {
+                if (_left is null) return false;
+                var a = Current;
+                string? k = null;
+                int pos = 0;
+                for (int i = 0; i < a.Count; i++)
+                {
+                    var e = a[i];
+                    if ((k is null || string.CompareOrdinal(e, k) > 0)
+                        && (_left[e] ? i > 0 && string.CompareOrdinal(e, a[i - 1]) > 0
+                                     : i < a.Count - 1 && string.CompareOrdinal(e, a[i + 1]) > 0))
+                    {
+                        k = e;
+                        pos = i;
+                    }
+                }
+                if (k is null) return false;
+                int swap = _left[k] ? pos - 1 : pos + 1;
+                (a[pos], a[swap]) = (a[swap], a[pos]);
+                foreach (var e in a)
+                    if (string.CompareOrdinal(e, k) > 0) _left[e] = !_left[e];
+                return true;
+            }
         }
 
         private string Hash(StringBuilder sb)

@@ -297,19 +297,75 @@ internal sealed partial class Processor
         digits = all.TrimEnd('0');
     }
 
-    /// <summary>Canonical xsd:double lexical form (e.g. 1.1E0, 1.0E21, -5.0E-7).</summary>
+    /// <summary>Canonical xsd:double lexical form of §8.6 Object to RDF Conversion (step 10, "canonical lexical form of
+    /// an xsd:double") as jsonld.js, pyld and RDF.rb write it: ECMAScript Number.prototype.toExponential(15)
+    /// (ECMA-262 §21.1.3.2: the 16 significant digits nearest the exact binary value, the larger on a tie), then the
+    /// mantissa's trailing zeros removed keeping one digit after the point, and the exponent without "+" or leading
+    /// zeros: 1.1E0, 1.0E21, 7.999999999999999E23 (8e23), 4.940656458412465E-324. A zero, also -0 (toExponential
+    /// writes no sign for it, nor does jsonld.js), is 0.0E0. The one formatter of both the expansion + toRdf path and
+    /// the direct path (DirectRdf.cs, through LiteralTerm).</summary>
     internal static string CanonicalDouble(double d)
     {
         if (double.IsNaN(d)) return "NaN";
         if (double.IsInfinity(d)) return d > 0 ? "INF" : "-INF";
         if (d == 0) return "0.0E0";
-        ShortestDigits(d, out var digits, out var point);
-        var sb = new StringBuilder();
+        double a = Math.Abs(d);
+        // .NET's "E15" is the exact value correctly rounded to 16 significant digits, but a tie goes to the even digit
+        // where toExponential (ECMA-262 §21.1.3.2 step 10.a, "pick the e and n for which n × 10^(e–f) is larger")
+        // rounds up. A tie is an exact value of 17 significant digits ending in 5: "E16" then shows it exactly.
+        Span<char> digits = stackalloc char[17];
+        int exponent;
+        Span<char> buf = stackalloc char[32];
+        if (!a.TryFormat(buf, out int len, "E16", CultureInfo.InvariantCulture)) throw new InvalidOperationException("E16");
+        if (buf[17] == '5' && IsExactly17Digits(a, buf[..len]))
+        {
+            // d.dddddddddddddddd5E±x: the first 16 digits plus one unit in the last place (carry through 9s)
+            digits[0] = buf[0];
+            buf.Slice(2, 15).CopyTo(digits[1..]);
+            exponent = ParseExponent(buf[19..len]);
+            int i = 15;
+            while (i >= 0 && digits[i] == '9') digits[i--] = '0';
+            if (i >= 0) digits[i]++;
+            else { digits[0] = '1'; exponent++; }
+        }
+        else
+        {
+            if (!a.TryFormat(buf, out len, "E15", CultureInfo.InvariantCulture)) throw new InvalidOperationException("E15");
+            digits[0] = buf[0];
+            buf.Slice(2, 15).CopyTo(digits[1..]);
+            exponent = ParseExponent(buf[18..len]);
+        }
+        int last = 15;
+        while (last > 1 && digits[last] == '0') last--;
+        var sb = new StringBuilder(24);
         if (d < 0) sb.Append('-');
-        sb.Append(digits[0]).Append('.');
-        sb.Append(digits.Length > 1 ? digits.AsSpan(1) : "0");
-        sb.Append('E').Append((point - 1).ToString(CultureInfo.InvariantCulture));
+        sb.Append(digits[0]).Append('.').Append(digits[1..(last + 1)]).Append('E').Append(exponent.ToString(CultureInfo.InvariantCulture));
         return sb.ToString();
+
+        static int ParseExponent(ReadOnlySpan<char> s) => int.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Whether the positive finite <paramref name="a"/> equals the 17-digit decimal <paramref name="e16"/>
+    /// ("d.ddddddddddddddddE±x", as .NET's "E16" writes it) exactly: m × 2^q = M × 10^k, compared as integers.</summary>
+    private static bool IsExactly17Digits(double a, ReadOnlySpan<char> e16)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(a);
+        int biased = (int)(bits >> 52) & 0x7FF;
+        long m = bits & 0xF_FFFF_FFFF_FFFFL;
+        int q;
+        if (biased == 0) q = -1074; // subnormal
+        else { m |= 1L << 52; q = biased - 1075; }
+        Span<char> mantissa = stackalloc char[17];
+        mantissa[0] = e16[0];
+        e16.Slice(2, 16).CopyTo(mantissa[1..]);
+        var bigM = BigInteger.Parse(mantissa, NumberStyles.None, CultureInfo.InvariantCulture);
+        int k = int.Parse(e16[19..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) - 16;
+        // m × 2^q × 10^(-k) = M, every power moved to the side where it is non-negative
+        var left = new BigInteger(m) << Math.Max(q, 0);
+        if (k < 0) left *= BigInteger.Pow(10, -k);
+        var right = bigM << Math.Max(-q, 0);
+        if (k > 0) right *= BigInteger.Pow(10, k);
+        return left == right;
     }
 
     /// <summary>ECMAScript Number::toString (what JCS, RFC 8785, uses for numbers).</summary>

@@ -9,6 +9,7 @@ using Vc.Did.Keys;
 using Vc.Credentials.Presentations;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
+using Vc.JsonLd;
 
 namespace Vc.Credentials.Tests;
 
@@ -112,6 +113,36 @@ public sealed class JsCrossCheckTests
         Assert.Equal("eddsa-rdfc-2022", signed["proof"]!["cryptosuite"]!.GetValue<string>());
         Assert.True(result.Verified, result.ToJson());
         Assert.Contains(result.Checks, c => c.Check == "status" && c.Valid);
+    }
+
+    [Fact]
+    public async Task A_JS_signed_credential_holding_doubles_verifies_with_ours()
+    {
+        // JSON-LD toRdf §8.6: each non-integer number is an xsd:double literal in jsonld.js's form (toExponential(15));
+        // these need 16 or 17 digits, round on a tie or sit at the ends of the range. (Not 1e-7 or 5e-324: jsonld.js
+        // makes a number without a "." in String(n) an xsd:integer "0", against §8.6; see src/Vc.JsonLd/README.md.)
+        var stack = new TestStack();
+        var issuer = new CredentialIssuer(stack.Proofs, IssuerProfile.ForDidKey(Fixtures.IssuerKey()));
+        var unsigned = Fixtures.UnsignedIcvp(issuer.Profile);
+        double[] doubles = [8e23, 76083.54, 9e25, 1000000000000000.5, 1234567890123456.5, 0.1, -0.30000000000000004,
+            1.7976931348623157e308, 2.2250738585072014e-308, 1e21, 3.141592653589793, 123456.78901234567];
+        var rnd = new Random(7);
+        var values = new JsonArray(doubles.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray());
+        while (values.Count < 40)
+        {
+            double d = BitConverter.Int64BitsToDouble(rnd.NextInt64(long.MinValue, long.MaxValue));
+            if (double.IsFinite(d) && (Math.Abs(d) >= 1e21 || EcmaScriptNumber.Format(d).Contains('.'))) values.Add(JsonValue.Create(d));
+        }
+        unsigned["credentialSubject"]!["https://vchealth.example/vocab#measurements"] = values; // an absolute IRI: no term needed
+
+        var js = await JsStack.RunAsync(new JsonObject { ["op"] = "issue", ["credential"] = unsigned.DeepClone(), ["key"] = JsStack.Ed25519Key(0x07), ["created"] = NowText });
+        var signed = (JsonObject)js["signed"]!;
+        var result = await stack.Verifier.VerifyAsync(signed, new VerificationOptions { Now = Fixtures.Now });
+        var ours = await issuer.IssueAsync(unsigned, Fixtures.Now);
+
+        Assert.Equal(40, signed["credentialSubject"]!["https://vchealth.example/vocab#measurements"]!.AsArray().Count);
+        Assert.True(result.Verified, result.ToJson());
+        Assert.Equal(signed["proof"]!["proofValue"]!.GetValue<string>(), ours["proof"]!["proofValue"]!.GetValue<string>());
     }
 
     [Fact]

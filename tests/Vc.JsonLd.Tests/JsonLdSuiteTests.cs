@@ -107,8 +107,10 @@ public static class JsonLdSuite
                 var quads = JsonLdProcessor.ToRdf(input.RootElement, options);
                 if (t.Kind == "negative") return (SuiteOutcome.Failed, "expected error " + t.ErrorCode + ", got output");
                 if (t.Kind == "syntax") return (SuiteOutcome.Passed, "");
-                var actual = Rdfc10.Canonicalize(quads).CanonicalNQuads;
-                var expected = Rdfc10.CanonicalizeNQuads(File.ReadAllText(Path.Combine(Root, t.Expect!))).CanonicalNQuads;
+                // canonical forms compare datasets up to blank node labels; no work bound for that (RDFC's own tests)
+                var unbounded = new RdfcOptions { MaxWorkFactor = null };
+                var actual = Rdfc10.Canonicalize(quads, unbounded).CanonicalNQuads;
+                var expected = Rdfc10.CanonicalizeNQuads(File.ReadAllText(Path.Combine(Root, t.Expect!)), unbounded).CanonicalNQuads;
                 return actual == expected
                     ? (SuiteOutcome.Passed, "")
                     : (SuiteOutcome.Failed, $"graph differs\nexpected:\n{expected}\nactual:\n{actual}");

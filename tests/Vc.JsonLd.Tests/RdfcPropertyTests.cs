@@ -7,6 +7,9 @@ namespace Vc.JsonLd.Tests;
 /// <summary>RDFC-1.0 properties: the canonical form ignores blank node labels and quad order.</summary>
 public class RdfcPropertyTests
 {
+    // Properties of the canonical form, not of the work bound (RdfcWorkBoundTests): no work factor.
+    private static readonly RdfcOptions Unbounded = new() { MaxWorkFactor = null };
+
     // blankGraphNames: whether blank nodes may name graphs (see the limitation below).
     private static (string Original, string Relabelled) RandomGraph(int seed, bool blankGraphNames = true)
     {
@@ -36,8 +39,8 @@ public class RdfcPropertyTests
         Gen.Int.Sample(seed =>
         {
             var (x, y) = RandomGraph(seed, blankGraphNames: false);
-            var cx = Rdfc10.CanonicalizeNQuads(x).CanonicalNQuads;
-            var cy = Rdfc10.CanonicalizeNQuads(y).CanonicalNQuads;
+            var cx = Rdfc10.CanonicalizeNQuads(x, Unbounded).CanonicalNQuads;
+            var cy = Rdfc10.CanonicalizeNQuads(y, Unbounded).CanonicalNQuads;
             return cx == cy;
         }, iter: 300);
     }
@@ -48,11 +51,11 @@ public class RdfcPropertyTests
         Gen.Int.Sample(seed =>
         {
             var (x, _) = RandomGraph(seed);
-            var c = Rdfc10.CanonicalizeNQuads(x).CanonicalNQuads;
+            var c = Rdfc10.CanonicalizeNQuads(x, Unbounded).CanonicalNQuads;
             var lines = c.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             for (int i = 1; i < lines.Length; i++)
                 if (CodePointComparer.Instance.Compare(lines[i - 1], lines[i]) >= 0) return false;
-            return Rdfc10.CanonicalizeNQuads(c).CanonicalNQuads == c;
+            return Rdfc10.CanonicalizeNQuads(c, Unbounded).CanonicalNQuads == c;
         }, iter: 200);
     }
 
@@ -67,8 +70,8 @@ public class RdfcPropertyTests
         const string x = "_:n5 <urn:p0> _:n2 _:n0 .\n_:n2 <urn:p0> _:n5 _:n3 .\n<urn:s2> <urn:p0> _:n3 _:n4 .\n_:n1 <urn:p0> _:n0 .\n";
         const string y = "_:m4 <urn:p0> _:m5 _:m8 .\n<urn:s2> <urn:p0> _:m8 _:m7 .\n_:m6 <urn:p0> _:m3 .\n_:m5 <urn:p0> _:m4 _:m3 .\n";
         Assert.Equal("<urn:s2> <urn:p0> _:c14n0 _:c14n1 .\n_:c14n3 <urn:p0> _:c14n2 .\n_:c14n4 <urn:p0> _:c14n5 _:c14n2 .\n_:c14n5 <urn:p0> _:c14n4 _:c14n0 .\n",
-            Rdfc10.CanonicalizeNQuads(x).CanonicalNQuads);
+            Rdfc10.CanonicalizeNQuads(x, Unbounded).CanonicalNQuads);
         Assert.Equal("<urn:s2> <urn:p0> _:c14n0 _:c14n1 .\n_:c14n3 <urn:p0> _:c14n2 .\n_:c14n4 <urn:p0> _:c14n5 _:c14n0 .\n_:c14n5 <urn:p0> _:c14n4 _:c14n2 .\n",
-            Rdfc10.CanonicalizeNQuads(y).CanonicalNQuads);
+            Rdfc10.CanonicalizeNQuads(y, Unbounded).CanonicalNQuads);
     }
 }

@@ -88,9 +88,15 @@ public class SafetyTests
     public void Work_limit_is_configurable()
     {
         var six = RdfcTests.Clique(6);
-        Assert.NotEmpty(Rdfc10.CanonicalizeNQuads(six).CanonicalNQuads); // default lets a 6-clique through
-        var e = Assert.Throws<RdfcException>(() => Rdfc10.CanonicalizeNQuads(six, new RdfcOptions { MaxHashNDegreeQuadsCalls = 100 }));
+        var e = Assert.Throws<RdfcException>(() => Rdfc10.CanonicalizeNQuads(six)); // work factor 1: 6 calls
         Assert.Equal(RdfcErrorCode.WorkLimitExceeded, e.Code);
+        Assert.Equal(6, e.HashNDegreeQuadsCalls);
+        var r = Rdfc10.CanonicalizeNQuads(six, new RdfcOptions { MaxWorkFactor = 5 }); // 7,776 calls allowed
+        Assert.InRange(r.HashNDegreeQuadsCalls, 1297, 7776); // more than factor 4 would allow
+        Assert.Equal(r.CanonicalNQuads, Rdfc10.CanonicalizeNQuads(six, new RdfcOptions { MaxWorkFactor = null }).CanonicalNQuads);
+        e = Assert.Throws<RdfcException>(() => Rdfc10.CanonicalizeNQuads(six, new RdfcOptions { MaxWorkFactor = null, MaxHashNDegreeQuadsCalls = 100 }));
+        Assert.Equal(RdfcErrorCode.WorkLimitExceeded, e.Code);
+        Assert.Equal(100, e.HashNDegreeQuadsCalls);
     }
 
     [Fact]

@@ -88,9 +88,16 @@ public sealed class CliFlowTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Failed, unknown.Code);
         Assert.Contains("https://unknown.example/ctx", unknown.Err);
 
-        var nquads = await Run("canon", File("q.nq", "_:x <http://ex/p> _:y .\n_:y <http://ex/p> _:x .\n"), "--nquads", "--hash", "sha384");
+        // a 2-cycle needs more than the 2 Hash N-Degree Quads calls the default work factor 1 allows: refused, as by rdf-canonize
+        var cycle = File("q.nq", "_:x <http://ex/p> _:y .\n_:y <http://ex/p> _:x .\n");
+        var refused = await Run("canon", cycle, "--nquads", "--hash", "sha384");
+        Assert.Equal(ExitCodes.Failed, refused.Code);
+        Assert.Contains("rdfc.WorkLimitExceeded", refused.Err);
+        var nquads = await Run("canon", cycle, "--nquads", "--hash", "sha384", "--work-factor", "2");
         Assert.Equal(ExitCodes.Ok, nquads.Code);
         Assert.Contains("_:c14n0 <http://ex/p> _:c14n1 .", nquads.Out);
+        Assert.Equal(nquads.Out, (await Run("canon", cycle, "--nquads", "--hash", "sha384", "--work-factor", "none")).Out);
+        Assert.Equal(ExitCodes.Usage, (await Run("canon", cycle, "--nquads", "--work-factor", "-1")).Code);
     }
 
     [Fact]
