@@ -88,7 +88,8 @@ public sealed class BridgeTests : IDisposable
         var icvpDir = TestPaths.TestData("who/icvp");
         var hc1 = File.ReadAllText(Path.Combine(icvpDir, "icvp-yf-HC1.txt")).Trim();
         var whoDsc = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(icvpDir, "test-DSC.pem")));
-        var verified = new HcertVerifier(TrustStore.FromCertificates(whoDsc)).Verify(hc1, null);
+        // WHO's example is valid from 2025-10-01 to 2027-09-29: verified on the test's own clock, not today's.
+        var verified = new HcertVerifier(TrustStore.FromCertificates(whoDsc)).Verify(hc1, Now);
         Assert.True(verified.IsValid, verified.Reason);
 
         var vc = _bridge.ToCredential(verified, hc1, "did:example:bridge");
