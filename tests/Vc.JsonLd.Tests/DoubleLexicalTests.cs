@@ -152,22 +152,6 @@ public class DoubleLexicalTests(ITestOutputHelper output)
     private static async Task<JsonArray> RunNodeAsync(List<double> values)
     {
         var script = Path.Combine(TestPaths.RepoRoot, "tests", "js", "jsonld", "doubles.mjs");
-        var psi = new ProcessStartInfo(File.Exists("/usr/bin/node") ? "/usr/bin/node" : "node", [script])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
-        await process.StandardInput.WriteAsync("[" + string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var output = await stdout;
-        if (process.ExitCode != 0 || output.Length == 0)
-            throw new InvalidOperationException($"node exited {process.ExitCode}: {await stderr}");
-        return (JsonArray)JsonNode.Parse(output)!;
+        return (JsonArray)await NodeScript.RunAsync(script, "[" + string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]");
     }
 }

@@ -137,24 +137,7 @@ public class RdfcWorkBoundTests(ITestOutputHelper output)
         {
             ["cases"] = new JsonArray(cases.Select(c => (JsonNode?)new JsonObject { ["nquads"] = c.NQuads, ["factor"] = c.Factor, ["hash"] = c.Hash }).ToArray()),
         };
-        var psi = new ProcessStartInfo(File.Exists("/usr/bin/node") ? "/usr/bin/node" : "node",
-            [Path.Combine(TestPaths.RepoRoot, "tests", "js", "jsonld", "rdfc.mjs")])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
-        await process.StandardInput.WriteAsync(request.ToJsonString());
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var text = await stdout;
-        if (process.ExitCode != 0 || text.Length == 0)
-            throw new InvalidOperationException($"node exited {process.ExitCode}: {await stderr}");
-        var answer = (JsonArray)JsonNode.Parse(text)!;
+        var answer = (JsonArray)await NodeScript.RunAsync(Path.Combine(TestPaths.RepoRoot, "tests", "js", "jsonld", "rdfc.mjs"), request.ToJsonString());
         Assert.Equal(cases.Count, answer.Count);
         return answer;
     }
