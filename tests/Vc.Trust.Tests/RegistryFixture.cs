@@ -11,7 +11,7 @@ namespace Vc.Trust.Tests;
 /// One Anvil chain with a TrustRegistry deployed, shared by the "trust-ledger" collection. Each test onboards its
 /// own participants (fresh country codes from <see cref="NewCountry"/>), so tests do not see each other's entries.
 /// </summary>
-public sealed class RegistryFixture : IAsyncLifetime
+public class RegistryFixture : IAsyncLifetime
 {
     private LedgerHost? _host;
     private int _nextCountry;
@@ -22,9 +22,12 @@ public sealed class RegistryFixture : IAsyncLifetime
     public TrustRegistryReader Reader { get; private set; } = null!;
     public long DeploymentBlock { get; private set; }
 
+    /// <summary>How the fixture's Anvil starts (default: genesis now).</summary>
+    protected virtual AnvilOptions? Anvil => null;
+
     public async Task InitializeAsync()
     {
-        _host = await LedgerHost.StartAsync();
+        _host = await LedgerHost.StartAsync(options: Anvil);
         (Client, DeploymentBlock) = await TrustRegistryClient.DeployAsync(Connection, Anchor.GetPublicAddress());
         Reader = new TrustRegistryReader(Connection, Client.Address, DeploymentBlock);
         await FundAsync(Anchor);

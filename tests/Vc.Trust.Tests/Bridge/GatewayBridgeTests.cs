@@ -158,23 +158,6 @@ public sealed class GatewayBridgeTests(RegistryFixture f)
         Assert.False(report.Accepted);
     }
 
-    [Fact]
-    public async Task The_shared_ICVP_HCERT_is_trusted_through_the_registry_after_importing_its_GDHCN_list()
-    {
-        var (country, admin, _) = await f.OnboardAsync(TrustDomains.Icvp);
-        var certificates = new InMemoryCertificateSource();
-        await new PkiTrustImporter(f.Client, f.Reader, certificates).ImportGdhcnAsync(
-            File.ReadAllBytes(BridgePki.Icvp("test-trustlist-ICVP-XXA-DSC.did.json")), new GdhcnImportOptions { AllowUnverifiedProof = true }, country, admin, "XXA");
-        var hc1 = File.ReadAllText(BridgePki.Icvp("icvp-yf-HC1.txt")).Trim();
-        var report = await new TrustService(f.Reader, certificates).VerifyHcertAsync(hc1, await f.BlockTimeAsync());
-        Assert.True(report.SignatureValid);
-        Assert.Equal(HcertPayloadType.Icvp, report.Verification.PayloadType);
-        // Other tests may register the same WHO test DSC for their participants: any registration answers.
-        Assert.Equal((true, TrustVerdictReason.Trusted, TrustSourceKind.Registry), (report.Trust!.Trusted, report.Trust.Reason, report.Trust.Source));
-        Assert.Equal("nPiQu/prpjY=", report.Trust.RegistryEntry!.Issuer.Value);
-        Assert.True((await new TrustService(f.Reader, certificates).CheckKeyAsync(TrustSubject.ForKid(Convert.FromBase64String("nPiQu/prpjY=")),
-            TrustDomains.Icvp, country)).Trusted);
-    }
 
     [Fact]
     public async Task An_ICVP_signed_while_its_DSC_was_valid_stays_trusted_after_the_DSC_expires_but_not_after_a_removal()

@@ -153,21 +153,6 @@ public sealed class GdhcnBridgeTests(RegistryFixture f)
         Assert.Contains(report.Keys, k => k.Outcome == ImportOutcome.Rejected && k.Error == TrustBridgeError.KidMismatch);
     }
 
-    [Fact]
-    public async Task Importing_the_same_list_twice_writes_nothing_new()
-    {
-        var (country, admin, _) = await f.OnboardAsync(TrustDomains.Dcc);
-        var importer = new PkiTrustImporter(f.Client, f.Reader, new InMemoryCertificateSource());
-        var json = File.ReadAllBytes(BridgePki.Icvp("test-trustlist-ICVP-XXA-DSC.did.json"));
-        // The ICVP list names domain ICVP: a participant onboarded only for DCC may not take it.
-        var refused = await importer.ImportGdhcnAsync(json, DevList, country, admin, "XXA");
-        Assert.Equal(TrustBridgeError.DomainNotAllowed, Assert.Single(refused.Keys).Error);
-
-        var (icvp, icvpAdmin, _) = await f.OnboardAsync(TrustDomains.Icvp);
-        Assert.Equal(1, (await importer.ImportGdhcnAsync(json, DevList, icvp, icvpAdmin, "XXA")).Imported);
-        var second = await importer.ImportGdhcnAsync(json, DevList, icvp, icvpAdmin, "XXA");
-        Assert.Equal((0, 1), (second.Imported, second.AlreadyRegistered));
-    }
 
     [Fact]
     public async Task Export_refuses_a_non_did_web_id_and_several_domains_at_once()
