@@ -64,6 +64,7 @@ public sealed class LedgerHost : IAsyncDisposable
         await LedgerConnection.FundOnDevChainAsync(rpcUrl, relayer.Address, RelayerFunds);
 
         var recordPath = dataDirectory is null ? null : Path.Combine(dataDirectory, "deployment.json");
+        if (dataDirectory is not null) Directory.CreateDirectory(dataDirectory); // a configured dev chain's first use
         var record = recordPath is null ? null : DeploymentRecord.Read(recordPath);
         var probe = new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, new Dictionary<string, string>(), 0));
         if (record is not null && record.ChainId == chainId && await AllDeployedAsync(probe, record))
