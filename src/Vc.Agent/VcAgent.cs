@@ -30,20 +30,6 @@ public sealed record AgentOptions
     public string DataDirectory => Ledger.DataDirectory;
 }
 
-/// <summary>
-/// A method resolver built on first use: did:web's HTTP stack costs a one-shot command tens of milliseconds to set up,
-/// and most commands never resolve a did:web.
-/// </summary>
-internal sealed class DeferredResolver(string method, Func<IDidMethodResolver> create) : IDidMethodResolver
-{
-    private readonly Lazy<IDidMethodResolver> _resolver = new(create, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    public string Method => method;
-
-    public Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default) =>
-        _resolver.Value.ResolveAsync(did, options, ct);
-}
-
 /// <summary>A credential's (or presentation's) verification: the cryptographic result and, beside it, the trust decision.</summary>
 public sealed record CredentialVerdict(VerificationResult Result, JsonObject? Trust)
 {
@@ -128,7 +114,7 @@ public sealed class VcAgent : IAsyncDisposable
         IssuerService? issuerService = null;
         var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new HttpClient { Timeout = TimeSpan.FromSeconds(5) });
         // did:key, did:ethr on this node's ledger, and did:web (bounded HTTPS fetches).
-        var resolver = CompositeDidResolver.Create(agentLedger, new DeferredResolver("web", () => new DidWebResolver(time: time)));
+        var resolver = CompositeDidResolver.Create(agentLedger, new DidWebResolver(time: time));
         var credentials = new CredentialServices(resolver, fetcher, time);
         issuerService = new IssuerService(issuers, statusLists, credentials, urls, agentLedger, time);
         return new VcAgent

@@ -40,7 +40,9 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
 {
     private const string Prefix = "did:web:";
     private const int MaxDidLength = 2048;
-    private readonly HttpClient _http;
+    // Built on the first did:web resolution: most callers (a one-shot command, a did:key verification) never make one,
+    // and setting up the HTTP stack costs a short-lived process tens of milliseconds.
+    private readonly Lazy<HttpClient> _http;
     private readonly DidWebOptions _options;
     private readonly TimeProvider _time;
 
@@ -54,11 +56,14 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
     {
         _options = options ?? new DidWebOptions();
         _time = time ?? TimeProvider.System;
-        _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = _options.Timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-            : new HttpClient(handler, disposeHandler: false);
-        // The resolution's own deadline (on the injected clock) bounds the whole exchange instead.
-        _http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+        var timeout = _options.Timeout;
+        _http = new Lazy<HttpClient>(() => new HttpClient(handler is null
+            ? new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }
+            : handler, disposeHandler: handler is null)
+        {
+            // The resolution's own deadline (on the injected clock) bounds the whole exchange instead.
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        });
     }
 
     public string Method => "web";
@@ -126,7 +131,7 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
             request.Headers.Accept.ParseAdd("application/did+ld+json, application/did+json;q=0.9, application/json;q=0.8");
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            using var response = await _http.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             // A caller's handler may follow redirects itself: the answer must still come from the DID's own origin.
             if (response.RequestMessage?.RequestUri is { } answered && !SameOrigin(answered, url))
                 return new(null, DidResolutionErrors.InternalError, $"{url} was redirected to {answered.GetLeftPart(UriPartial.Authority)}");
@@ -262,5 +267,8 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_http.IsValueCreated) _http.Value.Dispose();
+    }
 }
