@@ -1,7 +1,13 @@
 namespace Vc.Trust.Tests;
 
 [Collection(RegistryCollection.Name)]
-public sealed class AuditTrailTests(RegistryFixture f)
+public sealed class AuditTrailTests(RegistryFixture f) : AuditTrailTestsBase(f);
+
+/// <summary>The same tests on Hardhat Network (the second Ethereum implementation).</summary>
+[Collection(HardhatRegistryCollection.Name)]
+public sealed class AuditTrailOnHardhatTests(HardhatRegistryFixture f) : AuditTrailTestsBase(f);
+
+public abstract class AuditTrailTestsBase(RegistryFixture f)
 {
     [Fact]
     public async Task The_audit_trail_lists_every_change_of_a_participant_decoded_and_in_order()

@@ -4,7 +4,13 @@ using static Vc.Trust.Tests.Assertions;
 namespace Vc.Trust.Tests;
 
 [Collection(RegistryCollection.Name)]
-public sealed class GovernanceTests(RegistryFixture f)
+public sealed class GovernanceTests(RegistryFixture f) : GovernanceTestsBase(f);
+
+/// <summary>The same tests on Hardhat Network (the second Ethereum implementation).</summary>
+[Collection(HardhatRegistryCollection.Name)]
+public sealed class GovernanceOnHardhatTests(HardhatRegistryFixture f) : GovernanceTestsBase(f);
+
+public abstract class GovernanceTestsBase(RegistryFixture f)
 {
     [Fact]
     public async Task Anchor_onboards_two_countries_and_each_adds_its_own_issuers()

@@ -1,7 +1,13 @@
 namespace Vc.Trust.Tests;
 
 [Collection(RegistryCollection.Name)]
-public sealed class HistoricalTrustTests(RegistryFixture f)
+public sealed class HistoricalTrustTests(RegistryFixture f) : HistoricalTrustTestsBase(f);
+
+/// <summary>The same tests on Hardhat Network (the second Ethereum implementation).</summary>
+[Collection(HardhatRegistryCollection.Name)]
+public sealed class HistoricalTrustOnHardhatTests(HardhatRegistryFixture f) : HistoricalTrustTestsBase(f);
+
+public abstract class HistoricalTrustTestsBase(RegistryFixture f)
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 

@@ -13,10 +13,13 @@ namespace Vc.Trust.Tests;
 /// </summary>
 public class RegistryFixture : IAsyncLifetime
 {
-    private LedgerHost? _host;
+    private IAsyncDisposable? _chain;
+    private LedgerConnection? _connection;
     private int _nextCountry;
 
-    public LedgerConnection Connection => (_host ?? throw new InvalidOperationException("ledger not started")).Connection;
+    public LedgerConnection Connection => _connection ?? throw new InvalidOperationException("ledger not started");
+    /// <summary>Which development chain runs the registry (its dev methods differ in prefix).</summary>
+    public DevChainKind Kind { get; private set; } = DevChainKind.Anvil;
     public EthECKey Anchor { get; } = EthECKey.GenerateKey();
     public TrustRegistryClient Client { get; private set; } = null!;
     public TrustRegistryReader Reader { get; private set; } = null!;
@@ -25,15 +28,24 @@ public class RegistryFixture : IAsyncLifetime
     /// <summary>How the fixture's Anvil starts (default: genesis now).</summary>
     protected virtual AnvilOptions? Anvil => null;
 
+    /// <summary>Starts the chain the registry runs on (default: Anvil with <see cref="Anvil"/>).</summary>
+    protected virtual async Task<(IAsyncDisposable Chain, Uri Rpc)> StartChainAsync()
+    {
+        var anvil = await AnvilProcess.StartAsync(Anvil ?? new AnvilOptions());
+        return (anvil, anvil.RpcUrl);
+    }
+
     public async Task InitializeAsync()
     {
-        _host = await LedgerHost.StartAsync(options: Anvil);
+        (_chain, var rpc) = await StartChainAsync();
+        _connection = await LedgerHost.ConnectDevAsync(rpc, null);
+        using (var probe = new LedgerRpc(rpc)) Kind = await DevChainKind.DetectAsync(probe) ?? throw new InvalidOperationException("not a dev chain");
         (Client, DeploymentBlock) = await TrustRegistryClient.DeployAsync(Connection, Anchor.GetPublicAddress());
         Reader = new TrustRegistryReader(Connection, Client.Address, DeploymentBlock);
         await FundAsync(Anchor);
     }
 
-    public async Task DisposeAsync() { if (_host is not null) await _host.DisposeAsync(); }
+    public async Task DisposeAsync() { if (_chain is not null) await _chain.DisposeAsync(); }
 
     /// <summary>A fresh ISO-shaped code (QAA…: the user-assigned range, so never a real country).</summary>
     public CountryCode NewCountry()
@@ -42,7 +54,7 @@ public class RegistryFixture : IAsyncLifetime
         return CountryCode.Parse($"Q{(char)('A' + n / 26 % 26)}{(char)('A' + n % 26)}");
     }
 
-    /// <summary>A new key whose account holds dev ether (anvil_setBalance), for direct writes.</summary>
+    /// <summary>A new key whose account holds dev ether (anvil_/hardhat_setBalance), for direct writes.</summary>
     public async Task<EthECKey> FundedKeyAsync()
     {
         var key = EthECKey.GenerateKey();
@@ -51,7 +63,7 @@ public class RegistryFixture : IAsyncLifetime
     }
 
     private Task FundAsync(EthECKey key) => Connection.Web3.Client.SendRequestAsync(
-        new RpcRequest(1, "anvil_setBalance", key.GetPublicAddress(), new HexBigInteger(BigInteger.Pow(10, 21)).HexValue));
+        new RpcRequest(1, Kind.Method("setBalance"), key.GetPublicAddress(), new HexBigInteger(BigInteger.Pow(10, 21)).HexValue));
 
     /// <summary>Onboards a new participant for <paramref name="domains"/> with a funded admin key.</summary>
     public async Task<(CountryCode Country, EthECKey Admin, TrustWriteResult Write)> OnboardAsync(TrustDomains domains = TrustDomains.Icvp | TrustDomains.Dcc)
@@ -81,6 +93,22 @@ public class RegistryFixture : IAsyncLifetime
 public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
 {
     public const string Name = "trust-ledger";
+}
+
+/// <summary>The registry on Hardhat Network: the second Ethereum implementation the trust registry is tested on.</summary>
+public sealed class HardhatRegistryFixture : RegistryFixture
+{
+    protected override async Task<(IAsyncDisposable Chain, Uri Rpc)> StartChainAsync()
+    {
+        var hardhat = await HardhatProcess.StartAsync();
+        return (hardhat, hardhat.RpcUrl);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class HardhatRegistryCollection : ICollectionFixture<HardhatRegistryFixture>
+{
+    public const string Name = "trust-ledger-hardhat";
 }
 
 internal static class Assertions

@@ -4,7 +4,13 @@ using static Vc.Trust.Tests.Assertions;
 namespace Vc.Trust.Tests;
 
 [Collection(RegistryCollection.Name)]
-public sealed class RelayedWriteTests(RegistryFixture f)
+public sealed class RelayedWriteTests(RegistryFixture f) : RelayedWriteTestsBase(f);
+
+/// <summary>The same tests on Hardhat Network (the second Ethereum implementation).</summary>
+[Collection(HardhatRegistryCollection.Name)]
+public sealed class RelayedWriteOnHardhatTests(HardhatRegistryFixture f) : RelayedWriteTestsBase(f);
+
+public abstract class RelayedWriteTestsBase(RegistryFixture f)
 {
     private static TrustOperation NewIssuer(CountryCode country, string name) =>
         new AddIssuer(new IssuerRegistration(country, IssuerRef.Did($"did:web:{name}.example"), TrustDomains.Icvp));

@@ -3,7 +3,13 @@ using static Vc.Trust.Tests.Assertions;
 namespace Vc.Trust.Tests;
 
 [Collection(RegistryCollection.Name)]
-public sealed class SnapshotAnchoringTests(RegistryFixture f)
+public sealed class SnapshotAnchoringTests(RegistryFixture f) : SnapshotAnchoringTestsBase(f);
+
+/// <summary>The same tests on Hardhat Network (the second Ethereum implementation).</summary>
+[Collection(HardhatRegistryCollection.Name)]
+public sealed class SnapshotAnchoringOnHardhatTests(HardhatRegistryFixture f) : SnapshotAnchoringTestsBase(f);
+
+public abstract class SnapshotAnchoringTestsBase(RegistryFixture f)
 {
     private async Task<(CountryCode Country, Nethereum.Signer.EthECKey Admin)> CountryWithIssuersAsync()
     {

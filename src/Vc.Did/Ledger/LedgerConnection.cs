@@ -108,10 +108,16 @@ public sealed class LedgerConnection
         return code is { Length: > 2 };
     }
 
+    /// <summary>
+    /// Gives an account dev ether on Anvil or Hardhat Network (their setBalance). Any other chain is refused: there a
+    /// relayer key with real funds is configured instead (VCHEALTH_RELAYER_KEY).
+    /// </summary>
     internal static async Task FundOnDevChainAsync(Uri rpcUrl, string address, BigInteger wei)
     {
         using var rpc = new LedgerRpc(rpcUrl);
-        await rpc.Client.CallAsync<object>(new RpcRequest(1, "anvil_setBalance", address, new HexBigInteger(wei).HexValue));
+        var kind = await DevChainKind.DetectAsync(rpc) ?? throw new LedgerException(LedgerError.NotDevChain,
+            $"the chain at {rpcUrl} is not a development chain (Anvil, Hardhat Network): configure a funded relayer key (VCHEALTH_RELAYER_KEY) and deployed contracts");
+        await rpc.Client.CallAsync<object>(new RpcRequest(1, kind.Method("setBalance"), address, new HexBigInteger(wei).HexValue));
     }
 }
 

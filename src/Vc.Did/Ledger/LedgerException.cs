@@ -21,6 +21,8 @@ public enum LedgerError
     RpcError,
     /// <summary>A transaction was sent but no receipt appeared within the configured blocks/attempts.</summary>
     ReceiptMissing,
+    /// <summary>A development-only operation (dev funding) was asked of a chain that is not Anvil or Hardhat Network.</summary>
+    NotDevChain,
 }
 
 /// <summary>A typed failure of the ledger host or connection.</summary>

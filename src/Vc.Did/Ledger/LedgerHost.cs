@@ -87,6 +87,14 @@ public sealed class LedgerHost : IAsyncDisposable
     public static DeployedContracts? ReadDeployment(string dataDirectory) =>
         DeploymentRecord.Read(Path.Combine(dataDirectory, "deployment.json")) is { } r ? new DeployedContracts(r.ChainId, r.Contracts, r.DeploymentBlock) : null;
 
+    /// <summary>Records a deployment in a data directory, where <see cref="ConnectDevAsync"/> and <see cref="ReadDeployment"/> find it.</summary>
+    public static void RecordDeployment(string dataDirectory, DeployedContracts contracts)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        new DeploymentRecord(contracts.ChainId, new Dictionary<string, string>(contracts.Addresses, StringComparer.Ordinal), contracts.DeploymentBlock)
+            .Write(Path.Combine(dataDirectory, "deployment.json"));
+    }
+
     private static async Task<bool> AllDeployedAsync(LedgerConnection probe, DeploymentRecord record)
     {
         foreach (var name in AutoDeployed)

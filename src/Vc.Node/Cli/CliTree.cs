@@ -14,7 +14,7 @@ internal static class CliTree
         ("node", "serve the HTTP API on 127.0.0.1 (embedded ledger unless --rpc)", NodeCommands.Node),
         ("status", "start or reuse the ledger and print the node status JSON", NodeCommands.Status),
         ("demo", "run the whole story on the embedded default; exit 0 only if every step behaves as expected", DemoCommand.Declare),
-        ("ledger", "start|stop|status of the embedded ledger daemon (reused by one-shot commands)", LedgerCommands.Declare),
+        ("ledger", "start|stop|status of the embedded ledger daemon (reused by one-shot commands); deploy our contracts on any EVM chain", LedgerCommands.Declare),
         ("apikey", "create|revoke API keys for the node's write endpoints", ApiKeyCommands.Declare),
         ("issuer", "create|list|dsc issuer instances of this node (DID + key + cryptosuite, and the DSC a CSCA issued to it)", VcCommands.IssuerCommand),
         ("vc", "issue|verify|status W3C verifiable credentials", VcCommands.VcCommand),

@@ -22,7 +22,33 @@ public static class LedgerCommands
             command.SetAction((parse, _) => RunAsync(context, verb, context.LedgerSettingsFrom(parse)));
             group.Subcommands.Add(command);
         }
+        group.Subcommands.Add(DeployCommand(context));
         return group;
+    }
+
+    /// <summary>`ledger deploy --rpc URL --key FILE [--anchor ADDRESS]`: our contracts on any EVM chain, once (idempotent).</summary>
+    private static Command DeployCommand(CliContext context)
+    {
+        var key = CliParse.Text("--key", "file holding the hex secp256k1 key of the funded account that deploys (0600)", "FILE", required: true);
+        var anchor = CliParse.Text("--anchor", "the trust registry's trust anchor address (default: the deploying account)", "ADDRESS");
+        var command = new Command("deploy", "deploy the DID registry and the trust registry on the --rpc chain (or find them: idempotent) and print their addresses")
+        {
+            key, anchor,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = context.LedgerSettingsFrom(parse);
+            if (settings.RpcUrl is null) throw new UsageException("ledger deploy needs --rpc URL (the embedded ledger deploys its contracts itself)");
+            Nethereum.Signer.EthECKey secret;
+            try { secret = Vc.Trust.TrustKeys.ParsePrivateKey(await CliInput.ReadTextAsync(parse.GetRequiredValue(key))); }
+            catch (Vc.Trust.TrustRegistryException e) { throw new CliInput.InputException($"{parse.GetRequiredValue(key)}: {e.Message}"); }
+            LedgerDeploymentResult result;
+            try { result = await LedgerDeployment.DeployAsync(settings, secret, parse.GetValue(anchor), ct); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            CliOutput.Write(context.Out, result);
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static async Task<int> RunAsync(CliContext context, string verb, LedgerSettings settings)

@@ -7,25 +7,28 @@ using Vc.TestSupport;
 namespace Vc.Did.Tests.Ethr;
 
 /// <summary>
-/// Replays the 13-block scenario of shared/testdata/did-ethr on a fresh Anvil (registry deployed by account 0 at
+/// Replays the 13-block scenario of shared/testdata/did-ethr on a fresh dev chain (registry deployed by account 0 at
 /// 0x5FbDB…, identity = account 1) and compares our resolutions with the current reference resolver's outputs.
+/// Run on Anvil and on Hardhat Network: the resolutions must not depend on the Ethereum implementation.
 /// </summary>
-public sealed class GoldenScenarioFixture : IAsyncLifetime
+public abstract class GoldenScenarioFixtureBase : IAsyncLifetime
 {
     private const string Identity = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
     private const string Did = "did:ethr:anvil:" + Identity;
     private static readonly TimeSpan Year = TimeSpan.FromSeconds(31_536_000);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
-    private AnvilProcess? _anvil;
+    private IAsyncDisposable? _chain;
     public readonly Dictionary<string, (string Walker, string Indexed)> Resolved = new();
     public readonly List<string> EdgeVersion9 = [];
     private EthrEventIndex? _index;
 
+    /// <summary>Starts the chain with its clock at <paramref name="genesis"/>.</summary>
+    protected abstract Task<(Uri Rpc, IAsyncDisposable Chain)> StartChainAsync(DateTimeOffset genesis);
+
     public async Task InitializeAsync()
     {
         // The chain's clock lags the wall clock: a revocation (valid to its block's second) has lapsed at once.
-        _anvil = await AnvilProcess.StartAsync(new AnvilOptions { GenesisTime = TimeProvider.System.GetUtcNow() - TimeSpan.FromMinutes(10) });
-        var rpc = _anvil.RpcUrl;
+        (var rpc, _chain) = await StartChainAsync(TimeProvider.System.GetUtcNow() - TimeSpan.FromMinutes(10));
         var deployer = DevChain.Web3For(rpc, 0);
         var artifact = ContractArtifact.Load(ContractArtifact.DidRegistry);
         var (registry, _) = await DevChain.DeployAsync(deployer, artifact.Abi, artifact.Bytecode);
@@ -76,11 +79,36 @@ public sealed class GoldenScenarioFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_index is not null) await _index.DisposeAsync();
-        if (_anvil is not null) await _anvil.DisposeAsync();
+        if (_chain is not null) await _chain.DisposeAsync();
     }
 }
 
-public sealed class GoldenScenarioTests(GoldenScenarioFixture scenario) : IClassFixture<GoldenScenarioFixture>
+public sealed class GoldenScenarioFixture : GoldenScenarioFixtureBase
+{
+    protected override async Task<(Uri Rpc, IAsyncDisposable Chain)> StartChainAsync(DateTimeOffset genesis)
+    {
+        var anvil = await AnvilProcess.StartAsync(new AnvilOptions { GenesisTime = genesis });
+        return (anvil.RpcUrl, anvil);
+    }
+}
+
+public sealed class HardhatGoldenScenarioFixture : GoldenScenarioFixtureBase
+{
+    protected override async Task<(Uri Rpc, IAsyncDisposable Chain)> StartChainAsync(DateTimeOffset genesis)
+    {
+        var hardhat = await HardhatProcess.StartAsync(new HardhatOptions { GenesisTime = genesis });
+        return (hardhat.RpcUrl, hardhat);
+    }
+}
+
+public sealed class GoldenScenarioTests(GoldenScenarioFixture scenario)
+    : GoldenScenarioTestsBase(scenario), IClassFixture<GoldenScenarioFixture>;
+
+/// <summary>The same scenario on Hardhat Network (hardhat_* dev methods, strictly increasing block times).</summary>
+public sealed class GoldenScenarioOnHardhatTests(HardhatGoldenScenarioFixture scenario)
+    : GoldenScenarioTestsBase(scenario), IClassFixture<HardhatGoldenScenarioFixture>;
+
+public abstract class GoldenScenarioTestsBase(GoldenScenarioFixtureBase scenario)
 {
     private static string Golden(string name) =>
         File.ReadAllText(Path.Combine(TestPaths.TestData("did-ethr", "VCHEALTH_DID_ETHR_TESTDATA"), name + ".head14.json"));
