@@ -16,6 +16,9 @@ public sealed record LedgerSettings
     /// <summary>Hex private key of the account paying for transactions on a configured (non-dev) chain.</summary>
     public string? RelayerKey { get; init; }
 
+    /// <summary>Blocks that must follow a write before it counts as done on a configured chain (0 on dev chains).</summary>
+    public int Confirmations { get; init; }
+
     public string LedgerDirectory => Path.Combine(DataDirectory, "ledger");
 }
 
@@ -47,8 +50,10 @@ public sealed class NodeLedger : IAsyncDisposable
         if (settings.RpcUrl is not null)
         {
             var configured = settings.RelayerKey is { Length: > 0 } key
-                ? await LedgerConnection.ConnectAsync(settings.RpcUrl, new EthECKey(key), RegistryOnly(settings))
+                ? await ConnectConfiguredAsync(settings, new EthECKey(key))
                 : await LedgerHost.ConnectDevAsync(settings.RpcUrl, Path.Combine(settings.DataDirectory, "ledger-" + settings.RpcUrl.Port));
+            if (settings.Confirmations > 0)
+                configured = configured.WithReceipts(configured.Receipts with { Confirmations = settings.Confirmations });
             return new NodeLedger(WithRegistry(configured, settings), "configured", null, null);
         }
 
@@ -125,6 +130,12 @@ public sealed class NodeLedger : IAsyncDisposable
             catch (IOException) when (attempt < 600) { await Task.Delay(50, ct); }
         }
     }
+
+    /// <summary>A production chain: the relayer key pays; the contracts are --registry or those `ledger deploy` recorded.</summary>
+    private static Task<LedgerConnection> ConnectConfiguredAsync(LedgerSettings settings, EthECKey relayer) =>
+        settings.RegistryAddress is null && LedgerHost.ReadDeployment(Path.Combine(settings.DataDirectory, "ledger-" + settings.RpcUrl!.Port)) is { } recorded
+            ? LedgerConnection.ConnectAsync(settings.RpcUrl, relayer, recorded.Addresses, recorded.DeploymentBlock)
+            : LedgerConnection.ConnectAsync(settings.RpcUrl!, relayer, RegistryOnly(settings));
 
     private static Dictionary<string, string> RegistryOnly(LedgerSettings s) =>
         s.RegistryAddress is { } r ? new() { [ContractArtifact.DidRegistry] = r } : [];

@@ -61,6 +61,9 @@ public sealed class LedgerConnection
         return new LedgerConnection(RpcUrl, ChainId, _relayer, Contracts with { Addresses = addresses }, Rpc) { Receipts = Receipts };
     }
 
+    /// <summary>The same connection with another receipt policy (e.g. a confirmation depth for a production chain).</summary>
+    public LedgerConnection WithReceipts(ReceiptPolicy receipts) => new(RpcUrl, ChainId, _relayer, Contracts, Rpc) { Receipts = receipts };
+
     public async Task<long> BlockNumberAsync() =>
         (long)(await Rpc.Client.CallAsync<HexBigInteger>(new RpcRequest(1, "eth_blockNumber"))).Value;
 

@@ -13,6 +13,11 @@ public sealed record ReceiptPolicy
     /// <summary>Pause between two lookups, on <see cref="Clock"/>.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>
+    /// Blocks that must follow a transaction's block before it counts as done (0: its receipt suffices, as on a dev
+    /// chain). A block replaced by a reorganisation meanwhile sends the wait back to the new receipt.
+    /// </summary>
+    public int Confirmations { get; init; }
 }
 
 /// <summary>Sending a transaction, shared by every ledger writer (DID registry, trust registry, deployments).</summary>
@@ -38,10 +43,24 @@ public static class LedgerTransactions
         for (var attempt = 1; ; attempt++)
         {
             var receipt = await web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(transactionHash).WaitAsync(ct);
-            if (receipt is not null) return receipt;
+            if (receipt is not null && (policy.Confirmations <= 0 || await ConfirmedAsync(web3, receipt, policy.Confirmations, ct))) return receipt;
             if (attempt >= policy.MaxAttempts)
-                throw new LedgerException(LedgerError.ReceiptMissing, $"no receipt for {transactionHash} after {attempt} lookups");
+                throw new LedgerException(LedgerError.ReceiptMissing, receipt is null
+                    ? $"no receipt for {transactionHash} after {attempt} lookups"
+                    : $"{transactionHash} has fewer than {policy.Confirmations} confirmations after {attempt} lookups");
             await Task.Delay(policy.PollInterval, policy.Clock, ct);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="confirmations"/> blocks follow the receipt's block and that block is still the chain's
+    /// block at its height (not reorganised away: the receipt would then move, and the caller looks it up again).
+    /// </summary>
+    private static async Task<bool> ConfirmedAsync(IWeb3 web3, TransactionReceipt receipt, int confirmations, CancellationToken ct)
+    {
+        var head = await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(ct);
+        if (head.Value < receipt.BlockNumber.Value + confirmations) return false;
+        var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(receipt.BlockNumber)).WaitAsync(ct);
+        return block is not null && string.Equals(block.BlockHash, receipt.BlockHash, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -26,6 +26,9 @@ public sealed record CliContext(TextWriter Out, TextWriter Err)
         RpcUrl = parse.GetValue(Common.Rpc),
         RegistryAddress = parse.GetValue(Common.Registry),
         RelayerKey = Environment.GetEnvironmentVariable("VCHEALTH_RELAYER_KEY"),
+        Confirmations = Environment.GetEnvironmentVariable("VCHEALTH_CONFIRMATIONS") is { Length: > 0 } depth
+            ? int.TryParse(depth, out var n) && n is >= 0 and <= 1000 ? n : throw new UsageException($"VCHEALTH_CONFIRMATIONS must be a number of blocks (0–1000), got '{depth}'")
+            : 0,
     };
 
     /// <summary>

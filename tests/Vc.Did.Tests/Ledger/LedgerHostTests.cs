@@ -81,3 +81,32 @@ public sealed class LedgerHostTests(LedgerFixture ledger)
         }
     }
 }
+
+/// <summary>Confirmation depth: a write counts as done only once enough blocks follow it (production chains).</summary>
+public sealed class ConfirmationDepthTests
+{
+    [Theory]
+    [InlineData("anvil")]
+    [InlineData("hardhat")]
+    public async Task A_write_with_two_confirmations_completes_only_after_two_more_blocks(string chain)
+    {
+        await using IAsyncDisposable node = chain == "anvil" ? await AnvilProcess.StartAsync(new AnvilOptions()) : await HardhatProcess.StartAsync();
+        var rpc = node is AnvilProcess a ? a.RpcUrl : ((HardhatProcess)node).RpcUrl;
+        var connection = await LedgerHost.ConnectDevAsync(rpc, null);
+        var deep = connection.WithReceipts(connection.Receipts with { Confirmations = 2, PollInterval = TimeSpan.FromMilliseconds(10) });
+        var head = await connection.BlockNumberAsync();
+
+        var deploy = deep.DeployAsync(ContractArtifact.Load(ContractArtifact.DidRegistry));
+        // The transaction is mined at once (automine), then nothing else happens until we mine.
+        for (var i = 0; i < 20_000 && !deploy.IsCompleted && await connection.BlockNumberAsync() == head; i++) await Task.Yield();
+        Assert.Equal(head + 1, await connection.BlockNumberAsync());
+        Assert.False(deploy.IsCompleted);
+        using var rpcClient = new LedgerRpc(rpc);
+        await rpcClient.Client.CallAsync<object>(new Nethereum.JsonRpc.Client.RpcRequest(1, "evm_mine"));
+        Assert.False(deploy.IsCompleted); // head = block + 1: one confirmation short
+        await rpcClient.Client.CallAsync<object>(new Nethereum.JsonRpc.Client.RpcRequest(1, "evm_mine"));
+        var (address, block) = await deploy;
+        Assert.Equal(head + 1, block);
+        Assert.True(await connection.HasCodeAsync(address));
+    }
+}
