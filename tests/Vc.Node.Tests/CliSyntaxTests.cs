@@ -57,7 +57,7 @@ public sealed class CliSyntaxTests : IDisposable
         var root = CliTree.Build(new CliContext(TextWriter.Null, TextWriter.Null));
         string[] readme =
         [
-            "demo", "node", "status", "ledger start", "ledger stop", "ledger status", "did create", "did add-key", "did rotate-key", "did revoke-key",
+            "demo", "node", "status", "ledger start", "ledger stop", "ledger status", "ledger deploy", "did create", "did add-key", "did rotate-key", "did revoke-key",
             "did add-delegate", "did add-service", "did change-owner", "did deactivate", "did resolve", "issuer create", "issuer list",
             "vc issue", "vc verify", "vc status", "vp create", "vp verify", "key generate", "canon", "dcc verify", "dcc sign", "dcc qr",
             "trust init", "trust onboard", "trust add-issuer", "trust suspend", "trust reinstate", "trust remove", "trust check", "trust audit",
