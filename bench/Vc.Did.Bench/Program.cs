@@ -10,6 +10,13 @@ using Vc.Did.Ledger;
 // indexed resolver, our non-indexed resolver and the npm reference resolver; then gas per registry operation of
 // our registry next to the reference bytecode (npm ethr-did-registry 1.3.0) on the same chain.
 var repo = FindRepoRoot();
+if (args.Length > 0 && args[0] == "scale")
+{
+    await Scale.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1_000);
+    return;
+}
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 await using var host = await LedgerHost.StartAsync();
 var conn = host.Connection;
