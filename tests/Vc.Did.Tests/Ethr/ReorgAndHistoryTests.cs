@@ -4,12 +4,16 @@ using Vc.Did.Ledger;
 
 namespace Vc.Did.Tests.Ethr;
 
-/// <summary>Tests on a private chain (time travel and reorgs must not disturb the shared one).</summary>
+/// <summary>
+/// Tests on a private chain (time travel and reorgs must not disturb the shared one), each on Anvil and on Hardhat
+/// Network: reorgs, unmined writes and confirmations must behave alike on both implementations.
+/// </summary>
 public sealed class ReorgAndHistoryTests
 {
-    private static async Task<(AnvilProcess Anvil, EthrNetwork Network, EthrDidWriter Writer)> StartAsync()
+    /// <summary>A fresh dev chain of the named kind ("anvil" or "hardhat") with the DID registry deployed.</summary>
+    private static async Task<(DevNode Anvil, EthrNetwork Network, EthrDidWriter Writer)> StartAsync(string kind)
     {
-        var anvil = await AnvilProcess.StartAsync(new AnvilOptions());
+        var anvil = await DevNode.StartAsync(kind);
         var web3 = DevChain.Web3For(anvil.RpcUrl, 0);
         var artifact = ContractArtifact.Load(ContractArtifact.DidRegistry);
         var (registry, _) = await DevChain.DeployAsync(web3, artifact.Abi, artifact.Bytecode);
@@ -17,10 +21,12 @@ public sealed class ReorgAndHistoryTests
         return (anvil, network, new EthrDidWriter(web3, DevAccounts.Address(0), registry, DevChain.ChainId));
     }
 
-    [Fact]
-    public async Task After_a_reorg_the_index_rereads_from_the_fork_point_and_forgets_the_orphaned_change()
+    [Theory]
+    [InlineData("anvil")]
+    [InlineData("hardhat")]
+    public async Task After_a_reorg_the_index_rereads_from_the_fork_point_and_forgets_the_orphaned_change(string chain)
     {
-        var (anvil, network, writer) = await StartAsync();
+        var (anvil, network, writer) = await StartAsync(chain);
         await using var _ = anvil;
         var owner = EthrIdentity.Create();
         await writer.AddServiceAsync(owner, owner.Address, "Kept", "https://kept", TimeSpan.FromHours(1));
@@ -44,10 +50,12 @@ public sealed class ReorgAndHistoryTests
         Assert.Equal(walked.ToJson(), afterReorg.ToJson());
     }
 
-    [Fact]
-    public async Task Waiting_for_a_receipt_is_bounded_by_lookups_not_by_time_and_the_write_lands_once_mined()
+    [Theory]
+    [InlineData("anvil")]
+    [InlineData("hardhat")]
+    public async Task Waiting_for_a_receipt_is_bounded_by_lookups_not_by_time_and_the_write_lands_once_mined(string chain)
     {
-        var (anvil, network, _) = await StartAsync();
+        var (anvil, network, _) = await StartAsync(chain);
         await using var _ = anvil;
         await DevChain.RpcAsync(anvil.RpcUrl, "evm_setAutomine", false);
         // Three lookups with no pause: a chain that does not mine makes the write fail at once, typed.
@@ -64,10 +72,12 @@ public sealed class ReorgAndHistoryTests
         Assert.Equal("Late", Assert.Single(resolved.DidDocument!.Service).Type);
     }
 
-    [Fact]
-    public async Task Unconfirmed_changes_are_not_served_until_buried_under_the_configured_confirmations()
+    [Theory]
+    [InlineData("anvil")]
+    [InlineData("hardhat")]
+    public async Task Unconfirmed_changes_are_not_served_until_buried_under_the_configured_confirmations(string chain)
     {
-        var (anvil, network, writer) = await StartAsync();
+        var (anvil, network, writer) = await StartAsync(chain);
         await using var _ = anvil;
         var owner = EthrIdentity.Create();
         using var http = new LedgerRpc(anvil.RpcUrl);
@@ -75,14 +85,16 @@ public sealed class ReorgAndHistoryTests
         var resolver = new EthrDidResolver(network, index);
         await writer.AddServiceAsync(owner, owner.Address, "Hub", "https://hub", TimeSpan.FromHours(1));
         Assert.Empty((await resolver.ResolveAsync(owner.Did("anvil"))).DidDocument!.Service);
-        await DevChain.RpcAsync(anvil.RpcUrl, "anvil_mine", "0x2");
+        await DevChain.RpcAsync(anvil.RpcUrl, anvil.Kind.Method("mine"), "0x2");
         Assert.Single((await resolver.ResolveAsync(owner.Did("anvil"))).DidDocument!.Service);
     }
 
-    [Fact]
-    public async Task A_key_rotated_away_was_authorized_for_assertion_before_the_rotation_and_not_after()
+    [Theory]
+    [InlineData("anvil")]
+    [InlineData("hardhat")]
+    public async Task A_key_rotated_away_was_authorized_for_assertion_before_the_rotation_and_not_after(string chain)
     {
-        var (anvil, network, writer) = await StartAsync();
+        var (anvil, network, writer) = await StartAsync(chain);
         await using var _ = anvil;
         var issuer = EthrIdentity.Create();
         var did = issuer.Did("anvil");
@@ -108,4 +120,17 @@ public sealed class ReorgAndHistoryTests
         var foreign = await resolver.WasAuthorizedAsync(did, "did:ethr:anvil:0x70997970C51812dc3A010C7d01b50e0d17dc79C8#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(revokedAt));
         Assert.False(foreign.Authorized);
     }
+}
+
+/// <summary>A private Anvil or Hardhat Network node for one test.</summary>
+public sealed record DevNode(Uri RpcUrl, DevChainKind Kind, IAsyncDisposable Process) : IAsyncDisposable
+{
+    public static async Task<DevNode> StartAsync(string kind) => kind switch
+    {
+        "anvil" => await AnvilProcess.StartAsync(new AnvilOptions()) is var a ? new DevNode(a.RpcUrl, DevChainKind.Anvil, a) : null!,
+        "hardhat" => await HardhatProcess.StartAsync() is var h ? new DevNode(h.RpcUrl, DevChainKind.Hardhat, h) : null!,
+        _ => throw new ArgumentException(kind, nameof(kind)),
+    };
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
 }
