@@ -142,7 +142,13 @@ public static class DccCommands
     /// <summary>Signs PAYLOAD, the EU DCC JSON (-260/1) or the ICVP Variant B JSON (-260/-6) as <paramref name="type"/>
     /// (<see cref="HcertPayloadType.EuDcc"/> or <see cref="HcertPayloadType.Icvp"/>), with the DSC and its key (PEM files).
     /// Returns the "HC1:" string. Defaults: iat = now, exp = iat + 365 days for a DCC (capped by the DSC) and none for an ICVP.</summary>
-    public static async Task<string> SignAsync(string payloadPath, string certificatePemPath, string privateKeyPemPath,
+    public static Task<string> SignAsync(string payloadPath, string certificatePemPath, string privateKeyPemPath,
+        HcertPayloadType type = HcertPayloadType.EuDcc, string? issuer = null, DateTimeOffset? issuedAt = null, DateTimeOffset? expiresAt = null,
+        TimeProvider? time = null, CancellationToken cancellationToken = default) =>
+        SignAsync(payloadPath, () => HcertSigner.FromPemFiles(certificatePemPath, privateKeyPemPath), type, issuer, issuedAt, expiresAt, time, cancellationToken);
+
+    /// <summary>Signs PAYLOAD with a signer made once the payload is read (e.g. a DSC whose key is in a PKCS#11 token).</summary>
+    public static async Task<string> SignAsync(string payloadPath, Func<HcertSigner> signerFactory,
         HcertPayloadType type = HcertPayloadType.EuDcc, string? issuer = null, DateTimeOffset? issuedAt = null, DateTimeOffset? expiresAt = null,
         TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
@@ -160,7 +166,7 @@ public static class DccCommands
         {
             throw new HcertException(HcertFailure.Encode, $"payload {payloadPath}: {e.Message}", e);
         }
-        var signer = HcertSigner.FromPemFiles(certificatePemPath, privateKeyPemPath);
+        var signer = signerFactory();
         var iat = issuedAt ?? (time ?? TimeProvider.System).GetUtcNow();
         var notAfter = new DateTimeOffset(signer.Dsc.NotAfter.ToUniversalTime());
         return type == HcertPayloadType.EuDcc

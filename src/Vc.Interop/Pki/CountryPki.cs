@@ -52,7 +52,17 @@ public sealed class CountryPki : IDisposable
     public X509Certificate2 IssueDsc(string commonName, int years = 2, IEnumerable<string>? keyUsageOids = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={commonName}, O=Ministry of Health, C={Country}", key, HashAlgorithmName.SHA256);
+        using var issued = IssueDscFor(commonName, key, years, keyUsageOids);
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>
+    /// Issues a DSC for a key held elsewhere (an HSM: only its public half is used), without a private key attached.
+    /// </summary>
+    public X509Certificate2 IssueDscFor(string commonName, ECDsa publicKey, int years = 2, IEnumerable<string>? keyUsageOids = null)
+    {
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={commonName}, O=Ministry of Health, C={Country}"),
+            PublicKey.CreateFromSubjectPublicKeyInfo(publicKey.ExportSubjectPublicKeyInfo(), out _), HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         var usages = new OidCollection();
@@ -65,7 +75,7 @@ public sealed class CountryPki : IDisposable
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         using var issued = request.Create(Csca.SubjectName, X509SignatureGenerator.CreateForECDsa(_cscaKey), start, end, serial);
-        return issued.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadCertificate(issued.RawData);
     }
 
     /// <summary>An UPLOAD certificate (the country's signer of its gateway trust-list items), with its key.</summary>

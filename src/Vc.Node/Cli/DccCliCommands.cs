@@ -28,7 +28,7 @@ public static class DccCliCommands
 
         var payload = CliParse.Required("PAYLOAD", "the EU DCC JSON or the ICVP Variant B JSON");
         var cert = CliParse.Text("--cert", "the Document Signer Certificate (PEM)", "DSC.pem", required: true);
-        var key = CliParse.Text("--key", "the DSC's private key (PEM)", "KEY.pem", required: true);
+        var key = CliParse.Text("--key", "the DSC's private key: a PEM file, or a key in an HSM as a PKCS#11 URI (pkcs11:token=T;object=O, PIN from pin-source or VCHEALTH_PKCS11_PIN)", "KEY", required: true);
         var type = CliParse.Choice("--type", "the payload type (default dcc)", "TYPE", "dcc", "icvp");
         var iss = CliParse.Text("--iss", "the issuing country (CWT iss)", "XX");
         // Text, not typed times: today's answer to an unreadable time is the typed failure hcert.Encode (exit 3).
@@ -89,8 +89,28 @@ public static class DccCliCommands
         };
         var iat = Time(iatText, "--iat");
         var exp = Time(expText, "--exp");
-        context.Out.WriteLine(await DccCommands.SignAsync(payload, cert, key, type, iss, iat, exp));
-        return ExitCodes.Ok;
+        if (!Vc.Agent.Keys.Pkcs11Uri.IsPkcs11(key))
+        {
+            context.Out.WriteLine(await DccCommands.SignAsync(payload, cert, key, type, iss, iat, exp));
+            return ExitCodes.Ok;
+        }
+        // The DSC's key in a PKCS#11 token (HSM): the token signs, the key never leaves it.
+        try
+        {
+            using var hsmKey = Vc.Agent.Keys.Pkcs11EcdsaKey.Open(Vc.Agent.Keys.Pkcs11Uri.Parse(key));
+            context.Out.WriteLine(await DccCommands.SignAsync(payload, () => new HcertSigner(LoadDsc(cert), hsmKey), type, iss, iat, exp));
+            return ExitCodes.Ok;
+        }
+        catch (Vc.Agent.Keys.Pkcs11KeyException e) { throw new CliFailure("pkcs11", e.Message); }
+
+        static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadDsc(string path)
+        {
+            try { return System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(path)); }
+            catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+            {
+                throw new HcertException(HcertFailure.Encode, $"cannot load the DSC {path}: {e.Message}", e);
+            }
+        }
     }
 
     private static async Task<int> QrAsync(CliContext context, string input, string output)

@@ -17,26 +17,30 @@ public static class PkiCommands
     {
         var countryArgument = CliParse.Required("CC", "the country (ISO 3166-1 alpha-2)");
         var outOption = CliParse.Text("--out", "the folder for the PEM files (keys written 0600)", "DIR", required: true);
-        var devCountry = new Command("dev-country", "a development CSCA + DSC (PEM) for trying HCERT signing") { countryArgument, outOption };
-        devCountry.SetAction((parse, _) => DevCountryAsync(context, parse.GetRequiredValue(countryArgument), parse.GetRequiredValue(outOption)));
+        var dscKey = CliParse.Text("--dsc-key", "issue the DSC for a key already in an HSM (PKCS#11 URI, e.g. from `key generate --out pkcs11:…`) instead of a new PEM key", "URI");
+        var devCountry = new Command("dev-country", "a development CSCA + DSC (PEM) for trying HCERT signing") { countryArgument, outOption, dscKey };
+        devCountry.SetAction((parse, _) => DevCountryAsync(context, parse.GetRequiredValue(countryArgument), parse.GetRequiredValue(outOption), parse.GetValue(dscKey)));
         return new Command("pki") { devCountry };
     }
 
-    private static async Task<int> DevCountryAsync(CliContext context, string country, string output)
+    private static async Task<int> DevCountryAsync(CliContext context, string country, string output, string? hsmKey)
     {
         CountryPki pki;
         try { pki = CountryPki.Create(country); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         using (pki)
         {
-            using var dsc = pki.IssueDsc($"DSC {country} (development)");
+            using var dsc = hsmKey is null ? pki.IssueDsc($"DSC {country} (development)") : IssueForHsm(pki, country, hsmKey);
             Directory.CreateDirectory(output);
             var files = new JsonObject
             {
                 ["csca"] = await Write(output, "csca.pem", pki.Csca.ExportCertificatePem(), secret: false),
                 ["cscaKey"] = await Write(output, "csca.key.pem", pki.ExportCscaKeyPem(), secret: true),
                 ["dsc"] = await Write(output, "dsc.pem", dsc.ExportCertificatePem(), secret: false),
-                ["dscKey"] = await Write(output, "dsc.key.pem", dsc.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), secret: true),
+                // An HSM key stays in its token: the DSC's key is named by its URI, never written.
+                ["dscKey"] = hsmKey is null
+                    ? await Write(output, "dsc.key.pem", dsc.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), secret: true)
+                    : Vc.Agent.Keys.Pkcs11Uri.Parse(hsmKey).ToString(),
             };
             CliOutput.Write(context.Out, new JsonObject
             {
@@ -47,6 +51,16 @@ public static class PkiCommands
             });
         }
         return ExitCodes.Ok;
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 IssueForHsm(CountryPki pki, string country, string uri)
+    {
+        try
+        {
+            using var key = Vc.Agent.Keys.Pkcs11EcdsaKey.Open(Vc.Agent.Keys.Pkcs11Uri.Parse(uri));
+            return pki.IssueDscFor($"DSC {country} (development HSM)", key);
+        }
+        catch (Vc.Agent.Keys.Pkcs11KeyException e) { throw new CliFailure("pkcs11", e.Message); }
     }
 
     private static async Task<string> Write(string dir, string name, string content, bool secret)

@@ -219,6 +219,8 @@ public static class VcCommands
     {
         if (typeName is "secp256k1" or "ethereum")
             return await EthereumKeyAsync(context, output);
+        if (Vc.Agent.Keys.Pkcs11Uri.IsPkcs11(output))
+            return Pkcs11Key(context, output, typeName);
         var type = typeName switch
         {
             "Ed25519" or "ed25519" => KeyType.Ed25519,
@@ -241,6 +243,31 @@ public static class VcCommands
             return ExitCodes.Ok;
         }
         finally { Array.Clear(secret); }
+    }
+
+    /// <summary>
+    /// A P-256 key generated inside a PKCS#11 token (sensitive, not extractable): prints the URI (without secrets) and
+    /// the public key (PEM, for the CSCA that issues the DSC; did:key) — the private key never exists outside the token.
+    /// </summary>
+    private static int Pkcs11Key(CliContext context, string uri, string typeName)
+    {
+        if (typeName is not ("P-256" or "p256" or "P256"))
+            throw new UsageException($"keys in a PKCS#11 token are P-256 here (--type P-256), got '{typeName}'");
+        try
+        {
+            using var key = Vc.Agent.Keys.Pkcs11EcdsaKey.Generate(Vc.Agent.Keys.Pkcs11Uri.Parse(uri));
+            var q = key.ExportParameters(false).Q;
+            var verification = Vc.Did.Keys.VerificationKey.FromEcPoint(Vc.Did.Keys.KeyType.P256, q.X, q.Y);
+            CliOutput.Write(context.Out, new JsonObject
+            {
+                ["key"] = key.Uri.ToString(), ["type"] = "P-256",
+                ["did"] = "did:key:" + verification.PublicKeyMultibase, ["publicKeyMultibase"] = verification.PublicKeyMultibase,
+                ["publicKeyPem"] = key.ExportSubjectPublicKeyInfoPem(),
+                ["sensitiveAndNonExtractable"] = key.IsSensitiveAndNonExtractable(),
+            });
+            return ExitCodes.Ok;
+        }
+        catch (Vc.Agent.Keys.Pkcs11KeyException e) { throw new CliFailure("pkcs11", e.Message); }
     }
 
     /// <summary>A secp256k1 (Ethereum) account key for ledger roles: trust anchor, participant admin, DID controller.</summary>
