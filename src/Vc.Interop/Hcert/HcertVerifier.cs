@@ -37,6 +37,8 @@ public sealed record HcertVerificationResult
     /// <summary>The EU DCC (-260/1) as JSON.</summary>
     public JsonElement? EuDcc { get; init; }
     public IcvpCertificate? Icvp { get; init; }
+    /// <summary>Shapes accepted although the specification wants others (see <see cref="HcertWarning"/>).</summary>
+    public IReadOnlyList<HcertWarning> Warnings { get; init; } = [];
 
     public bool IsValid => Outcome == HcertFailure.None;
 
@@ -144,6 +146,8 @@ public sealed class HcertVerifier
 
         // The signature holds: every remaining check runs and is reported.
         var (type, dcc, icvp, payloadError) = ReadPayload(claims);
+        var warnings = new List<HcertWarning>(icvp?.Warnings ?? []);
+        EnvelopeWarnings(cose, claims, signer, type, warnings);
         Check(steps, HcertStep.KeyUsage, () =>
         {
             CheckKeyUsage(signer, type, dcc);
@@ -159,7 +163,7 @@ public sealed class HcertVerifier
         if (_options.CheckValueSets && payloadError is null)
             Check(steps, HcertStep.ValueSets, () =>
             {
-                var problems = dcc is { } d ? _valueSets.Check(d) : icvp is not null ? icvp.CheckCodes(_icvpCatalogue) : [];
+                var problems = dcc is { } d ? _valueSets.Check(d, warnings) : icvp is not null ? icvp.CheckCodes(_icvpCatalogue, warnings) : [];
                 if (problems.Count > 0) throw new HcertException(HcertFailure.ValueSet, string.Join("; ", problems));
             });
         if (_options.CheckEntries && payloadError is null)
@@ -181,7 +185,21 @@ public sealed class HcertVerifier
             PayloadType = type,
             EuDcc = dcc,
             Icvp = icvp,
+            Warnings = warnings,
         };
+    }
+
+    /// <summary>Envelope shapes of WHO's GDHCN material that are accepted, each with a warning: an ICVP/DVC without
+    /// exp (lifelong validity lives in the payload; the DSC still bounds the signature), an iss that is not an ISO 3166-1
+    /// alpha-2 code (GDHCN participant codes such as XXA), and a DER-encoded ECDSA signature (hcert §3.3.2 wants r‖s).</summary>
+    private static void EnvelopeWarnings(CoseSign1 cose, CwtClaims claims, TrustEntry signer, HcertPayloadType type, List<HcertWarning> warnings)
+    {
+        if (type == HcertPayloadType.Icvp && claims.Expiration is null)
+            warnings.Add(new HcertWarning("exp", "no exp (4): the ICVP's validity is read from its payload, bounded by the DSC"));
+        if (claims.Issuer is { } iss && !(iss.Length == 2 && char.IsAsciiLetterUpper(iss[0]) && char.IsAsciiLetterUpper(iss[1])))
+            warnings.Add(new HcertWarning("iss", $"iss '{iss}' is not an ISO 3166-1 alpha-2 country code (hcert §2.6.1)"));
+        if (signer.PublicKey is ECDsa ec && cose.Signature.Length != 2 * ((ec.KeySize + 7) / 8))
+            warnings.Add(new HcertWarning("signature", "the ECDSA signature is DER-encoded, not r‖s (hcert §3.3.2, RFC 9053 §2.1)"));
     }
 
     /// <summary>Tries every DSC holding the kid (kids can collide, hcert §3.3.1).</summary>
@@ -333,7 +351,8 @@ public sealed class HcertVerifier
         var dt = Parse(icvp.Vaccination.Date);
         if (dt > latestToday) problems.Add($"vaccination date {icvp.Vaccination.Date} is in the future");
         // An ICVP without tg is a yellow-fever certificate (the ICVP's default disease).
-        var from = Parse(icvp.Vaccination.ValidFrom) ?? (dt is { } d ? IcvpCatalogue.ValidFrom(icvp.Vaccination.Disease ?? IcvpCatalogue.YellowFever, d) : null);
+        var disease = icvp.Vaccination.Disease?.ToUpperInvariant() ?? IcvpCatalogue.YellowFever; // "1d47" is yellow fever too
+        var from = Parse(icvp.Vaccination.ValidFrom) ?? (dt is { } d ? IcvpCatalogue.ValidFrom(disease, d) : null);
         if (from > latestToday) problems.Add($"not valid before {from:yyyy-MM-dd}");
         if (Parse(icvp.Vaccination.ValidUntil) is { } until && earliestToday > until) problems.Add($"validity ended {until:yyyy-MM-dd}");
         return problems;
