@@ -11,7 +11,7 @@ namespace Vc.Interop.Hcert;
 public enum HcertStep
 {
     Unprefix, Base45, Inflate, Cose, Kid, Cwt, KidLookup, Signature, KeyUsage, DscValidity, ValidityTimes,
-    Schema, ValueSets, EntryChecks,
+    Schema, ValueSets, EntryChecks, Revocation,
 }
 
 public sealed record HcertStepResult(HcertStep Step, HcertFailure Failure, string? Detail)
@@ -39,6 +39,8 @@ public sealed record HcertVerificationResult
     public IcvpCertificate? Icvp { get; init; }
     /// <summary>Shapes accepted although the specification wants others (see <see cref="HcertWarning"/>).</summary>
     public IReadOnlyList<HcertWarning> Warnings { get; init; } = [];
+    /// <summary>The certificate's revocation hashes (EU DCC revocation), once its signature verified.</summary>
+    public Revocation.DccRevocationHashes? RevocationHashes { get; init; }
 
     public bool IsValid => Outcome == HcertFailure.None;
 
@@ -73,10 +75,13 @@ public sealed class HcertVerifier
     private readonly DccSchemaValidator _schemas;
     private readonly DccValueSets _valueSets;
     private readonly IcvpCatalogue _icvpCatalogue;
+    private readonly Revocation.IDccRevocationCheck? _revocations;
 
     public HcertVerifier(ITrustStore trust, TimeProvider? time = null, HcertVerifierOptions? options = null,
-        DccSchemaValidator? schemas = null, DccValueSets? valueSets = null, IcvpCatalogue? icvpCatalogue = null)
+        DccSchemaValidator? schemas = null, DccValueSets? valueSets = null, IcvpCatalogue? icvpCatalogue = null,
+        Revocation.IDccRevocationCheck? revocations = null)
     {
+        _revocations = revocations;
         _trust = trust;
         _time = time ?? TimeProvider.System;
         _options = options ?? new HcertVerifierOptions();
@@ -85,8 +90,9 @@ public sealed class HcertVerifier
         _icvpCatalogue = icvpCatalogue ?? IcvpCatalogue.V1;
     }
 
-    /// <summary>Verifies an "HC1:" string at the given clock (default: the time provider's now).</summary>
-    public HcertVerificationResult Verify(string hc1, DateTimeOffset? at = null)
+    /// <summary>Verifies an "HC1:" string at the given clock (default: the time provider's now), checking the revocation
+    /// lists given to the constructor and <paramref name="revocations"/> (this call's, e.g. a node's own revocations).</summary>
+    public HcertVerificationResult Verify(string hc1, DateTimeOffset? at = null, Revocation.IDccRevocationCheck? revocations = null)
     {
         var clock = at ?? _time.GetUtcNow();
         var steps = new List<HcertStepResult>(16);
@@ -101,14 +107,14 @@ public sealed class HcertVerifier
         {
             return Fail(steps, e, clock);
         }
-        return VerifyCose(cose, clock, steps);
+        return VerifyCose(cose, clock, steps, revocations);
     }
 
     /// <summary>Verifies a COSE_Sign1 HCERT (the layers below Base45/zlib).</summary>
-    public HcertVerificationResult VerifyCose(ReadOnlyMemory<byte> cose, DateTimeOffset? at = null) =>
-        VerifyCose(cose, at ?? _time.GetUtcNow(), new List<HcertStepResult>(12));
+    public HcertVerificationResult VerifyCose(ReadOnlyMemory<byte> cose, DateTimeOffset? at = null, Revocation.IDccRevocationCheck? revocations = null) =>
+        VerifyCose(cose, at ?? _time.GetUtcNow(), new List<HcertStepResult>(12), revocations);
 
-    private HcertVerificationResult VerifyCose(ReadOnlyMemory<byte> coseBytes, DateTimeOffset clock, List<HcertStepResult> steps)
+    private HcertVerificationResult VerifyCose(ReadOnlyMemory<byte> coseBytes, DateTimeOffset clock, List<HcertStepResult> steps, Revocation.IDccRevocationCheck? revocations)
     {
         CoseSign1 cose;
         CwtClaims claims;
@@ -155,6 +161,15 @@ public sealed class HcertVerifier
                 CheckTrustDomain(signer, type);
         });
         Check(steps, HcertStep.DscValidity, () => CheckDscValidity(claims, signer));
+        // EU DCC revocation: the hashes of this certificate against the lists of its DSC (the EU app checks them
+        // after the DSC's validity, before the business rules).
+        var revocationHashes = Revocation.DccRevocationHashes.Compute(cose, claims, dcc);
+        if (_revocations is not null || revocations is not null)
+            Check(steps, HcertStep.Revocation, () =>
+            {
+                if ((_revocations?.Revoked(revocationHashes) ?? revocations?.Revoked(revocationHashes)) is { } why)
+                    throw new HcertException(HcertFailure.Revoked, why);
+            });
         Check(steps, HcertStep.ValidityTimes, () => CheckTimes(claims, type, clock));
         if (payloadError is not null)
             steps.Add(new HcertStepResult(HcertStep.Schema, payloadError.Failure, payloadError.Reason));
@@ -186,6 +201,7 @@ public sealed class HcertVerifier
             EuDcc = dcc,
             Icvp = icvp,
             Warnings = warnings,
+            RevocationHashes = revocationHashes,
         };
     }
 
