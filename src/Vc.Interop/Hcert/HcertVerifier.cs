@@ -151,9 +151,9 @@ public sealed class HcertVerifier
         }
 
         // The signature holds: every remaining check runs and is reported.
-        var (type, dcc, icvp, payloadError) = ReadPayload(claims);
-        var warnings = new List<HcertWarning>(icvp?.Warnings ?? []);
-        EnvelopeWarnings(cose, claims, signer, type, warnings);
+        var warnings = new List<HcertWarning>();
+        var (type, dcc, icvp, payloadError) = ReadPayload(claims, warnings);
+        EnvelopeWarnings(cose, claims, signer, warnings);
         Check(steps, HcertStep.KeyUsage, () =>
         {
             CheckKeyUsage(signer, type, dcc);
@@ -205,13 +205,11 @@ public sealed class HcertVerifier
         };
     }
 
-    /// <summary>Envelope shapes of WHO's GDHCN material that are accepted, each with a warning: an ICVP/DVC without
-    /// exp (lifelong validity lives in the payload; the DSC still bounds the signature), an iss that is not an ISO 3166-1
-    /// alpha-2 code (GDHCN participant codes such as XXA), and a DER-encoded ECDSA signature (hcert §3.3.2 wants r‖s).</summary>
-    private static void EnvelopeWarnings(CoseSign1 cose, CwtClaims claims, TrustEntry signer, HcertPayloadType type, List<HcertWarning> warnings)
+    /// <summary>Envelope shapes of WHO's GDHCN material that are accepted, each with a warning: an iss that is not an
+    /// ISO 3166-1 alpha-2 code (GDHCN participant codes such as XXA), and a DER-encoded ECDSA signature (hcert §3.3.2
+    /// wants r‖s). An ICVP without exp is the ICVP's own form (lifelong validity lives in the payload), not a variant.</summary>
+    private static void EnvelopeWarnings(CoseSign1 cose, CwtClaims claims, TrustEntry signer, List<HcertWarning> warnings)
     {
-        if (type == HcertPayloadType.Icvp && claims.Expiration is null)
-            warnings.Add(new HcertWarning("exp", "no exp (4): the ICVP's validity is read from its payload, bounded by the DSC"));
         if (claims.Issuer is { } iss && !(iss.Length == 2 && char.IsAsciiLetterUpper(iss[0]) && char.IsAsciiLetterUpper(iss[1])))
             warnings.Add(new HcertWarning("iss", $"iss '{iss}' is not an ISO 3166-1 alpha-2 country code (hcert §2.6.1)"));
         if (signer.PublicKey is ECDsa ec && cose.Signature.Length != 2 * ((ec.KeySize + 7) / 8))
@@ -374,14 +372,14 @@ public sealed class HcertVerifier
         return problems;
     }
 
-    private static (HcertPayloadType, JsonElement?, IcvpCertificate?, HcertException?) ReadPayload(CwtClaims claims)
+    private static (HcertPayloadType, JsonElement?, IcvpCertificate?, HcertException?) ReadPayload(CwtClaims claims, List<HcertWarning> warnings)
     {
         try
         {
             if (claims.Hcert.TryGetValue(HcertClaimKey.EuDcc, out var dcc))
                 return (HcertPayloadType.EuDcc, CborJson.ToJsonElement(dcc), null, null);
             if (claims.Hcert.TryGetValue(HcertClaimKey.Icvp, out var icvp))
-                return (HcertPayloadType.Icvp, null, IcvpCertificate.Decode(icvp), null);
+                return (HcertPayloadType.Icvp, null, IcvpCertificate.Decode(icvp, warnings), null);
             return (HcertPayloadType.Other, null, null, null);
         }
         catch (HcertException e)

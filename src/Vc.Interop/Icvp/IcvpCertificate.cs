@@ -68,16 +68,16 @@ public sealed record IcvpCertificate
     public string? TemplateVersion { get; init; }
     /// <summary>Variant A "d": issue date.</summary>
     public string? IssueDate { get; init; }
-    /// <summary>Shapes of WHO's DVC/ICVP material read leniently (text dose, legacy field names, codings, a one-element
-    /// dose array): accepted, and said here so the verdict carries them as warnings.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyList<HcertWarning> Warnings { get; init; } = [];
 
     private const int MaxFields = 64;
 
     /// <summary>Decodes a -260/-6 map of either generation, or throws <see cref="HcertException"/>
     /// (<see cref="HcertFailure.Cwt"/> for wrong types, <see cref="HcertFailure.Schema"/> for missing fields).</summary>
-    public static IcvpCertificate Decode(ReadOnlyMemory<byte> cbor)
+    public static IcvpCertificate Decode(ReadOnlyMemory<byte> cbor) => Decode(cbor, null);
+
+    /// <summary>Decodes as <see cref="Decode(ReadOnlyMemory{byte})"/>; the shapes of WHO's DVC/ICVP material read
+    /// leniently (text dose, legacy field names, codings, a one-element dose array) go to <paramref name="warnings"/>.</summary>
+    public static IcvpCertificate Decode(ReadOnlyMemory<byte> cbor, ICollection<HcertWarning>? warnings)
     {
         try
         {
@@ -85,7 +85,7 @@ public sealed record IcvpCertificate
             var top = ReadMap(reader, "ICVP payload");
             if (reader.BytesRemaining != 0)
                 throw new HcertException(HcertFailure.Cwt, "trailing bytes after the ICVP payload");
-            var warnings = new List<HcertWarning>();
+            warnings ??= [];
             var variantA = top.ContainsKey("vx") || top.TryGetValue("v", out var v0) && v0 is string;
             var doseKey = variantA ? "vx" : "v";
             var dose = DoseMap(top, doseKey, warnings);
@@ -119,7 +119,6 @@ public sealed record IcvpCertificate
                 Variant = variantA ? IcvpPayloadVariant.A : IcvpPayloadVariant.B,
                 TemplateVersion = variantA ? text.Get(top, "v", "") : null,
                 IssueDate = variantA ? text.Get(top, "d", "") : null,
-                Warnings = warnings,
             };
         }
         catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException)
@@ -130,7 +129,7 @@ public sealed record IcvpCertificate
 
     /// <summary>The dose map. The legacy DVCMin model (WHO gdhcn-validator) carries "v" as an array of exactly one
     /// vaccination group: read it, with a warning; more than one dose in one payload is not an ICVP.</summary>
-    private static Dictionary<string, object?> DoseMap(Dictionary<string, object?> top, string key, List<HcertWarning> warnings)
+    private static Dictionary<string, object?> DoseMap(Dictionary<string, object?> top, string key, ICollection<HcertWarning> warnings)
     {
         switch (top.GetValueOrDefault(key))
         {
@@ -148,7 +147,7 @@ public sealed record IcvpCertificate
 
     /// <summary>The dose number: an integer (smart-icvp ICVPMin), or text as the DVCMin CodeType carries it — a number
     /// ("2") or an ordinal code ("secondDose") — read with a warning. Text that names no number stays text.</summary>
-    private static int? DoseNumberOf(object? dn, List<HcertWarning> warnings)
+    private static int? DoseNumberOf(object? dn, ICollection<HcertWarning> warnings)
     {
         switch (dn)
         {
@@ -176,7 +175,7 @@ public sealed record IcvpCertificate
 
     /// <summary>Reads text fields, accepting the DVCMin shapes WHO material carries with a warning each: a FHIR Coding
     /// map ({code, system}) where ICVPMin has a code.</summary>
-    private readonly struct Reader(List<HcertWarning> warnings)
+    private readonly struct Reader(ICollection<HcertWarning> warnings)
     {
         public string Required(Dictionary<string, object?> map, string key, string path) =>
             Get(map, key, path) ?? throw new HcertException(HcertFailure.Schema, $"ICVP field '{path}{key}' is required");
