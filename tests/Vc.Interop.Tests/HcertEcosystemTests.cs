@@ -47,6 +47,9 @@ public sealed class HcertEcosystemTests
     [InlineData("""{"vp":"P","dt":"2025-10-01","bo":"B1","is":"XXA","dn":"secondDose"}""", "v.dn", 2)]
     [InlineData("""{"vp":"P","dt":"2025-10-01","bo":"B1","is":"XXA","dn":"2"}""", "v.dn", 2)]
     [InlineData("""{"vp":"P","dt":"2025-10-01","bo":"B1","is":"XXA","dn":"boosterDose"}""", "v.dn", null)]
+    [InlineData("""{"vp":"P","dt":"2025-10-01","bo":"B1","is":"XXA","dn":2.0}""", "v.dn", 2)]
+    // A batch number written as a number.
+    [InlineData("""{"vp":"P","dt":"2025-10-01","bo":12345,"is":"XXA"}""", "v.bo", null)]
     // The legacy DVCMin names of the validity period.
     [InlineData("""{"vp":"P","dt":"2025-10-01","bo":"B1","is":"XXA","dls":"2025-10-11","dle":"2035-10-11"}""", "v.dls", null)]
     // The ICD-11 vaccine code in vp (real WHO test QRs carry XM0N24), and a lower-case ICD-11 disease.

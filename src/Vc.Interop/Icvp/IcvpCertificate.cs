@@ -153,6 +153,9 @@ public sealed record IcvpCertificate
         {
             case long l and >= 0 and <= 1000:
                 return (int)l;
+            case double d when d is >= 0 and <= 1000 && d == Math.Floor(d):
+                warnings.Add(new HcertWarning("v.dn", $"dose number is a floating-point number ({d.ToString(CultureInfo.InvariantCulture)}); ICVPMin wants an integer"));
+                return (int)d;
             case string s:
                 var number = int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i <= 1000 ? i : OrdinalDose(s);
                 warnings.Add(new HcertWarning("v.dn", number is { } n
@@ -187,6 +190,11 @@ public sealed record IcvpCertificate
             {
                 case string s:
                     return s;
+                case long n:
+                    // e.g. a batch number written as a number: its digits are the text.
+                    var digits = n.ToString(CultureInfo.InvariantCulture);
+                    warnings.Add(new HcertWarning(path + key, $"'{path}{key}' is a number ({digits}), not text; read as \"{digits}\""));
+                    return digits;
                 case Dictionary<string, object?> coding when coding.GetValueOrDefault("code") is string code:
                     warnings.Add(new HcertWarning(path + key, $"'{path}{key}' is a coding {{code, system}} (legacy DVCMin); read its code '{code}'"));
                     return code;
@@ -288,6 +296,7 @@ public sealed record IcvpCertificate
             {
                 CborReaderState.TextString => reader.ReadTextString(),
                 CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger => reader.ReadInt64(),
+                CborReaderState.HalfPrecisionFloat or CborReaderState.SinglePrecisionFloat or CborReaderState.DoublePrecisionFloat => reader.ReadDouble(),
                 CborReaderState.Null => ReadNull(reader),
                 CborReaderState.StartMap when depth < 2 => ReadMap(reader, $"{what}.{key}", depth + 1),
                 CborReaderState.StartArray when depth == 0 => ReadArray(reader, $"{what}.{key}"),
