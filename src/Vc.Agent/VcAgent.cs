@@ -121,7 +121,7 @@ public sealed class VcAgent : IAsyncDisposable
         {
             Options = options, Store = store, ApiKeys = new ApiKeys(store), Issuers = issuers, StatusLists = statusLists,
             Urls = urls, Ledger = agentLedger, Credentials = credentials, IssuerService = issuerService,
-            Bridge = new BridgeService(issuers, issuerService, credentials, pki, time),
+            Bridge = new BridgeService(issuers, issuerService, credentials, pki, time, new HcertRevocations(store, urls, time)),
             Trust = new NodeTrust(agentLedger, options.TrustCertificatesDirectory ?? Path.Combine(dataDirectory, "trust-certificates"), pki, time),
             TrustLists = trustLists,
         };

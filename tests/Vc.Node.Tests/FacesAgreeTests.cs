@@ -227,6 +227,13 @@ public sealed partial class FacesAgreeTests(NodeFixture node) : IClassFixture<No
             Same($"vc verify {id} after revocation", WithoutCallTime(await CliOk("vc", "verify", File($"vc-{id}.json", vc.ToJsonString()))),
                 WithoutCallTime((await Http("", HttpMethod.Post, "/credentials/verify", new JsonObject { ["verifiableCredential"] = vc.DeepClone() })).Body));
 
+        // Bridge consistency: the HCERTs bridged from the revoked credential are revoked too, alike through both faces,
+        // and both faces publish the same revocation batches.
+        var revokedReport = await CliOk("dcc", "verify", hc1, "--at", at);
+        Assert.Equal("Revoked", (string?)revokedReport["outcome"]);
+        Same("dcc verify after revocation", revokedReport, (await Http("", HttpMethod.Post, "/hcert/verify", new JsonObject { ["hc1"] = hc1, ["at"] = at })).Body);
+        Same("trust export-revocation", await CliOk("trust", "export-revocation"), (await Http("", HttpMethod.Get, "/hcert/revocation")).Body);
+
         Assert.True(mismatches.Count == 0, "the CLI and the node answer differently:\n" + string.Join("\n", mismatches));
         // The answers compared are real ones: the trust decision was given, and revocation was seen by both.
         var verified = await CliOk("vc", "verify", File("vc-check.json", vcs["http-ethr"].ToJsonString()), "--no-status");

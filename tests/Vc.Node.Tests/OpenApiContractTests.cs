@@ -164,6 +164,26 @@ public sealed class OpenApiContractTests(NodeFixture node) : IClassFixture<NodeF
         await Check(await anonymous.PostAsync("/hcert/verify", hc1), "POST", "/hcert/verify", hc1);
         await Check(await issue.PostAsync("/bridge/hcert-to-vc", hc1), "POST", "/bridge/hcert-to-vc", hc1, expect: 201);
 
+        // EU DCC revocation: the node's published batches, and an import (scope revoke) of a batch for the bridged HCERT.
+        await Check(await anonymous.GetAsync("/hcert/revocation"), "GET", "/hcert/revocation");
+        var decoded = Vc.Interop.Hcert.HcertCodec.Decode(bridged["hc1"]!.GetValue<string>());
+        var hashes = Vc.Interop.Revocation.DccRevocationHashes.Compute(decoded.Cose, decoded.Claims, decoded.EuDcc);
+        var batch = Body(new JsonObject
+        {
+            ["batches"] = new JsonArray(new JsonObject
+            {
+                ["country"] = "KE", ["kid"] = Convert.ToBase64String(hashes.Kid), ["hashType"] = "SIGNATURE",
+                ["entries"] = new JsonArray(new JsonObject { ["hash"] = Convert.ToBase64String(hashes.Signature) }),
+            }),
+        });
+        await Check(await anonymous.PostAsync("/hcert/revocation", batch), "POST", "/hcert/revocation", expect: 401);
+        await Check(await issue.PostAsync("/hcert/revocation", batch), "POST", "/hcert/revocation", expect: 403);
+        var badBatch = Body(new JsonObject { ["batches"] = new JsonArray(new JsonObject { ["kid"] = "AQID", ["hashType"] = "MD5" }) });
+        await Check(await revoke.PostAsync("/hcert/revocation", badBatch), "POST", "/hcert/revocation", expect: 400);
+        await Check(await revoke.PostAsync("/hcert/revocation", batch), "POST", "/hcert/revocation", batch, expect: 201);
+        var revokedReport = await Check(await anonymous.PostAsync("/hcert/verify", hc1), "POST", "/hcert/verify", hc1, expect: 400);
+        Assert.Equal("Revoked", (string?)revokedReport!["outcome"]);
+
         await Check(await anonymous.GetAsync("/trust-list?format=gdhcn"), "GET", "/trust-list", expect: 404);
     }
 

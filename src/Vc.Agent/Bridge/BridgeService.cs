@@ -28,8 +28,12 @@ public sealed record BridgedQr(string Hc1, byte[] QrPng, string IssuerId, string
 /// The node's PKI side: issuers' DSCs, the HCERT trust store (trust files + this node's DSCs), HCERT
 /// verification, and the VC ⇄ HCERT bridge with a bridge issuer that signs HCERT-derived credentials.
 /// </summary>
-public sealed class BridgeService(IssuerStore issuers, IssuerService issuerService, CredentialServices credentials, IReadOnlyList<TrustEntry> configuredTrust, TimeProvider time)
+public sealed class BridgeService(IssuerStore issuers, IssuerService issuerService, CredentialServices credentials, IReadOnlyList<TrustEntry> configuredTrust, TimeProvider time,
+    HcertRevocations revocations)
 {
+    /// <summary>EU DCC revocation: imported lists and the revocations of the HCERTs this node bridged.</summary>
+    public HcertRevocations Revocations => revocations;
+
     /// <summary>The issuer instance that signs credentials made from HCERTs (created on first use, did:key).</summary>
     public const string BridgeIssuerId = "bridge";
 
@@ -65,7 +69,7 @@ public sealed class BridgeService(IssuerStore issuers, IssuerService issuerServi
             try { verifier = _verifier ??= new HcertVerifier(new TrustStore(await TrustEntriesAsync()), time); }
             finally { _gate.Release(); }
         }
-        return verifier.Verify(hc1, at);
+        return verifier.Verify(hc1, at, await revocations.CurrentAsync());
     }
 
     /// <summary>
@@ -84,6 +88,8 @@ public sealed class BridgeService(IssuerStore issuers, IssuerService issuerServi
             ?? throw new IssuerServiceException("invalid", $"issuer '{issuer.Id}' has no DSC: attach one first");
         using var signer = await SignerAsync(issuer.Id, der);
         var bridged = _bridge.ToHcert(credential, signer.Signer, time.GetUtcNow(), acceptOmitted);
+        // Bridge consistency: the HCERT follows its credential's status (revoked or suspended → revoked HCERT).
+        await revocations.RecordBridgedAsync(issuer.Id, bridged.Hc1, credential);
         return new BridgedQr(bridged.Hc1, HcertQr.RenderPng(bridged.Hc1), issuer.Id,
             Convert.ToHexStringLower(SHA256.HashData(der)), bridged.Omitted);
     }

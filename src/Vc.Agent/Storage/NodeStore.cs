@@ -12,7 +12,7 @@ public sealed class StoreException(string message, Exception? inner = null) : Ex
 /// </summary>
 public sealed class NodeStore
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
     private readonly string _connectionString;
 
     public string Path { get; }
@@ -105,6 +105,22 @@ public sealed class NodeStore
         {
             // v2: an issuer may hold a DSC (HCERT document signer certificate) and its encrypted key.
             await Execute(c, tx, "ALTER TABLE issuers ADD COLUMN dsc_certificate BLOB; ALTER TABLE issuers ADD COLUMN dsc_key BLOB;");
+        }
+        if (version < 3)
+        {
+            // v3: EU DCC revocation. Imported revocation files (as received, re-read on use), and the HCERTs this
+            // node bridged from its credentials: kid, revocation hashes and the credential's status entry — no
+            // personal data — so a revoked or suspended credential revokes its HCERTs too.
+            await Execute(c, tx, """
+                CREATE TABLE hcert_revocation_imports (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, content BLOB NOT NULL,
+                  chunks INTEGER NOT NULL, entries INTEGER NOT NULL, imported_at TEXT NOT NULL);
+                CREATE TABLE bridged_hcerts (
+                  seq INTEGER PRIMARY KEY AUTOINCREMENT, issuer_id TEXT NOT NULL REFERENCES issuers(id),
+                  country TEXT, kid BLOB NOT NULL, signature_hash BLOB NOT NULL, uci_hash BLOB, country_uci_hash BLOB,
+                  status_list_id TEXT NOT NULL, status_index INTEGER NOT NULL, bridged_at TEXT NOT NULL);
+                CREATE INDEX bridged_hcerts_status ON bridged_hcerts (status_list_id, status_index);
+                """);
         }
         if (version < SchemaVersion)
         {

@@ -66,6 +66,9 @@ public sealed record CoseSign1
             return DecodeLenient(encoded, out _); // alg only in the unprotected header: VerifyEmbedded would refuse it
         if (message.RawProtectedHeaders.Length > MaxHeaderBytes)
             throw new HcertException(HcertFailure.Cose, "protected header too large");
+        if (message.UnprotectedHeaders.ContainsKey(CoseHeaderLabel.CriticalHeaders))
+            throw new HcertException(HcertFailure.CriticalHeader, "crit (2) must be in the protected header (RFC 9052 §3.1)");
+        CheckCritical(message.RawProtectedHeaders.Span);
         var protKid = KidOf(message.ProtectedHeaders);
         var unprotKid = KidOf(message.UnprotectedHeaders);
         var kid = protKid ?? unprotKid;
@@ -137,13 +140,16 @@ public sealed record CoseSign1
             if (protectedBytes.Length > 0)
             {
                 var h = new CborReader(protectedBytes, CborConformanceMode.Lax);
-                ReadHeaderMap(h, out protAlg, out protKid);
+                ReadHeaderMap(h, out protAlg, out protKid, out _);
                 if (h.BytesRemaining != 0)
                     throw new HcertException(HcertFailure.Cose, "trailing bytes in protected header");
+                CheckCritical(protectedBytes);
             }
             if (reader.PeekState() != CborReaderState.StartMap)
                 throw new HcertException(HcertFailure.Cose, "unprotected header must be a map (RFC 9052 §3)");
-            ReadHeaderMap(reader, out unprotAlg, out unprotKid);
+            ReadHeaderMap(reader, out unprotAlg, out unprotKid, out var unprotCrit);
+            if (unprotCrit)
+                throw new HcertException(HcertFailure.CriticalHeader, "crit (2) must be in the protected header (RFC 9052 §3.1)");
             if (reader.PeekState() == CborReaderState.Null)
                 throw new HcertException(HcertFailure.Cose, "detached payload is not allowed in an HCERT");
             var payload = reader.ReadByteString();
@@ -170,10 +176,63 @@ public sealed record CoseSign1
         }
     }
 
-    private static void ReadHeaderMap(CborReader reader, out int? alg, out byte[]? kid)
+    /// <summary>The header labels this verifier understands and acts on: alg (1) and kid (4). crit may name only these.</summary>
+    private static readonly long[] UnderstoodLabels = [1, 4];
+
+    /// <summary>RFC 9052 §3.1: crit (label 2) is a non-empty array of labels the recipient must understand, or refuse
+    /// the message; each must occur in the protected header. Only alg and kid are understood here.</summary>
+    private static void CheckCritical(ReadOnlySpan<byte> protectedHeader)
+    {
+        if (protectedHeader.Length == 0) return;
+        try
+        {
+            var reader = new CborReader(protectedHeader.ToArray(), CborConformanceMode.Lax);
+            var present = new List<long>();
+            List<object>? critical = null;
+            reader.ReadStartMap();
+            while (reader.PeekState() != CborReaderState.EndMap)
+            {
+                object label = reader.PeekState() == CborReaderState.TextString ? reader.ReadTextString() : reader.ReadInt64();
+                if (label is long l) present.Add(l);
+                if (label is 2L)
+                {
+                    if (reader.PeekState() != CborReaderState.StartArray)
+                        throw new HcertException(HcertFailure.CriticalHeader, "crit (2) must be an array of labels");
+                    var count = reader.ReadStartArray();
+                    if (count is 0 or > 64)
+                        throw new HcertException(HcertFailure.CriticalHeader, "crit (2) must list 1 to 64 labels");
+                    critical = [];
+                    while (reader.PeekState() != CborReaderState.EndArray)
+                        critical.Add(reader.PeekState() switch
+                        {
+                            CborReaderState.TextString => reader.ReadTextString(),
+                            CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger => reader.ReadInt64(),
+                            _ => throw new HcertException(HcertFailure.CriticalHeader, "crit (2) labels must be integers or text"),
+                        });
+                    reader.ReadEndArray();
+                }
+                else
+                    reader.SkipValue();
+            }
+            foreach (var label in critical ?? [])
+            {
+                if (label is not long l || !UnderstoodLabels.Contains(l))
+                    throw new HcertException(HcertFailure.CriticalHeader, $"crit (2) names header parameter {(label is string t ? "'" + t + "'" : label)}, which this verifier does not understand (RFC 9052 §3.1)");
+                if (!present.Contains(l))
+                    throw new HcertException(HcertFailure.CriticalHeader, $"crit (2) names label {l}, absent from the protected header");
+            }
+        }
+        catch (Exception e) when (e is CborContentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new HcertException(HcertFailure.Cose, "malformed protected header: " + e.Message, e);
+        }
+    }
+
+    private static void ReadHeaderMap(CborReader reader, out int? alg, out byte[]? kid, out bool crit)
     {
         alg = null;
         kid = null;
+        crit = false;
         Span<long> seen = stackalloc long[64];
         var seenCount = 0;
         var count = reader.ReadStartMap();
@@ -218,6 +277,7 @@ public sealed record CoseSign1
                         throw new HcertException(HcertFailure.Cose, $"kid longer than {MaxKidBytes} bytes");
                     break;
                 default:
+                    crit |= label == 2;
                     reader.SkipValue();
                     break;
             }

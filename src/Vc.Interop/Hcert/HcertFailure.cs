@@ -17,6 +17,9 @@ public enum HcertFailure
     Inflate,
     /// <summary>Not a well-formed COSE_Sign1 structure (RFC 9052 §4.2).</summary>
     Cose,
+    /// <summary>The protected header's crit (label 2) names a header parameter this verifier does not understand, or
+    /// crit is malformed or unprotected (RFC 9052 §3.1).</summary>
+    CriticalHeader,
     /// <summary>COSE algorithm missing or not ES256/PS256.</summary>
     UnsupportedAlgorithm,
     /// <summary>No kid in either header.</summary>
@@ -45,6 +48,8 @@ public enum HcertFailure
     QrDecode,
     /// <summary>A payload could not be built or signed (signer side).</summary>
     Encode,
+    /// <summary>The certificate is on a revocation list of its DSC (EU DCC revocation; CERTIFICATE_REVOKED).</summary>
+    Revoked,
 }
 
 /// <summary>A typed HCERT error: which step failed, and why. Never carries key material.</summary>

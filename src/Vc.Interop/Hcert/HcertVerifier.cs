@@ -11,7 +11,7 @@ namespace Vc.Interop.Hcert;
 public enum HcertStep
 {
     Unprefix, Base45, Inflate, Cose, Kid, Cwt, KidLookup, Signature, KeyUsage, DscValidity, ValidityTimes,
-    Schema, ValueSets, EntryChecks,
+    Schema, ValueSets, EntryChecks, Revocation,
 }
 
 public sealed record HcertStepResult(HcertStep Step, HcertFailure Failure, string? Detail)
@@ -37,6 +37,10 @@ public sealed record HcertVerificationResult
     /// <summary>The EU DCC (-260/1) as JSON.</summary>
     public JsonElement? EuDcc { get; init; }
     public IcvpCertificate? Icvp { get; init; }
+    /// <summary>Shapes accepted although the specification wants others (see <see cref="HcertWarning"/>).</summary>
+    public IReadOnlyList<HcertWarning> Warnings { get; init; } = [];
+    /// <summary>The certificate's revocation hashes (EU DCC revocation), once its signature verified.</summary>
+    public Revocation.DccRevocationHashes? RevocationHashes { get; init; }
 
     public bool IsValid => Outcome == HcertFailure.None;
 
@@ -71,10 +75,13 @@ public sealed class HcertVerifier
     private readonly DccSchemaValidator _schemas;
     private readonly DccValueSets _valueSets;
     private readonly IcvpCatalogue _icvpCatalogue;
+    private readonly Revocation.IDccRevocationCheck? _revocations;
 
     public HcertVerifier(ITrustStore trust, TimeProvider? time = null, HcertVerifierOptions? options = null,
-        DccSchemaValidator? schemas = null, DccValueSets? valueSets = null, IcvpCatalogue? icvpCatalogue = null)
+        DccSchemaValidator? schemas = null, DccValueSets? valueSets = null, IcvpCatalogue? icvpCatalogue = null,
+        Revocation.IDccRevocationCheck? revocations = null)
     {
+        _revocations = revocations;
         _trust = trust;
         _time = time ?? TimeProvider.System;
         _options = options ?? new HcertVerifierOptions();
@@ -83,8 +90,9 @@ public sealed class HcertVerifier
         _icvpCatalogue = icvpCatalogue ?? IcvpCatalogue.V1;
     }
 
-    /// <summary>Verifies an "HC1:" string at the given clock (default: the time provider's now).</summary>
-    public HcertVerificationResult Verify(string hc1, DateTimeOffset? at = null)
+    /// <summary>Verifies an "HC1:" string at the given clock (default: the time provider's now), checking the revocation
+    /// lists given to the constructor and <paramref name="revocations"/> (this call's, e.g. a node's own revocations).</summary>
+    public HcertVerificationResult Verify(string hc1, DateTimeOffset? at = null, Revocation.IDccRevocationCheck? revocations = null)
     {
         var clock = at ?? _time.GetUtcNow();
         var steps = new List<HcertStepResult>(16);
@@ -99,14 +107,14 @@ public sealed class HcertVerifier
         {
             return Fail(steps, e, clock);
         }
-        return VerifyCose(cose, clock, steps);
+        return VerifyCose(cose, clock, steps, revocations);
     }
 
     /// <summary>Verifies a COSE_Sign1 HCERT (the layers below Base45/zlib).</summary>
-    public HcertVerificationResult VerifyCose(ReadOnlyMemory<byte> cose, DateTimeOffset? at = null) =>
-        VerifyCose(cose, at ?? _time.GetUtcNow(), new List<HcertStepResult>(12));
+    public HcertVerificationResult VerifyCose(ReadOnlyMemory<byte> cose, DateTimeOffset? at = null, Revocation.IDccRevocationCheck? revocations = null) =>
+        VerifyCose(cose, at ?? _time.GetUtcNow(), new List<HcertStepResult>(12), revocations);
 
-    private HcertVerificationResult VerifyCose(ReadOnlyMemory<byte> coseBytes, DateTimeOffset clock, List<HcertStepResult> steps)
+    private HcertVerificationResult VerifyCose(ReadOnlyMemory<byte> coseBytes, DateTimeOffset clock, List<HcertStepResult> steps, Revocation.IDccRevocationCheck? revocations)
     {
         CoseSign1 cose;
         CwtClaims claims;
@@ -143,7 +151,9 @@ public sealed class HcertVerifier
         }
 
         // The signature holds: every remaining check runs and is reported.
-        var (type, dcc, icvp, payloadError) = ReadPayload(claims);
+        var warnings = new List<HcertWarning>();
+        var (type, dcc, icvp, payloadError) = ReadPayload(claims, warnings);
+        EnvelopeWarnings(cose, claims, signer, warnings);
         Check(steps, HcertStep.KeyUsage, () =>
         {
             CheckKeyUsage(signer, type, dcc);
@@ -151,6 +161,15 @@ public sealed class HcertVerifier
                 CheckTrustDomain(signer, type);
         });
         Check(steps, HcertStep.DscValidity, () => CheckDscValidity(claims, signer));
+        // EU DCC revocation: the hashes of this certificate against the lists of its DSC (the EU app checks them
+        // after the DSC's validity, before the business rules).
+        var revocationHashes = Revocation.DccRevocationHashes.Compute(cose, claims, dcc);
+        if (_revocations is not null || revocations is not null)
+            Check(steps, HcertStep.Revocation, () =>
+            {
+                if ((_revocations?.Revoked(revocationHashes) ?? revocations?.Revoked(revocationHashes)) is { } why)
+                    throw new HcertException(HcertFailure.Revoked, why);
+            });
         Check(steps, HcertStep.ValidityTimes, () => CheckTimes(claims, type, clock));
         if (payloadError is not null)
             steps.Add(new HcertStepResult(HcertStep.Schema, payloadError.Failure, payloadError.Reason));
@@ -159,7 +178,7 @@ public sealed class HcertVerifier
         if (_options.CheckValueSets && payloadError is null)
             Check(steps, HcertStep.ValueSets, () =>
             {
-                var problems = dcc is { } d ? _valueSets.Check(d) : icvp is not null ? icvp.CheckCodes(_icvpCatalogue) : [];
+                var problems = dcc is { } d ? _valueSets.Check(d, warnings) : icvp is not null ? icvp.CheckCodes(_icvpCatalogue, warnings) : [];
                 if (problems.Count > 0) throw new HcertException(HcertFailure.ValueSet, string.Join("; ", problems));
             });
         if (_options.CheckEntries && payloadError is null)
@@ -181,7 +200,20 @@ public sealed class HcertVerifier
             PayloadType = type,
             EuDcc = dcc,
             Icvp = icvp,
+            Warnings = warnings,
+            RevocationHashes = revocationHashes,
         };
+    }
+
+    /// <summary>Envelope shapes of WHO's GDHCN material that are accepted, each with a warning: an iss that is not an
+    /// ISO 3166-1 alpha-2 code (GDHCN participant codes such as XXA), and a DER-encoded ECDSA signature (hcert §3.3.2
+    /// wants r‖s). An ICVP without exp is the ICVP's own form (lifelong validity lives in the payload), not a variant.</summary>
+    private static void EnvelopeWarnings(CoseSign1 cose, CwtClaims claims, TrustEntry signer, List<HcertWarning> warnings)
+    {
+        if (claims.Issuer is { } iss && !(iss.Length == 2 && char.IsAsciiLetterUpper(iss[0]) && char.IsAsciiLetterUpper(iss[1])))
+            warnings.Add(new HcertWarning("iss", $"iss '{iss}' is not an ISO 3166-1 alpha-2 country code (hcert §2.6.1)"));
+        if (signer.PublicKey is ECDsa ec && cose.Signature.Length != 2 * ((ec.KeySize + 7) / 8))
+            warnings.Add(new HcertWarning("signature", "the ECDSA signature is DER-encoded, not r‖s (hcert §3.3.2, RFC 9053 §2.1)"));
     }
 
     /// <summary>Tries every DSC holding the kid (kids can collide, hcert §3.3.1).</summary>
@@ -333,20 +365,21 @@ public sealed class HcertVerifier
         var dt = Parse(icvp.Vaccination.Date);
         if (dt > latestToday) problems.Add($"vaccination date {icvp.Vaccination.Date} is in the future");
         // An ICVP without tg is a yellow-fever certificate (the ICVP's default disease).
-        var from = Parse(icvp.Vaccination.ValidFrom) ?? (dt is { } d ? IcvpCatalogue.ValidFrom(icvp.Vaccination.Disease ?? IcvpCatalogue.YellowFever, d) : null);
+        var disease = icvp.Vaccination.Disease?.ToUpperInvariant() ?? IcvpCatalogue.YellowFever; // "1d47" is yellow fever too
+        var from = Parse(icvp.Vaccination.ValidFrom) ?? (dt is { } d ? IcvpCatalogue.ValidFrom(disease, d) : null);
         if (from > latestToday) problems.Add($"not valid before {from:yyyy-MM-dd}");
         if (Parse(icvp.Vaccination.ValidUntil) is { } until && earliestToday > until) problems.Add($"validity ended {until:yyyy-MM-dd}");
         return problems;
     }
 
-    private static (HcertPayloadType, JsonElement?, IcvpCertificate?, HcertException?) ReadPayload(CwtClaims claims)
+    private static (HcertPayloadType, JsonElement?, IcvpCertificate?, HcertException?) ReadPayload(CwtClaims claims, List<HcertWarning> warnings)
     {
         try
         {
             if (claims.Hcert.TryGetValue(HcertClaimKey.EuDcc, out var dcc))
                 return (HcertPayloadType.EuDcc, CborJson.ToJsonElement(dcc), null, null);
             if (claims.Hcert.TryGetValue(HcertClaimKey.Icvp, out var icvp))
-                return (HcertPayloadType.Icvp, null, IcvpCertificate.Decode(icvp), null);
+                return (HcertPayloadType.Icvp, null, IcvpCertificate.Decode(icvp, warnings), null);
             return (HcertPayloadType.Other, null, null, null);
         }
         catch (HcertException e)

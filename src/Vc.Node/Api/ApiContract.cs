@@ -75,7 +75,17 @@ public sealed record HcertReportBody(bool Valid, string Outcome,
     [property: Description("The trust lists given to this verification (id, keys, rejected, proof)")] IReadOnlyList<JsonObject> Trust,
     string? Reason = null, string? Clock = null, IReadOnlyList<HcertStepBody>? Steps = null,
     string? Alg = null, string? Kid = null, string? Iss = null, string? Iat = null, string? Exp = null, string? Nbf = null, HcertSignerBody? Signer = null, string? PayloadType = null,
-    JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null);
+    JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null,
+    [property: Description("Shapes accepted although the specification wants others (WHO DVC/ICVP variants, DER ECDSA…)")] IReadOnlyList<HcertWarningBody>? Warnings = null);
+
+[Description("A shape the HCERT verifier accepted with a warning: where (field) and what.")]
+public sealed record HcertWarningBody(string Field, string Message);
+
+[Description("EU DCC revocation batches in the DCC gateway's format: per DSC kid and hash type (SIGNATURE, UCI, COUNTRYCODEUCI), the first 128 bits of SHA-256 hashes (base64).")]
+public sealed record RevocationBatchesBody(IReadOnlyList<JsonObject> Batches);
+
+[Description("What an import of a revocation file added to the node's trust store.")]
+public sealed record RevocationImportBody(long Id, string Source, int Chunks, int Entries);
 
 [Description("VC → HCERT: a credential of one of this node's issuers holding a DSC.")]
 public sealed record VcToHcertBody(JsonObject VerifiableCredential, BridgeOptionsBody? Options = null);

@@ -222,6 +222,15 @@ public static class DemoCommand
             return problem.Contains("revoked", StringComparison.OrdinalIgnoreCase) ? problem : throw new DemoStepFailed("expected revoked, got " + problem);
         });
 
+        await steps.RunAsync("8. The HC1 QR bridged from it (step 5) is refused too: revoked, and on the node's EU DCC revocation list", async () =>
+        {
+            var refused = await Post(http, "/hcert/verify", new JsonObject { ["hc1"] = hc1 }, 400);
+            if ((string?)refused["outcome"] != "Revoked") throw new DemoStepFailed($"expected Revoked, got {refused["outcome"]}: {refused["reason"]}");
+            var published = JsonNode.Parse(await http.GetStringAsync("/hcert/revocation"))!;
+            await File.WriteAllTextAsync(Path.Combine(outDir, "hcert-revocation-batches.json"), published.ToJsonString(CliOutput.Json));
+            return $"{refused["reason"]}; published in {published["batches"]!.AsArray().Count} gateway batch(es) (hcert-revocation-batches.json)";
+        });
+
         await app.StopAsync();
         return steps.Summary();
     }

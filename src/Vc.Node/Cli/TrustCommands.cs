@@ -30,6 +30,8 @@ public static class TrustCommands
         group.Subcommands.Add(init);
 
         group.Subcommands.Add(Check(context));
+        group.Subcommands.Add(RevocationCommands.Import(context));
+        group.Subcommands.Add(RevocationCommands.Export(context));
 
         var auditCountry = CliParse.Required("COUNTRY", "the participant (ISO alpha-3)");
         var auditIssuer = CliParse.Optional("ISSUER", "one issuer only (DID or kid:BASE64)");

@@ -119,6 +119,7 @@ public static class NodeApp
         InteropEndpoints.Map(app);
         InteropEndpoints.MapTrustList(app);
         InteropEndpoints.MapTrustCheck(app);
+        RevocationEndpoints.Map(app);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             if (ListeningAddresses(app).FirstOrDefault() is { } address) app.Services.GetRequiredService<NodeUrls>().OnStarted(address);
