@@ -124,7 +124,6 @@ public sealed class DataIntegrityProofs
         ArgumentNullException.ThrowIfNull(proof);
         ArgumentNullException.ThrowIfNull(key);
         var suite = Suite(proof.GetString("cryptosuite"), key);
-        var signature = DecodeProofValue(proof.GetString("proofValue"));
 
         JsonArray? chained = null;
         var previous = JsonInput.Strings(proof["previousProof"]);
@@ -154,6 +153,7 @@ public sealed class DataIntegrityProofs
             return sd.VerifyDerived(sdDocument, sdConfig, proof.GetString("proofValue"), key);
         }
 
+        var signature = DecodeProofValue(proof.GetString("proofValue"));
         if (suite is Cryptosuite.RdfcSuite rdfc)
         {
             // DI §4.4 steps 1–2 and eddsa-rdfc-2022 §3.2.2: the unsecured document (proofs removed, chained ones
