@@ -363,6 +363,19 @@ public static class JsonPointer
         return tokens;
     }
 
+    /// <summary>Whether <paramref name="pointer"/> names something in <paramref name="document"/>.</summary>
+    public static bool Resolves(JsonNode document, string pointer)
+    {
+        JsonNode? node = document;
+        foreach (var token in Parse(pointer))
+        {
+            if (node is JsonObject o) { if (!o.TryGetPropertyValue(token, out node)) return false; }
+            else if (node is JsonArray a && TryIndex(token, out var i) && i < a.Count) node = a[i];
+            else return false;
+        }
+        return true;
+    }
+
     /// <summary>An array index token (RFC 6901 §4: "0" or digits without a leading zero).</summary>
     public static bool TryIndex(string token, out int index)
     {
