@@ -68,8 +68,11 @@ public sealed partial class SelectiveDisclosureFacesTests(NodeFixture node) : IC
         Assert.Equal("ecdsa-sd-2023", (string?)httpIssuer!["cryptosuite"]);
 
         // Base proofs (ICVP profile mandatory pointers).
-        var cliBase = (JsonObject)await CliOk("vc", "issue", File("icvp-cli.json", Icvp((string)cliIssuer["did"]!)), "--issuer", "sd-cli");
-        var (issued, httpBody) = await Http(node.IssueKey, "/issuers/sd-http/credentials/issue", new JsonObject { ["credential"] = Icvp((string)httpIssuer["did"]!) });
+        var cliBase = (JsonObject)await CliOk("vc", "issue", File("icvp-cli.json", Icvp((string)cliIssuer["did"]!)), "--issuer", "sd-cli", "--status", "revocation");
+        var (issued, httpBody) = await Http(node.IssueKey, "/issuers/sd-http/credentials/issue", new JsonObject
+        {
+            ["credential"] = Icvp((string)httpIssuer["did"]!), ["options"] = new JsonObject { ["credentialStatus"] = "revocation" },
+        });
         Assert.Equal(201, issued);
         var httpBase = (JsonObject)httpBody!["verifiableCredential"]!;
         foreach (var b in new[] { cliBase, httpBase })

@@ -149,7 +149,10 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         var manager = StatusListManager.Restore(url, list.Value.Purpose, list.Value.Bits, []);
         var unsigned = manager.BuildCredential(issuer.Did, list.Value.Updated);
         using var key = await SigningKeyAsync(issuer);
-        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, issuer.Cryptosuite));
+        // A status list is verified whole by anyone: an ecdsa-sd-2023 issuer signs it with ecdsa-rdfc-2019 (same
+        // P-256 key), since a selective-disclosure base proof is not for verifiers.
+        var suite = issuer.Cryptosuite == Vc.Credentials.DataIntegrity.SelectiveDisclosure.EcdsaSd2023.SuiteName ? "ecdsa-rdfc-2019" : issuer.Cryptosuite;
+        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, suite));
         return await signer.IssueAsync(unsigned, cancellationToken: ct);
     }
 
