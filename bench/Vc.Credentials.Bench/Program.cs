@@ -1,7 +1,7 @@
 // ICVP credential sign/verify rates per core: ours vs the Digital Bazaar JS stack, and the raw NSec Ed25519
 // verify rate as the physical limit. Single thread each, rates per CPU-second at steady state (each measurement
 // warms up until the tiered JIT has settled, as a long-running node does; the JS side warms up too); run in Release:
-//   dotnet run -c Release --project bench/Vc.Credentials.Bench -- [seconds] [--steps]
+//   dotnet run -c Release --project bench/Vc.Credentials.Bench -- [seconds] [--steps | --sd]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -81,6 +81,58 @@ if (args.Contains("--quick"))
     var a0 = GC.GetAllocatedBytesForCurrentThread();
     for (int i = 0; i < 1000; i++) await verifier.VerifyAsync(signedJson, options);
     Console.WriteLine($"verify {ours:N0}/s ({1e6 / ours:N1} µs, {(GC.GetAllocatedBytesForCurrentThread() - a0) / 1000:N0} B), raw Ed25519 {raw:N0}/s ({1e6 / raw:N1} µs): {ours / raw:P0}");
+    return;
+}
+
+if (args.Contains("--sd"))
+{
+    // ecdsa-sd-2023 on the ICVP credential (its profile's mandatory pointers; the holder reveals name and batch):
+    // base proof issuance, derivation, verification of the derived credential, beside the Digital Bazaar
+    // implementation measured in the same run on the same credential and key.
+    var d = new byte[32];
+    d[31] = 0x07;
+    using var sdKey = EcdsaSigningKey.FromPrivateScalar(KeyType.P256, d);
+    var sdIssuer = new CredentialIssuer(proofs, IssuerProfile.ForDidKey(sdKey, "ecdsa-sd-2023"));
+    var sdUnsigned = (JsonObject)unsigned.DeepClone();
+    sdUnsigned["issuer"] = sdIssuer.Profile.Issuer;
+    string[] reveal = ["/credentialSubject/name", "/credentialSubject/vaccineDetails/batchNo"];
+    var sdBase = await sdIssuer.IssueAsync(sdUnsigned, now);
+    var sdDerivedJson = proofs.DeriveProof(sdBase, reveal).ToJsonString();
+    if (!(await verifier.VerifyAsync(sdDerivedJson, options)).Verified) throw new InvalidOperationException("derived credential does not verify");
+    var sdIssue = await RateAsync(seconds, async () => await sdIssuer.IssueAsync(sdUnsigned, now));
+    var sdDerive = Rate(seconds, () => proofs.DeriveProof(sdBase, reveal));
+    var sdVerify = await RateAsync(seconds, async () =>
+    {
+        if (!(await verifier.VerifyAsync(sdDerivedJson, options)).Verified) throw new InvalidOperationException("verify failed");
+    });
+    double jsSdIssue = double.NaN, jsSdDerive = double.NaN, jsSdVerify = double.NaN;
+    try
+    {
+        var request = new JsonObject
+        {
+            ["op"] = "bench", ["seconds"] = seconds, ["credential"] = sdUnsigned.DeepClone(),
+            ["key"] = new JsonObject { ["publicKeyMultibase"] = sdKey.PublicKey.PublicKeyMultibase, ["secretKeyMultibase"] = Vc.Did.Encoding.Multibase.EncodeBase58Btc([0x86, 0x26, .. d]) },
+            ["mandatoryPointers"] = new JsonArray(IcvpSelectiveDisclosure.MandatoryPointers(sdUnsigned).Select(p => (JsonNode?)p).ToArray()),
+            ["selectivePointers"] = new JsonArray(reveal.Select(p => (JsonNode?)p).ToArray()),
+        };
+        var psi = new ProcessStartInfo("node", [Path.Combine(repo, "tests", "js", "vc", "sd-crosscheck.mjs")])
+        { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var js = Process.Start(psi)!;
+        await js.StandardInput.WriteAsync(request.ToJsonString());
+        js.StandardInput.Close();
+        var output = await js.StandardOutput.ReadToEndAsync();
+        await js.WaitForExitAsync();
+        var answer = JsonNode.Parse(output)!.AsObject();
+        if (answer["allVerified"]?.GetValue<bool>() != true) throw new InvalidOperationException("JS verify failed: " + output);
+        (jsSdIssue, jsSdDerive, jsSdVerify) = (answer["issuePerSec"]!.GetValue<double>(), answer["derivePerSec"]!.GetValue<double>(), answer["verifyPerSec"]!.GetValue<double>());
+    }
+    catch (Exception e) { Console.WriteLine("JS ecdsa-sd-2023 not measured: " + e.Message); }
+    Console.WriteLine();
+    Console.WriteLine($"{"ecdsa-sd-2023, per core (ops/s)",-34}{"ours",12}{"JS (DB)",12}{"ours/JS",10}");
+    Console.WriteLine($"{"ICVP base proof (issuer)",-34}{sdIssue,12:N0}{jsSdIssue,12:N0}{sdIssue / jsSdIssue,9:N1}x");
+    Console.WriteLine($"{"ICVP derive (holder)",-34}{sdDerive,12:N0}{jsSdDerive,12:N0}{sdDerive / jsSdDerive,9:N1}x");
+    Console.WriteLine($"{"ICVP derived verify (verifier)",-34}{sdVerify,12:N0}{jsSdVerify,12:N0}{sdVerify / jsSdVerify,9:N1}x");
+    Console.WriteLine($"(base {sdBase.ToJsonString().Length} bytes, derived {sdDerivedJson.Length} bytes)");
     return;
 }
 

@@ -146,6 +146,14 @@ public sealed class VcAgent : IAsyncDisposable
         return new CredentialVerdict(result, trust);
     }
 
+    /// <summary>
+    /// The holder's ecdsa-sd-2023 step: the credential reduced to its mandatory statements and those
+    /// <paramref name="selectivePointers"/> name, with a derived proof (verifiable by anyone; no key of this node is used).
+    /// </summary>
+    /// <exception cref="Vc.Credentials.Verification.CredentialException">No base proof, a pointer that names nothing, a document that does not transform.</exception>
+    public JsonObject DeriveCredential(JsonObject credential, IReadOnlyList<string> selectivePointers) =>
+        Credentials.Proofs.DeriveProof(credential, selectivePointers);
+
     /// <summary>Verifies a presentation and its credentials (holder proof, challenge, domain).</summary>
     public async Task<CredentialVerdict> VerifyPresentationAsync(JsonElement presentation, VerificationOptions options, CancellationToken ct = default) =>
         new(await Credentials.PresentationVerifier.VerifyAsync(presentation, options, ct), null);

@@ -110,6 +110,19 @@ public sealed class OpenApiContractTests(NodeFixture node) : IClassFixture<NodeF
         tampered["credentialSubject"]!["alumniOf"] = "Other University";
         await Check(await anonymous.PostAsync("/credentials/verify", Body(new JsonObject { ["verifiableCredential"] = tampered })), "POST", "/credentials/verify", expect: 400);
 
+        // ecdsa-sd-2023: a base proof from a P-256 issuer, derived by the (public) derive endpoint.
+        await Check(await admin.PostAsync("/issuers", Body(new JsonObject { ["id"] = "oa-sd", ["cryptosuite"] = "ecdsa-sd-2023" })), "POST", "/issuers", expect: 201);
+        var sdIssue = Body(new JsonObject { ["credential"] = credential.DeepClone(), ["options"] = new JsonObject { ["mandatoryPointers"] = new JsonArray("/issuer") } });
+        var sdBase = (await Check(await issue.PostAsync("/issuers/oa-sd/credentials/issue", sdIssue), "POST", "/issuers/{id}/credentials/issue", sdIssue, expect: 201))!["verifiableCredential"]!;
+        var derive = Body(new JsonObject { ["verifiableCredential"] = sdBase.DeepClone(), ["options"] = new JsonObject { ["selectivePointers"] = new JsonArray("/credentialSubject/alumniOf") } });
+        var derived = await Check(await anonymous.PostAsync("/credentials/derive", derive), "POST", "/credentials/derive", derive, expect: 201);
+        await Check(await anonymous.PostAsync("/credentials/verify", Body(new JsonObject { ["verifiableCredential"] = derived!["verifiableCredential"]!.DeepClone() })),
+            "POST", "/credentials/verify", expect: 200);
+        await Check(await anonymous.PostAsync("/credentials/derive", Body(new JsonObject
+        {
+            ["verifiableCredential"] = sdBase.DeepClone(), ["options"] = new JsonObject { ["selectivePointers"] = new JsonArray("/credentialSubject/nothing") },
+        })), "POST", "/credentials/derive", expect: 400);
+
         var unsignedVp = Body(new JsonObject
         {
             ["verifiablePresentation"] = new JsonObject

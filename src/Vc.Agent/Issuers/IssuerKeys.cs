@@ -13,8 +13,8 @@ public static class IssuerKeys
     public static (byte[] Secret, KeyType Type) Generate(string cryptosuite) => cryptosuite switch
     {
         "eddsa-rdfc-2022" or "eddsa-jcs-2022" => (RandomNumberGenerator.GetBytes(32), KeyType.Ed25519),
-        "ecdsa-rdfc-2019" or "ecdsa-jcs-2019" => (NewP256Scalar(), KeyType.P256),
-        _ => throw new ArgumentException($"unsupported cryptosuite '{cryptosuite}' (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019)"),
+        "ecdsa-rdfc-2019" or "ecdsa-jcs-2019" or "ecdsa-sd-2023" => (NewP256Scalar(), KeyType.P256),
+        _ => throw new ArgumentException($"unsupported cryptosuite '{cryptosuite}' (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-sd-2023)"),
     };
 
     public static ISigningKey Load(KeyType type, ReadOnlySpan<byte> secret) => type switch

@@ -10,6 +10,10 @@ using Vc.Agent.Storage;
 
 namespace Vc.Agent;
 
+/// <summary>How one credential is signed: a cryptosuite other than the issuer's (null: the issuer's) and, for
+/// ecdsa-sd-2023, the mandatory JSON pointers (null: the ICVP profile or the default ones).</summary>
+public sealed record IssueOptions(string? Cryptosuite = null, IReadOnlyList<string>? MandatoryPointers = null);
+
 /// <summary>What a caller asks for when creating an issuer instance.</summary>
 public sealed record CreateIssuerRequest(string Id, string Method = "key", string Cryptosuite = "eddsa-rdfc-2022");
 
@@ -80,8 +84,14 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
     /// Signs a credential as issuer <paramref name="id"/>, adding one status entry per requested purpose
     /// (allocated and logged before signing, so a crash never reuses an index).
     /// </summary>
-    public async Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, CancellationToken ct = default)
+    public Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, CancellationToken ct = default) =>
+        IssueAsync(id, credential, statusPurposes, new IssueOptions(), ct);
+
+    /// <summary>The same with a cryptosuite other than the issuer's (one its key signs with) and ecdsa-sd-2023's
+    /// mandatory pointers.</summary>
+    public async Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, IssueOptions options, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var issuer = await GetAsync(id);
         var unsigned = (JsonObject)credential.DeepClone();
         if (statusPurposes.Count > 0)
@@ -100,7 +110,10 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
             unsigned["credentialStatus"] = entries.Count == 1 ? entries[0]!.DeepClone() : entries;
         }
         using var key = await SigningKeyAsync(issuer);
-        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, issuer.Cryptosuite));
+        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, options.Cryptosuite ?? issuer.Cryptosuite)
+        {
+            MandatoryPointers = options.MandatoryPointers,
+        });
         try
         {
             return await signer.IssueAsync(unsigned, cancellationToken: ct);
@@ -136,7 +149,10 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         var manager = StatusListManager.Restore(url, list.Value.Purpose, list.Value.Bits, []);
         var unsigned = manager.BuildCredential(issuer.Did, list.Value.Updated);
         using var key = await SigningKeyAsync(issuer);
-        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, issuer.Cryptosuite));
+        // A status list is verified whole by anyone: an ecdsa-sd-2023 issuer signs it with ecdsa-rdfc-2019 (same
+        // P-256 key), since a selective-disclosure base proof is not for verifiers.
+        var suite = issuer.Cryptosuite == Vc.Credentials.DataIntegrity.SelectiveDisclosure.EcdsaSd2023.SuiteName ? "ecdsa-rdfc-2019" : issuer.Cryptosuite;
+        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, suite));
         return await signer.IssueAsync(unsigned, cancellationToken: ct);
     }
 

@@ -21,13 +21,14 @@ public sealed class DataIntegrityProofs
     public IRdfCanonicalizer Canonicalizer { get; }
     private readonly TimeProvider _time;
 
-    /// <summary>Registers eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019 and ecdsa-jcs-2019.</summary>
+    /// <summary>Registers eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-jcs-2019 and ecdsa-sd-2023.</summary>
     public DataIntegrityProofs(IRdfCanonicalizer canonicalizer, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(canonicalizer);
         _time = time ?? TimeProvider.System;
         Canonicalizer = canonicalizer;
-        Cryptosuite[] suites = [Cryptosuite.EddsaRdfc2022(canonicalizer), Cryptosuite.EddsaJcs2022, Cryptosuite.EcdsaRdfc2019(canonicalizer), Cryptosuite.EcdsaJcs2019];
+        Cryptosuite[] suites = [Cryptosuite.EddsaRdfc2022(canonicalizer), Cryptosuite.EddsaJcs2022, Cryptosuite.EcdsaRdfc2019(canonicalizer), Cryptosuite.EcdsaJcs2019,
+            new SelectiveDisclosure.EcdsaSd2023(canonicalizer)];
         _suites = suites.ToDictionary(s => s.Name, StringComparer.Ordinal);
     }
 
@@ -79,19 +80,28 @@ public sealed class DataIntegrityProofs
             config["previousProof"] = pp.Count == 1 ? pp[0] : new JsonArray(pp.Select(p => (JsonNode?)p).ToArray());
         if (unsecured["@context"] is { } context) config["@context"] = context.DeepClone();
 
-        HashDataResult hashData;
-        try { hashData = suite.CreateHashData(unsecured, config, key.KeyType); }
-        catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
-        byte[] signature;
-        try { signature = await key.SignAsync(hashData.HashData, cancellationToken).ConfigureAwait(false); }
-        catch (Exception e) when (e is not OperationCanceledException)
+        string proofValue;
+        try
+        {
+            if (suite is SelectiveDisclosure.EcdsaSd2023 sd)
+                // ecdsa-sd-2023 §3.4.1: a base proof over the issuer's mandatory pointers.
+                proofValue = await sd.CreateBaseProofValueAsync(unsecured, config, key, options.MandatoryPointers ?? [], cancellationToken).ConfigureAwait(false);
+            else
+            {
+                HashDataResult hashData;
+                try { hashData = suite.CreateHashData(unsecured, config, key.KeyType); }
+                catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
+                proofValue = Multibase.EncodeBase58Btc(await key.SignAsync(hashData.HashData, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or CredentialException))
         {
             throw new CredentialException(ProblemCode.ProofGenerationError, "The signing key failed: " + e.GetType().Name, e);
         }
 
         var proof = (JsonObject)config.DeepClone();
         if (!suite.ProofCarriesContext) proof.Remove("@context");
-        proof["proofValue"] = Multibase.EncodeBase58Btc(signature);
+        proof["proofValue"] = proofValue;
         if (existing.Count == 0) output["proof"] = proof;
         else
         {
@@ -114,7 +124,6 @@ public sealed class DataIntegrityProofs
         ArgumentNullException.ThrowIfNull(proof);
         ArgumentNullException.ThrowIfNull(key);
         var suite = Suite(proof.GetString("cryptosuite"), key);
-        var signature = DecodeProofValue(proof.GetString("proofValue"));
 
         JsonArray? chained = null;
         var previous = JsonInput.Strings(proof["previousProof"]);
@@ -130,6 +139,21 @@ public sealed class DataIntegrityProofs
             }
         }
 
+        if (suite is SelectiveDisclosure.EcdsaSd2023 sd)
+        {
+            // ecdsa-sd-2023 §3.4.7: a derived proof over the disclosed document; its proof configuration is the proof
+            // without proofValue, with the document's @context (a base proof is refused: it is not for verifiers).
+            var sdDocument = new JsonObject();
+            foreach (var (name, value) in securedDocument)
+                if (name != "proof") sdDocument[name] = value?.DeepClone();
+            var sdConfig = new JsonObject();
+            foreach (var (name, value) in proof)
+                if (name is not ("proofValue" or "@context")) sdConfig[name] = value?.DeepClone();
+            if (securedDocument["@context"] is { } sdContext) sdConfig["@context"] = sdContext.DeepClone();
+            return sd.VerifyDerived(sdDocument, sdConfig, proof.GetString("proofValue"), key);
+        }
+
+        var signature = DecodeProofValue(proof.GetString("proofValue"));
         if (suite is Cryptosuite.RdfcSuite rdfc)
         {
             // DI §4.4 steps 1–2 and eddsa-rdfc-2022 §3.2.2: the unsecured document (proofs removed, chained ones
@@ -175,6 +199,29 @@ public sealed class DataIntegrityProofs
         try { hashData = suite.CreateHashData(unsecured, options, key.KeyType); }
         catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
         return key.Verify(hashData.HashData, signature);
+    }
+
+    /// <summary>
+    /// ecdsa-sd-2023 §3.4.6 Add Derived Proof (the holder's step): the document reduced to its base proof's mandatory
+    /// statements and those <paramref name="selectivePointers"/> name, with a derived proof in place of the base proof.
+    /// </summary>
+    /// <exception cref="CredentialException">MalformedProof (no ecdsa-sd-2023 base proof), ProofGenerationError (a
+    /// pointer names nothing), transformation errors.</exception>
+    public JsonObject DeriveProof(JsonObject securedDocument, IReadOnlyList<string> selectivePointers)
+    {
+        ArgumentNullException.ThrowIfNull(securedDocument);
+        ArgumentNullException.ThrowIfNull(selectivePointers);
+        var sd = (SelectiveDisclosure.EcdsaSd2023)_suites[SelectiveDisclosure.EcdsaSd2023.SuiteName];
+        var bases = JsonInput.Items(securedDocument["proof"]).OfType<JsonObject>()
+            .Where(p => p.GetString("cryptosuite") == sd.Name && SelectiveDisclosure.EcdsaSdProofValue.IsBase(p.GetString("proofValue"))).ToList();
+        if (bases.Count != 1)
+            throw new CredentialException(ProblemCode.MalformedProof, bases.Count == 0
+                ? "The document has no ecdsa-sd-2023 base proof to derive from."
+                : "The document has several ecdsa-sd-2023 base proofs.");
+        var unsecured = new JsonObject();
+        foreach (var (name, value) in securedDocument)
+            if (name != "proof") unsecured[name] = value?.DeepClone();
+        return sd.Derive(unsecured, bases[0], selectivePointers);
     }
 
     /// <summary>The same check read in place from a parsed document (the verifiers' path): the rdfc suites

@@ -49,6 +49,22 @@ public interface IRdfCanonicalizer
     /// <summary>hash(canonical N-Quads) of a secured document's unsecured document (see <see cref="CanonicalizeUnsecured"/>).</summary>
     byte[] HashCanonicalUnsecured(System.Text.Json.JsonElement securedDocument, HashAlgorithmName hash) =>
         Cryptosuite.Hash(hash, CanonicalizeUnsecured(securedDocument, hash));
+
+    /// <summary>The document's RDF dataset (JSON-LD 1.1 API toRdf; blank node labels are arbitrary): what the
+    /// selective-disclosure suites skolemize, select and relabel. By default the canonical N-Quads re-read, a dataset
+    /// equal to toRdf's up to blank node labels.</summary>
+    /// <exception cref="CanonicalizationException">UnknownContext, UndefinedTerm or ProofTransformationError.</exception>
+    IReadOnlyList<Vc.JsonLd.RdfQuad> ToRdf(System.Text.Json.JsonElement document) =>
+        Vc.JsonLd.NQuads.Parse(CanonicalizeJsonLd(JsonObject.Create(document)!, HashAlgorithmName.SHA256));
+
+    /// <summary>RDFC-1.0 over a dataset with SHA-256, keeping the issued identifiers map (input label → c14nN) that
+    /// the selective-disclosure label replacement needs.</summary>
+    /// <exception cref="CanonicalizationException">ProofTransformationError (e.g. the work bound was exceeded).</exception>
+    Vc.JsonLd.RdfcResult CanonicalizeDataset(IReadOnlyList<Vc.JsonLd.RdfQuad> dataset)
+    {
+        try { return Vc.JsonLd.Rdfc10.Canonicalize(dataset); }
+        catch (Vc.JsonLd.RdfcException e) { throw new CanonicalizationException(ProblemCode.ProofTransformationError, $"RDFC-1.0 {e.Code}: {e.Message}", e); }
+    }
 }
 
 /// <summary>The document could not be transformed (JSON-LD expansion, toRdf or canonicalization failed).</summary>

@@ -65,6 +65,14 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
         // Read straight from the parsed proof: no configuration object is built, written or parsed.
         Canonicalize(hash, rdfc => JsonLdProcessor.HashCanonicalOmitting(proof, "proofValue", documentContext, hash, _options, rdfc));
 
+    /// <inheritdoc/>
+    public IReadOnlyList<RdfQuad> ToRdf(JsonElement document) =>
+        Canonicalize(HashAlgorithmName.SHA256, _ => JsonLdProcessor.ToRdf(document, _options));
+
+    /// <inheritdoc/>
+    public RdfcResult CanonicalizeDataset(IReadOnlyList<RdfQuad> dataset) =>
+        Canonicalize(HashAlgorithmName.SHA256, rdfc => Rdfc10.Canonicalize(dataset, rdfc));
+
     // DI §4.4 step 2 without a copy: expansion skips the top-level "proof" entry.
     private RdfcResult Unsecured(JsonElement securedDocument, RdfcOptions rdfc) =>
         JsonLdProcessor.CanonicalizeOmitting(securedDocument, "proof", _options, rdfc);

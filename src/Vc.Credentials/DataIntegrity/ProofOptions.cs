@@ -19,6 +19,8 @@ public sealed record ProofOptions(string VerificationMethod, string ProofPurpose
     public string? Id { get; init; }
     /// <summary>proof.previousProof: ids of proofs in the set that this proof chains to (DI §4.3).</summary>
     public IReadOnlyList<string>? PreviousProof { get; init; }
+    /// <summary>ecdsa-sd-2023: the JSON pointers of what every derived proof must disclose (vc-di-ecdsa §3.4.1).</summary>
+    public IReadOnlyList<string>? MandatoryPointers { get; init; }
 }
 
 /// <summary>The proof purposes used here (VC Data Integrity §2.2).</summary>

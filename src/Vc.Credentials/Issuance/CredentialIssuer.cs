@@ -16,6 +16,10 @@ public sealed record IssuerProfile(string Issuer, string VerificationMethod, ISi
     public static IssuerProfile ForDidKey(ISigningKey key, string? cryptosuite = null) =>
         new(DidKeyResolver.CreateDid(key.PublicKey), DidKeyResolver.VerificationMethodId(key.PublicKey), key,
             cryptosuite ?? (key.KeyType == KeyType.Ed25519 ? DataIntegrityProofs.DefaultCryptosuite : "ecdsa-rdfc-2019"));
+
+    /// <summary>ecdsa-sd-2023: what every derived credential must disclose. Null: the ICVP profile for ICVP credentials
+    /// (<see cref="Icvp.IcvpSelectiveDisclosure"/>), else <see cref="CredentialIssuer.DefaultMandatoryPointers"/>.</summary>
+    public IReadOnlyList<string>? MandatoryPointers { get; init; }
 }
 
 /// <summary>Signs credentials for one issuer (the node's issue endpoint and CLI call <see cref="IssueAsync"/>).</summary>
@@ -46,7 +50,22 @@ public sealed class CredentialIssuer(DataIntegrityProofs proofs, IssuerProfile i
             try { proofs.Canonicalizer.CanonicalizeJsonLd(vc, System.Security.Cryptography.HashAlgorithmName.SHA256); }
             catch (CanonicalizationException e) { throw new CredentialException(e.Code, e.Message, e); }
         }
-        return await proofs.AddProofAsync(vc, issuer.Key, new ProofOptions(issuer.VerificationMethod) { Created = created }, issuer.Cryptosuite, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string>? mandatory = null;
+        if (suite is DataIntegrity.SelectiveDisclosure.EcdsaSd2023)
+            mandatory = issuer.MandatoryPointers ?? (Icvp.IcvpSelectiveDisclosure.IsIcvp(vc) ? Icvp.IcvpSelectiveDisclosure.MandatoryPointers(vc) : DefaultMandatoryPointers(vc));
+        else if (issuer.MandatoryPointers is { Count: > 0 })
+            throw new CredentialException(ProblemCode.ProofGenerationError, "Mandatory pointers apply to ecdsa-sd-2023 only.");
+        return await proofs.AddProofAsync(vc, issuer.Key, new ProofOptions(issuer.VerificationMethod) { Created = created, MandatoryPointers = mandatory },
+            issuer.Cryptosuite, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>ecdsa-sd-2023 mandatory pointers of a credential without a profile: the issuer and, when present, the
+    /// validity dates and the status entries, so that a holder cannot hide who issued it, its expiry or its revocation.</summary>
+    public static IReadOnlyList<string> DefaultMandatoryPointers(JsonObject credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return new[] { "/issuer", "/validFrom", "/validUntil", "/credentialStatus" }
+            .Where(p => DataIntegrity.SelectiveDisclosure.JsonPointer.Resolves(credential, p)).ToArray();
     }
 
     /// <summary>Signs a credential given as JSON text and returns JSON text (CLI convenience).</summary>

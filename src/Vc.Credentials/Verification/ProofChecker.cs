@@ -42,7 +42,8 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
                 checks.Add(Fail(label, ProblemCode.MalformedProof, "A proof must be an object."));
                 continue;
             }
-            anyRdfc |= items[i].GetString("cryptosuite"u8)?.Contains("-rdfc-", StringComparison.Ordinal) == true;
+            anyRdfc |= items[i].GetString("cryptosuite"u8) is { } suiteName
+                       && (suiteName.Contains("-rdfc-", StringComparison.Ordinal) || suiteName == DataIntegrity.SelectiveDisclosure.EcdsaSd2023.SuiteName);
             await CheckOneAsync(document, items[i], label, expectedPurpose, relationship, expectedController, options, now, presentation, checks, cancellationToken).ConfigureAwait(false);
         }
         if (!anyRdfc) CheckJsonLd(document, checks);

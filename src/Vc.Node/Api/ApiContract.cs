@@ -11,7 +11,7 @@ namespace Vc.Node.Api;
 public sealed record CreateIssuerBody(
     [property: Description("1-64 characters of A-Z a-z 0-9 - _")] string Id,
     [property: Description("key (did:key) or ethr (did:ethr on the node's ledger); default key")] string? Method = null,
-    [property: Description("eddsa-rdfc-2022 (default), eddsa-jcs-2022 or ecdsa-rdfc-2019")] string? Cryptosuite = null);
+    [property: Description("eddsa-rdfc-2022 (default), eddsa-jcs-2022, ecdsa-rdfc-2019 or ecdsa-sd-2023")] string? Cryptosuite = null);
 
 [Description("An issuer instance: its DID and the verification method it signs with. Private keys are never returned.")]
 public sealed record IssuerProfileBody(string Id, string Did, string Method, string VerificationMethod, string Cryptosuite, DateTimeOffset CreatedAt,
@@ -23,7 +23,8 @@ public sealed record IssueCredentialBody(
     IssueOptionsBody? Options = null);
 
 [Description("Issue options: credentialStatus true, a status purpose, a list of purposes, or {statusPurpose}.")]
-public sealed record IssueOptionsBody(JsonNode? CredentialStatus = null);
+public sealed record IssueOptionsBody(JsonNode? CredentialStatus = null,
+    [property: Description("ecdsa-sd-2023 issuers: JSON pointers every derived credential must disclose")] IReadOnlyList<string>? MandatoryPointers = null);
 
 [Description("VC-API issue response.")]
 public sealed record IssuedCredentialBody(JsonObject VerifiableCredential);
@@ -124,3 +125,12 @@ public sealed record ProblemBody(string Type, string Title, int Status, string? 
 public sealed record TrustVerdictBody(bool Trusted, string Reason, string Source, string Subject, string At, string Detail,
     string? Issuer = null, string? Country = null, JsonObject? RegistryEntry = null, long? RegistryBlock = null, string? RegistryTransaction = null,
     JsonObject? Decision = null);
+
+[Description("VC-API derive request (ecdsa-sd-2023): a credential with a base proof and the JSON pointers to disclose besides the mandatory ones.")]
+public sealed record DeriveCredentialBody(JsonObject VerifiableCredential, DeriveOptionsBody? Options = null);
+
+[Description("Derive options.")]
+public sealed record DeriveOptionsBody([property: Description("JSON pointers (RFC 6901) of what to disclose")] IReadOnlyList<string>? SelectivePointers = null);
+
+[Description("VC-API derive response: the credential with only the disclosed statements and a derived proof.")]
+public sealed record DerivedCredentialBody(JsonObject VerifiableCredential);

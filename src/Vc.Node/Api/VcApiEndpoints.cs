@@ -37,9 +37,26 @@ public static class VcApiEndpoints
             if (body!["credential"] is not JsonObject credential)
                 return Problems.BadRequest("malformed-request", "the body needs a 'credential' object");
             var purposes = StatusPurposes(body["options"] as JsonObject);
-            var signed = await issuers.IssueAsync(id, credential, purposes, request.HttpContext.RequestAborted);
+            var signed = await issuers.IssueAsync(id, credential, purposes, new IssueOptions(MandatoryPointers: Pointers(body["options"]?["mandatoryPointers"], "options.mandatoryPointers")),
+                request.HttpContext.RequestAborted);
             return Results.Json(new JsonObject { ["verifiableCredential"] = signed }, statusCode: StatusCodes.Status201Created);
         }).RequireScope(ApiScope.Issue).Reads<IssueCredentialBody>().Answers<IssuedCredentialBody>(201).Fails(401, 403, 404);
+
+        // VC-API: POST /credentials/derive {verifiableCredential, options: {selectivePointers}} → 201 {verifiableCredential}:
+        // the holder's ecdsa-sd-2023 step; it uses no key of this node.
+        app.MapPost("/credentials/derive", async (HttpRequest request, VcAgent agent) =>
+        {
+            var (body, problem) = await JsonBody.ReadObjectAsync(request);
+            if (problem is not null) return problem;
+            if (body!["verifiableCredential"] is not JsonObject credential)
+                return Problems.BadRequest("malformed-request", "the body needs a 'verifiableCredential' object");
+            var pointers = Pointers(body["options"]?["selectivePointers"], "options.selectivePointers") ?? [];
+            try
+            {
+                return Results.Json(new JsonObject { ["verifiableCredential"] = agent.DeriveCredential(credential, pointers) }, statusCode: StatusCodes.Status201Created);
+            }
+            catch (CredentialException e) { return Problems.BadRequest("credential." + e.Code, e.Message); }
+        }).Public().Reads<DeriveCredentialBody>().Answers<DerivedCredentialBody>(201);
 
         // VC-API: POST /credentials/verify {verifiableCredential, options} → 200 verified | 400 with problemDetails.
         app.MapPost("/credentials/verify", async (HttpRequest request, VcAgent agent) =>
@@ -128,6 +145,14 @@ public static class VcApiEndpoints
         JsonArray a => a.Select(x => x?.ToString() ?? "").ToArray(),
         JsonObject o => [Str(o, "statusPurpose") ?? Vc.Credentials.StatusList.StatusPurposes.Revocation],
         _ => throw new IssuerServiceException("invalid", "options.credentialStatus must be true, a purpose, a list of purposes or {statusPurpose}"),
+    };
+
+    // A JSON array of JSON pointer strings (absent: null).
+    private static IReadOnlyList<string>? Pointers(JsonNode? node, string name) => node switch
+    {
+        null => null,
+        JsonArray a when a.All(x => x is JsonValue v && v.TryGetValue(out string? _)) => a.Select(x => x!.GetValue<string>()).ToArray(),
+        _ => throw new IssuerServiceException("invalid", $"{name} must be an array of JSON pointer strings"),
     };
 
     internal static string? Str(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue(out string? s) ? s : null;

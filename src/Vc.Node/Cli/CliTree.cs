@@ -17,7 +17,7 @@ internal static class CliTree
         ("ledger", "start|stop|status of the embedded ledger daemon (reused by one-shot commands); deploy our contracts on any EVM chain", LedgerCommands.Declare),
         ("apikey", "create|revoke API keys for the node's write endpoints", ApiKeyCommands.Declare),
         ("issuer", "create|list|dsc issuer instances of this node (DID + key + cryptosuite, and the DSC a CSCA issued to it)", VcCommands.IssuerCommand),
-        ("vc", "issue|verify|status W3C verifiable credentials", VcCommands.VcCommand),
+        ("vc", "issue|verify|status|derive W3C verifiable credentials", VcCommands.VcCommand),
         ("vp", "create|verify verifiable presentations", VcCommands.VpCommand),
         ("did", "create|add-key|rotate-key|revoke-key|add-delegate|add-service|change-owner|deactivate|bind-dsc|resolve did:ethr / did:key", DidCommands.Declare),
         ("dcc", "verify|sign|qr HCERT / EU DCC and ICVP QR codes (HC1:)", DccCliCommands.Declare),

@@ -21,7 +21,7 @@ public static class VcCommands
     {
         var idArgument = CliParse.Required("ID", "the issuer id (unique on this node)");
         var method = CliParse.Choice("--method", "the issuer's DID method (default key)", "METHOD", "key", "ethr");
-        var cryptosuite = CliParse.Choice("--cryptosuite", "the issuer's cryptosuite (default eddsa-rdfc-2022)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
+        var cryptosuite = CliParse.Choice("--cryptosuite", "the issuer's cryptosuite (default eddsa-rdfc-2022)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023");
         var create = new Command("create", "create an issuer instance (DID + key encrypted at rest)") { idArgument, method, cryptosuite };
         create.SetAction(async (parse, _) =>
         {
@@ -62,7 +62,7 @@ public static class VcCommands
 
     public static Command VcCommand(CliContext context)
     {
-        return new Command("vc") { VcIssue(context), VcVerify(context), VcStatus(context) };
+        return new Command("vc") { VcIssue(context), VcVerify(context), VcStatus(context), VcDerive(context) };
     }
 
     private static Argument<string> CredentialFile() => CliParse.Required("FILE", "the credential (JSON), or - for stdin");
@@ -74,18 +74,19 @@ public static class VcCommands
         var status = CliParse.Text("--status", "status list entries to add: revocation,suspension", "PURPOSES");
         status.CompletionSources.Add("revocation", "suspension", "revocation,suspension");
         var keyOption = CliParse.Text("--key", "sign with this did:key secret key file instead of an issuer", "FILE");
-        var suiteOption = CliParse.Choice("--cryptosuite", "with --key: the cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
-        var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE [--cryptosuite S])")
+        var suiteOption = CliParse.Choice("--cryptosuite", "the cryptosuite (default: the issuer's; one its key signs with)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023");
+        var mandatoryOption = CliParse.Many("--mandatory", "ecdsa-sd-2023: a JSON pointer every derived credential discloses (repeatable; default: the ICVP profile, else issuer, validity and status)", "POINTER");
+        var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE) [--cryptosuite S] [--mandatory POINTER…]")
         {
-            file, issuerOption, status, keyOption, suiteOption,
+            file, issuerOption, status, keyOption, suiteOption, mandatoryOption,
         };
         // Two ways to issue; an option of the other way is refused, not ignored.
         command.Validators.Add(r =>
         {
             if (r.GetResult(keyOption) is not null && (r.GetResult(issuerOption) ?? r.GetResult(status)) is { } other)
                 r.AddError($"--key signs without an issuer of this node: {other.IdentifierToken?.Value} does not apply");
-            else if (r.GetResult(keyOption) is null && r.GetResult(suiteOption) is not null)
-                r.AddError("--cryptosuite applies with --key (an issuer of this node has its own)");
+            else if (r.GetResult(mandatoryOption) is not null && r.GetValue(suiteOption) is { } s && s != "ecdsa-sd-2023")
+                r.AddError($"--mandatory applies to ecdsa-sd-2023, not {s}");
         });
         command.SetAction(async (parse, _) =>
         {
@@ -96,16 +97,38 @@ public static class VcCommands
             {
                 var suite = parse.GetValue(suiteOption);
                 using var key = (IDisposable)SigningKeys.FromSecretKeyMultibase((await CliInput.ReadTextAsync(keyFile)).Trim());
-                var issuer = new CredentialIssuer(runtime.Credentials.Proofs, IssuerProfile.ForDidKey((ISigningKey)key, suite));
+                var issuer = new CredentialIssuer(runtime.Credentials.Proofs, IssuerProfile.ForDidKey((ISigningKey)key, suite) with { MandatoryPointers = Pointers(parse.GetValue(mandatoryOption)) });
                 signed = await Guard(() => issuer.IssueAsync(credential));
             }
             else
             {
                 var issuerId = parse.GetValue(issuerOption) ?? throw new UsageException("vc issue needs --issuer ID (an issuer of this node) or --key FILE");
                 var purposes = parse.GetValue(status) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
-                signed = await Guard(() => runtime.IssuerService.IssueAsync(issuerId, credential, purposes));
+                signed = await Guard(() => runtime.IssuerService.IssueAsync(issuerId, credential, purposes,
+                    new IssueOptions(parse.GetValue(suiteOption), Pointers(parse.GetValue(mandatoryOption)))));
             }
             CliOutput.Write(context.Out, signed);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static IReadOnlyList<string>? Pointers(string[]? values) => values is { Length: > 0 } ? values : null;
+
+    /// <summary>`vchealth vc derive FILE --reveal POINTER… [--out FILE]`: the holder's ecdsa-sd-2023 derived credential.</summary>
+    private static Command VcDerive(CliContext context)
+    {
+        var file = CliParse.Required("FILE", "a credential with an ecdsa-sd-2023 base proof (JSON), or - for stdin");
+        var reveal = CliParse.Many("--reveal", "a JSON pointer to disclose besides the mandatory ones (repeatable)", "POINTER");
+        var output = CliParse.Text("--out", "also write the derived credential to this file (0600)", "FILE");
+        var command = new Command("derive", "derive a credential disclosing only the mandatory parts and the --reveal pointers (ecdsa-sd-2023)") { file, reveal, output };
+        command.SetAction(async (parse, _) =>
+        {
+            var credential = await CliInput.ReadObjectAsync(parse.GetRequiredValue(file));
+            await using var runtime = await context.OpenAgentAsync(parse);
+            var derived = await Guard(() => Task.FromResult(runtime.DeriveCredential(credential, parse.GetValue(reveal) ?? [])));
+            if (parse.GetValue(output) is { } path) await SecretFiles.WriteAsync(path, derived.ToJsonString(CliOutput.Json));
+            CliOutput.Write(context.Out, derived);
             return ExitCodes.Ok;
         });
         return command;
