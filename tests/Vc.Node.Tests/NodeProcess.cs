@@ -28,7 +28,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     /// <summary>Starts a node with <paramref name="args"/> (data, db, rpc, public URL…) and waits until /ready answers.</summary>
-    public static async Task<NodeProcess> StartAsync(string? apiKey, params string[] args)
+    public static async Task<NodeProcess> StartAsync(string? apiKey, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var port = FreePort();
         var url = $"http://127.0.0.1:{port}";
@@ -36,6 +36,7 @@ public sealed class NodeProcess : IAsyncDisposable
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         var process = Process.Start(psi)!;
         var node = new NodeProcess(process, url, apiKey);
         process.OutputDataReceived += (_, e) => { lock (node._log) node._log.AppendLine(e.Data); };
@@ -57,6 +58,21 @@ public sealed class NodeProcess : IAsyncDisposable
         }
         await node.DisposeAsync();
         throw new InvalidOperationException($"node on {url} did not become ready: {node.Log}");
+    }
+
+    /// <summary>A `vchealth` command as its own process (its own environment): exit code, stdout, stderr.</summary>
+    public static async Task<(int Code, string Out, string Err)> CliAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "vchealth.dll"), .. args])
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await output, await error);
     }
 
     /// <summary>SIGKILL: the node gets no chance to finish anything.</summary>
