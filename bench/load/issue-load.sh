@@ -23,7 +23,7 @@ trap cleanup EXIT
 # PostgreSQL: the server binaries on PATH, else the newest /usr/lib/postgresql/N/bin.
 initdb_path="$(command -v initdb || ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1)"
 [ -x "$initdb_path" ] || { echo "PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 3; }
-pgbin="$(dirname "$initdb_path")"
+pgbin="$(dirname "$(readlink -f "$initdb_path")")"  # the real bin directory (pg_isready, createdb beside initdb)
 as_pg=()
 if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pgdir"; as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --); fi
 "${as_pg[@]}" "$pgbin/initdb" -D "$pgdir/data" -U vchealth -A trust -E UTF8 --no-sync >/dev/null
@@ -33,6 +33,7 @@ pgport=$(free_port)
 pg_pid=$!
 for _ in $(seq 200); do "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pgport" && break; sleep 0.1; done
 "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U vchealth vchealth
+"$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U vchealth vchealth_each
 
 run() {  # run LABEL [--db URL]
   local label="$1"; shift
@@ -46,7 +47,11 @@ run() {  # run LABEL [--db URL]
   node "$root/bench/load/issue-load.mjs" "http://127.0.0.1:$port" load "$key" "$seconds" "$connections" "$label" >> "$work/results.jsonl"
   kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=""
 }
+# The same run without group commit (a commit per credential, as before it) on both backends: the comparison that
+# holds on a machine busy with other work, where absolute figures move from run to run.
+VCHEALTH_COMMIT_BATCH=1 run sqlite-commit-each
 run sqlite
+VCHEALTH_COMMIT_BATCH=1 run postgres-commit-each --db "postgres://vchealth@127.0.0.1:$pgport/vchealth_each"
 run postgres --db "postgres://vchealth@127.0.0.1:$pgport/vchealth"
 
 BASELINE="$baseline_rps" CONNECTIONS="$connections" SECONDS_RUN="$seconds" node -e '

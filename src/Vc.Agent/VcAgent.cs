@@ -28,6 +28,9 @@ public sealed record AgentOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
     /// <summary>A <c>postgres://</c> URL of a database shared by several nodes; null: SQLite in the data directory.</summary>
     public string? Database { get; init; }
+    /// <summary>The most status allocations one commit takes (group commit); 1 commits each on its own (for comparison benchmarks).</summary>
+    public int CommitBatch { get; init; } = Environment.GetEnvironmentVariable("VCHEALTH_COMMIT_BATCH") is { } b && int.TryParse(b, out var n) && n >= 1
+        ? n : StatusListStore.MaxBatch;
 
     public string DataDirectory => Ledger.DataDirectory;
 }
@@ -109,7 +112,7 @@ public sealed class VcAgent : IAsyncDisposable
         var protector = KeyProtector.FromConfiguration(dataDirectory);
         var urls = new NodeUrls(options.PublicUrl);
         var issuers = new IssuerStore(store, protector);
-        var statusLists = new StatusListStore(store);
+        var statusLists = new StatusListStore(store, options.CommitBatch);
         var agentLedger = new AgentLedger(options.Ledger, ledger, time);
         var trustLists = await LoadTrustAsync(options);
         var pki = trustLists.SelectMany(l => l.Entries).ToArray();

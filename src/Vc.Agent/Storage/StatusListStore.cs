@@ -23,16 +23,21 @@ public sealed class StatusListStore : IAsyncDisposable
 {
     /// <summary>W3C Bitstring Status List §6.1: at least 131,072 entries for group privacy.</summary>
     public const int DefaultSize = 131_072;
-    /// <summary>The most allocations one transaction takes (bounds a transaction's time and the locks it holds).</summary>
+    /// <summary>The most allocations one transaction takes by default (bounds a transaction's time and the locks it holds).</summary>
     public const int MaxBatch = 512;
 
     private readonly NodeStore _store;
+    private readonly int _maxBatch;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _writer;
 
-    public StatusListStore(NodeStore store)
+    /// <param name="store">the database</param>
+    /// <param name="maxBatch">the most allocations per commit (1: a commit per allocation, as before group commit)</param>
+    public StatusListStore(NodeStore store, int maxBatch = MaxBatch)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _store = store;
+        _maxBatch = maxBatch;
         // Started on first allocation: a command that never issues runs no writer.
         _writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
     }
@@ -64,11 +69,11 @@ public sealed class StatusListStore : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(MaxBatch);
+        var batch = new List<Pending>(_maxBatch);
         var reader = _pending.Reader;
         while (await reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var p)) batch.Add(p);
+            while (batch.Count < _maxBatch && reader.TryRead(out var p)) batch.Add(p);
             try
             {
                 await CommitBatchAsync(batch);
