@@ -26,6 +26,11 @@ public sealed record AgentOptions
     /// <summary>Where the certificates behind registered DSCs are kept (default: trust-certificates in the data directory).</summary>
     public string? TrustCertificatesDirectory { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>A <c>postgres://</c> URL of a database shared by several nodes; null: SQLite in the data directory.</summary>
+    public string? Database { get; init; }
+    /// <summary>The most status allocations one commit takes (group commit); 1 commits each on its own (for comparison benchmarks).</summary>
+    public int CommitBatch { get; init; } = Environment.GetEnvironmentVariable("VCHEALTH_COMMIT_BATCH") is { } b && int.TryParse(b, out var n) && n >= 1
+        ? n : StatusListStore.MaxBatch;
 
     public string DataDirectory => Ledger.DataDirectory;
 }
@@ -103,11 +108,11 @@ public sealed class VcAgent : IAsyncDisposable
         var dataDirectory = options.DataDirectory;
         DataDirectory.Ensure(dataDirectory);
         var time = options.Time;
-        var store = await NodeStore.OpenAsync(dataDirectory, time);
+        var store = await NodeStore.OpenAsync(dataDirectory, time, options.Database);
         var protector = KeyProtector.FromConfiguration(dataDirectory);
         var urls = new NodeUrls(options.PublicUrl);
         var issuers = new IssuerStore(store, protector);
-        var statusLists = new StatusListStore(store);
+        var statusLists = new StatusListStore(store, options.CommitBatch);
         var agentLedger = new AgentLedger(options.Ledger, ledger, time);
         var trustLists = await LoadTrustAsync(options);
         var pki = trustLists.SelectMany(l => l.Entries).ToArray();
@@ -252,5 +257,10 @@ public sealed class VcAgent : IAsyncDisposable
             : X509CertificateLoader.LoadCertificate(bytes);
     }
 
-    public async ValueTask DisposeAsync() => await Ledger.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StatusLists.DisposeAsync(); // pending allocations are committed (or failed) before the store closes
+        await Store.DisposeAsync();
+        await Ledger.DisposeAsync();
+    }
 }

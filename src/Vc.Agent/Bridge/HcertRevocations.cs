@@ -31,8 +31,8 @@ public sealed class HcertRevocations(NodeStore store, NodeUrls urls, TimeProvide
         await using var c = await store.OpenConnectionAsync();
         var id = (long)(await NodeStore.Scalar(c, null, """
             INSERT INTO hcert_revocation_imports (source, content, chunks, entries, imported_at)
-            VALUES ($s, $c, $n, $e, $t) RETURNING id
-            """, ("$s", source), ("$c", content), ("$n", list.Chunks.Count), ("$e", list.EntryCount), ("$t", time.GetUtcNow().ToString("O"))))!;
+            VALUES (@s, @c, @n, @e, @t) RETURNING id
+            """, ("@s", source), ("@c", content), ("@n", list.Chunks.Count), ("@e", list.EntryCount), ("@t", time.GetUtcNow().ToString("O"))))!;
         return new RevocationImport(id, source, list.Chunks.Count, list.EntryCount);
     }
 
@@ -47,13 +47,13 @@ public sealed class HcertRevocations(NodeStore store, NodeUrls urls, TimeProvide
         var entries = StatusEntries(credential).ToList();
         if (entries.Count == 0) return;
         await using var c = await store.OpenConnectionAsync();
-        await using var tx = c.BeginTransaction();
+        await using var tx = await store.Dialect.BeginWriteAsync(c);
         foreach (var (listId, index) in entries)
             await NodeStore.Execute(c, tx, """
                 INSERT INTO bridged_hcerts (issuer_id, country, kid, signature_hash, uci_hash, country_uci_hash, status_list_id, status_index, bridged_at)
-                VALUES ($i, $c, $k, $s, $u, $cu, $l, $x, $t)
-                """, ("$i", issuerId), ("$c", decoded.Claims.Issuer), ("$k", hashes.Kid), ("$s", hashes.Signature), ("$u", hashes.Uci),
-                ("$cu", hashes.CountryCodeUci), ("$l", listId), ("$x", index), ("$t", time.GetUtcNow().ToString("O")));
+                VALUES (@i, @c, @k, @s, @u, @cu, @l, @x, @t)
+                """, ("@i", issuerId), ("@c", decoded.Claims.Issuer), ("@k", hashes.Kid), ("@s", hashes.Signature), ("@u", hashes.Uci),
+                ("@cu", hashes.CountryCodeUci), ("@l", listId), ("@x", index), ("@t", time.GetUtcNow().ToString("O")));
         await tx.CommitAsync();
     }
 
@@ -111,7 +111,7 @@ public sealed class HcertRevocations(NodeStore store, NodeUrls urls, TimeProvide
         try
         {
             var list = DccRevocationList.Empty;
-            await using var cmd = NodeStore.Command(c, null, "SELECT content FROM hcert_revocation_imports WHERE id <= $l ORDER BY id", ("$l", last));
+            await using var cmd = NodeStore.Command(c, null, "SELECT content FROM hcert_revocation_imports WHERE id <= @l ORDER BY id", ("@l", last));
             await using var r = await cmd.ExecuteReaderAsync();
             while (await r.ReadAsync()) list = list.With(DccRevocationList.Parse((byte[])r[0]));
             _imported = (last, list);

@@ -58,8 +58,8 @@ public sealed class ApiKeys(NodeStore store)
         var info = new ApiKeyInfo(id, scopes, description, store.Time.GetUtcNow());
         await using var c = await store.OpenConnectionAsync();
         await NodeStore.Execute(c, null,
-            "INSERT INTO api_keys (id, secret_hash, scopes, description, created_at) VALUES ($id, $h, $s, $d, $t)",
-            ("$id", id), ("$h", Hash(secret)), ("$s", ScopeNames(scopes)), ("$d", description), ("$t", info.CreatedAt.ToString("O")));
+            "INSERT INTO api_keys (id, secret_hash, scopes, description, created_at) VALUES (@id, @h, @s, @d, @t)",
+            ("@id", id), ("@h", Hash(secret)), ("@s", ScopeNames(scopes)), ("@d", description), ("@t", info.CreatedAt.ToString("O")));
         return new NewApiKey(info, secret);
     }
 
@@ -70,7 +70,7 @@ public sealed class ApiKeys(NodeStore store)
         if (parts.Length != 3 || parts[0] != "vch" || parts[1].Length != 12) return null;
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT secret_hash, scopes, description, created_at FROM api_keys WHERE id = $id AND revoked_at IS NULL", ("$id", parts[1]));
+            "SELECT secret_hash, scopes, description, created_at FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", parts[1]));
         await using var r = await cmd.ExecuteReaderAsync();
         if (!await r.ReadAsync()) return null;
         var stored = (byte[])r[0];
@@ -81,8 +81,8 @@ public sealed class ApiKeys(NodeStore store)
     public async Task<bool> RevokeAsync(string id)
     {
         await using var c = await store.OpenConnectionAsync();
-        return await NodeStore.Execute(c, null, "UPDATE api_keys SET revoked_at = $t WHERE id = $id AND revoked_at IS NULL",
-            ("$t", store.Time.GetUtcNow().ToString("O")), ("$id", id)) == 1;
+        return await NodeStore.Execute(c, null, "UPDATE api_keys SET revoked_at = @t WHERE id = @id AND revoked_at IS NULL",
+            ("@t", store.Time.GetUtcNow().ToString("O")), ("@id", id)) == 1;
     }
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));

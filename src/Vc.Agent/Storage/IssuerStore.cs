@@ -23,14 +23,14 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
         {
             await NodeStore.Execute(c, null, """
                 INSERT INTO issuers (id, did, method, verification_method, cryptosuite, key_type, encrypted_key, controller_key, created_at, metadata)
-                VALUES ($id, $did, $m, $vm, $cs, $kt, $k, $ck, $t, $md)
+                VALUES (@id, @did, @m, @vm, @cs, @kt, @k, @ck, @t, @md)
                 """,
-                ("$id", issuer.Id), ("$did", issuer.Did), ("$m", issuer.Method), ("$vm", issuer.VerificationMethod),
-                ("$cs", issuer.Cryptosuite), ("$kt", issuer.KeyType), ("$k", protector.Protect(signingKey.Span, issuer.Id + "/signing")),
-                ("$ck", controllerKey is { } ck ? protector.Protect(ck.Span, issuer.Id + "/controller") : null),
-                ("$t", issuer.CreatedAt.ToString("O")), ("$md", issuer.Metadata.ToJsonString()));
+                ("@id", issuer.Id), ("@did", issuer.Did), ("@m", issuer.Method), ("@vm", issuer.VerificationMethod),
+                ("@cs", issuer.Cryptosuite), ("@kt", issuer.KeyType), ("@k", protector.Protect(signingKey.Span, issuer.Id + "/signing")),
+                ("@ck", controllerKey is { } ck ? protector.Protect(ck.Span, issuer.Id + "/controller") : null),
+                ("@t", issuer.CreatedAt.ToString("O")), ("@md", issuer.Metadata.ToJsonString()));
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19)
+        catch (System.Data.Common.DbException e) when (store.Dialect.IsUniqueViolation(e))
         {
             throw new StoreException($"issuer '{issuer.Id}' already exists", e);
         }
@@ -40,7 +40,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE did = $did ORDER BY created_at LIMIT 1", ("$did", did));
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE did = @did ORDER BY created_at LIMIT 1", ("@did", did));
         await using var r = await cmd.ExecuteReaderAsync();
         return await r.ReadAsync() ? Read(r) : null;
     }
@@ -49,7 +49,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE id = $id", ("$id", id));
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE id = @id", ("@id", id));
         await using var r = await cmd.ExecuteReaderAsync();
         return await r.ReadAsync() ? Read(r) : null;
     }
@@ -69,8 +69,8 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     public async Task RotateAsync(string id, string verificationMethod, ReadOnlyMemory<byte> newSigningKey)
     {
         await using var c = await store.OpenConnectionAsync();
-        var n = await NodeStore.Execute(c, null, "UPDATE issuers SET verification_method = $vm, encrypted_key = $k WHERE id = $id",
-            ("$vm", verificationMethod), ("$k", protector.Protect(newSigningKey.Span, id + "/signing")), ("$id", id));
+        var n = await NodeStore.Execute(c, null, "UPDATE issuers SET verification_method = @vm, encrypted_key = @k WHERE id = @id",
+            ("@vm", verificationMethod), ("@k", protector.Protect(newSigningKey.Span, id + "/signing")), ("@id", id));
         if (n != 1) throw new StoreException($"issuer '{id}' not found");
     }
 
@@ -78,8 +78,8 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     public async Task AttachDscAsync(string id, byte[] certificateDer, ReadOnlyMemory<byte> pkcs8PrivateKey)
     {
         await using var c = await store.OpenConnectionAsync();
-        var n = await NodeStore.Execute(c, null, "UPDATE issuers SET dsc_certificate = $c, dsc_key = $k WHERE id = $id",
-            ("$c", certificateDer), ("$k", protector.Protect(pkcs8PrivateKey.Span, id + "/dsc")), ("$id", id));
+        var n = await NodeStore.Execute(c, null, "UPDATE issuers SET dsc_certificate = @c, dsc_key = @k WHERE id = @id",
+            ("@c", certificateDer), ("@k", protector.Protect(pkcs8PrivateKey.Span, id + "/dsc")), ("@id", id));
         if (n != 1) throw new StoreException($"issuer '{id}' not found");
     }
 
@@ -87,7 +87,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     public async Task<byte[]?> DscCertificateAsync(string id)
     {
         await using var c = await store.OpenConnectionAsync();
-        return await NodeStore.Scalar(c, null, "SELECT dsc_certificate FROM issuers WHERE id = $id", ("$id", id)) as byte[];
+        return await NodeStore.Scalar(c, null, "SELECT dsc_certificate FROM issuers WHERE id = @id", ("@id", id)) as byte[];
     }
 
     /// <summary>Every issuer DSC (DER) of this node, for its HCERT trust store.</summary>
@@ -112,11 +112,11 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     private async Task<byte[]> KeyAsync(string id, string column, string purpose)
     {
         await using var c = await store.OpenConnectionAsync();
-        var blob = await NodeStore.Scalar(c, null, $"SELECT {column} FROM issuers WHERE id = $id", ("$id", id));
+        var blob = await NodeStore.Scalar(c, null, $"SELECT {column} FROM issuers WHERE id = @id", ("@id", id));
         return blob is byte[] b ? protector.Unprotect(b, id + purpose) : throw new StoreException($"issuer '{id}' has no {purpose[1..]} key");
     }
 
-    private static IssuerRecord Read(Microsoft.Data.Sqlite.SqliteDataReader r) => new(
+    private static IssuerRecord Read(System.Data.Common.DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
         DateTimeOffset.Parse(r.GetString(6)), JsonNode.Parse(r.GetString(7))!.AsObject());
 }

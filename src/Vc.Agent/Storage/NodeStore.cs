@@ -1,49 +1,59 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Vc.Agent.Storage;
 
-/// <summary>A failure of the node's store: which operation and why. Never carries key material.</summary>
-public sealed class StoreException(string message, Exception? inner = null) : Exception("store: " + message, inner);
+/// <summary>
+/// A failure of the node's store: which operation and why. Never carries key material.
+/// <see cref="Unavailable"/>: the database could not be reached or answered in time (retry later, not the caller's fault).
+/// </summary>
+public sealed class StoreException(string message, Exception? inner = null, bool unavailable = false) : Exception("store: " + message, inner)
+{
+    public bool Unavailable { get; } = unavailable;
+}
 
 /// <summary>
-/// The node's SQLite database (issuers, encrypted keys, API keys, status-list allocations, issuance log).
-/// Writes are transactions; WAL journaling keeps a killed node from losing committed records.
+/// The node's database (issuers, encrypted keys, API keys, status-list allocations, issuance log) behind one
+/// interface, on one of two backends (<see cref="StoreBackend"/>): SQLite in the data directory (embedded default)
+/// or PostgreSQL (<c>--db postgres://…</c>, shared by several node processes). The stores above it
+/// (<see cref="IssuerStore"/>, <see cref="StatusListStore"/>, <see cref="ApiKeys"/>) speak the SQL both accept.
+/// Writes are transactions committed durably (SQLite WAL + synchronous=FULL, PostgreSQL synchronous_commit on).
 /// No personal data is stored: the issuance log keeps ids, types and status indexes only.
 /// </summary>
-public sealed class NodeStore
+public sealed class NodeStore : IAsyncDisposable
 {
-    private const int SchemaVersion = 3;
-    private readonly string _connectionString;
+    private readonly StoreBackend _backend;
+    private readonly SemaphoreSlim _setup = new(1, 1);
+    private volatile bool _ready;
 
-    public string Path { get; }
+    /// <summary>The SQLite file, or the PostgreSQL server and database (never its password).</summary>
+    public string Path => _backend.Location;
+    /// <summary>"sqlite" or "postgres".</summary>
+    public string Backend => _backend.Name;
     /// <summary>The clock stamped on records (created, updated, revoked).</summary>
     public TimeProvider Time { get; }
+    internal StoreBackend Dialect => _backend;
 
-    private NodeStore(string path, TimeProvider time)
+    private NodeStore(StoreBackend backend, TimeProvider time)
     {
-        Path = path;
+        _backend = backend;
         Time = time;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
     }
 
     /// <summary>
-    /// The store of a data directory. The database is created and migrated on first use, not here: a command that
-    /// never touches it (an HCERT verification in a fresh directory) loads no SQLite.
+    /// The store of a data directory (SQLite node.db), or of <paramref name="database"/> when given (a
+    /// <c>postgres://</c> URL). The database is created and migrated on first use, not here: a command that never
+    /// touches it (an HCERT verification in a fresh directory) loads no database driver.
     /// </summary>
-    public static Task<NodeStore> OpenAsync(string dataDirectory, TimeProvider? time = null) =>
-        Task.FromResult(new NodeStore(System.IO.Path.Combine(dataDirectory, "node.db"), time ?? TimeProvider.System));
+    public static Task<NodeStore> OpenAsync(string dataDirectory, TimeProvider? time = null, string? database = null) =>
+        Task.FromResult(new NodeStore(
+            database is { Length: > 0 } ? PostgresBackend.FromUrl(database) : new SqliteBackend(System.IO.Path.Combine(dataDirectory, "node.db")),
+            time ?? TimeProvider.System));
 
-    /// <summary>Whether the database exists yet (nothing was ever stored otherwise).</summary>
-    public bool Exists => File.Exists(Path);
+    /// <summary>Checks a <c>--db</c> URL without connecting (a malformed one: <see cref="StoreException"/>, never echoing its password).</summary>
+    public static void CheckDatabaseUrl(string url) => PostgresBackend.ParseUrl(url);
 
-    private readonly SemaphoreSlim _setup = new(1, 1);
-    private volatile bool _ready;
+    /// <summary>Whether the database may hold anything yet (a SQLite file that was never created holds nothing).</summary>
+    public bool Exists => _backend.Exists;
 
     private async Task SetUpAsync()
     {
@@ -51,102 +61,52 @@ public sealed class NodeStore
         try
         {
             if (_ready) return;
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            await using var c = new SqliteConnection(_connectionString);
-            await c.OpenAsync();
-            await using (var pragma = c.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-                await pragma.ExecuteNonQueryAsync();
-            }
-            await MigrateAsync(c);
+            await using var c = await _backend.OpenAsync(setUp: true);
+            await Migrations.ApplyAsync(_backend, c, Time);
             _ready = true;
         }
+        catch (DbException e) { throw _backend.Wrap("opening the database", e); }
         finally { _setup.Release(); }
     }
 
-    public async Task<SqliteConnection> OpenConnectionAsync()
+    public async Task<DbConnection> OpenConnectionAsync()
     {
         if (!_ready) await SetUpAsync();
-        var c = new SqliteConnection(_connectionString);
-        await c.OpenAsync();
-        await using var fk = c.CreateCommand();
-        fk.CommandText = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-        await fk.ExecuteNonQueryAsync();
-        return c;
+        try { return await _backend.OpenAsync(setUp: false); }
+        catch (DbException e) { throw _backend.Wrap("opening a connection", e); }
     }
 
-    private async Task MigrateAsync(SqliteConnection c)
-    {
-        await using var tx = c.BeginTransaction();
-        var version = Convert.ToInt32(await Scalar(c, tx, "PRAGMA user_version"));
-        if (version > SchemaVersion) throw new StoreException($"database {Path} has schema {version}, newer than this node ({SchemaVersion})");
-        if (version < 1)
-        {
-            await Execute(c, tx, """
-                CREATE TABLE api_keys (
-                  id TEXT PRIMARY KEY, secret_hash BLOB NOT NULL, scopes TEXT NOT NULL,
-                  description TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);
-                CREATE TABLE issuers (
-                  id TEXT PRIMARY KEY, did TEXT NOT NULL, method TEXT NOT NULL,
-                  verification_method TEXT NOT NULL, cryptosuite TEXT NOT NULL, key_type TEXT NOT NULL,
-                  encrypted_key BLOB NOT NULL, controller_key BLOB, created_at TEXT NOT NULL, metadata TEXT NOT NULL DEFAULT '{}');
-                CREATE TABLE status_lists (
-                  id TEXT PRIMARY KEY, issuer_id TEXT NOT NULL REFERENCES issuers(id), purpose TEXT NOT NULL,
-                  size INTEGER NOT NULL, next_index INTEGER NOT NULL, bits BLOB NOT NULL, updated_at TEXT NOT NULL);
-                CREATE TABLE issuance_log (
-                  seq INTEGER PRIMARY KEY AUTOINCREMENT, issuer_id TEXT NOT NULL REFERENCES issuers(id),
-                  credential_id TEXT, credential_types TEXT NOT NULL, status_list_id TEXT, status_index INTEGER,
-                  issued_at TEXT NOT NULL,
-                  UNIQUE (status_list_id, status_index));
-                """);
-        }
-        if (version < 2)
-        {
-            // v2: an issuer may hold a DSC (HCERT document signer certificate) and its encrypted key.
-            await Execute(c, tx, "ALTER TABLE issuers ADD COLUMN dsc_certificate BLOB; ALTER TABLE issuers ADD COLUMN dsc_key BLOB;");
-        }
-        if (version < 3)
-        {
-            // v3: EU DCC revocation. Imported revocation files (as received, re-read on use), and the HCERTs this
-            // node bridged from its credentials: kid, revocation hashes and the credential's status entry — no
-            // personal data — so a revoked or suspended credential revokes its HCERTs too.
-            await Execute(c, tx, """
-                CREATE TABLE hcert_revocation_imports (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, content BLOB NOT NULL,
-                  chunks INTEGER NOT NULL, entries INTEGER NOT NULL, imported_at TEXT NOT NULL);
-                CREATE TABLE bridged_hcerts (
-                  seq INTEGER PRIMARY KEY AUTOINCREMENT, issuer_id TEXT NOT NULL REFERENCES issuers(id),
-                  country TEXT, kid BLOB NOT NULL, signature_hash BLOB NOT NULL, uci_hash BLOB, country_uci_hash BLOB,
-                  status_list_id TEXT NOT NULL, status_index INTEGER NOT NULL, bridged_at TEXT NOT NULL);
-                CREATE INDEX bridged_hcerts_status ON bridged_hcerts (status_list_id, status_index);
-                """);
-        }
-        if (version < SchemaVersion)
-        {
-            await Execute(c, tx, $"PRAGMA user_version = {SchemaVersion}");
-        }
-        await tx.CommitAsync();
-    }
+    /// <summary>A write transaction: it holds the database's write lock from its start (SQLite) or takes row locks as it goes (PostgreSQL).</summary>
+    internal Task<DbTransaction> BeginWriteAsync(DbConnection c) => _backend.BeginWriteAsync(c);
 
-    internal static async Task<object?> Scalar(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] args)
+    internal static async Task<object?> Scalar(DbConnection c, DbTransaction? tx, string sql, params (string, object?)[] args)
     {
         await using var cmd = Command(c, tx, sql, args);
-        return await cmd.ExecuteScalarAsync();
+        var value = await cmd.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
     }
 
-    internal static async Task<int> Execute(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] args)
+    internal static async Task<int> Execute(DbConnection c, DbTransaction? tx, string sql, params (string, object?)[] args)
     {
         await using var cmd = Command(c, tx, sql, args);
         return await cmd.ExecuteNonQueryAsync();
     }
 
-    internal static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    /// <summary>A command with named parameters (<c>@name</c>, which both backends accept).</summary>
+    internal static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
-        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
         return cmd;
     }
+
+    public ValueTask DisposeAsync() => _backend.DisposeAsync();
 }

@@ -1,75 +1,167 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+
 namespace Vc.Agent.Storage;
 
 /// <summary>A status index handed out for one credential, and the issuance-log entry recorded with it.</summary>
 public sealed record StatusAllocation(string StatusListId, int Index, long LogSequence);
 
 /// <summary>
-/// Status lists (Bitstring Status List bits) and the issuance log. An index is allocated and logged in
-/// one transaction before the credential is signed: a node killed mid-issuance may leave an index logged
-/// but unused, and never hands the same index out twice nor loses a logged issuance.
+/// Status lists (Bitstring Status List bits) and the issuance log. An index is allocated and logged — committed
+/// durably — before the credential is signed: a node killed mid-issuance may leave an index logged but unused,
+/// and never hands the same index out twice nor loses a logged issuance.
+/// <para>
+/// Group commit: allocations go through one writer per store, which takes every allocation pending at that
+/// moment into one transaction (one fsync), then completes their callers after the commit. Concurrent requests
+/// share the cost of a durable commit instead of queueing for one each; a lone request commits alone.
+/// </para>
+/// Several node processes may share one (PostgreSQL) database: each batch locks the rows of its lists
+/// (SELECT … FOR UPDATE), and the log's UNIQUE (list, index) is what makes a reused index impossible.
 /// </summary>
-public sealed class StatusListStore(NodeStore store)
+public sealed class StatusListStore : IAsyncDisposable
 {
     /// <summary>W3C Bitstring Status List §6.1: at least 131,072 entries for group privacy.</summary>
     public const int DefaultSize = 131_072;
+    /// <summary>The most allocations one transaction takes by default (bounds a transaction's time and the locks it holds).</summary>
+    public const int MaxBatch = 512;
+
+    private readonly NodeStore _store;
+    private readonly int _maxBatch;
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> _writer;
+
+    /// <param name="store">the database</param>
+    /// <param name="maxBatch">the most allocations per commit (1: a commit per allocation, as before group commit)</param>
+    public StatusListStore(NodeStore store, int maxBatch = MaxBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        _store = store;
+        _maxBatch = maxBatch;
+        // Started on first allocation: a command that never issues runs no writer.
+        _writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
+    }
+
+    private sealed record Pending(string ListId, string IssuerId, string? CredentialId, string CredentialTypes, TaskCompletionSource<StatusAllocation> Done);
 
     public async Task EnsureListAsync(string listId, string issuerId, string purpose, int size = DefaultSize)
     {
-        await using var c = await store.OpenConnectionAsync();
+        await using var c = await _store.OpenConnectionAsync();
         await NodeStore.Execute(c, null, """
             INSERT INTO status_lists (id, issuer_id, purpose, size, next_index, bits, updated_at)
-            VALUES ($id, $iss, $p, $n, 0, zeroblob($bytes), $t) ON CONFLICT(id) DO NOTHING
-            """, ("$id", listId), ("$iss", issuerId), ("$p", purpose), ("$n", size), ("$bytes", size / 8), ("$t", store.Time.GetUtcNow().ToString("O")));
+            VALUES (@id, @iss, @p, @n, 0, @bits, @t) ON CONFLICT (id) DO NOTHING
+            """, ("@id", listId), ("@iss", issuerId), ("@p", purpose), ("@n", size), ("@bits", new byte[size / 8]), ("@t", _store.Time.GetUtcNow().ToString("O")));
     }
 
     /// <summary>
     /// Allocates an unused index of a list, chosen uniformly at random (so an index says nothing about when
     /// or to whom a credential was issued), and logs the issuance (no personal data: id and types only).
-    /// The log's UNIQUE (list, index) constraint is what guarantees an index is never handed out twice.
+    /// Completes once the allocation is committed (durable), in a batch with whatever else was pending.
     /// </summary>
-    public async Task<StatusAllocation> AllocateAsync(string listId, string issuerId, string? credentialId, string credentialTypes)
+    public Task<StatusAllocation> AllocateAsync(string listId, string issuerId, string? credentialId, string credentialTypes)
     {
-        await using var c = await store.OpenConnectionAsync();
-        for (var attempt = 0; attempt < 64; attempt++)
+        var pending = new Pending(listId, issuerId, credentialId, credentialTypes,
+            new TaskCompletionSource<StatusAllocation>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_pending.Writer.TryWrite(pending)) throw new StoreException("the status list store is closed");
+        _ = _writer.Value;
+        return pending.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(_maxBatch);
+        var reader = _pending.Reader;
+        while (await reader.WaitToReadAsync())
         {
-            await using var tx = (Microsoft.Data.Sqlite.SqliteTransaction)await c.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
-            await using var read = NodeStore.Command(c, tx, "SELECT next_index, size FROM status_lists WHERE id = $id", ("$id", listId));
-            int used, size;
-            await using (var r = await read.ExecuteReaderAsync())
-            {
-                if (!await r.ReadAsync()) throw new StoreException($"status list '{listId}' does not exist");
-                used = r.GetInt32(0);
-                size = r.GetInt32(1);
-            }
-            if (used >= size) throw new StoreException($"status list '{listId}' is full ({size} entries)");
-            var index = attempt < 16 ? System.Security.Cryptography.RandomNumberGenerator.GetInt32(size) : await FreeIndexAsync(c, tx, listId, size);
+            while (batch.Count < _maxBatch && reader.TryRead(out var p)) batch.Add(p);
             try
             {
-                var seq = (long)(await NodeStore.Scalar(c, tx, """
-                    INSERT INTO issuance_log (issuer_id, credential_id, credential_types, status_list_id, status_index, issued_at)
-                    VALUES ($iss, $cid, $types, $list, $idx, $t) RETURNING seq
-                    """, ("$iss", issuerId), ("$cid", credentialId), ("$types", credentialTypes), ("$list", listId), ("$idx", index),
-                    ("$t", store.Time.GetUtcNow().ToString("O"))))!;
-                await NodeStore.Execute(c, tx, "UPDATE status_lists SET next_index = next_index + 1 WHERE id = $id", ("$id", listId));
-                await tx.CommitAsync();
-                return new StatusAllocation(listId, index, seq);
+                await CommitBatchAsync(batch);
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19)
+            catch (Exception e)
             {
-                await tx.RollbackAsync(); // index taken: draw again
+                // The batch's transaction rolled back: nothing of it was allocated; every caller hears why.
+                var error = e switch
+                {
+                    StoreException s => s,
+                    DbException d => _store.Dialect.Wrap("allocating status indexes", d),
+                    _ => new StoreException("allocating status indexes: " + e.Message, e),
+                };
+                foreach (var p in batch) p.Done.TrySetException(error);
             }
+            batch.Clear();
         }
-        throw new StoreException($"status list '{listId}': no free index after 64 attempts (concurrent allocations); retry");
+    }
+
+    /// <summary>One transaction for a batch: lock its lists, draw and log an index for each request, count them, commit.</summary>
+    private async Task CommitBatchAsync(List<Pending> batch)
+    {
+        var results = new List<(Pending Request, StatusAllocation Allocation)>(batch.Count);
+        var refused = new List<(Pending Request, StoreException Error)>();
+        await using (var c = await _store.OpenConnectionAsync())
+        await using (var tx = await _store.BeginWriteAsync(c))
+        {
+            // Lists locked in one order everywhere, so two nodes' batches never wait on each other in a cycle.
+            foreach (var group in batch.GroupBy(p => p.ListId).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                int used, size;
+                await using (var read = NodeStore.Command(c, tx, "SELECT next_index, size FROM status_lists WHERE id = @id" + _store.Dialect.ForUpdate, ("@id", group.Key)))
+                await using (var r = await read.ExecuteReaderAsync())
+                {
+                    if (!await r.ReadAsync())
+                    {
+                        foreach (var p in group) refused.Add((p, new StoreException($"status list '{group.Key}' does not exist")));
+                        continue;
+                    }
+                    used = r.GetInt32(0);
+                    size = r.GetInt32(1);
+                }
+                var granted = 0;
+                foreach (var p in group)
+                {
+                    if (used + granted >= size)
+                    {
+                        refused.Add((p, new StoreException($"status list '{group.Key}' is full ({size} entries)")));
+                        continue;
+                    }
+                    results.Add((p, await LogAsync(c, tx, p, size)));
+                    granted++;
+                }
+                if (granted > 0)
+                    await NodeStore.Execute(c, tx, "UPDATE status_lists SET next_index = next_index + @n WHERE id = @id", ("@n", granted), ("@id", group.Key));
+            }
+            await tx.CommitAsync();
+        }
+        foreach (var (p, a) in results) p.Done.TrySetResult(a);
+        foreach (var (p, e) in refused) p.Done.TrySetException(e);
+    }
+
+    /// <summary>Logs one issuance at a free random index; a taken index (by anyone, committed or in this batch) is drawn again.</summary>
+    private async Task<StatusAllocation> LogAsync(DbConnection c, DbTransaction tx, Pending p, int size)
+    {
+        for (var attempt = 0; attempt < 32; attempt++)
+        {
+            var index = attempt < 16 ? RandomNumberGenerator.GetInt32(size) : await FreeIndexAsync(c, tx, p.ListId, size);
+            // ON CONFLICT … DO NOTHING: a taken index returns no row, without aborting the batch's transaction.
+            var seq = await NodeStore.Scalar(c, tx, """
+                INSERT INTO issuance_log (issuer_id, credential_id, credential_types, status_list_id, status_index, issued_at)
+                VALUES (@iss, @cid, @types, @list, @idx, @t) ON CONFLICT (status_list_id, status_index) DO NOTHING RETURNING seq
+                """, ("@iss", p.IssuerId), ("@cid", p.CredentialId), ("@types", p.CredentialTypes), ("@list", p.ListId), ("@idx", index),
+                ("@t", _store.Time.GetUtcNow().ToString("O")));
+            if (seq is not null) return new StatusAllocation(p.ListId, index, Convert.ToInt64(seq));
+        }
+        throw new StoreException($"status list '{p.ListId}': no free index found");
     }
 
     /// <summary>A uniformly chosen free index, for nearly full lists where random draws keep colliding.</summary>
-    private static async Task<int> FreeIndexAsync(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, string listId, int size)
+    private static async Task<int> FreeIndexAsync(DbConnection c, DbTransaction tx, string listId, int size)
     {
         var taken = new HashSet<int>();
-        await using (var cmd = NodeStore.Command(c, tx, "SELECT status_index FROM issuance_log WHERE status_list_id = $id", ("$id", listId)))
+        await using (var cmd = NodeStore.Command(c, tx, "SELECT status_index FROM issuance_log WHERE status_list_id = @id", ("@id", listId)))
         await using (var r = await cmd.ExecuteReaderAsync())
             while (await r.ReadAsync()) taken.Add(r.GetInt32(0));
-        var skip = System.Security.Cryptography.RandomNumberGenerator.GetInt32(size - taken.Count);
+        if (taken.Count >= size) throw new StoreException($"status list '{listId}' is full ({size} entries)");
+        var skip = RandomNumberGenerator.GetInt32(size - taken.Count);
         for (var i = 0; i < size; i++)
             if (!taken.Contains(i) && skip-- == 0) return i;
         throw new StoreException($"status list '{listId}' is full ({size} entries)");
@@ -78,34 +170,35 @@ public sealed class StatusListStore(NodeStore store)
     /// <summary>Indexes handed out so far for a list (for restoring a status list manager).</summary>
     public async Task<IReadOnlyList<int>> AllocatedAsync(string listId)
     {
-        await using var c = await store.OpenConnectionAsync();
-        await using var cmd = NodeStore.Command(c, null, "SELECT status_index FROM issuance_log WHERE status_list_id = $id", ("$id", listId));
+        await using var c = await _store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null, "SELECT status_index FROM issuance_log WHERE status_list_id = @id", ("@id", listId));
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<int>();
         while (await r.ReadAsync()) list.Add(r.GetInt32(0));
         return list;
     }
 
-    /// <summary>Sets or clears one status bit (revocation is final; suspension can be lifted).</summary>
+    /// <summary>Sets or clears one status bit (revocation is final; suspension can be lifted). The list's row is locked while it changes.</summary>
     public async Task SetAsync(string listId, int index, bool value)
     {
-        await using var c = await store.OpenConnectionAsync();
-        await using var tx = c.BeginTransaction();
-        var bits = await NodeStore.Scalar(c, tx, "SELECT bits FROM status_lists WHERE id = $id", ("$id", listId)) as byte[]
+        await using var c = await _store.OpenConnectionAsync();
+        await using var tx = await _store.BeginWriteAsync(c);
+        var bits = await NodeStore.Scalar(c, tx, "SELECT bits FROM status_lists WHERE id = @id" + _store.Dialect.ForUpdate, ("@id", listId)) as byte[]
             ?? throw new StoreException($"status list '{listId}' does not exist");
         if (index < 0 || index >= bits.Length * 8) throw new StoreException($"status index {index} is outside list '{listId}'");
         // Bitstring Status List §4: index 0 is the left-most (most significant) bit of the first byte.
         var mask = (byte)(0x80 >> (index % 8));
         bits[index / 8] = value ? (byte)(bits[index / 8] | mask) : (byte)(bits[index / 8] & ~mask);
-        await NodeStore.Execute(c, tx, "UPDATE status_lists SET bits = $b, updated_at = $t WHERE id = $id",
-            ("$b", bits), ("$t", store.Time.GetUtcNow().ToString("O")), ("$id", listId));
+        await NodeStore.Execute(c, tx, "UPDATE status_lists SET bits = @b, updated_at = @t WHERE id = @id",
+            ("@b", bits), ("@t", _store.Time.GetUtcNow().ToString("O")), ("@id", listId));
         await tx.CommitAsync();
     }
 
+    /// <summary>A list as stored now (read on every call: a change made through another node is seen at once).</summary>
     public async Task<(byte[] Bits, string Purpose, string IssuerId, DateTimeOffset Updated)?> ReadAsync(string listId)
     {
-        await using var c = await store.OpenConnectionAsync();
-        await using var cmd = NodeStore.Command(c, null, "SELECT bits, purpose, issuer_id, updated_at FROM status_lists WHERE id = $id", ("$id", listId));
+        await using var c = await _store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null, "SELECT bits, purpose, issuer_id, updated_at FROM status_lists WHERE id = @id", ("@id", listId));
         await using var r = await cmd.ExecuteReaderAsync();
         if (!await r.ReadAsync()) return null;
         return ((byte[])r[0], r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)));
@@ -113,7 +206,14 @@ public sealed class StatusListStore(NodeStore store)
 
     public async Task<long> IssuedCountAsync(string issuerId)
     {
-        await using var c = await store.OpenConnectionAsync();
-        return (long)(await NodeStore.Scalar(c, null, "SELECT COUNT(*) FROM issuance_log WHERE issuer_id = $i", ("$i", issuerId)))!;
+        await using var c = await _store.OpenConnectionAsync();
+        return Convert.ToInt64(await NodeStore.Scalar(c, null, "SELECT COUNT(*) FROM issuance_log WHERE issuer_id = @i", ("@i", issuerId)));
+    }
+
+    /// <summary>Stops taking allocations and waits for the pending ones to be committed (or failed).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        if (_writer.IsValueCreated) await _writer.Value;
     }
 }

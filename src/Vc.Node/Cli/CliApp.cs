@@ -72,6 +72,11 @@ public static class CliApp
             CliOutput.Error(context.Err, "store", e.Message);
             return ExitCodes.Failed;
         }
+        catch (System.Data.Common.DbException e)
+        {
+            CliOutput.Error(context.Err, "store", e.Message);
+            return ExitCodes.Failed;
+        }
         catch (System.Security.Cryptography.CryptographicException e)
         {
             CliOutput.Error(context.Err, "crypto", e.Message);

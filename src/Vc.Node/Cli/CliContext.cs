@@ -41,7 +41,12 @@ public sealed record CliContext(TextWriter Out, TextWriter Err)
         {
             Ledger = LedgerSettingsFrom(parse), PublicUrl = parse.GetValue(Common.PublicUrl) ?? VcAgent.DefaultPublicUrl,
             TrustFiles = trustFiles ?? [], GatewayTrustAnchorPath = gatewayAnchor, TrustCertificatesDirectory = trustCertificates,
+            Database = Database(parse),
         });
+
+    /// <summary>--db URL, else VCHEALTH_DB, else null (SQLite in the data directory).</summary>
+    public string? Database(ParseResult parse) =>
+        parse.GetValue(Common.Db) ?? (Environment.GetEnvironmentVariable("VCHEALTH_DB") is { Length: > 0 } db ? db : null);
 }
 
 /// <summary>`--data DIR`, `--rpc URL`, `--registry ADDRESS`: accepted by every command so scripts can pass them uniformly.</summary>
@@ -69,5 +74,12 @@ public sealed class CommonOptions
         Description = "the node's public base URL (status list URLs; default " + VcAgent.DefaultPublicUrl + ")", HelpName = "URL", Recursive = true,
     };
 
-    public IEnumerable<Option> All => [Data, Rpc, Registry, PublicUrl];
+    /// <summary>A PostgreSQL database shared by several nodes, instead of SQLite in the data directory.</summary>
+    public Option<string> Db { get; } = new("--db")
+    {
+        Description = "a PostgreSQL database (postgres://user:password@host:port/db) instead of SQLite in the data directory (default $VCHEALTH_DB)",
+        HelpName = "URL", Recursive = true, CustomParser = CliParse.PostgresUrl,
+    };
+
+    public IEnumerable<Option> All => [Data, Rpc, Registry, PublicUrl, Db];
 }

@@ -52,6 +52,16 @@ public static class CliParse
             ? uri
             : Fail<Uri>(r, $"--rpc must be an http(s) URL, got '{Single(r)}'");
 
+    internal static string? PostgresUrl(ArgumentResult r)
+    {
+        try
+        {
+            Vc.Agent.Storage.NodeStore.CheckDatabaseUrl(Single(r));
+            return Single(r);
+        }
+        catch (Vc.Agent.Storage.StoreException e) { return Fail<string>(r, e.Message[("store: ".Length)..]); }
+    }
+
     private static bool TryTime(string text, out DateTimeOffset time)
     {
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var unix) && unix <= 253402300799)

@@ -31,6 +31,7 @@ public static class NodeCommands
                 PublicUrl = parse.GetValue(context.Common.PublicUrl), // unset: the listening address
                 TrustFiles = parse.GetValue(trust) ?? [],
                 GatewayTrustAnchorPath = parse.GetValue(anchor),
+                Database = context.Database(parse),
             };
             return await NodeAsync(context, options);
         });

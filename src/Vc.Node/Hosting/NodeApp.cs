@@ -28,11 +28,14 @@ public sealed record NodeOptions
     /// <summary>Largest accepted request body (QR images included).</summary>
     public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>A <c>postgres://</c> URL of a database shared by several nodes; null: SQLite in the data directory.</summary>
+    public string? Database { get; init; }
 
     /// <summary>The application configuration this node shares with the CLI.</summary>
     public AgentOptions Agent => new()
     {
         Ledger = Ledger, PublicUrl = PublicUrl, TrustFiles = TrustFiles, GatewayTrustAnchorPath = GatewayTrustAnchorPath, Time = Time,
+        Database = Database,
     };
 }
 
@@ -137,7 +140,9 @@ public static class NodeApp
         IssuerServiceException { Kind: "not-found" } i => (404, "not-found", i.Message),
         IssuerServiceException { Kind: "conflict" } i => (409, "conflict", i.Message),
         IssuerServiceException i => (400, i.Kind, i.Message),
+        StoreException { Unavailable: true } s => (503, "store-unavailable", s.Message),
         StoreException s => (400, "store", s.Message),
+        System.Data.Common.DbException => (503, "store-unavailable", "the database failed to answer; see the node log"),
         // Unexpected failures answer 500 with a neutral problem: no stack traces, no key material.
         _ => (500, "internal-error", "the node failed to process the request; see the node log"),
     };
