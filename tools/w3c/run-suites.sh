@@ -31,8 +31,10 @@ for suite in eddsa-rdfc-2022 eddsa-jcs-2022 ecdsa-rdfc-2019 ecdsa-jcs-2019; do
   did[$suite]="$(vch issuer create "$suite" --cryptosuite "$suite" | node -pe 'JSON.parse(require("fs").readFileSync(0)).did')"
 done
 
-vch node --urls "https://127.0.0.1:$port" --tls-cert "$work/tls.pem" --tls-key "$work/tls.key" --public-url "$base" \
-  >"$work/node.out" 2>"$work/node.err" &
+if curl -sk -o /dev/null "$base/health"; then echo "port $port is already in use" >&2; exit 3; fi
+# Started directly (not through a shell function), so $! is the node itself and the trap stops it.
+"$root/vchealth" --data "$data" node --urls "https://127.0.0.1:$port" --tls-cert "$work/tls.pem" --tls-key "$work/tls.key" \
+  --public-url "$base" >"$work/node.out" 2>"$work/node.err" &
 node_pid=$!
 stop() { kill "$node_pid" 2>/dev/null || true; wait "$node_pid" 2>/dev/null || true; }
 trap stop EXIT
@@ -47,13 +49,13 @@ cat >"$work/localConfig.cjs" <<CFG
 const headers = {Authorization: 'Bearer $key'};
 const supports = {vc: ['1.1', '2.0']};
 const issuer = (suite, did, extra = {}) => ({id: did, endpoint: '$base/issuers/' + suite + '/credentials/issue',
-  tags: [suite, 'vc2.0'].filter((t, i) => i === 0 || suite === 'eddsa-rdfc-2022'), supports, headers, ...extra});
+  tags: [suite], supports, headers, ...extra});
 module.exports = {
   settings: {enableInteropTests: false, testAllImplementations: false},
   implementations: [{
     name: 'VcHealth', implementation: 'VcHealth node',
     issuers: [
-      issuer('eddsa-rdfc-2022', '${did[eddsa-rdfc-2022]}'),
+      issuer('eddsa-rdfc-2022', '${did[eddsa-rdfc-2022]}', {tags: ['eddsa-rdfc-2022', 'vc2.0']}),
       issuer('eddsa-jcs-2022', '${did[eddsa-jcs-2022]}'),
       issuer('ecdsa-rdfc-2019', '${did[ecdsa-rdfc-2019]}', {supportedEcdsaKeyTypes: ['P-256']}),
       issuer('ecdsa-jcs-2019', '${did[ecdsa-jcs-2019]}', {supportedEcdsaKeyTypes: ['P-256']}),
@@ -73,7 +75,7 @@ for pair in "vcdm vc-data-model-2.0-test-suite" "eddsa vc-di-eddsa-test-suite" "
   if [ -z "$dir" ]; then summary+="$1: not found under $suites"$'\n'; status=3; continue; fi
   log="$work/$1.log"
   (cd "$dir" && APP_ROOT_PATH="$work" NODE_TLS_REJECT_UNAUTHORIZED=0 \
-     npx mocha tests/ --timeout 15000 --preserve-symlinks --reporter json >"$work/$1.json" 2>"$log") || true
+     npx mocha tests/ --timeout 15000 --preserve-symlinks --reporter json --reporter-option "output=$work/$1.json" >"$log" 2>&1) || true
   line="$(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const s = r.stats; console.log(`${process.argv[2]}: ${s.passes} passed, ${s.failures} failed, ${s.pending} pending`);

@@ -6,6 +6,7 @@ using Vc.Credentials.Keys;
 using Vc.Did.Keys;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
+using Vc.Credentials.Model;
 using Vc.Agent.Storage;
 
 namespace Vc.Agent;
@@ -78,14 +79,18 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
 
     /// <summary>
     /// Signs a credential as issuer <paramref name="id"/>, adding one status entry per requested purpose
-    /// (allocated and logged before signing, so a crash never reuses an index).
+    /// (allocated and logged before signing, so a crash never reuses an index), as VC Data Model
+    /// <paramref name="vcVersion"/> ("1.1" or "2.0"; null: the model the credential's @context names).
     /// </summary>
-    public async Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, CancellationToken ct = default)
+    public async Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, CancellationToken ct = default, string? vcVersion = null)
     {
         var issuer = await GetAsync(id);
         var unsigned = (JsonObject)credential.DeepClone();
         if (statusPurposes.Count > 0)
         {
+            // BitstringStatusListEntry is a VC 2.0 context term: VC 1.1 credentials get no status entries here.
+            if ((vcVersion ?? DataModel.Version(unsigned)) == "1.1")
+                throw new IssuerServiceException("invalid", "status entries (BitstringStatusListEntry) are issued on VC 2.0 credentials only");
             if (unsigned["credentialStatus"] is not null)
                 throw new IssuerServiceException("invalid", "the credential already has a credentialStatus; do not also ask for one");
             var entries = new JsonArray();
@@ -103,7 +108,7 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, issuer.Cryptosuite));
         try
         {
-            return await signer.IssueAsync(unsigned, cancellationToken: ct);
+            return await signer.IssueAsync(unsigned, cancellationToken: ct, vcVersion: vcVersion);
         }
         catch (CredentialException e)
         {

@@ -31,6 +31,9 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
         };
     }
 
+    /// <inheritdoc/>
+    public DocumentLoader? DocumentLoader => _options.DocumentLoader;
+
     /// <summary>The processed-context cache (hit/miss counters for diagnostics).</summary>
     public ContextCache ContextCache => _options.ContextCache!;
 

@@ -74,10 +74,11 @@ public static class VcCommands
         var status = CliParse.Text("--status", "status list entries to add: revocation,suspension", "PURPOSES");
         status.CompletionSources.Add("revocation", "suspension", "revocation,suspension");
         var keyOption = CliParse.Text("--key", "sign with this did:key secret key file instead of an issuer", "FILE");
-        var suiteOption = CliParse.Choice("--cryptosuite", "with --key: the cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019");
-        var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE [--cryptosuite S])")
+        var suiteOption = CliParse.Choice("--cryptosuite", "with --key: the cryptosuite", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019");
+        var versionOption = CliParse.Choice("--vc-version", "issue as VC Data Model 1.1 or 2.0 (default: the model the credential's @context names)", "V", "1.1", "2.0");
+        var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE [--cryptosuite S]) [--vc-version 1.1|2.0]")
         {
-            file, issuerOption, status, keyOption, suiteOption,
+            file, issuerOption, status, keyOption, suiteOption, versionOption,
         };
         // Two ways to issue; an option of the other way is refused, not ignored.
         command.Validators.Add(r =>
@@ -97,13 +98,13 @@ public static class VcCommands
                 var suite = parse.GetValue(suiteOption);
                 using var key = (IDisposable)SigningKeys.FromSecretKeyMultibase((await CliInput.ReadTextAsync(keyFile)).Trim());
                 var issuer = new CredentialIssuer(runtime.Credentials.Proofs, IssuerProfile.ForDidKey((ISigningKey)key, suite));
-                signed = await Guard(() => issuer.IssueAsync(credential));
+                signed = await Guard(() => issuer.IssueAsync(credential, vcVersion: parse.GetValue(versionOption)));
             }
             else
             {
                 var issuerId = parse.GetValue(issuerOption) ?? throw new UsageException("vc issue needs --issuer ID (an issuer of this node) or --key FILE");
                 var purposes = parse.GetValue(status) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
-                signed = await Guard(() => runtime.IssuerService.IssueAsync(issuerId, credential, purposes));
+                signed = await Guard(() => runtime.IssuerService.IssueAsync(issuerId, credential, purposes, vcVersion: parse.GetValue(versionOption)));
             }
             CliOutput.Write(context.Out, signed);
             return ExitCodes.Ok;
@@ -111,15 +112,19 @@ public static class VcCommands
         return command;
     }
 
+    private static Option<bool> StrictIssuerBindingFlag() =>
+        CliParse.Flag("--strict-issuer-binding", "an issuer (holder) that is not a DID fails the controller check instead of being reported as not established");
+
     private static Command VcVerify(CliContext context)
     {
         var file = CredentialFile();
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credential's status lists");
-        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus };
+        var strict = StrictIssuerBindingFlag();
+        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, strict };
         command.SetAction(async (parse, _) =>
         {
-            var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus) };
+            var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus), StrictIssuerBinding = parse.GetValue(strict) };
             return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options));
         });
         return command;
@@ -187,9 +192,12 @@ public static class VcCommands
         var verifyDomain = CliParse.Text("--domain", "the domain the proof must carry", "D");
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credentials' status lists");
+        var holderBinding = CliParse.Flag("--holder-binding", "require every credential subject to be the holder (not a VC DM 2.0 rule)");
+        var secured = CliParse.Flag("--require-secured-credentials", "fail on an embedded credential without a proof instead of reporting it as unsecured");
+        var strict = StrictIssuerBindingFlag();
         var verify = new Command("verify", "verify a presentation and its credentials; exit 0 only when verified")
         {
-            presentationFile, verifyChallenge, verifyDomain, at, noStatus,
+            presentationFile, verifyChallenge, verifyDomain, at, noStatus, holderBinding, secured, strict,
         };
         verify.SetAction(async (parse, _) =>
         {
@@ -199,6 +207,9 @@ public static class VcCommands
                 Domain = parse.GetValue(verifyDomain),
                 Now = parse.GetValue(at),
                 CheckStatus = !parse.GetValue(noStatus),
+                RequireHolderBinding = parse.GetValue(holderBinding),
+                RequireSecuredCredentials = parse.GetValue(secured),
+                StrictIssuerBinding = parse.GetValue(strict),
             };
             return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options));
         });

@@ -137,6 +137,7 @@ public static class NodeApp
         IssuerServiceException { Kind: "conflict" } i => (409, "conflict", i.Message),
         IssuerServiceException i => (400, i.Kind, i.Message),
         StoreException s => (400, "store", s.Message),
+        Vc.Credentials.Verification.CredentialException c => (400, "invalid", c.Message),
         // Unexpected failures answer 500 with a neutral problem: no stack traces, no key material.
         _ => (500, "internal-error", "the node failed to process the request; see the node log"),
     };
