@@ -28,6 +28,8 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
             ContextCache = new ContextCache(),
             SafeMode = true,
             Base = null,
+            // Documents signed with jsonld.js (the W3C Data Integrity suites' fixtures) may wrap an embedded context.
+            UnwrapEmbeddedContext = true,
         };
     }
 

@@ -77,11 +77,11 @@ public static class RelatedResources
             var versions = new List<(byte[] Sha256, byte[] Sha384, byte[]? Sha512)> { (SHA256.HashData(content), SHA384.HashData(content), SHA512.HashData(content)) };
             if (PublishedEarlier.TryGetValue(id, out var earlier))
                 versions.AddRange(earlier.Select(e => (Convert.FromHexString(e.Sha256), Convert.FromHexString(e.Sha384), (byte[]?)null)));
-            if (entry.GetString("digestSRI"u8) is { } sri)
+            // Malformed digests are CheckForm's to report: only well-formed ones are compared here.
+            if (entry.GetString("digestSRI"u8) is { } sri && ParseSri(sri) is { Count: > 0 } hashes)
             {
                 // SRI §3.3.5: the strongest algorithm given decides; any of its values may match.
-                var hashes = ParseSri(sri);
-                var strongest = hashes.Max(h => h.Algorithm.Length > 0 ? Strength(h.Algorithm) : 0);
+                var strongest = hashes.Max(h => Strength(h.Algorithm));
                 var match = hashes.Where(h => Strength(h.Algorithm) == strongest)
                     .Any(h => versions.Any(v => Of(v, h.Algorithm) is { } d && CryptographicOperations.FixedTimeEquals(d, h.Digest)));
                 if (!match) errors.Add($"§5.3: digestSRI of relatedResource {id} does not match the resource.");

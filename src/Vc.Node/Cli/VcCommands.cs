@@ -121,11 +121,14 @@ public static class VcCommands
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credential's status lists");
         var strict = StrictIssuerBindingFlag();
-        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, strict };
+        var trust = CliParse.Many("--trust", "trust files; the did:web DID documents among them (e.g. GDHCN) are held for did:web", "FILE");
+        var didWebOffline = CliParse.Flag("--did-web-offline", "resolve did:web only from the --trust files' documents (no fetches)");
+        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, strict, trust, didWebOffline };
         command.SetAction(async (parse, _) =>
         {
             var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus), StrictIssuerBinding = parse.GetValue(strict) };
-            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options));
+            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options),
+                parse.GetValue(trust), parse.GetValue(didWebOffline));
         });
         return command;
     }
@@ -267,10 +270,11 @@ public static class VcCommands
     /// The node's verification of a file (its strict JSON reading first): the cryptographic result with the trust
     /// decision beside it, printed as the node answers; exit 0 only when verified.
     /// </summary>
-    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string file, Func<VcAgent, System.Text.Json.JsonElement, Task<CredentialVerdict>> verify)
+    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string file, Func<VcAgent, System.Text.Json.JsonElement, Task<CredentialVerdict>> verify,
+        IReadOnlyList<string>? trustFiles = null, bool didWebOffline = false)
     {
         var input = await CliInput.ReadObjectAsync(file);
-        await using var agent = await context.OpenAgentAsync(parse);
+        await using var agent = await context.OpenAgentAsync(parse, trustFiles, didWebOffline: didWebOffline);
         using var document = System.Text.Json.JsonDocument.Parse(input.ToJsonString());
         var verdict = await verify(agent, document.RootElement);
         CliOutput.Write(context.Out, verdict.ToJson());

@@ -25,6 +25,8 @@ public sealed record NodeOptions
     /// <summary>HCERT trust inputs: DSC certificates, EU gateway lists (with <see cref="GatewayTrustAnchorPath"/>), GDHCN DID documents.</summary>
     public IReadOnlyList<string> TrustFiles { get; init; } = [];
     public string? GatewayTrustAnchorPath { get; init; }
+    /// <summary>did:web only from the trust files' did:web documents (see <see cref="AgentOptions.DidWebOffline"/>).</summary>
+    public bool DidWebOffline { get; init; }
     /// <summary>Largest accepted request body (QR images included).</summary>
     public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -33,6 +35,7 @@ public sealed record NodeOptions
     public AgentOptions Agent => new()
     {
         Ledger = Ledger, PublicUrl = PublicUrl, TrustFiles = TrustFiles, GatewayTrustAnchorPath = GatewayTrustAnchorPath, Time = Time,
+        DidWebOffline = DidWebOffline,
     };
 }
 
