@@ -49,7 +49,8 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
                 controllers.Add((label, controller));
         }
         if (!anyRdfc) CheckJsonLd(document, checks);
-        if (options.RequireControllerMatch && expectedController is not null)
+        // Only over proofs that verified: when none did, their own failures already say why.
+        if (options.RequireControllerMatch && expectedController is not null && controllers.Count > 0)
             checks.Add(CheckController(expectedController, controllers, presentation ? "holder" : "issuer", options.StrictIssuerBinding));
         return expectedController is not null && controllers.Exists(c => c.Controller == expectedController);
     }
@@ -63,7 +64,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
     {
         if (controllers.Find(c => c.Controller == expected) is { Label: { } label })
             return new CheckResult("controller", true, $"the {role} controls the method of {label}");
-        var actual = controllers.Count == 0 ? "(no verified proof)" : string.Join(", ", controllers.Select(c => CompositeDidResolver.Truncate(c.Controller)).Distinct());
+        var actual = string.Join(", ", controllers.Select(c => CompositeDidResolver.Truncate(c.Controller)).Distinct());
         if (expected.StartsWith("did:", StringComparison.Ordinal) || strict)
             return Fail("controller", ProblemCode.ControllerMismatch,
                 $"No proof's method is controlled by the {role} {CompositeDidResolver.Truncate(expected)}; controlled by {actual}.");
