@@ -206,7 +206,8 @@ public sealed class VcAgent : IAsyncDisposable
     }
 
     /// <summary>Loads the configured HCERT trust files; a file that fails to load stops the agent (never a silent gap).</summary>
-    /// <summary>The trust files that are did:web DID documents (a JSON object whose id is a did:web DID), as held documents.</summary>
+    /// <summary>The trust files that are did:web DID documents (a JSON object whose id is a did:web DID, readable by the DID
+    /// Core model), as held documents. A GDHCN list that is not (method references among its methods) serves HCERT only.</summary>
     private static async Task<IReadOnlyList<ReadOnlyMemory<byte>>> DidWebDocumentsAsync(IReadOnlyList<string> files)
     {
         var held = new List<ReadOnlyMemory<byte>>();
@@ -220,9 +221,13 @@ public sealed class VcAgent : IAsyncDisposable
                 using var json = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
                 if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var id)
                     && id.ValueKind == JsonValueKind.String && id.GetString()!.StartsWith("did:web:", StringComparison.Ordinal))
+                {
+                    Vc.Did.Core.DidJson.ParseDocument(json.RootElement);
                     held.Add(bytes);
+                }
             }
             catch (JsonException) { } // a certificate or another kind of trust file: not a DID document
+            catch (FormatException) { } // not a DID Core document (see above)
         }
         return held;
     }
