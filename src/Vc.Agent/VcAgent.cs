@@ -25,6 +25,9 @@ public sealed record AgentOptions
     public string? GatewayTrustAnchorPath { get; init; }
     /// <summary>Where the certificates behind registered DSCs are kept (default: trust-certificates in the data directory).</summary>
     public string? TrustCertificatesDirectory { get; init; }
+    /// <summary>did:web is resolved only from the did:web documents among <see cref="TrustFiles"/> (e.g. GDHCN trust
+    /// list documents), never fetched.</summary>
+    public bool DidWebOffline { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
     /// <summary>A <c>postgres://</c> URL of a database shared by several nodes; null: SQLite in the data directory.</summary>
     public string? Database { get; init; }
@@ -118,8 +121,9 @@ public sealed class VcAgent : IAsyncDisposable
         var pki = trustLists.SelectMany(l => l.Entries).ToArray();
         IssuerService? issuerService = null;
         var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new HttpClient { Timeout = TimeSpan.FromSeconds(5) });
-        // did:key, did:ethr on this node's ledger, and did:web (bounded HTTPS fetches).
-        var resolver = CompositeDidResolver.Create(agentLedger, new DidWebResolver(time: time));
+        // did:key, did:ethr on this node's ledger, and did:web (bounded, cached HTTPS fetches; offline: the trust files' documents).
+        var didWeb = new DidWebResolver(options: new DidWebOptions { Offline = options.DidWebOffline, HeldDocuments = await DidWebDocumentsAsync(options.TrustFiles) }, time: time);
+        var resolver = CompositeDidResolver.Create(agentLedger, didWeb);
         var credentials = new CredentialServices(resolver, fetcher, time);
         issuerService = new IssuerService(issuers, statusLists, credentials, urls, agentLedger, time);
         return new VcAgent
@@ -215,6 +219,32 @@ public sealed class VcAgent : IAsyncDisposable
     }
 
     /// <summary>Loads the configured HCERT trust files; a file that fails to load stops the agent (never a silent gap).</summary>
+    /// <summary>The trust files that are did:web DID documents (a JSON object whose id is a did:web DID, readable by the DID
+    /// Core model), as held documents. A GDHCN list that is not (method references among its methods) serves HCERT only.</summary>
+    private static async Task<IReadOnlyList<ReadOnlyMemory<byte>>> DidWebDocumentsAsync(IReadOnlyList<string> files)
+    {
+        var held = new List<ReadOnlyMemory<byte>>();
+        foreach (var file in files)
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists || info.Length > 16 << 20) continue;
+            var bytes = await File.ReadAllBytesAsync(file);
+            try
+            {
+                using var json = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+                if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var id)
+                    && id.ValueKind == JsonValueKind.String && id.GetString()!.StartsWith("did:web:", StringComparison.Ordinal))
+                {
+                    Vc.Did.Core.DidJson.ParseDocument(json.RootElement);
+                    held.Add(bytes);
+                }
+            }
+            catch (JsonException) { } // a certificate or another kind of trust file: not a DID document
+            catch (FormatException) { } // not a DID Core document (see above)
+        }
+        return held;
+    }
+
     public static async Task<IReadOnlyList<TrustListLoadResult>> LoadTrustAsync(AgentOptions options)
     {
         var fileOptions = new TrustFileOptions

@@ -66,13 +66,6 @@ public sealed class VcServices
     public Task<VerificationResult> VerifyPresentationAsync(string presentationJson, VerificationOptions options, CancellationToken cancellationToken = default) =>
         Presentations.VerifyAsync(presentationJson, options, cancellationToken);
 
-    /// <summary>
-    /// Maps VC-API "options" (challenge, domain; unknown entries such as checks:["proof"] are accepted and ignored)
-    /// onto <see cref="VerificationOptions"/>.
-    /// </summary>
-    public static VerificationOptions OptionsFromVcApi(JsonObject? options) => new()
-    {
-        Challenge = options?.GetString("challenge"),
-        Domain = options?.GetString("domain"),
-    };
+    /// <summary>Maps VC-API "options" onto <see cref="VerificationOptions"/> (see <see cref="VerificationOptions.FromVcApi"/>).</summary>
+    public static VerificationOptions OptionsFromVcApi(JsonObject? options) => VerificationOptions.FromVcApi(options);
 }

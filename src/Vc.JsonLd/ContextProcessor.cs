@@ -142,6 +142,11 @@ internal sealed partial class Processor
                 return ProcessCore(result, loaded, doc.DocumentUrl, new List<string>(remote), overrideProtected, true,
                     validateScoped, depth + 1);
             }
+            case JsonValueKind.Object when _options.UnwrapEmbeddedContext && context.TryGetProperty("@context", out var inner):
+                // jsonld.js compatibility (JsonLdOptions.UnwrapEmbeddedContext): the inner map of a wrapped embedded context.
+                if (inner.ValueKind != JsonValueKind.Object)
+                    throw Err(JsonLdErrorCode.InvalidLocalContext, "a wrapped embedded @context must be an object");
+                return ProcessDefinition(result, inner, baseUrl, remote, overrideProtected, validateScoped, depth);
             case JsonValueKind.Object:
                 return ProcessDefinition(result, context, baseUrl, remote, overrideProtected, validateScoped, depth);
             default:

@@ -7,12 +7,16 @@ namespace Vc.JsonLd;
 /// <summary>A loaded JSON-LD document: its final URL and parsed JSON (immutable, safe to share across threads).</summary>
 public sealed class RemoteDocument
 {
-    internal RemoteDocument(string documentUrl, JsonDocument document, string sha256)
+    internal RemoteDocument(string documentUrl, JsonDocument document, string sha256, ReadOnlyMemory<byte> content)
     {
         DocumentUrl = documentUrl;
         Document = document;
         Sha256 = sha256;
+        Content = content;
     }
+
+    /// <summary>The document's bytes as served (what resource-integrity digests are computed over).</summary>
+    public ReadOnlyMemory<byte> Content { get; }
 
     /// <summary>The URL the document is served under (used as base URL of the context).</summary>
     public string DocumentUrl { get; }
@@ -91,7 +95,7 @@ public sealed class DocumentLoader
         {
             throw new InvalidDataException($"context '{url}' is not valid JSON: {e.Message}", e);
         }
-        return new RemoteDocument(url, json, actual);
+        return new RemoteDocument(url, json, actual, content);
     }
 
     private static DocumentLoader LoadBundled()

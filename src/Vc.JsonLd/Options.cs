@@ -64,6 +64,13 @@ public sealed class JsonLdOptions
     /// <summary>Only false is supported.</summary>
     public bool ProduceGeneralizedRdf { get; init; }
 
+    /// <summary>
+    /// jsonld.js compatibility (default off: the JSON-LD 1.1 rule, a keyword redefinition error, W3C test er56): an
+    /// embedded context wrapped as {"@context": {…}} is read as its inner map, as jsonld.js does ("dereference @context
+    /// key if present"). Data Integrity fixtures signed with jsonld.js use that shape, so the VC stack turns it on.
+    /// </summary>
+    public bool UnwrapEmbeddedContext { get; init; }
+
     /// <summary>Resource limits.</summary>
     public JsonLdLimits Limits { get; init; } = JsonLdLimits.Default;
 }

@@ -186,7 +186,7 @@ public sealed class JsCrossCheckTests
         {
             ["op"] = "sign-vp", ["presentation"] = unsignedVp, ["key"] = JsStack.Ed25519Key(0x09), ["challenge"] = "nonce-43", ["domain"] = "verifier.example", ["created"] = NowText,
         }))["signed"]!;
-        var ours = await stack.PresentationVerifier.VerifyAsync(jsVp, new VerificationOptions { Now = Fixtures.Now, Challenge = "nonce-43", Domain = "verifier.example" });
+        var ours = await stack.PresentationVerifier.VerifyAsync(jsVp, new VerificationOptions { Now = Fixtures.Now, Challenge = "nonce-43", Domain = "verifier.example", RequireHolderBinding = true });
         Assert.True(ours.Verified, ours.ToJson());
         Assert.Contains(ours.Checks, c => c.Check == "holderBinding" && c.Valid);
     }

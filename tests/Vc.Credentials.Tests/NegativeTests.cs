@@ -95,7 +95,7 @@ public sealed class NegativeTests
         var result = await stack.Verifier.VerifyAsync(vc, At);
 
         Assert.True(result.Verified, result.ToJson());
-        Assert.Equal(["dataModel", "proof.proofPurpose", "proof", "proof.verificationMethod", "validity"], result.Checks.Select(c => c.Check));
+        Assert.Equal(["dataModel", "proof.proofPurpose", "proof", "proof.verificationMethod", "controller", "validity"], result.Checks.Select(c => c.Check));
         Assert.Empty(result.ProblemDetails);
     }
 
@@ -358,7 +358,8 @@ public sealed class NegativeTests
     public async Task Data_model_violations_are_MalformedValue_with_the_section()
     {
         var (stack, _, vc) = await IssuedAsync();
-        vc["@context"] = new JsonArray("https://www.w3.org/2018/credentials/v1");
+        // Neither the VC 2.0 nor the VC 1.1 base context.
+        vc["@context"] = new JsonArray("https://example.org/not-a-base-context");
         vc.Remove("credentialSubject");
 
         var result = await stack.Verifier.VerifyAsync(vc, At);
@@ -416,16 +417,20 @@ public sealed class NegativeTests
     }
 
     [Fact]
-    public async Task Presentation_of_someone_elses_credential_is_a_HolderBindingError()
+    public async Task Presentation_of_someone_elses_credential_is_a_HolderBindingError_when_the_verifier_asks_for_binding()
     {
         var (stack, _, vc) = await IssuedAsync(u => u["credentialSubject"]!["id"] = "did:example:another-person");
         using var holderKey = Fixtures.HolderKey();
         var holder = new HolderProfile(DidKeyResolver.CreateDid(holderKey.PublicKey), DidKeyResolver.VerificationMethodId(holderKey.PublicKey), holderKey);
         var vp = await stack.PresentationSigner.CreateAsync(holder, [vc], "c", null, Fixtures.Now);
 
-        var result = await stack.PresentationVerifier.VerifyAsync(vp, At with { Challenge = "c" });
+        var bound = await stack.PresentationVerifier.VerifyAsync(vp, At with { Challenge = "c", RequireHolderBinding = true });
+        // VC DM 2.0 has no holder-binding rule: a holder may present credentials about others unless asked otherwise.
+        var unbound = await stack.PresentationVerifier.VerifyAsync(vp, At with { Challenge = "c" });
 
-        Assert.Equal([ProblemCode.HolderBindingError], Codes(result));
+        Assert.Equal([ProblemCode.HolderBindingError], Codes(bound));
+        Assert.True(unbound.Verified, unbound.ToJson());
+        Assert.DoesNotContain(unbound.Checks, c => c.Check == "holderBinding");
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class VcServicesTests
         Assert.True(vcResult.Verified, vcResult.ToJson());
         Assert.Contains(vcResult.Checks, c => c.Check == "status" && c.Valid);
         Assert.True(vpResult.Verified, vpResult.ToJson());
-        Assert.Equal(["dataModel", "proof.proofPurpose", "proof.challenge", "proof.domain", "proof", "proof.verificationMethod", "holderBinding", "credential[0]"],
+        Assert.Equal(["dataModel", "proof.proofPurpose", "proof.challenge", "proof.domain", "proof", "proof.verificationMethod", "controller", "credential[0]"],
             vpResult.Checks.Select(c => c.Check));
     }
 

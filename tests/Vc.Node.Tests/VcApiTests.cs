@@ -210,4 +210,85 @@ public sealed class VcApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         var doc = await node.Anonymous.GetFromJsonAsync<JsonObject>("/openapi/v1.json");
         Assert.NotNull(doc!["paths"]!["/credentials/verify"]);
     }
+    // ---- W3C suite statements over HTTP (VC DM 2.0 §4.7, §5.3, VC 1.1 on request, §4.13 options)
+
+    private async Task<(HttpStatusCode Status, JsonObject Body)> IssueRaw(string issuer, JsonObject body)
+    {
+        using var client = node.With(node.IssueKey);
+        var response = await client.PostAsync($"/issuers/{issuer}/credentials/issue", Json(body));
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
+    }
+
+    [Theory]
+    [InlineData("""{"issuer": null}""", "issuer")]
+    [InlineData("""{"issuer": 42}""", "issuer")]
+    [InlineData("""{"relatedResource": ["https://www.w3.org/ns/credentials/v2"]}""", "relatedResource")]
+    [InlineData("""{"relatedResource": [{"id": "https://www.w3.org/ns/credentials/v2"}]}""", "digestSRI or a digestMultibase")]
+    [InlineData("""{"relatedResource": [{"id": "https://www.w3.org/ns/credentials/v2", "digestMultibase": "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"}]}""", "does not match")]
+    public async Task Bad_issue_input_is_a_400_problem_naming_the_rule(string patch, string expected)
+    {
+        var issuer = await CreateIssuer("w3c-in-" + Math.Abs(patch.GetHashCode()).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var credential = SampleCredential();
+        foreach (var (name, value) in (JsonObject)JsonNode.Parse(patch)!) credential[name] = value?.DeepClone();
+
+        var (status, problem) = await IssueRaw(issuer, new JsonObject { ["credential"] = credential });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(expected, (string?)problem["detail"]);
+    }
+
+    [Fact]
+    public async Task A_VC_1_1_credential_is_issued_on_request_and_verifies()
+    {
+        var issuer = await CreateIssuer("w3c-v11");
+        var (status, body) = await IssueRaw(issuer, new JsonObject { ["credential"] = SampleCredential(), ["options"] = new JsonObject { ["vcVersion"] = "1.1" } });
+        var (wrongStatus, _) = await IssueRaw(issuer, new JsonObject { ["credential"] = SampleCredential(), ["options"] = new JsonObject { ["vcVersion"] = 1.1 } });
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        var vc = (JsonObject)body["verifiableCredential"]!;
+        Assert.Equal("https://www.w3.org/2018/credentials/v1", (string?)vc["@context"]![0]);
+        Assert.Equal("2025-01-01T00:00:00Z", (string?)vc["issuanceDate"]);
+        var (verifyStatus, result) = await Verify(vc);
+        Assert.Equal(HttpStatusCode.OK, verifyStatus);
+        Assert.True((bool)result["verified"]!, result.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, wrongStatus);
+    }
+
+    [Fact]
+    public async Task Presentation_options_are_typed_and_holder_binding_is_asked_for_explicitly()
+    {
+        var vp = new JsonObject
+        {
+            ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2"),
+            ["type"] = new JsonArray("VerifiablePresentation"),
+            ["verifiableCredential"] = new JsonArray(SampleCredential().Also(c => c["issuer"] = "did:example:issuer")),
+        };
+        async Task<(HttpStatusCode, JsonObject)> Present(JsonObject options)
+        {
+            var response = await node.Anonymous.PostAsync("/presentations/verify", Json(new JsonObject { ["verifiablePresentation"] = vp.DeepClone(), ["options"] = options }));
+            return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
+        }
+
+        var (open, openBody) = await Present(new JsonObject());
+        var (bound, _) = await Present(new JsonObject { ["holderBinding"] = true });
+        var (secured, _) = await Present(new JsonObject { ["requireSecuredCredentials"] = true });
+        var (challenged, _) = await Present(new JsonObject { ["challenge"] = "c" });
+        var (badType, _) = await Present(new JsonObject { ["holderBinding"] = "yes" });
+
+        Assert.Equal(HttpStatusCode.OK, open);
+        Assert.False((bool)openBody["credentialResults"]![0]!["verified"]!);
+        Assert.Equal(HttpStatusCode.BadRequest, bound);
+        Assert.Equal(HttpStatusCode.BadRequest, secured);
+        Assert.Equal(HttpStatusCode.BadRequest, challenged);
+        Assert.Equal(HttpStatusCode.BadRequest, badType);
+    }
+}
+
+internal static class W3cJsonObjectExtensions
+{
+    public static JsonObject Also(this JsonObject o, Action<JsonObject> edit)
+    {
+        edit(o);
+        return o;
+    }
 }

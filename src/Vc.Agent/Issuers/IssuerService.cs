@@ -6,13 +6,14 @@ using Vc.Credentials.Keys;
 using Vc.Did.Keys;
 using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
+using Vc.Credentials.Model;
 using Vc.Agent.Storage;
 
 namespace Vc.Agent;
 
 /// <summary>How one credential is signed: a cryptosuite other than the issuer's (null: the issuer's) and, for
 /// ecdsa-sd-2023, the mandatory JSON pointers (null: the ICVP profile or the default ones).</summary>
-public sealed record IssueOptions(string? Cryptosuite = null, IReadOnlyList<string>? MandatoryPointers = null);
+public sealed record IssueOptions(string? Cryptosuite = null, IReadOnlyList<string>? MandatoryPointers = null, string? VcVersion = null);
 
 /// <summary>What a caller asks for when creating an issuer instance.</summary>
 public sealed record CreateIssuerRequest(string Id, string Method = "key", string Cryptosuite = "eddsa-rdfc-2022");
@@ -82,20 +83,25 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
 
     /// <summary>
     /// Signs a credential as issuer <paramref name="id"/>, adding one status entry per requested purpose
-    /// (allocated and logged before signing, so a crash never reuses an index).
+    /// (allocated and logged before signing, so a crash never reuses an index), as VC Data Model
+    /// <see cref="IssueOptions.VcVersion"/> ("1.1" or "2.0"; null: the model the credential's @context names).
     /// </summary>
     public Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, CancellationToken ct = default) =>
         IssueAsync(id, credential, statusPurposes, new IssueOptions(), ct);
 
-    /// <summary>The same with a cryptosuite other than the issuer's (one its key signs with) and ecdsa-sd-2023's
-    /// mandatory pointers.</summary>
+    /// <summary>The same with a cryptosuite other than the issuer's (one its key signs with), ecdsa-sd-2023's
+    /// mandatory pointers, and the VC Data Model version.</summary>
     public async Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, IssueOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var vcVersion = options.VcVersion;
         var issuer = await GetAsync(id);
         var unsigned = (JsonObject)credential.DeepClone();
         if (statusPurposes.Count > 0)
         {
+            // BitstringStatusListEntry is a VC 2.0 context term: VC 1.1 credentials get no status entries here.
+            if ((vcVersion ?? DataModel.Version(unsigned)) == "1.1")
+                throw new IssuerServiceException("invalid", "status entries (BitstringStatusListEntry) are issued on VC 2.0 credentials only");
             if (unsigned["credentialStatus"] is not null)
                 throw new IssuerServiceException("invalid", "the credential already has a credentialStatus; do not also ask for one");
             var entries = new JsonArray();
@@ -116,7 +122,7 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         });
         try
         {
-            return await signer.IssueAsync(unsigned, cancellationToken: ct);
+            return await signer.IssueAsync(unsigned, cancellationToken: ct, vcVersion: vcVersion);
         }
         catch (CredentialException e)
         {

@@ -32,6 +32,9 @@ public sealed class DataIntegrityProofs
         _suites = suites.ToDictionary(s => s.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>The current time of this engine's clock (proof creation times).</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
     /// <summary>The registered cryptosuite names.</summary>
     public IReadOnlyCollection<string> Cryptosuites => _suites.Keys;
 
@@ -127,6 +130,9 @@ public sealed class DataIntegrityProofs
 
         JsonArray? chained = null;
         var previous = JsonInput.Strings(proof["previousProof"]);
+        // DI 1.0 §2.1 previousProof: a string or an unordered list of strings.
+        if (proof.ContainsKey("previousProof") && previous.Count != JsonInput.Items(proof["previousProof"]).Count())
+            throw new CredentialException(ProblemCode.MalformedProof, "previousProof must be a string or a list of strings.");
         if (previous.Count > 0)
         {
             // DI §4.5 Verify Proof Sets and Chains: a chained proof covers the proofs it names.
@@ -134,7 +140,7 @@ public sealed class DataIntegrityProofs
             foreach (var id in previous)
             {
                 var match = JsonInput.Items(securedDocument["proof"]).OfType<JsonObject>().FirstOrDefault(p => p.GetString("id") == id)
-                            ?? throw new CredentialException(ProblemCode.MalformedProof, $"previousProof '{id}' is not in the proof set.");
+                            ?? throw new CredentialException(ProblemCode.ProofVerificationError, $"previousProof '{id}' is not in the proof set.");
                 chained.Add(match.DeepClone());
             }
         }

@@ -11,6 +11,10 @@ namespace Vc.Credentials.DataIntegrity;
 /// </summary>
 public interface IRdfCanonicalizer
 {
+    /// <summary>The contexts this canonicalizer serves offline (also the resources whose relatedResource digests a
+    /// verifier can check), or null when unknown.</summary>
+    Vc.JsonLd.DocumentLoader? DocumentLoader => null;
+
     /// <summary>The canonical N-Quads of the document.</summary>
     /// <exception cref="CanonicalizationException">UnknownContext, UndefinedTerm or ProofTransformationError.</exception>
     string CanonicalizeJsonLd(JsonObject document, HashAlgorithmName hash);

@@ -28,8 +28,13 @@ public sealed class JsonLdRdfCanonicalizer : IRdfCanonicalizer
             ContextCache = new ContextCache(),
             SafeMode = true,
             Base = null,
+            // Documents signed with jsonld.js (the W3C Data Integrity suites' fixtures) may wrap an embedded context.
+            UnwrapEmbeddedContext = true,
         };
     }
+
+    /// <inheritdoc/>
+    public DocumentLoader? DocumentLoader => _options.DocumentLoader;
 
     /// <summary>The processed-context cache (hit/miss counters for diagnostics).</summary>
     public ContextCache ContextCache => _options.ContextCache!;

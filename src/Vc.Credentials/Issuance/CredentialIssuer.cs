@@ -25,24 +25,42 @@ public sealed record IssuerProfile(string Issuer, string VerificationMethod, ISi
 /// <summary>Signs credentials for one issuer (the node's issue endpoint and CLI call <see cref="IssueAsync"/>).</summary>
 public sealed class CredentialIssuer(DataIntegrityProofs proofs, IssuerProfile issuer)
 {
+    private const string DataIntegrityContextV2 = "https://w3id.org/security/data-integrity/v2";
+    private const string DataIntegrityContextV1 = "https://w3id.org/security/data-integrity/v1";
+
     /// <summary>The issuer profile.</summary>
     public IssuerProfile Profile => issuer;
 
     /// <summary>
-    /// Signs an unsigned credential: sets issuer when absent (refuses a different one), checks the VC Data
-    /// Model 2.0 rules, then adds an assertionMethod proof. Returns a new object.
+    /// Signs an unsigned credential: sets issuer when absent (refuses a different one or an explicit null), prepares
+    /// it as VC Data Model <paramref name="vcVersion"/> (null: the model its @context names), checks that model's
+    /// rules and the digests of related resources this library holds (VC DM 2.0 §5.3), then adds an assertionMethod
+    /// proof. Returns a new object.
     /// </summary>
     /// <exception cref="CredentialException">MalformedValue (data model), UnknownContext/UndefinedTerm (JSON-LD), ProofGenerationError.</exception>
-    public async Task<JsonObject> IssueAsync(JsonObject credential, DateTimeOffset? created = null, CancellationToken cancellationToken = default)
+    public async Task<JsonObject> IssueAsync(JsonObject credential, DateTimeOffset? created = null, CancellationToken cancellationToken = default, string? vcVersion = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
         var vc = (JsonObject)credential.DeepClone();
-        if (vc["proof"] is not null) throw new CredentialException(ProblemCode.MalformedValue, "The credential to issue already has a proof.");
-        if (vc["issuer"] is null) vc["issuer"] = issuer.Issuer;
+        if (vc.ContainsKey("proof")) throw new CredentialException(ProblemCode.MalformedValue, "The credential to issue already has a proof.");
+        // Absent issuer: this issuer. A present one (null included: §4.7 wants a URL) must be this issuer.
+        if (!vc.ContainsKey("issuer")) vc["issuer"] = issuer.Issuer;
         else if (DataModel.IssuerId(vc) != issuer.Issuer)
-            throw new CredentialException(ProblemCode.MalformedValue, $"The credential names issuer {DataModel.IssuerId(vc)}, but this issuer is {issuer.Issuer}.");
-        var violations = DataModel.ValidateCredential(vc);
-        if (violations.Count > 0) throw new CredentialException(ProblemCode.MalformedValue, string.Join(" ", violations));
+            throw new CredentialException(ProblemCode.MalformedValue, vc["issuer"] is null
+                ? "§4.7: issuer must be a URL or an object with an 'id' URL, not null."
+                : $"The credential names issuer {DataModel.IssuerId(vc) ?? vc["issuer"]!.ToJsonString()}, but this issuer is {issuer.Issuer}.");
+        DataModelVersions.Apply(vc, vcVersion, created ?? proofs.Now);
+        // The VC 1.1 context does not define DataIntegrityProof's terms (DI 1.0 §2.4 Contexts and Vocabularies): add the
+        // Data Integrity context, as VC 2.0 does by including it in its base context.
+        if (DataModel.Version(vc) == "1.1" && vc["@context"] is JsonArray contexts
+            && !contexts.Any(c => c.IsString(out var u) && u is DataIntegrityContextV2 or DataIntegrityContextV1))
+            contexts.Add(DataIntegrityContextV2);
+        using (var document = JsonInput.ToDocument(vc))
+        {
+            var violations = DataModel.ValidateCredential(document.RootElement).Concat(
+                RelatedResources.CheckDigests(document.RootElement, proofs.Canonicalizer.DocumentLoader)).ToArray();
+            if (violations.Length > 0) throw new CredentialException(ProblemCode.MalformedValue, string.Join(" ", violations));
+        }
         var suite = proofs.FindSuite(issuer.Cryptosuite);
         if (suite is not null && !suite.Name.Contains("-rdfc-", StringComparison.Ordinal))
         {

@@ -34,14 +34,18 @@ public sealed record VerifiableCredential(
         var violations = DataModel.ValidateCredential(json);
         if (violations.Count > 0) throw new CredentialException(ProblemCode.MalformedValue, string.Join(" ", violations));
         var copy = (JsonObject)json.DeepClone();
-        JsonInput.TryParseDateTimeStamp(copy.GetString("validFrom"), out var from);
-        JsonInput.TryParseDateTimeStamp(copy.GetString("validUntil"), out var until);
+        // VC 1.1 issuanceDate / expirationDate play the part of VC 2.0 validFrom / validUntil.
+        var v1 = DataModel.Version(copy) == "1.1";
+        var fromName = v1 ? "issuanceDate" : "validFrom";
+        var untilName = v1 ? "expirationDate" : "validUntil";
+        JsonInput.TryParseDateTime(copy.GetString(fromName), out var from);
+        JsonInput.TryParseDateTime(copy.GetString(untilName), out var until);
         return new VerifiableCredential(
             copy.GetString("id"),
             JsonInput.Strings(copy["type"]),
             DataModel.IssuerId(copy)!,
-            copy["validFrom"] is null ? null : from,
-            copy["validUntil"] is null ? null : until,
+            copy[fromName] is null ? null : from,
+            copy[untilName] is null ? null : until,
             JsonInput.Items(copy["credentialSubject"]).OfType<JsonObject>().ToArray(),
             JsonInput.Items(copy["credentialStatus"]).OfType<JsonObject>().Select(s => new CredentialStatusEntry(s.GetString("id"), JsonInput.Strings(s["type"]), s)).ToArray(),
             JsonInput.Items(copy["credentialSchema"]).OfType<JsonObject>().Select(s => new CredentialSchemaEntry(s.GetString("id")!, JsonInput.Strings(s["type"]))).ToArray(),

@@ -10,6 +10,18 @@ public static class DataModel
     /// <summary>VC DM 2.0 §4.3: the first @context of every credential and presentation.</summary>
     public const string CredentialsV2Context = "https://www.w3.org/ns/credentials/v2";
 
+    /// <summary>VC DM 1.1 §4.1: the first @context of a VC 1.1 credential or presentation.</summary>
+    public const string CredentialsV1Context = "https://www.w3.org/2018/credentials/v1";
+
+    /// <summary>"1.1" when the first @context is the VC 1.1 one, else "2.0" (the model the rules are read from).</summary>
+    public static string Version(JsonElement document) =>
+        document.Get("@context"u8) is { ValueKind: JsonValueKind.Array } c && c.GetArrayLength() > 0 && c[0].IsString(out var first)
+        && first == CredentialsV1Context ? "1.1" : "2.0";
+
+    /// <summary>The data model version of a credential or presentation (see <see cref="Version(JsonElement)"/>).</summary>
+    public static string Version(JsonObject document) =>
+        document["@context"] is JsonArray { Count: > 0 } c && c[0].IsString(out var first) && first == CredentialsV1Context ? "1.1" : "2.0";
+
     /// <summary>The violations of VC DM 2.0 §4 in a credential (empty when conforming).</summary>
     public static IReadOnlyList<string> ValidateCredential(JsonObject vc) => ValidateCredential(Element(vc));
 
@@ -17,7 +29,7 @@ public static class DataModel
     public static IReadOnlyList<string> ValidateCredential(JsonElement vc)
     {
         var errors = new List<string>();
-        CheckContext(vc, errors);
+        var v1 = CheckContext(vc, errors) == "1.1";
         CheckOptionalId(vc, "id", errors);
         CheckType(vc, "VerifiableCredential", errors);
         // §4.7 issuer: a URL, or an object whose id is a URL.
@@ -35,13 +47,8 @@ public static class DataModel
             CheckOptionalId(subject, "credentialSubject.id", errors);
         }
         if (!anySubject) errors.Add("§4.8: credentialSubject is required.");
-        // §4.9 validity period: dateTimeStamp values.
-        DateTimeOffset from = default, until = default;
-        var hasFrom = vc.Get("validFrom"u8).Exists();
-        var hasUntil = vc.Get("validUntil"u8).Exists();
-        if (hasFrom && !JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"u8), out from)) errors.Add("§4.9: validFrom must be an XML Schema dateTimeStamp.");
-        if (hasUntil && !JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"u8), out until)) errors.Add("§4.9: validUntil must be an XML Schema dateTimeStamp.");
-        if (hasFrom && hasUntil && from != default && until != default && until < from) errors.Add("§4.9: validUntil is before validFrom.");
+        if (v1) CheckV1Dates(vc, errors);
+        else CheckValidityPeriod(vc, errors);
         // §4.10 status: objects with a type; an id, if present, is a URL.
         foreach (var status in JsonInput.Items(vc.Get("credentialStatus"u8)))
         {
@@ -59,7 +66,30 @@ public static class DataModel
         CheckTypedEntries(vc.Get("refreshService"u8), "refreshService", errors);
         CheckTypedEntries(vc.Get("termsOfUse"u8), "termsOfUse", errors);
         CheckTypedEntries(vc.Get("evidence"u8), "evidence", errors);
+        // §5.3 relatedResource: form only here (digests of held resources are checked by the verifier and issuer).
+        RelatedResources.CheckForm(vc, errors);
         return errors;
+    }
+
+    // VC DM 1.1 §4.6 issuanceDate (required) and §4.7 expirationDate (optional): XML Schema dateTime values.
+    private static void CheckV1Dates(JsonElement vc, List<string> errors)
+    {
+        if (!JsonInput.TryParseDateTime(vc.GetString("issuanceDate"u8), out _)) errors.Add("VC 1.1 §4.6: issuanceDate is required and must be an XML Schema dateTime.");
+        if (vc.Get("expirationDate"u8).Exists() && !JsonInput.TryParseDateTime(vc.GetString("expirationDate"u8), out _))
+            errors.Add("VC 1.1 §4.7: expirationDate must be an XML Schema dateTime.");
+        if (vc.Get("validFrom"u8).Exists() || vc.Get("validUntil"u8).Exists())
+            errors.Add("VC 1.1: validFrom / validUntil are VC 2.0 terms; use issuanceDate / expirationDate.");
+    }
+
+    // VC DM 2.0 §4.9 validity period: dateTimeStamp values.
+    private static void CheckValidityPeriod(JsonElement vc, List<string> errors)
+    {
+        DateTimeOffset from = default, until = default;
+        var hasFrom = vc.Get("validFrom"u8).Exists();
+        var hasUntil = vc.Get("validUntil"u8).Exists();
+        if (hasFrom && !JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"u8), out from)) errors.Add("§4.9: validFrom must be an XML Schema dateTimeStamp.");
+        if (hasUntil && !JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"u8), out until)) errors.Add("§4.9: validUntil must be an XML Schema dateTimeStamp.");
+        if (hasFrom && hasUntil && from != default && until != default && until < from) errors.Add("§4.9: validUntil is before validFrom.");
     }
 
     /// <summary>The violations of VC DM 2.0 §4.13 in a presentation (embedded credentials are checked separately).</summary>
@@ -114,12 +144,14 @@ public static class DataModel
         return document.RootElement.Clone();
     }
 
-    private static void CheckContext(JsonElement doc, List<string> errors)
+    // VC DM 2.0 §4.3 (VC DM 1.1 §4.1): the base context first, then URLs or objects. Returns the model version.
+    private static string CheckContext(JsonElement doc, List<string> errors)
     {
         var contexts = doc.Get("@context"u8);
-        if (contexts.ValueKind != JsonValueKind.Array || contexts.GetArrayLength() == 0 || !contexts[0].IsString(out var first) || first != CredentialsV2Context)
-            errors.Add($"§4.3: @context must be an array whose first item is {CredentialsV2Context}.");
-        if (contexts.ValueKind != JsonValueKind.Array) return;
+        if (contexts.ValueKind != JsonValueKind.Array || contexts.GetArrayLength() == 0 || !contexts[0].IsString(out var first)
+            || first is not (CredentialsV2Context or CredentialsV1Context))
+            errors.Add($"§4.3: @context must be an array whose first item is {CredentialsV2Context} (or {CredentialsV1Context} for VC 1.1).");
+        if (contexts.ValueKind != JsonValueKind.Array) return "2.0";
         var later = false;
         foreach (var c in contexts.EnumerateArray())
         {
@@ -127,6 +159,7 @@ public static class DataModel
             if (!(c.IsString(out var s) && JsonInput.IsUrl(s)) && c.ValueKind != JsonValueKind.Object)
                 errors.Add("§4.3: later @context items must be URLs or objects.");
         }
+        return Version(doc);
     }
 
     private static void CheckTypedEntries(JsonElement entries, string property, List<string> errors)

@@ -58,17 +58,27 @@ public sealed class CredentialVerifier
 
         // VC DM 2.0 §4 data model rules.
         var violations = DataModel.ValidateCredential(vc);
+        var version = DataModel.Version(vc);
         checks.Add(violations.Count == 0
-            ? new CheckResult("dataModel", true, "VC Data Model 2.0")
+            ? new CheckResult("dataModel", true, "VC Data Model " + version)
             : ProofChecker.Fail("dataModel", ProblemCode.MalformedValue, string.Join(" ", violations)));
+
+        // VC DM 2.0 §5.3: digests of related resources this verifier holds (its bundled contexts) must match them.
+        if (vc.Get("relatedResource"u8).Exists() && violations.Count == 0)
+        {
+            var mismatches = RelatedResources.CheckDigests(vc, _proofs.Proofs.Canonicalizer.DocumentLoader);
+            checks.Add(mismatches.Count == 0
+                ? new CheckResult("relatedResource", true, "digests of held resources match; others were checked for form only")
+                : ProofChecker.Fail("relatedResource", ProblemCode.MalformedValue, string.Join(" ", mismatches)));
+        }
 
         // Proofs: assertionMethod of the issuer.
         var issuer = DataModel.IssuerId(vc);
         await _proofs.CheckAsync(vc, ProofPurposes.AssertionMethod, VerificationRelationship.AssertionMethod, issuer,
             options, now, presentation: false, checks, cancellationToken).ConfigureAwait(false);
 
-        // VC DM 2.0 §4.9 validity period.
-        checks.Add(CheckValidity(vc, now));
+        // VC DM 2.0 §4.9 validity period (VC 1.1 §4.6–4.7: issuanceDate / expirationDate).
+        checks.Add(CheckValidity(vc, version, now));
 
         // Bitstring Status List §3.2 validate algorithm, for each entry — only for a credential whose data model and
         // proofs verified: an unverified document must not make this verifier fetch the URLs it names (SSRF).
@@ -85,12 +95,15 @@ public sealed class CredentialVerifier
         return VerificationResult.FromChecks(checks);
     }
 
-    private static CheckResult CheckValidity(JsonElement vc, DateTimeOffset now)
+    private static CheckResult CheckValidity(JsonElement vc, string version, DateTimeOffset now)
     {
-        if (JsonInput.TryParseDateTimeStamp(vc.GetString("validFrom"u8), out var from) && now < from)
-            return ProofChecker.Fail("validity", ProblemCode.NotYetValid, $"The credential is valid from {vc.GetString("validFrom"u8)}.");
-        if (JsonInput.TryParseDateTimeStamp(vc.GetString("validUntil"u8), out var until) && now > until)
-            return ProofChecker.Fail("validity", ProblemCode.Expired, $"The credential expired at {vc.GetString("validUntil"u8)}.");
+        var v1 = version == "1.1";
+        var fromText = vc.GetString(v1 ? "issuanceDate"u8 : "validFrom"u8);
+        var untilText = vc.GetString(v1 ? "expirationDate"u8 : "validUntil"u8);
+        if ((v1 ? JsonInput.TryParseDateTime(fromText, out var from) : JsonInput.TryParseDateTimeStamp(fromText, out from)) && now < from)
+            return ProofChecker.Fail("validity", ProblemCode.NotYetValid, $"The credential is valid from {fromText}.");
+        if ((v1 ? JsonInput.TryParseDateTime(untilText, out var until) : JsonInput.TryParseDateTimeStamp(untilText, out until)) && now > until)
+            return ProofChecker.Fail("validity", ProblemCode.Expired, $"The credential expired at {untilText}.");
         return new CheckResult("validity", true, $"valid at {JsonInput.FormatDateTime(now)}");
     }
 

@@ -17,7 +17,8 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
 
     public DataIntegrityProofs Proofs => proofs;
 
-    public async Task CheckAsync(JsonElement document, string expectedPurpose, VerificationRelationship relationship,
+    /// <summary>Checks every proof; returns whether <paramref name="expectedController"/> controls the method of a proof that verified.</summary>
+    public async Task<bool> CheckAsync(JsonElement document, string expectedPurpose, VerificationRelationship relationship,
         string? expectedController, VerificationOptions options, DateTimeOffset now, bool presentation,
         List<CheckResult> checks, CancellationToken cancellationToken)
     {
@@ -25,15 +26,16 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
         if (items.Length == 0)
         {
             checks.Add(Fail("proof", ProblemCode.MalformedProof, "The document has no proof."));
-            return;
+            return false;
         }
         if (items.Length > MaxProofs)
         {
             // Each proof costs two canonicalizations and a resolution: bound the work one request can cause.
             checks.Add(Fail("proof", ProblemCode.MalformedProof, $"The document has {items.Length} proofs; at most {MaxProofs} are checked."));
-            return;
+            return false;
         }
         var anyRdfc = false;
+        var controllers = new List<(string Label, string Controller)>();
         for (var i = 0; i < items.Length; i++)
         {
             var label = items.Length == 1 ? "proof" : $"proof[{i}]";
@@ -44,9 +46,31 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
             }
             anyRdfc |= items[i].GetString("cryptosuite"u8) is { } suiteName
                        && (suiteName.Contains("-rdfc-", StringComparison.Ordinal) || suiteName == DataIntegrity.SelectiveDisclosure.EcdsaSd2023.SuiteName);
-            await CheckOneAsync(document, items[i], label, expectedPurpose, relationship, expectedController, options, now, presentation, checks, cancellationToken).ConfigureAwait(false);
+            if (await CheckOneAsync(document, items[i], label, expectedPurpose, relationship, options, now, presentation, checks, cancellationToken).ConfigureAwait(false) is { } controller)
+                controllers.Add((label, controller));
         }
         if (!anyRdfc) CheckJsonLd(document, checks);
+        // Only over proofs that verified: when none did, their own failures already say why.
+        if (options.RequireControllerMatch && expectedController is not null && controllers.Count > 0)
+            checks.Add(CheckController(expectedController, controllers, presentation ? "holder" : "issuer", options.StrictIssuerBinding));
+        return expectedController is not null && controllers.Exists(c => c.Controller == expectedController);
+    }
+
+    /// <summary>
+    /// The issuer (holder) controls the method of at least one proof that verified (DI 1.0 "Relationship to Verifiable
+    /// Credentials"; VC DM 2.0 issuer validation). Other proofs of a set (co-signers, notaries) need only verify. A
+    /// party that is not a DID has no controller document here, so the association is reported as not established.
+    /// </summary>
+    private static CheckResult CheckController(string expected, List<(string Label, string Controller)> controllers, string role, bool strict)
+    {
+        if (controllers.Find(c => c.Controller == expected) is { Label: { } label })
+            return new CheckResult("controller", true, $"the {role} controls the method of {label}");
+        var actual = string.Join(", ", controllers.Select(c => CompositeDidResolver.Truncate(c.Controller)).Distinct());
+        if (expected.StartsWith("did:", StringComparison.Ordinal) || strict)
+            return Fail("controller", ProblemCode.ControllerMismatch,
+                $"No proof's method is controlled by the {role} {CompositeDidResolver.Truncate(expected)}; controlled by {actual}.");
+        return new CheckResult("controller", true,
+            $"not established: the {role} {CompositeDidResolver.Truncate(expected)} is not a DID, so the keys it controls are not known here; the proofs' methods are controlled by {actual}");
     }
 
     // JCS proofs never expand the document; VC DM 2.0 still requires it to be valid JSON-LD with known contexts.
@@ -60,21 +84,22 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
         catch (CanonicalizationException e) { checks.Add(Fail("jsonLd", e.Code, e.Message)); }
     }
 
-    private async Task CheckOneAsync(JsonElement document, JsonElement proof, string label, string expectedPurpose,
-        VerificationRelationship relationship, string? expectedController, VerificationOptions options, DateTimeOffset now,
+    // Checks one proof; returns the controller of its method when the signature verified and the method is authorized.
+    private async Task<string?> CheckOneAsync(JsonElement document, JsonElement proof, string label, string expectedPurpose,
+        VerificationRelationship relationship, VerificationOptions options, DateTimeOffset now,
         bool presentation, List<CheckResult> checks, CancellationToken cancellationToken)
     {
         // DI §4.4 step 1–3: structure of the proof.
         if (proof.GetString("type"u8) != "DataIntegrityProof")
         {
             checks.Add(Fail(label, ProblemCode.MalformedProof, $"proof.type must be DataIntegrityProof, not '{proof.GetString("type"u8)}'."));
-            return;
+            return null;
         }
         var suiteName = proof.GetString("cryptosuite"u8);
         if (proofs.FindSuite(suiteName) is null)
         {
             checks.Add(Fail(label, ProblemCode.UnsupportedCryptosuite, $"Cryptosuite '{suiteName}' is not supported."));
-            return;
+            return null;
         }
         var purpose = proof.GetString("proofPurpose"u8);
         checks.Add(purpose == expectedPurpose
@@ -87,7 +112,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
             if (!JsonInput.TryParseDateTime(proof.GetString("created"u8), out var c))
             {
                 checks.Add(Fail(label, ProblemCode.InvalidProofDatetime, "proof.created is not an XML Schema dateTime."));
-                return;
+                return null;
             }
             created = c;
         }
@@ -96,7 +121,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
             if (!JsonInput.TryParseDateTime(proof.GetString("expires"u8), out var expires))
             {
                 checks.Add(Fail(label, ProblemCode.InvalidProofDatetime, "proof.expires is not an XML Schema dateTime."));
-                return;
+                return null;
             }
             if (expires < now) checks.Add(Fail(label + ".expires", ProblemCode.InvalidProofDatetime, $"The proof expired at {proof.GetString("expires"u8)}."));
         }
@@ -117,7 +142,7 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
         if (!JsonInput.IsUrl(methodId))
         {
             checks.Add(Fail(label, ProblemCode.MalformedProof, "proof.verificationMethod must be a URL."));
-            return;
+            return null;
         }
         var hash = methodId!.IndexOf('#');
         var did = hash < 0 ? methodId : methodId[..hash];
@@ -131,13 +156,13 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
         {
             // A host resolver (e.g. a ledger client) failing in its own way is still a resolution failure.
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError, $"Resolving {CompositeDidResolver.Truncate(did)} failed: {e.GetType().Name}: {e.Message}"));
-            return;
+            return null;
         }
         if (resolution.DidResolutionMetadata.Error is not null || resolution.DidDocument is null)
         {
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
                 $"Resolving {CompositeDidResolver.Truncate(did)} failed ({resolution.DidResolutionMetadata.Error ?? "no document"}): {resolution.DidResolutionMetadata.Message}"));
-            return;
+            return null;
         }
         if (resolution.DidResolutionMetadata.IndexFreshness is { Stale: true } stale && !CoversProofTime(stale, created))
         {
@@ -146,13 +171,13 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
                 $"{CompositeDidResolver.Truncate(did)}: the ledger is unavailable and its state is known only up to block {stale.IndexedToBlock}" +
                 $" ({stale.IndexedBlockTime ?? "time unknown"}), not at the proof's creation: indeterminate ({stale.Reason})."));
-            return;
+            return null;
         }
         if (resolution.DidDocumentMetadata.Deactivated)
         {
             // A deactivated DID (DID Core §7.1.3) has no keys to verify with, whatever its document still lists.
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError, $"{CompositeDidResolver.Truncate(did)} is deactivated."));
-            return;
+            return null;
         }
         var didDocument = resolution.DidDocument;
         var method = didDocument.FindVerificationMethod(methodId);
@@ -160,28 +185,30 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
         {
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
                 method is null ? $"{CompositeDidResolver.Truncate(methodId)} is not in its DID document." : $"{CompositeDidResolver.Truncate(methodId)} has no supported public key."));
-            return;
+            return null;
         }
 
+        var signatureValid = false;
         try
         {
-            checks.Add(proofs.VerifySignature(document, proof, method.Key)
+            signatureValid = proofs.VerifySignature(document, proof, method.Key);
+            checks.Add(signatureValid
                 ? new CheckResult(label, true, $"{suiteName} signature by {methodId}")
                 : Fail(label, ProblemCode.ProofVerificationError, "The signature does not verify: the document or its proof was modified, or the key is wrong."));
         }
         catch (CredentialException e) { checks.Add(Fail(label, e.Code, e.Detail)); }
         catch (System.Security.Cryptography.CryptographicException e) { checks.Add(Fail(label, ProblemCode.ProofVerificationError, "The signature could not be checked: " + e.Message)); }
 
-        // Separate from the signature: is this key the issuer's (holder's) for this purpose?
+        // Separate from the signature: is this method authorized for this purpose by its controller?
         var relName = DidDocument.PropertyName(relationship);
         if (didDocument.Authorized(relationship, methodId) is null)
+        {
             checks.Add(Fail(label + ".verificationMethod", ProblemCode.VerificationMethodNotAuthorized,
                 $"{CompositeDidResolver.Truncate(methodId)} is not listed under {relName} in {CompositeDidResolver.Truncate(did)}" + (created is { } t ? $" at {JsonInput.FormatDateTime(t)}." : ".")));
-        else if (options.RequireControllerMatch && method.Controller != expectedController)
-            checks.Add(Fail(label + ".verificationMethod", ProblemCode.ControllerMismatch,
-                $"The method is controlled by {CompositeDidResolver.Truncate(method.Controller)}, not by {(expectedController is null ? "(none given)" : CompositeDidResolver.Truncate(expectedController))}."));
-        else
-            checks.Add(new CheckResult(label + ".verificationMethod", true, $"{relName} of {CompositeDidResolver.Truncate(method.Controller)}"));
+            return null;
+        }
+        checks.Add(new CheckResult(label + ".verificationMethod", true, $"{relName} of {CompositeDidResolver.Truncate(method.Controller)}"));
+        return signatureValid ? method.Controller : null;
     }
 
     internal static CheckResult Fail(string check, ProblemCode code, string detail) =>

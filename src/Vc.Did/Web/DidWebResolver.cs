@@ -23,13 +23,30 @@ public sealed record DidWebOptions
     /// always fetched over https, as did:web §3.2.2 requires.
     /// </summary>
     public bool AllowHttpLoopback { get; init; }
+
+    /// <summary>The longest a fetched document is reused: a server's Cache-Control max-age is honoured up to this
+    /// cap (no max-age, no-cache or no-store: not reused). Zero turns caching off.</summary>
+    public TimeSpan MaxCacheAge { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most documents kept in the cache (the cache starts over when full).</summary>
+    public int MaxCachedDocuments { get; init; } = 256;
+
+    /// <summary>Never fetch: resolve only from <see cref="HeldDocuments"/> (e.g. GDHCN DID documents of the trust
+    /// store); any other did:web DID is notFound.</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>did:web documents held locally (JSON bytes, each checked as a DID document and keyed by its id). Used
+    /// instead of fetching in <see cref="Offline"/> mode.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> HeldDocuments { get; init; } = [];
 }
 
 /// <summary>
 /// did:web (W3C CCG did:web method, §3.2 Read): <c>did:web:host[%3Aport][:path…]</c> is read from
 /// <c>https://host[:port]/path…/did.json</c>, or <c>https://host[:port]/.well-known/did.json</c> without a path.
 /// The document's id must be the DID. A web server keeps no history: DID URL versions are not supported, and the
-/// options' versionTime (the credential verifier's proof time) is answered with the current document.
+/// options' versionTime (the credential verifier's proof time) is answered with the current document. Fetched
+/// documents are reused for their Cache-Control max-age (capped, on the injected clock); offline, only documents
+/// held locally (the trust store's) are answered.
 /// </summary>
 /// <remarks>
 /// Errors (DID Resolution §7.1.2): invalidDid for a malformed identifier, methodNotSupported for another method,
@@ -45,6 +62,8 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
     private readonly Lazy<HttpClient> _http;
     private readonly DidWebOptions _options;
     private readonly TimeProvider _time;
+    private readonly Dictionary<string, DidDocument> _held = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DidDocument Document, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
 
     /// <param name="handler">
     /// The HTTP handler (e.g. one trusting a test certificate); null for a handler that does not follow redirects
@@ -57,14 +76,29 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
         _options = options ?? new DidWebOptions();
         _time = time ?? TimeProvider.System;
         var timeout = _options.Timeout;
-        _http = new Lazy<HttpClient>(() => new HttpClient(handler is null
-            ? new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }
-            : handler, disposeHandler: handler is null)
+        _http = new Lazy<HttpClient>(() => CreateClient(handler, timeout));
+        foreach (var held in _options.HeldDocuments)
         {
-            // The resolution's own deadline (on the injected clock) bounds the whole exchange instead.
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-        });
+            // Checked now, so a bad trust-store file fails at start-up rather than at a verification.
+            using var json = JsonDocument.Parse(held, new JsonDocumentOptions { MaxDepth = 64 });
+            var document = DidJson.ParseDocument(json.RootElement);
+            if (!document.Id.StartsWith(Prefix, StringComparison.Ordinal) || !TryDocumentUrl(document.Id, false, out _, out _))
+                throw new FormatException($"a held did:web document must have a did:web id, not {CompositeDidResolver.Truncate(document.Id)}");
+            _held[document.Id] = document;
+        }
     }
+
+    /// <summary>The DIDs of the held documents.</summary>
+    public IReadOnlyCollection<string> Held => _held.Keys;
+
+    // The one place did:web's HTTP client is built (an outbound-fetch guard wraps the handler here).
+    private static HttpClient CreateClient(HttpMessageHandler? handler, TimeSpan connectTimeout) => new(handler is null
+        ? new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = connectTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }
+        : handler, disposeHandler: handler is null)
+    {
+        // The resolution's own deadline (on the injected clock) bounds the whole exchange instead.
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+    };
 
     public string Method => "web";
 
@@ -84,14 +118,26 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
         if (accept is not null && accept != "application/did+ld+json" && accept != "application/did+json")
             return DidResolutionResult.Failure(DidResolutionErrors.UnsupportedFormat, $"The DID resolver does not support the requested 'accept' format: {accept}");
 
+        if (_options.Offline)
+            return _held.TryGetValue(bare, out var held)
+                ? Answer(held, accept)
+                : DidResolutionResult.Failure(DidResolutionErrors.NotFound, $"offline: no held document for {CompositeDidResolver.Truncate(bare)}");
+        if (_cache.TryGetValue(bare, out var cached))
+        {
+            if (_time.GetUtcNow() < cached.Expires) return Answer(cached.Document, accept);
+            _cache.TryRemove(bare, out _);
+        }
+
         using var deadline = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         byte[] body;
+        TimeSpan? maxAge;
         try
         {
             var fetched = await FetchAsync(url, linked.Token).ConfigureAwait(false);
             if (fetched.Error is not null) return DidResolutionResult.Failure(fetched.Error, fetched.Message!);
             body = fetched.Body!;
+            maxAge = fetched.MaxAge;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -117,12 +163,23 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
             return DidResolutionResult.Failure(DidResolutionErrors.InternalError,
                 $"{url} holds the document of {CompositeDidResolver.Truncate(document.Id)}, not of {CompositeDidResolver.Truncate(bare)}");
 
+        // RFC 9111 §5.2.2.1 max-age, capped: a document is reused until then (the cache holds the checked document).
+        if (maxAge is { } age && age > TimeSpan.Zero && _options.MaxCacheAge > TimeSpan.Zero)
+        {
+            if (_cache.Count >= _options.MaxCachedDocuments) _cache.Clear();
+            _cache[bare] = (document, _time.GetUtcNow() + (age < _options.MaxCacheAge ? age : _options.MaxCacheAge));
+        }
+        return Answer(document, accept);
+    }
+
+    private static DidResolutionResult Answer(DidDocument document, string? accept)
+    {
         if (accept == "application/did+json") document = document with { Context = null };
         return new DidResolutionResult(document, DidDocumentMetadata.Empty,
             new DidResolutionMetadata { ContentType = document.Context is null ? "application/did+json" : "application/did+ld+json" });
     }
 
-    private sealed record Fetched(byte[]? Body, string? Error = null, string? Message = null);
+    private sealed record Fetched(byte[]? Body, string? Error = null, string? Message = null, TimeSpan? MaxAge = null);
 
     private async Task<Fetched> FetchAsync(Uri url, CancellationToken ct)
     {
@@ -153,9 +210,12 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
             if (response.Content.Headers.ContentLength > _options.MaxDocumentBytes)
                 return new(null, DidResolutionErrors.InternalError, $"{current}: the document is larger than {_options.MaxDocumentBytes} bytes");
             var body = await ReadBoundedAsync(response.Content, ct).ConfigureAwait(false);
+            var cacheControl = response.Headers.CacheControl;
+            // no-store / no-cache: never reused. Age (RFC 9111 §5.1) is what shared caches on the way already spent.
+            var maxAge = cacheControl is { NoStore: false, NoCache: false, MaxAge: { } m } ? m - (response.Headers.Age ?? TimeSpan.Zero) : (TimeSpan?)null;
             return body is null
                 ? new(null, DidResolutionErrors.InternalError, $"{current}: the document is larger than {_options.MaxDocumentBytes} bytes")
-                : new(body);
+                : new(body, MaxAge: maxAge);
         }
     }
 

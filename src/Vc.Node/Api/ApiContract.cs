@@ -22,9 +22,10 @@ public sealed record IssueCredentialBody(
     [property: Description("The unsigned credential (VC Data Model 2.0)")] JsonObject Credential,
     IssueOptionsBody? Options = null);
 
-[Description("Issue options: credentialStatus true, a status purpose, a list of purposes, or {statusPurpose}.")]
+[Description("Issue options: credentialStatus true, a status purpose, a list of purposes, or {statusPurpose}; vcVersion \"1.1\" or \"2.0\" (default: the model the credential's @context names).")]
 public sealed record IssueOptionsBody(JsonNode? CredentialStatus = null,
-    [property: Description("ecdsa-sd-2023 issuers: JSON pointers every derived credential must disclose")] IReadOnlyList<string>? MandatoryPointers = null);
+    [property: Description("ecdsa-sd-2023 issuers: JSON pointers every derived credential must disclose")] IReadOnlyList<string>? MandatoryPointers = null,
+    string? VcVersion = null);
 
 [Description("VC-API issue response.")]
 public sealed record IssuedCredentialBody(JsonObject VerifiableCredential);
@@ -35,8 +36,9 @@ public sealed record VerifyCredentialBody(JsonObject VerifiableCredential, Verif
 [Description("VC-API presentation verification request.")]
 public sealed record VerifyPresentationBody(JsonObject VerifiablePresentation, VerifyOptionsBody? Options = null);
 
-[Description("Verification options; unknown options are accepted and ignored, as the VC-API asks.")]
-public sealed record VerifyOptionsBody(string? Challenge = null, string? Domain = null);
+[Description("Verification options; unknown options are accepted and ignored, as the VC-API asks. holderBinding: every credential subject must be the holder; strictIssuerBinding: an issuer/holder that is not a DID fails the controller check; requireSecuredCredentials: an embedded credential without a proof fails the presentation.")]
+public sealed record VerifyOptionsBody(string? Challenge = null, string? Domain = null,
+    bool? HolderBinding = null, bool? StrictIssuerBinding = null, bool? RequireSecuredCredentials = null);
 
 [Description("One check of a verification.")]
 public sealed record CheckBody(string Check, bool Valid, string? Detail = null);

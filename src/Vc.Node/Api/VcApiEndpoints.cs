@@ -37,7 +37,14 @@ public static class VcApiEndpoints
             if (body!["credential"] is not JsonObject credential)
                 return Problems.BadRequest("malformed-request", "the body needs a 'credential' object");
             var purposes = StatusPurposes(body["options"] as JsonObject);
-            var signed = await issuers.IssueAsync(id, credential, purposes, new IssueOptions(MandatoryPointers: Pointers(body["options"]?["mandatoryPointers"], "options.mandatoryPointers")),
+            var vcVersion = body["options"]?["vcVersion"] switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue(out string? s) => s,
+                _ => throw new IssuerServiceException("invalid", "options.vcVersion must be \"1.1\" or \"2.0\""),
+            };
+            var signed = await issuers.IssueAsync(id, credential, purposes,
+                new IssueOptions(MandatoryPointers: Pointers(body["options"]?["mandatoryPointers"], "options.mandatoryPointers"), VcVersion: vcVersion),
                 request.HttpContext.RequestAborted);
             return Results.Json(new JsonObject { ["verifiableCredential"] = signed }, statusCode: StatusCodes.Status201Created);
         }).RequireScope(ApiScope.Issue).Reads<IssueCredentialBody>().Answers<IssuedCredentialBody>(201).Fails(401, 403, 404);
@@ -130,12 +137,12 @@ public static class VcApiEndpoints
     private static IResult Answer(CredentialVerdict verdict) =>
         Results.Json(verdict.ToJson(), statusCode: verdict.Verified ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
-    /// <summary>Unknown options (e.g. checks) are accepted, as the VC-API asks.</summary>
-    private static VerificationOptions Options(JsonObject? options) => new()
+    /// <summary>Unknown options (e.g. checks) are accepted, as the VC-API asks; a known one of the wrong type is a 400.</summary>
+    private static VerificationOptions Options(JsonObject? options)
     {
-        Challenge = options is null ? null : Str(options, "challenge"),
-        Domain = options is null ? null : Str(options, "domain"),
-    };
+        try { return VerificationOptions.FromVcApi(options); }
+        catch (CredentialException e) { throw new IssuerServiceException("invalid", e.Detail, e); }
+    }
 
     private static string[] StatusPurposes(JsonObject? options) => options?["credentialStatus"] switch
     {

@@ -15,9 +15,10 @@ public static class NodeCommands
         var rateLimit = CliParse.PositiveInt("--rate-limit", "public requests per second per client (default 5000)", "N");
         var trust = CliParse.Many("--trust", "a DSC, EU gateway trust list or GDHCN DID document for HCERT verification", "FILE");
         var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate of EU gateway trust lists", "CERT");
+        var didWebOffline = CliParse.Flag("--did-web-offline", "resolve did:web only from the --trust files' did:web documents (no fetches)");
         var command = new Command("node")
         {
-            urls, tlsCert, tlsKey, rateLimit, trust, anchor,
+            urls, tlsCert, tlsKey, rateLimit, trust, anchor, didWebOffline,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -32,6 +33,7 @@ public static class NodeCommands
                 TrustFiles = parse.GetValue(trust) ?? [],
                 GatewayTrustAnchorPath = parse.GetValue(anchor),
                 Database = context.Database(parse),
+                DidWebOffline = parse.GetValue(didWebOffline),
             };
             return await NodeAsync(context, options);
         });

@@ -74,11 +74,12 @@ public static class VcCommands
         var status = CliParse.Text("--status", "status list entries to add: revocation,suspension", "PURPOSES");
         status.CompletionSources.Add("revocation", "suspension", "revocation,suspension");
         var keyOption = CliParse.Text("--key", "sign with this did:key secret key file instead of an issuer", "FILE");
-        var suiteOption = CliParse.Choice("--cryptosuite", "the cryptosuite (default: the issuer's; one its key signs with)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023");
+        var suiteOption = CliParse.Choice("--cryptosuite", "the cryptosuite (default: the issuer's; one its key signs with)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019", "ecdsa-sd-2023");
         var mandatoryOption = CliParse.Many("--mandatory", "ecdsa-sd-2023: a JSON pointer every derived credential discloses (repeatable; default: the ICVP profile, else issuer, validity and status)", "POINTER");
-        var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE) [--cryptosuite S] [--mandatory POINTER…]")
+        var versionOption = CliParse.Choice("--vc-version", "issue as VC Data Model 1.1 or 2.0 (default: the model the credential's @context names)", "V", "1.1", "2.0");
+        var command = new Command("issue", "sign a credential with Data Integrity (--issuer ID [--status P] | --key FILE) [--cryptosuite S] [--mandatory POINTER…] [--vc-version 1.1|2.0]")
         {
-            file, issuerOption, status, keyOption, suiteOption, mandatoryOption,
+            file, issuerOption, status, keyOption, suiteOption, mandatoryOption, versionOption,
         };
         // Two ways to issue; an option of the other way is refused, not ignored.
         command.Validators.Add(r =>
@@ -98,14 +99,14 @@ public static class VcCommands
                 var suite = parse.GetValue(suiteOption);
                 using var key = (IDisposable)SigningKeys.FromSecretKeyMultibase((await CliInput.ReadTextAsync(keyFile)).Trim());
                 var issuer = new CredentialIssuer(runtime.Credentials.Proofs, IssuerProfile.ForDidKey((ISigningKey)key, suite) with { MandatoryPointers = Pointers(parse.GetValue(mandatoryOption)) });
-                signed = await Guard(() => issuer.IssueAsync(credential));
+                signed = await Guard(() => issuer.IssueAsync(credential, vcVersion: parse.GetValue(versionOption)));
             }
             else
             {
                 var issuerId = parse.GetValue(issuerOption) ?? throw new UsageException("vc issue needs --issuer ID (an issuer of this node) or --key FILE");
                 var purposes = parse.GetValue(status) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
                 signed = await Guard(() => runtime.IssuerService.IssueAsync(issuerId, credential, purposes,
-                    new IssueOptions(parse.GetValue(suiteOption), Pointers(parse.GetValue(mandatoryOption)))));
+                    new IssueOptions(parse.GetValue(suiteOption), Pointers(parse.GetValue(mandatoryOption)), parse.GetValue(versionOption))));
             }
             CliOutput.Write(context.Out, signed);
             return ExitCodes.Ok;
@@ -134,16 +135,23 @@ public static class VcCommands
         return command;
     }
 
+    private static Option<bool> StrictIssuerBindingFlag() =>
+        CliParse.Flag("--strict-issuer-binding", "an issuer (holder) that is not a DID fails the controller check instead of being reported as not established");
+
     private static Command VcVerify(CliContext context)
     {
         var file = CredentialFile();
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credential's status lists");
-        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus };
+        var strict = StrictIssuerBindingFlag();
+        var trust = CliParse.Many("--trust", "trust files; the did:web DID documents among them (e.g. GDHCN) are held for did:web", "FILE");
+        var didWebOffline = CliParse.Flag("--did-web-offline", "resolve did:web only from the --trust files' documents (no fetches)");
+        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, strict, trust, didWebOffline };
         command.SetAction(async (parse, _) =>
         {
-            var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus) };
-            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options));
+            var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus), StrictIssuerBinding = parse.GetValue(strict) };
+            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options),
+                parse.GetValue(trust), parse.GetValue(didWebOffline));
         });
         return command;
     }
@@ -210,9 +218,12 @@ public static class VcCommands
         var verifyDomain = CliParse.Text("--domain", "the domain the proof must carry", "D");
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credentials' status lists");
+        var holderBinding = CliParse.Flag("--holder-binding", "require every credential subject to be the holder (not a VC DM 2.0 rule)");
+        var secured = CliParse.Flag("--require-secured-credentials", "fail on an embedded credential without a proof instead of reporting it as unsecured");
+        var strict = StrictIssuerBindingFlag();
         var verify = new Command("verify", "verify a presentation and its credentials; exit 0 only when verified")
         {
-            presentationFile, verifyChallenge, verifyDomain, at, noStatus,
+            presentationFile, verifyChallenge, verifyDomain, at, noStatus, holderBinding, secured, strict,
         };
         verify.SetAction(async (parse, _) =>
         {
@@ -222,6 +233,9 @@ public static class VcCommands
                 Domain = parse.GetValue(verifyDomain),
                 Now = parse.GetValue(at),
                 CheckStatus = !parse.GetValue(noStatus),
+                RequireHolderBinding = parse.GetValue(holderBinding),
+                RequireSecuredCredentials = parse.GetValue(secured),
+                StrictIssuerBinding = parse.GetValue(strict),
             };
             return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options));
         });
@@ -306,10 +320,11 @@ public static class VcCommands
     /// The node's verification of a file (its strict JSON reading first): the cryptographic result with the trust
     /// decision beside it, printed as the node answers; exit 0 only when verified.
     /// </summary>
-    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string file, Func<VcAgent, System.Text.Json.JsonElement, Task<CredentialVerdict>> verify)
+    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string file, Func<VcAgent, System.Text.Json.JsonElement, Task<CredentialVerdict>> verify,
+        IReadOnlyList<string>? trustFiles = null, bool didWebOffline = false)
     {
         var input = await CliInput.ReadObjectAsync(file);
-        await using var agent = await context.OpenAgentAsync(parse);
+        await using var agent = await context.OpenAgentAsync(parse, trustFiles, didWebOffline: didWebOffline);
         using var document = System.Text.Json.JsonDocument.Parse(input.ToJsonString());
         var verdict = await verify(agent, document.RootElement);
         CliOutput.Write(context.Out, verdict.ToJson());

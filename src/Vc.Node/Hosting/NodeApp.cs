@@ -25,6 +25,8 @@ public sealed record NodeOptions
     /// <summary>HCERT trust inputs: DSC certificates, EU gateway lists (with <see cref="GatewayTrustAnchorPath"/>), GDHCN DID documents.</summary>
     public IReadOnlyList<string> TrustFiles { get; init; } = [];
     public string? GatewayTrustAnchorPath { get; init; }
+    /// <summary>did:web only from the trust files' did:web documents (see <see cref="AgentOptions.DidWebOffline"/>).</summary>
+    public bool DidWebOffline { get; init; }
     /// <summary>Largest accepted request body (QR images included).</summary>
     public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -36,6 +38,7 @@ public sealed record NodeOptions
     {
         Ledger = Ledger, PublicUrl = PublicUrl, TrustFiles = TrustFiles, GatewayTrustAnchorPath = GatewayTrustAnchorPath, Time = Time,
         Database = Database,
+        DidWebOffline = DidWebOffline,
     };
 }
 
@@ -143,6 +146,7 @@ public static class NodeApp
         StoreException { Unavailable: true } s => (503, "store-unavailable", s.Message),
         StoreException s => (400, "store", s.Message),
         System.Data.Common.DbException => (503, "store-unavailable", "the database failed to answer; see the node log"),
+        Vc.Credentials.Verification.CredentialException c => (400, "invalid", c.Message),
         // Unexpected failures answer 500 with a neutral problem: no stack traces, no key material.
         _ => (500, "internal-error", "the node failed to process the request; see the node log"),
     };

@@ -44,6 +44,33 @@ public sealed class DidWebServer : IAsyncLifetime
             """);
     });
 
+    /// <summary>The GDHCN DEV trust list host, whose documents tests serve from this server.</summary>
+    public const string WhoDevHost = "tng-cdn-dev.who.int";
+
+    /// <summary>
+    /// <see cref="TrustingHandler"/>, with every connection made to this server's HTTPS port whatever host the URL
+    /// names: DNS is the only thing replaced (TLS still checks the name, e.g. <see cref="WhoDevHost"/>).
+    /// </summary>
+    public SocketsHttpHandler HandlerForAnyHost()
+    {
+        var handler = TrustingHandler();
+        handler.ConnectCallback = async (_, ct) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, HttpsPort), ct);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
+        return handler;
+    }
+
     /// <summary>A handler that trusts this server's certificate and nothing else beyond the system's roots.</summary>
     public SocketsHttpHandler TrustingHandler() => new()
     {
@@ -95,6 +122,8 @@ public sealed class DidWebServer : IAsyncLifetime
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");
+        // WHO's GDHCN DEV host: its published did:web documents are served from here (see HandlerForAnyHost).
+        names.AddDnsName(WhoDevHost);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         var now = TimeProvider.System.GetUtcNow();
