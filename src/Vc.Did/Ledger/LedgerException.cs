@@ -21,6 +21,8 @@ public enum LedgerError
     RpcError,
     /// <summary>A transaction was sent but no receipt appeared within the configured blocks/attempts.</summary>
     ReceiptMissing,
+    /// <summary>Another process holds the ledger's lock (e.g. the data directory's ledger is starting or stopping).</summary>
+    Busy,
 }
 
 /// <summary>A typed failure of the ledger host or connection.</summary>
