@@ -23,4 +23,11 @@ public sealed record VerificationOptions
 
     /// <summary>Presentations: every credentialSubject id must equal the holder.</summary>
     public bool RequireHolderBinding { get; init; } = true;
+
+    /// <summary>
+    /// How old the verifier accepts the ledger state a proof's key rests on to be when the ledger cannot be asked
+    /// (its last sync). Null (the default): unknown current ledger state is never "verified". When set, an answer
+    /// resting on such state names the block and time it rests on.
+    /// </summary>
+    public TimeSpan? MaxStaleness { get; init; }
 }

@@ -35,7 +35,8 @@ public sealed record VerifyCredentialBody(JsonObject VerifiableCredential, Verif
 public sealed record VerifyPresentationBody(JsonObject VerifiablePresentation, VerifyOptionsBody? Options = null);
 
 [Description("Verification options; unknown options are accepted and ignored, as the VC-API asks.")]
-public sealed record VerifyOptionsBody(string? Challenge = null, string? Domain = null);
+public sealed record VerifyOptionsBody(string? Challenge = null, string? Domain = null,
+    [property: Description("While the ledger cannot be asked, accept ledger state synced at most this many seconds ago (0-86400); the answer names the block it rests on. Default: none accepted")] long? MaxStalenessSeconds = null);
 
 [Description("One check of a verification.")]
 public sealed record CheckBody(string Check, bool Valid, string? Detail = null);

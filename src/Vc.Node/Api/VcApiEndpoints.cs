@@ -118,7 +118,17 @@ public static class VcApiEndpoints
     {
         Challenge = options is null ? null : Str(options, "challenge"),
         Domain = options is null ? null : Str(options, "domain"),
+        MaxStaleness = options?["maxStalenessSeconds"] switch
+        {
+            null => null,
+            // At most a day: staleness is for riding out an outage, not for verifying against last month's ledger.
+            JsonValue v when v.TryGetValue(out long seconds) && seconds is >= 0 and <= MaxStalenessSeconds => TimeSpan.FromSeconds(seconds),
+            _ => throw new IssuerServiceException("invalid", $"options.maxStalenessSeconds must be a whole number from 0 to {MaxStalenessSeconds}"),
+        },
     };
+
+    /// <summary>The largest ledger staleness a caller may accept (one day).</summary>
+    public const long MaxStalenessSeconds = 86_400;
 
     private static string[] StatusPurposes(JsonObject? options) => options?["credentialStatus"] switch
     {

@@ -116,10 +116,11 @@ public static class VcCommands
         var file = CredentialFile();
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credential's status lists");
-        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus };
+        var staleness = MaxStaleness();
+        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, staleness };
         command.SetAction(async (parse, _) =>
         {
-            var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus) };
+            var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus), MaxStaleness = parse.GetValue(staleness) };
             return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options));
         });
         return command;
@@ -187,9 +188,10 @@ public static class VcCommands
         var verifyDomain = CliParse.Text("--domain", "the domain the proof must carry", "D");
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credentials' status lists");
+        var staleness = MaxStaleness();
         var verify = new Command("verify", "verify a presentation and its credentials; exit 0 only when verified")
         {
-            presentationFile, verifyChallenge, verifyDomain, at, noStatus,
+            presentationFile, verifyChallenge, verifyDomain, at, noStatus, staleness,
         };
         verify.SetAction(async (parse, _) =>
         {
@@ -199,11 +201,17 @@ public static class VcCommands
                 Domain = parse.GetValue(verifyDomain),
                 Now = parse.GetValue(at),
                 CheckStatus = !parse.GetValue(noStatus),
+                MaxStaleness = parse.GetValue(staleness),
             };
             return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options));
         });
         return new Command("vp") { create, verify };
     }
+
+    /// <summary>--max-staleness: the ledger state age accepted while the ledger cannot be asked (as the API's maxStalenessSeconds).</summary>
+    private static Option<TimeSpan?> MaxStaleness() =>
+        CliParse.Duration("--max-staleness", "accept a proof resting on ledger state this old while the ledger cannot be asked (the answer names its block)",
+            TimeSpan.FromSeconds(Vc.Node.Api.VcApiEndpoints.MaxStalenessSeconds));
 
     /// <summary>`vchealth key generate --out FILE [--type Ed25519|P-256|secp256k1]`: a wallet or issuer key; only the public part is printed.</summary>
     public static Command KeyCommand(CliContext context)
