@@ -28,11 +28,14 @@ public sealed record NodeOptions
     /// <summary>Largest accepted request body (QR images included).</summary>
     public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>What fetches named by input may reach (status lists, did:web).</summary>
+    public Vc.Did.Net.OutboundPolicy Outbound { get; init; } = Vc.Did.Net.OutboundPolicy.FromEnvironment();
 
     /// <summary>The application configuration this node shares with the CLI.</summary>
     public AgentOptions Agent => new()
     {
         Ledger = Ledger, PublicUrl = PublicUrl, TrustFiles = TrustFiles, GatewayTrustAnchorPath = GatewayTrustAnchorPath, Time = Time,
+        Outbound = Outbound,
     };
 }
 
