@@ -85,6 +85,23 @@ public sealed class LedgerOwnershipTests
         return (long)(await client.Client.CallAsync<Nethereum.Hex.HexTypes.HexBigInteger>(ChainReads.BlockNumber())).Value;
     }
 
+    /// <summary>
+    /// Waits (bounded) until the chain's latest block is not ahead of the wall clock: Anvil stamps blocks mined within
+    /// one second a second apart, so after a few quick writes the chain runs ahead, and a proof made "now" would predate
+    /// the key it is made with (resolution as of the proof's time). That is not what this test is about.
+    /// </summary>
+    private static async Task ChainTimeReachedAsync(Uri rpc)
+    {
+        using var client = new LedgerRpc(rpc);
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var latest = ChainReads.Header(await client.Client.CallAsync<Nethereum.RPC.Eth.DTOs.BlockWithTransactionHashes?>(ChainReads.LatestBlock()))!;
+            if (latest.Timestamp < DateTimeOffset.UtcNow.ToUnixTimeSeconds()) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("the chain's clock stayed ahead of the wall clock");
+    }
+
     private static JsonObject Record(string data) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(data, "ledger", "daemon.json")))!.AsObject();
 
@@ -108,9 +125,14 @@ public sealed class LedgerOwnershipTests
             node = await RunningNode.StartAsync(data);
             Assert.Equal("embedded", node.Ledger.Mode);
             Assert.Equal(HttpStatusCode.Created, (await node.Admin.PostAsJsonAsync("/issuers", new { id = "a", method = "ethr" })).StatusCode);
+            await ChainTimeReachedAsync(node.Ledger.Connection.RpcUrl);
             var before = await node.IssueAsync("a");
             Assert.Equal(HttpStatusCode.OK, (await node.Admin.PostAsync("/issuers/a/keys/rotate", Json(new JsonObject { ["overlapSeconds"] = 3600 }))).StatusCode);
+            await ChainTimeReachedAsync(node.Ledger.Connection.RpcUrl);
             var after = await node.IssueAsync("a");
+            // Both verify before the outage: whatever fails later was lost by the ledger, not by the issuance.
+            await node.AssertVerifiedAsync(before);
+            await node.AssertVerifiedAsync(after);
             var written = await HeightAsync(node.Ledger.Connection.RpcUrl);
             var nodeAnvil = (int)Record(data)["Pid"]!;
 
@@ -140,6 +162,7 @@ public sealed class LedgerOwnershipTests
             Assert.True(await HeightAsync(daemonUrl) >= afterCli);
             await node.AssertVerifiedAsync(before);
             await node.AssertVerifiedAsync(after);
+            await ChainTimeReachedAsync(daemonUrl);
             var fromB = await node.IssueAsync("b");
             await node.AssertVerifiedAsync(fromB);
 
