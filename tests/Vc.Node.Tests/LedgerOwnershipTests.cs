@@ -127,6 +127,10 @@ public sealed class LedgerOwnershipTests
             Assert.Equal(HttpStatusCode.Created, (await node.Admin.PostAsJsonAsync("/issuers", new { id = "a", method = "ethr" })).StatusCode);
             await ChainTimeReachedAsync(node.Ledger.Connection.RpcUrl);
             var before = await node.IssueAsync("a");
+            // The rotation lands in a later second than the proof (a proof and a key change in the same second are
+            // ordered by nothing: resolution as of the proof's time would see the changed document).
+            var created = DateTimeOffset.Parse((string)before["proof"]!["created"]!, System.Globalization.CultureInfo.InvariantCulture);
+            for (var i = 0; i < 100 && DateTimeOffset.UtcNow < created.AddSeconds(1.2); i++) await Task.Delay(100);
             Assert.Equal(HttpStatusCode.OK, (await node.Admin.PostAsync("/issuers/a/keys/rotate", Json(new JsonObject { ["overlapSeconds"] = 3600 }))).StatusCode);
             await ChainTimeReachedAsync(node.Ledger.Connection.RpcUrl);
             var after = await node.IssueAsync("a");
