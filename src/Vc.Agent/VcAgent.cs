@@ -34,6 +34,8 @@ public sealed record AgentOptions
     /// <summary>The most status allocations one commit takes (group commit); 1 commits each on its own (for comparison benchmarks).</summary>
     public int CommitBatch { get; init; } = Environment.GetEnvironmentVariable("VCHEALTH_COMMIT_BATCH") is { } b && int.TryParse(b, out var n) && n >= 1
         ? n : StatusListStore.MaxBatch;
+    /// <summary>What fetches named by input (status lists, did:web) may reach; default https to public addresses only.</summary>
+    public Vc.Did.Net.OutboundPolicy Outbound { get; init; } = Vc.Did.Net.OutboundPolicy.FromEnvironment();
 
     public string DataDirectory => Ledger.DataDirectory;
 }
@@ -120,9 +122,11 @@ public sealed class VcAgent : IAsyncDisposable
         var trustLists = await LoadTrustAsync(options);
         var pki = trustLists.SelectMany(l => l.Entries).ToArray();
         IssuerService? issuerService = null;
-        var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new HttpClient { Timeout = TimeSpan.FromSeconds(5) });
-        // did:key, did:ethr on this node's ledger, and did:web (bounded, cached HTTPS fetches; offline: the trust files' documents).
-        var didWeb = new DidWebResolver(options: new DidWebOptions { Offline = options.DidWebOffline, HeldDocuments = await DidWebDocumentsAsync(options.TrustFiles) }, time: time);
+        var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new Vc.Did.Net.OutboundFetcher(options.Outbound, time));
+        // did:key, did:ethr on this node's ledger, and did:web (bounded HTTPS fetches through the same outbound guard,
+        // cached; offline: the trust files' documents).
+        var didWeb = new DidWebResolver(Vc.Did.Net.OutboundHandler.Create(options.Outbound),
+            new DidWebOptions { Offline = options.DidWebOffline, HeldDocuments = await DidWebDocumentsAsync(options.TrustFiles) }, time);
         var resolver = CompositeDidResolver.Create(agentLedger, didWeb);
         var credentials = new CredentialServices(resolver, fetcher, time);
         issuerService = new IssuerService(issuers, statusLists, credentials, urls, agentLedger, time);
@@ -139,12 +143,40 @@ public sealed class VcAgent : IAsyncDisposable
     // Image decoding is the node's most memory-hungry work (tens of MB a picture): at most one per core at a time.
     private readonly SemaphoreSlim _qrDecoding = new(Math.Max(1, Environment.ProcessorCount));
 
+    // Pixels decoded since the heap was last handed back, and decodings under way (the last one out hands it back).
+    private long _decodedPixels;
+    private int _decoding;
+
+    /// <summary>After this many decoded pixels (≈ 3.5 bytes each, on the large-object heap) the memory goes back to the OS.</summary>
+    private const long ReturnMemoryAfterPixels = 16_000_000;
+
     /// <summary>The HC1 string of a QR code image (PNG/JPEG), decoded under the agent's concurrency limit.</summary>
     public async Task<string> DecodeQrAsync(byte[] image, CancellationToken ct = default)
     {
         await _qrDecoding.WaitAsync(ct);
-        try { return Vc.Interop.Qr.HcertQr.Decode(image); }
-        finally { _qrDecoding.Release(); }
+        Interlocked.Increment(ref _decoding);
+        try
+        {
+            if (PixelsOf(image) is { } pixels and <= Vc.Interop.Qr.HcertQr.MaxImagePixels) Interlocked.Add(ref _decodedPixels, pixels);
+            return Vc.Interop.Qr.HcertQr.Decode(image); // refuses oversized images from the header itself
+        }
+        finally
+        {
+            // A burst of photos leaves tens of MB a picture of dead pixel buffers that an idle server would keep
+            // resident; once the burst is over (no decoding left) and it was large, they are collected and returned.
+            if (Interlocked.Decrement(ref _decoding) == 0 && Interlocked.Read(ref _decodedPixels) >= ReturnMemoryAfterPixels)
+            {
+                Interlocked.Exchange(ref _decodedPixels, 0);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+            _qrDecoding.Release();
+        }
+    }
+
+    private static long? PixelsOf(byte[] image)
+    {
+        try { return StbImageSharp.ImageInfo.FromStream(new MemoryStream(image, writable: false)) is { } h ? (long)h.Width * h.Height : null; }
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; } // not an image: Decode says so, typed
     }
 
     /// <summary>Verifies a credential; when it verifies and belongs to a trust domain, the trust decision at its issuance.</summary>

@@ -16,32 +16,53 @@ public sealed class LedgerFaultTests
     private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
     /// <summary>A did:ethr credential of a fresh node, and a way to verify it (status, answer).</summary>
-    private static async Task<Func<Task<(HttpStatusCode, JsonObject)>>> IssueAsync(NodeFixture node)
+    private static async Task<Func<Task<(HttpStatusCode, JsonObject)>>> IssueAsync(NodeFixture node, string id = "fault") =>
+        VerifyOf(node, await IssueVcAsync(node, id));
+
+    /// <summary>A new did:ethr issuer of the node and a credential it issued.</summary>
+    internal static async Task<JsonNode> IssueVcAsync(NodeFixture node, string id)
     {
         using var admin = node.With(node.AdminKey);
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/issuers", new { id = "fault", method = "ethr" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/issuers", new { id, method = "ethr" })).StatusCode);
+        var issued = await TryIssueAsync(node, id);
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        return (await issued.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
+    }
+
+    internal static async Task<HttpResponseMessage> TryIssueAsync(NodeFixture node, string id)
+    {
         using var issuer = node.With(node.IssueKey);
-            var issued = await issuer.PostAsync("/issuers/fault/credentials/issue", Json(new JsonObject
-            {
-                ["credential"] = new JsonObject
-                {
-                    ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"),
-                    ["type"] = new JsonArray("VerifiableCredential", "ExampleAlumniCredential"),
-                    ["credentialSubject"] = new JsonObject { ["id"] = "did:example:holder", ["alumniOf"] = "Example University" },
-                },
-            }));
-        var vc = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
-        return async () =>
+        return await issuer.PostAsync($"/issuers/{id}/credentials/issue", Json(new JsonObject
         {
-            var response = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }));
-            return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
-        };
+            ["credential"] = new JsonObject
+            {
+                ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"),
+                ["type"] = new JsonArray("VerifiableCredential", "ExampleAlumniCredential"),
+                ["credentialSubject"] = new JsonObject { ["id"] = "did:example:holder", ["alumniOf"] = "Example University" },
+            },
+        }));
+    }
+
+    internal static Func<Task<(HttpStatusCode, JsonObject)>> VerifyOf(NodeFixture node, JsonNode vc, JsonObject? options = null) => async () =>
+    {
+        var body = new JsonObject { ["verifiableCredential"] = vc.DeepClone() };
+        if (options is not null) body["options"] = options.DeepClone();
+        var response = await node.Anonymous.PostAsync("/credentials/verify", Json(body));
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonObject>())!);
+    };
+
+    internal static async Task AssertLedgerUnavailableAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode} {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("ledger-unavailable", (string?)JsonNode.Parse(text)!["type"]);
     }
 
     private static async Task<int> AnvilPidAsync(NodeFixture node) =>
         (int)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(node.DataDirectory, "ledger", "daemon.json")))!["Pid"]!;
 
-    private static void AssertIndeterminate(HttpStatusCode status, JsonObject answer)
+    internal static void AssertIndeterminate(HttpStatusCode status, JsonObject answer)
     {
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.False((bool)answer["verified"]!);
@@ -107,6 +128,49 @@ public sealed class LedgerFaultTests
         finally
         {
             if (pid != 0) Signal("CONT", pid);
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_the_ledger_killed_issuance_is_refused_and_only_an_accepted_staleness_verifies_naming_its_block()
+    {
+        var node = new NodeFixture();
+        await node.InitializeAsync();
+        try
+        {
+            var vc = await IssueVcAsync(node, "fault");
+            var verify = VerifyOf(node, vc);
+            var (_, first) = await verify();
+            Assert.True((bool)first["verified"]!);
+            using (var anvil = Process.GetProcessById(await AnvilPidAsync(node)))
+            {
+                anvil.Kill();
+                await anvil.WaitForExitAsync();
+            }
+
+            // A did:ethr issuer whose current key cannot be confirmed does not sign (typed 503), for no caller.
+            await AssertLedgerUnavailableAsync(await TryIssueAsync(node, "fault"));
+
+            // Without an accepted staleness the verdict is indeterminate; with one it verifies and says what it rests on.
+            var (status, answer) = await verify();
+            AssertIndeterminate(status, answer);
+            Assert.Contains("no staleness accepted", (string?)answer["problemDetails"]![0]!["detail"]);
+            var (stale, staleAnswer) = await VerifyOf(node, vc, new JsonObject { ["maxStalenessSeconds"] = 3600 })();
+            Assert.True(stale == HttpStatusCode.OK, staleAnswer.ToJsonString());
+            var basis = staleAnswer["checks"]!.AsArray().Single(c => ((string?)c!["check"])!.EndsWith(".ledgerState", StringComparison.Ordinal))!;
+            Assert.Matches("resting on block [0-9]+ \\(20[0-9]{2}-", (string?)basis["detail"]);
+
+            // A staleness out of bounds is the caller's mistake (400 problem), not a verdict.
+            using var bad = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject
+            {
+                ["verifiableCredential"] = vc.DeepClone(), ["options"] = new JsonObject { ["maxStalenessSeconds"] = -5 },
+            }));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        }
+        finally
+        {
             await node.DisposeAsync();
         }
     }

@@ -22,10 +22,14 @@ public sealed class NodeFixture : IAsyncLifetime
     public string AdminKey { get; private set; } = "";
     public string IssueKey { get; private set; } = "";
     public string RevokeKey { get; private set; } = "";
+    /// <summary>A configured ledger node (e.g. a proxy in front of an Anvil) instead of the embedded one.</summary>
+    public Uri? RpcUrl { get; init; }
+    /// <summary>The outbound policy (default: the environment's, loopback http allowed in these tests).</summary>
+    public Vc.Did.Net.OutboundPolicy? Outbound { get; init; }
 
     public async Task InitializeAsync()
     {
-        var options = new NodeOptions { Ledger = new LedgerSettings { DataDirectory = _data }, Urls = "http://127.0.0.1:0" };
+        var options = new NodeOptions { Ledger = new LedgerSettings { DataDirectory = _data, RpcUrl = RpcUrl }, Urls = "http://127.0.0.1:0", Outbound = Outbound ?? Vc.Did.Net.OutboundPolicy.FromEnvironment() };
         _ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);
         _app = await NodeApp.BuildAsync(options, _ledger);
         await _app.StartAsync();

@@ -21,7 +21,7 @@ public sealed record CreateIssuerRequest(string Id, string Method = "key", strin
 /// <summary>A failure of an issuer operation the caller can act on (maps to 4xx / exit 1-3).</summary>
 public sealed class IssuerServiceException(string kind, string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>not-found, conflict, invalid, unsupported.</summary>
+    /// <summary>not-found, conflict, invalid, unsupported, ledger-unavailable.</summary>
     public string Kind { get; } = kind;
 }
 
@@ -96,6 +96,7 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         ArgumentNullException.ThrowIfNull(options);
         var vcVersion = options.VcVersion;
         var issuer = await GetAsync(id);
+        if (issuer.Method == "ethr") await ConfirmKeyOnLedgerAsync(issuer, ct);
         var unsigned = (JsonObject)credential.DeepClone();
         if (statusPurposes.Count > 0)
         {
@@ -128,6 +129,23 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         {
             throw new IssuerServiceException("invalid", e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// A did:ethr issuer signs only with a key its DID lists as an assertion method on the ledger now: while the
+    /// ledger cannot be read, issuance is refused (ledger-unavailable, 503) rather than signed blind; a key the ledger
+    /// does not list (e.g. a rotation undone by a reorg) is a conflict. (DID Core §5.3.2 assertionMethod.)
+    /// </summary>
+    private async Task ConfirmKeyOnLedgerAsync(IssuerRecord issuer, CancellationToken ct)
+    {
+        var resolution = await credentials.Resolver.ResolveAsync(issuer.Did, null, ct);
+        if (resolution.DidResolutionMetadata.Error is not null || resolution.DidDocument is null
+            || resolution.DidResolutionMetadata.IndexFreshness is { Stale: true })
+            throw new IssuerServiceException("ledger-unavailable",
+                $"the current key of {issuer.Did} cannot be confirmed on the ledger ({resolution.DidResolutionMetadata.IndexFreshness?.Reason ?? resolution.DidResolutionMetadata.Message ?? resolution.DidResolutionMetadata.Error}); not issuing");
+        if (resolution.DidDocumentMetadata.Deactivated || resolution.DidDocument.Authorized(VerificationRelationship.AssertionMethod, issuer.VerificationMethod) is null)
+            throw new IssuerServiceException("conflict",
+                $"{issuer.VerificationMethod} is not an assertion method of {issuer.Did} on the ledger now; not issuing");
     }
 
     /// <summary>Sets a status bit of one of this node's lists: revoke (final) or suspend / unsuspend.</summary>

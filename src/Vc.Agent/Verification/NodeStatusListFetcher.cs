@@ -7,11 +7,10 @@ namespace Vc.Agent;
 
 /// <summary>
 /// Status list credentials for verification: this node's own lists are read from its store; others are
-/// fetched over HTTP(S) with a size cap and a timeout.
+/// fetched through the guarded outbound fetcher (https, no private addresses, size, time and redirect caps, cache).
 /// </summary>
-public sealed class NodeStatusListFetcher(NodeUrls urls, Func<IssuerService> issuers, HttpClient http) : IStatusListCredentialFetcher
+public sealed class NodeStatusListFetcher(NodeUrls urls, Func<IssuerService> issuers, Vc.Did.Net.OutboundFetcher outbound) : IStatusListCredentialFetcher
 {
-    public const int MaxBytes = 1024 * 1024;
 
     public async ValueTask<JsonObject> FetchAsync(string url, CancellationToken cancellationToken = default)
     {
@@ -22,27 +21,18 @@ public sealed class NodeStatusListFetcher(NodeUrls urls, Func<IssuerService> iss
             throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list URL {url} is not http(s)");
         try
         {
-            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            response.EnsureSuccessStatusCode();
-            if (response.Content.Headers.ContentLength > MaxBytes)
-                throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list {url} is larger than {MaxBytes} bytes");
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new MemoryStream();
-            var chunk = new byte[16384];
-            int n;
-            while ((n = await body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + n > MaxBytes) throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list {url} is larger than {MaxBytes} bytes");
-                buffer.Write(chunk, 0, n);
-            }
-            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+            var body = await outbound.GetAsync(uri, "application/vc+ld+json, application/vc, application/ld+json;q=0.9, application/json;q=0.8", cancellationToken);
+            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(body))
                 throw new JsonException("not I-JSON: a string holds a lone UTF-16 surrogate");
-            return JsonNode.Parse(buffer.ToArray()) as JsonObject
+            return JsonNode.Parse(body) as JsonObject
                 ?? throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list {url} is not a JSON object");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        catch (Exception e) when (e is HttpRequestException or JsonException or Vc.Did.Net.OutboundRefusedException
+                                   || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list {url} could not be retrieved: {e.Message}", e);
+            // A refusal at connect time arrives wrapped by the HTTP stack: its own reason is the useful one.
+            var reason = e.InnerException is Vc.Did.Net.OutboundRefusedException refused ? refused.Message : e.Message;
+            throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list {url} could not be retrieved: {reason}", e);
         }
     }
 }

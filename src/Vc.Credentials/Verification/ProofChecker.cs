@@ -164,14 +164,29 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
                 $"Resolving {CompositeDidResolver.Truncate(did)} failed ({resolution.DidResolutionMetadata.Error ?? "no document"}): {resolution.DidResolutionMetadata.Message}"));
             return null;
         }
-        if (resolution.DidResolutionMetadata.IndexFreshness is { Stale: true } stale && !CoversProofTime(stale, created))
+        if (resolution.DidResolutionMetadata.IndexFreshness is { Stale: true } stale)
         {
-            // The ledger could not be asked and what is known of it ends before the proof was made: whether the key
-            // was authorized then (or had been revoked since the last known block) is unknown. Never "verified" on that.
-            checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
-                $"{CompositeDidResolver.Truncate(did)}: the ledger is unavailable and its state is known only up to block {stale.IndexedToBlock}" +
-                $" ({stale.IndexedBlockTime ?? "time unknown"}), not at the proof's creation: indeterminate ({stale.Reason})."));
-            return null;
+            // The ledger could not be asked: whether the key was authorized when the proof was made, or has been
+            // revoked since the last known block, is unknown. Never "verified" on that, unless the caller accepts
+            // state of a bounded age that reaches the proof's time — and then the answer says what it rests on.
+            var known = $"block {stale.IndexedToBlock} ({stale.IndexedBlockTime ?? "time unknown"})";
+            if (!CoversProofTime(stale, created))
+            {
+                checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
+                    $"{CompositeDidResolver.Truncate(did)}: the ledger is unavailable and its state is known only up to {known}, not at the proof's creation: indeterminate ({stale.Reason})."));
+                return null;
+            }
+            if (options.MaxStaleness is not { } max || stale.SecondsSinceLastSync is not { } age || age > max.TotalSeconds)
+            {
+                checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
+                    $"{CompositeDidResolver.Truncate(did)}: the ledger is unavailable; its last known state is {known}" +
+                    $", synced {(stale.SecondsSinceLastSync is { } s ? s + " s ago" : "at an unknown time")}" +
+                    (options.MaxStaleness is { } m ? $", older than the accepted {(long)m.TotalSeconds} s" : " (no staleness accepted)") +
+                    $": indeterminate ({stale.Reason})."));
+                return null;
+            }
+            checks.Add(new CheckResult(label + ".ledgerState", true,
+                $"the ledger is unavailable: resting on {known}, synced {age} s ago (accepted staleness {(long)max.TotalSeconds} s)"));
         }
         if (resolution.DidDocumentMetadata.Deactivated)
         {
@@ -214,9 +229,14 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
     internal static CheckResult Fail(string check, ProblemCode code, string detail) =>
         new(check, false, detail, ProblemDetail.Of(code, detail));
 
-    /// <summary>Whether a stale ledger index still answers for the proof's time: its last block lies at or after it.</summary>
+    /// <summary>
+    /// Whether a stale ledger index still answers for the proof's time: the ledger's state is known up to its last
+    /// sync (at that moment the head was the indexed block, so nothing changed before it), or up to the indexed
+    /// block's own time, whichever is later.
+    /// </summary>
     private static bool CoversProofTime(IndexFreshness stale, DateTimeOffset? created) =>
-        created is { } t && stale.IndexedBlockTime is { } indexed
-        && DateTimeOffset.TryParse(indexed, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
-        && time >= t;
+        created is { } t && (Parse(stale.IndexedBlockTime) >= t || Parse(stale.LastSyncedAt) >= t);
+
+    private static DateTimeOffset? Parse(string? time) =>
+        time is not null && DateTimeOffset.TryParse(time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 }

@@ -64,4 +64,11 @@ public sealed record VerificationOptions
         JsonValue v when v.TryGetValue(out bool b) => b,
         _ => throw new CredentialException(ProblemCode.MalformedValue, $"options.{name} must be true or false."),
     };
+
+    /// <summary>
+    /// How old the verifier accepts the ledger state a proof's key rests on to be when the ledger cannot be asked
+    /// (its last sync). Null (the default): unknown current ledger state is never "verified". When set, an answer
+    /// resting on such state names the block and time it rests on.
+    /// </summary>
+    public TimeSpan? MaxStaleness { get; init; }
 }

@@ -6,11 +6,17 @@ namespace Vc.Did.Ledger;
 /// <summary>Options for a local Anvil node.</summary>
 public sealed record AnvilOptions
 {
-    /// <summary>Chain state file (Anvil --state): loaded at start, dumped periodically and at exit. Null: in memory.</summary>
+    /// <summary>
+    /// Chain state file (see <see cref="AnvilStateFile"/>): loaded at start, saved by the writers after each write and
+    /// at a graceful stop. Null: in memory.
+    /// </summary>
     public string? StatePath { get; init; }
+    /// <summary>
+    /// A lock file the node holds (flock, inherited by the Anvil process alone) for its whole life: while it is held,
+    /// this node runs on <see cref="StatePath"/> and no second one may. Null: no lock.
+    /// </summary>
+    public string? LockPath { get; init; }
     public long ChainId { get; init; } = 31337;
-    /// <summary>Seconds between state dumps while running (only with <see cref="StatePath"/>).</summary>
-    public int StateIntervalSeconds { get; init; } = 2;
     /// <summary>When true the node outlives this process (a ledger daemon); otherwise it dies with it.</summary>
     public bool Detached { get; init; }
     /// <summary>Where a detached node writes its output (default: beside the state file, or a temp file).</summary>
@@ -43,7 +49,15 @@ public sealed partial class AnvilProcess : IAsyncDisposable
     /// stdin is redirected explicitly, hence fd 3.)
     /// </summary>
     internal const string GuardScript =
-        "exec 3<&0; \"$0\" \"$@\" </dev/null & p=$!; (cat <&3 >/dev/null; kill -TERM $p 2>/dev/null) & echo \"pid=$p\"; wait $p";
+        "exec 3<&0; \"$0\" \"$@\" </dev/null & p=$!; exec 9>&-; (cat <&3 >/dev/null; kill -TERM $p 2>/dev/null) & echo \"pid=$p\"; wait $p";
+
+    /// <summary>
+    /// Takes the lock on fd 9 (flock -n: refused at once if held, exit 75) and leaves fd 9 open only in the Anvil
+    /// process: the shell drops it once the node is forked (the guard subshell is forked after that), so the lock lives
+    /// exactly as long as the node. Without a lock path the fd is /dev/null and flock trivially succeeds.
+    /// </summary>
+    private const string LockPrefix =
+        "exec 9>>\"$VCHEALTH_ANVIL_LOCK\"; flock -n 9 || { echo \"locked\" >&2; exit 75; }; ";
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private readonly Process _process;
@@ -52,13 +66,16 @@ public sealed partial class AnvilProcess : IAsyncDisposable
 
     public Uri RpcUrl { get; }
     public int ProcessId { get; }
+    /// <summary>Where the chain state is kept (null: in memory only).</summary>
+    public AnvilStateFile? State { get; }
 
-    private AnvilProcess(Process process, Uri rpcUrl, int pid, TimeProvider clock)
+    private AnvilProcess(Process process, Uri rpcUrl, int pid, TimeProvider clock, AnvilStateFile? state)
     {
         _process = process;
         _clock = clock;
         RpcUrl = rpcUrl;
         ProcessId = pid;
+        State = state;
     }
 
     /// <summary>Finds the anvil binary: explicit path, VCHEALTH_ANVIL, or tools/ledger/node_modules above the app or cwd.</summary>
@@ -85,10 +102,11 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         var binary = LocateBinary(options.BinaryPath);
         var args = new List<string> { "--host", "127.0.0.1", "--port", "0", "--chain-id", options.ChainId.ToString() };
         if (options.GenesisTime is { } genesis) args.AddRange(["--timestamp", genesis.ToUnixTimeSeconds().ToString()]);
-        if (options.StatePath is not null)
+        var state = options.StatePath is null ? null : new AnvilStateFile(options.StatePath);
+        if (state is not null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.StatePath))!);
-            args.AddRange(["--state", options.StatePath, "--state-interval", options.StateIntervalSeconds.ToString()]);
+            Directory.CreateDirectory(Path.GetDirectoryName(state.Path)!);
+            if (state.Exists) args.AddRange(["--load-state", state.Path]);
         }
 
         var psi = new ProcessStartInfo("/bin/sh")
@@ -107,10 +125,11 @@ public sealed partial class AnvilProcess : IAsyncDisposable
                 ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.StatePath))!, "anvil.log")
                 : Path.Combine(Path.GetTempPath(), $"vchealth-anvil-{Guid.NewGuid():N}.log"));
             File.WriteAllText(log, "");
-            psi.ArgumentList.Add("setsid \"$0\" \"$@\" </dev/null >\"$VCHEALTH_ANVIL_LOG\" 2>&1 & echo \"pid=$!\"");
+            psi.ArgumentList.Add(LockPrefix + "setsid \"$0\" \"$@\" </dev/null >\"$VCHEALTH_ANVIL_LOG\" 2>&1 & echo \"pid=$!\"");
             psi.Environment["VCHEALTH_ANVIL_LOG"] = log;
         }
-        else psi.ArgumentList.Add(GuardScript);
+        else psi.ArgumentList.Add(LockPrefix + GuardScript);
+        psi.Environment["VCHEALTH_ANVIL_LOCK"] = options.LockPath ?? "/dev/null";
         psi.ArgumentList.Add(binary);
         foreach (var a in args) psi.ArgumentList.Add(a);
 
@@ -129,6 +148,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
             {
                 var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
                 if (first?.StartsWith("pid=", StringComparison.Ordinal) == true) pid = int.Parse(first[4..]);
+                else ThrowIfLocked();
                 while (url is null)
                 {
                     var text = await File.ReadAllTextAsync(log, timeout.Token);
@@ -142,8 +162,12 @@ public sealed partial class AnvilProcess : IAsyncDisposable
                 // Anvil's "Listening" line and the shell's "pid=" line share the pipe in either order.
                 while (url is null || pid == 0)
                 {
-                    var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                        ?? throw new LedgerException(LedgerError.ProcessFailed, "anvil exited during start: " + Tail(stderr));
+                    var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+                    if (line is null)
+                    {
+                        ThrowIfLocked();
+                        throw new LedgerException(LedgerError.ProcessFailed, "anvil exited during start: " + Tail(stderr));
+                    }
                     if (line.StartsWith("pid=", StringComparison.Ordinal)) pid = int.Parse(line[4..]);
                     else if (ListeningLine().Match(line) is { Success: true } m) url = new Uri($"http://{m.Groups[1].Value}");
                 }
@@ -157,9 +181,16 @@ public sealed partial class AnvilProcess : IAsyncDisposable
         }
         // Keep draining stdout so anvil never blocks on a full pipe (detached: we stop reading when we exit).
         _ = DrainAsync(process.StandardOutput);
-        var anvil = new AnvilProcess(process, url, pid, options.Clock);
+        var anvil = new AnvilProcess(process, url, pid, options.Clock, state);
         await anvil.WaitUntilAnsweringAsync(timeout.Token);
         return anvil;
+
+        void ThrowIfLocked()
+        {
+            process.WaitForExit(5000); // delivers the rest of stderr
+            if (process.HasExited && process.ExitCode == 75)
+                throw new LedgerException(LedgerError.Busy, $"another ledger holds {options.LockPath}: not starting a second one on {options.StatePath}");
+        }
 
         static string Tail(System.Text.StringBuilder sb) { lock (sb) return sb.Length > 600 ? sb.ToString()[^600..] : sb.ToString(); }
     }
@@ -189,6 +220,12 @@ public sealed partial class AnvilProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
+        if (State is not null)
+        {
+            // What no transaction wrote (e.g. a changed clock) is saved at a graceful stop; a dead node has nothing to give.
+            using var rpc = new LedgerRpc(RpcUrl);
+            try { await State.SaveAsync(rpc); } catch (LedgerException) { }
+        }
         try
         {
             if (_process.StartInfo.RedirectStandardInput) _process.StandardInput.Close();
@@ -221,7 +258,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for a process to end, looking at most <paramref name="attempts"/> times; true when it has.</summary>
-    internal static async Task<bool> WaitForExitAsync(int pid, TimeProvider clock, int attempts = 200)
+    public static async Task<bool> WaitForExitAsync(int pid, TimeProvider clock, int attempts = 200)
     {
         for (var i = 0; i < attempts && IsAlive(pid); i++) await Task.Delay(PollInterval, clock);
         return !IsAlive(pid);

@@ -42,7 +42,7 @@ public sealed class LedgerConnection
         _relayer = relayer;
         RelayerAddress = relayer.Address;
         Contracts = contracts;
-        Rpc = rpc ?? new LedgerRpc(rpcUrl, TimeSpan.FromSeconds(30));
+        Rpc = rpc ?? new LedgerRpc(rpcUrl);
         Web3 = Web3On(relayer);
     }
 
@@ -68,11 +68,11 @@ public sealed class LedgerConnection
         (long)(await Rpc.Client.CallAsync<HexBigInteger>(new RpcRequest(1, "eth_blockNumber"))).Value;
 
     /// <summary>Connects to a configured node with a relayer key and known contract addresses.</summary>
-    public static async Task<LedgerConnection> ConnectAsync(Uri rpcUrl, EthECKey relayerKey, IReadOnlyDictionary<string, string> addresses, long deploymentBlock = 0)
+    public static async Task<LedgerConnection> ConnectAsync(Uri rpcUrl, EthECKey relayerKey, IReadOnlyDictionary<string, string> addresses, long deploymentBlock = 0, LedgerTimeouts? timeouts = null)
     {
         var chainId = await ReadChainIdAsync(rpcUrl);
         var relayer = new Account(relayerKey, chainId);
-        return new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, addresses, deploymentBlock));
+        return new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, addresses, deploymentBlock), new LedgerRpc(rpcUrl, timeouts ?? LedgerTimeouts.Default));
     }
 
     public static async Task<long> ReadChainIdAsync(Uri rpcUrl)

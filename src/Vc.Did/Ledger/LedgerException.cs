@@ -23,6 +23,8 @@ public enum LedgerError
     ReceiptMissing,
     /// <summary>A development-only operation (dev funding) was asked of a chain that is not Anvil or Hardhat Network.</summary>
     NotDevChain,
+    /// <summary>Another process holds the ledger's lock (e.g. the data directory's ledger is starting or stopping).</summary>
+    Busy,
 }
 
 /// <summary>A typed failure of the ledger host or connection.</summary>

@@ -42,7 +42,7 @@ public sealed class LedgerHost : IAsyncDisposable
         var anvil = await AnvilProcess.StartAsync(options, ct);
         try
         {
-            var connection = await ConnectDevAsync(anvil.RpcUrl, dataDirectory);
+            var connection = await ConnectDevAsync(anvil.RpcUrl, dataDirectory, anvil.State);
             return new LedgerHost(anvil, connection);
         }
         catch
@@ -54,9 +54,10 @@ public sealed class LedgerHost : IAsyncDisposable
 
     /// <summary>
     /// Connects to a dev chain (Anvil) at <paramref name="rpcUrl"/>: a new relayer key funded with
-    /// anvil_setBalance, and our contracts found in the deployment record or deployed now.
+    /// anvil_setBalance, and our contracts found in the deployment record or deployed now. With <paramref name="state"/>
+    /// (an embedded Anvil's), every write is saved to it before it returns.
     /// </summary>
-    public static async Task<LedgerConnection> ConnectDevAsync(Uri rpcUrl, string? dataDirectory)
+    public static async Task<LedgerConnection> ConnectDevAsync(Uri rpcUrl, string? dataDirectory, AnvilStateFile? state = null, LedgerTimeouts? timeouts = null)
     {
         var chainId = await LedgerConnection.ReadChainIdAsync(rpcUrl);
         // The relayer only pays dev-chain gas; a fresh key per start keeps no key material on disk.
@@ -66,9 +67,10 @@ public sealed class LedgerHost : IAsyncDisposable
         var recordPath = dataDirectory is null ? null : Path.Combine(dataDirectory, "deployment.json");
         if (dataDirectory is not null) Directory.CreateDirectory(dataDirectory); // a configured dev chain's first use
         var record = recordPath is null ? null : DeploymentRecord.Read(recordPath);
-        var probe = new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, new Dictionary<string, string>(), 0));
+        var rpc = new LedgerRpc(rpcUrl, timeouts ?? LedgerTimeouts.Default) { PersistTo = state };
+        var probe = new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, new Dictionary<string, string>(), 0), rpc);
         if (record is not null && record.ChainId == chainId && await AllDeployedAsync(probe, record))
-            return new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, record.Contracts, record.DeploymentBlock));
+            return new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, record.Contracts, record.DeploymentBlock), rpc);
 
         var addresses = new Dictionary<string, string>(StringComparer.Ordinal);
         long firstBlock = 0;
@@ -80,7 +82,7 @@ public sealed class LedgerHost : IAsyncDisposable
         }
         var fresh = new DeploymentRecord(chainId, addresses, firstBlock);
         if (recordPath is not null) fresh.Write(recordPath);
-        return new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, addresses, firstBlock));
+        return new LedgerConnection(rpcUrl, chainId, relayer, new DeployedContracts(chainId, addresses, firstBlock), rpc);
     }
 
     /// <summary>The deployment recorded in a data directory (null when none): for read-only clients that need no relayer.</summary>

@@ -15,15 +15,27 @@ public sealed class LedgerRpc : IDisposable
     private readonly HttpClient _http;
     private readonly GuardHandler _guard;
 
-    public LedgerRpc(Uri url, TimeSpan? timeout = null, long maxResponseBytes = 32 << 20)
+    public LedgerRpc(Uri url, TimeSpan? timeout = null, long maxResponseBytes = 32 << 20, TimeSpan? connectTimeout = null)
     {
         Url = url;
-        Timeout = timeout ?? TimeSpan.FromSeconds(10);
-        _guard = new GuardHandler(maxResponseBytes) { InnerHandler = new SocketsHttpHandler() };
+        Timeout = timeout ?? LedgerTimeouts.Default.Total;
+        _guard = new GuardHandler(maxResponseBytes, this)
+        {
+            // A node that accepts no connection fails fast; one that accepts and never answers, within the total.
+            InnerHandler = new SocketsHttpHandler { ConnectTimeout = connectTimeout ?? LedgerTimeouts.Default.Connect },
+        };
         // Per-connection timeout on our HttpClient: Nethereum's own ConnectionTimeout is process-wide.
         _http = new HttpClient(_guard) { Timeout = Timeout };
         Client = new RpcClient(url, _http);
     }
+
+    public LedgerRpc(Uri url, LedgerTimeouts timeouts) : this(url, timeouts.Total, connectTimeout: timeouts.Connect) { }
+
+    /// <summary>
+    /// The embedded Anvil's state file, saved after every receipt this transport sees for a transaction it sent
+    /// (Anvil mines on submission: the receipt means the block exists), so a write is on disk before it returns.
+    /// </summary>
+    public AnvilStateFile? PersistTo { get; init; }
 
     public Uri Url { get; }
     public TimeSpan Timeout { get; }
@@ -66,9 +78,10 @@ public sealed class LedgerRpc : IDisposable
     internal static string Short(string s) => s.Length <= 200 ? s : s[..200] + "…";
 
     /// <summary>Counts round trips, caps the response size, and rejects replies whose ids do not match the request.</summary>
-    private sealed class GuardHandler(long maxResponseBytes) : DelegatingHandler
+    private sealed class GuardHandler(long maxResponseBytes, LedgerRpc owner) : DelegatingHandler
     {
         public long RoundTrips;
+        private int _unsaved; // transactions sent whose block is not saved yet
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
@@ -79,7 +92,16 @@ public sealed class LedgerRpc : IDisposable
             if (response.Content.Headers.ContentLength is { } length && length > maxResponseBytes)
                 throw new LedgerException(LedgerError.ResponseTooLarge, $"response of {length} bytes exceeds {maxResponseBytes}");
             var body = await ReadCappedAsync(await response.Content.ReadAsStreamAsync(ct), ct);
-            CheckReplies(sent, body);
+            var methods = CheckReplies(sent, body);
+            if (owner.PersistTo is { } state)
+            {
+                if (methods.Contains("eth_sendRawTransaction") || methods.Contains("eth_sendTransaction")) Interlocked.Increment(ref _unsaved);
+                else if (methods.Contains("eth_getTransactionReceipt") && Volatile.Read(ref _unsaved) > 0 && HasResult(body))
+                {
+                    Interlocked.Exchange(ref _unsaved, 0);
+                    await state.SaveAsync(owner, ct);
+                }
+            }
             var replaced = new ByteArrayContent(body);
             foreach (var h in response.Content.Headers) replaced.Headers.TryAddWithoutValidation(h.Key, h.Value);
             response.Content.Dispose();
@@ -103,7 +125,15 @@ public sealed class LedgerRpc : IDisposable
         }
 
         /// <summary>JSON-RPC 2.0 §5/§6: one reply per request, each carrying its request's id.</summary>
-        private static void CheckReplies(byte[] sent, byte[] body)
+        private static bool HasResult(byte[] body)
+        {
+            using var reply = JsonDocument.Parse(body);
+            return reply.RootElement.ValueKind == JsonValueKind.Object
+                && reply.RootElement.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object;
+        }
+
+        /// <summary>Checks the replies; returns the methods of the requests they answer.</summary>
+        private static HashSet<string> CheckReplies(byte[] sent, byte[] body)
         {
             using var request = JsonDocument.Parse(sent);
             JsonDocument reply;
@@ -129,12 +159,23 @@ public sealed class LedgerRpc : IDisposable
                         throw Malformed("reply without result or error: " + Preview(body));
                 }
                 if (answered.Count != ids.Distinct().Count()) throw Malformed("the reply misses some requests");
+                return (batch ? request.RootElement.EnumerateArray().ToArray() : [request.RootElement])
+                    .Select(r => r.TryGetProperty("method", out var m) ? m.GetString() ?? "" : "").ToHashSet(StringComparer.Ordinal);
             }
         }
 
         private static LedgerException Malformed(string message, Exception? inner = null) => new(LedgerError.MalformedResponse, message, inner);
         private static string Preview(byte[] b) => Short(System.Text.Encoding.UTF8.GetString(b, 0, Math.Min(b.Length, 200)));
     }
+}
+
+/// <summary>
+/// How long a ledger exchange may take: opening the connection, and the whole request. Defaults keep any request
+/// that depends on the ledger within a few seconds when the ledger is down, paused or hanging.
+/// </summary>
+public sealed record LedgerTimeouts(TimeSpan Connect, TimeSpan Total)
+{
+    public static LedgerTimeouts Default { get; } = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5));
 }
 
 /// <summary>Calls over a Nethereum <see cref="IClient"/> whose failures surface as <see cref="LedgerException"/>.</summary>

@@ -38,7 +38,8 @@ public sealed record VerifyPresentationBody(JsonObject VerifiablePresentation, V
 
 [Description("Verification options; unknown options are accepted and ignored, as the VC-API asks. holderBinding: every credential subject must be the holder; strictIssuerBinding: an issuer/holder that is not a DID fails the controller check; requireSecuredCredentials: an embedded credential without a proof fails the presentation.")]
 public sealed record VerifyOptionsBody(string? Challenge = null, string? Domain = null,
-    bool? HolderBinding = null, bool? StrictIssuerBinding = null, bool? RequireSecuredCredentials = null);
+    bool? HolderBinding = null, bool? StrictIssuerBinding = null, bool? RequireSecuredCredentials = null,
+    [property: Description("While the ledger cannot be asked, accept ledger state synced at most this many seconds ago (0-86400); the answer names the block it rests on. Default: none accepted")] long? MaxStalenessSeconds = null);
 
 [Description("One check of a verification.")]
 public sealed record CheckBody(string Check, bool Valid, string? Detail = null);

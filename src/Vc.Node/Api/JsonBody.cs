@@ -34,7 +34,10 @@ public static class JsonBody
             await body.CopyToAsync(buffer, ct);
             var utf8 = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
             if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(utf8)) return (null, LoneSurrogate());
-            return JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth }) is JsonObject o ? (o, null) : (null, NotAnObject());
+            var strict = new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+            // A JsonObject finds duplicate member names only when first read (and throws there): check them up front.
+            using (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), strict)) { }
+            return JsonNode.Parse(utf8, documentOptions: strict) is JsonObject o ? (o, null) : (null, NotAnObject());
         });
 
     // The answers every JSON endpoint shares: 415 for another content type, 400 for malformed JSON, 413 over the cap.

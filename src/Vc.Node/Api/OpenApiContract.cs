@@ -78,6 +78,15 @@ public static class OpenApiContract
                     [ProblemType] = new() { Schema = new OpenApiSchemaReference(nameof(ProblemBody), context.Document) },
                 },
             };
+            // Any endpoint that needs the ledger answers 503 (problem details) while the ledger cannot be asked.
+            operation.Responses.TryAdd("503", new OpenApiResponse
+            {
+                Description = "The ledger is unavailable (problem details)",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [ProblemType] = new() { Schema = new OpenApiSchemaReference(nameof(ProblemBody), context.Document) },
+                },
+            });
             foreach (var (code, response) in operation.Responses)
                 if (response is OpenApiResponse r && string.IsNullOrEmpty(r.Description))
                     r.Description = code;

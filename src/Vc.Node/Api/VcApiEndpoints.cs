@@ -140,9 +140,23 @@ public static class VcApiEndpoints
     /// <summary>Unknown options (e.g. checks) are accepted, as the VC-API asks; a known one of the wrong type is a 400.</summary>
     private static VerificationOptions Options(JsonObject? options)
     {
-        try { return VerificationOptions.FromVcApi(options); }
+        VerificationOptions parsed;
+        try { parsed = VerificationOptions.FromVcApi(options); }
         catch (CredentialException e) { throw new IssuerServiceException("invalid", e.Detail, e); }
+        return parsed with
+        {
+            MaxStaleness = options?["maxStalenessSeconds"] switch
+            {
+                null => null,
+                // At most a day: staleness is for riding out an outage, not for verifying against last month's ledger.
+                JsonValue v when v.TryGetValue(out long seconds) && seconds is >= 0 and <= MaxStalenessSeconds => TimeSpan.FromSeconds(seconds),
+                _ => throw new IssuerServiceException("invalid", $"options.maxStalenessSeconds must be a whole number from 0 to {MaxStalenessSeconds}"),
+            },
+        };
     }
+
+    /// <summary>The largest ledger staleness a caller may accept (one day).</summary>
+    public const long MaxStalenessSeconds = 86_400;
 
     private static string[] StatusPurposes(JsonObject? options) => options?["credentialStatus"] switch
     {

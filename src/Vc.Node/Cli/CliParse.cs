@@ -35,6 +35,23 @@ public static class CliParse
             : Fail<int?>(r, $"{name} must be a positive integer, got '{Single(r)}'"),
     };
 
+    /// <summary>A duration: seconds, or a number with s, m, h or d (e.g. 90, 10m, 2h), at most <paramref name="max"/>.</summary>
+    public static Option<TimeSpan?> Duration(string name, string description, TimeSpan max) => new(name)
+    {
+        Description = description + $" (e.g. 30s, 10m, 2h; at most {max.TotalSeconds:0} s)", HelpName = "DURATION",
+        CustomParser = r =>
+        {
+            var text = Single(r) ?? "";
+            var (digits, scale) = text.Length > 0 && char.IsAsciiLetter(text[^1])
+                ? (text[..^1], text[^1] switch { 's' => 1L, 'm' => 60L, 'h' => 3600L, 'd' => 86400L, _ => 0L })
+                : (text, 1L);
+            return scale > 0 && long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                && n <= (long)max.TotalSeconds / scale
+                ? TimeSpan.FromSeconds(n * scale)
+                : Fail<TimeSpan?>(r, $"{name} must be a duration such as 30s, 10m or 2h, at most {max.TotalSeconds:0} s; got '{text}'");
+        },
+    };
+
     /// <summary>ISO 8601 date-time (offset optional: UTC) or Unix seconds.</summary>
     public static Option<DateTimeOffset?> Time(string name, string description) => new(name)
     {

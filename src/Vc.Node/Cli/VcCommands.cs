@@ -146,10 +146,14 @@ public static class VcCommands
         var strict = StrictIssuerBindingFlag();
         var trust = CliParse.Many("--trust", "trust files; the did:web DID documents among them (e.g. GDHCN) are held for did:web", "FILE");
         var didWebOffline = CliParse.Flag("--did-web-offline", "resolve did:web only from the --trust files' documents (no fetches)");
-        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, strict, trust, didWebOffline };
+        var staleness = MaxStaleness();
+        var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, strict, trust, didWebOffline, staleness };
         command.SetAction(async (parse, _) =>
         {
-            var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus), StrictIssuerBinding = parse.GetValue(strict) };
+            var options = new VerificationOptions
+            {
+                Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus), StrictIssuerBinding = parse.GetValue(strict), MaxStaleness = parse.GetValue(staleness),
+            };
             return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options),
                 parse.GetValue(trust), parse.GetValue(didWebOffline));
         });
@@ -221,9 +225,10 @@ public static class VcCommands
         var holderBinding = CliParse.Flag("--holder-binding", "require every credential subject to be the holder (not a VC DM 2.0 rule)");
         var secured = CliParse.Flag("--require-secured-credentials", "fail on an embedded credential without a proof instead of reporting it as unsecured");
         var strict = StrictIssuerBindingFlag();
+        var staleness = MaxStaleness();
         var verify = new Command("verify", "verify a presentation and its credentials; exit 0 only when verified")
         {
-            presentationFile, verifyChallenge, verifyDomain, at, noStatus, holderBinding, secured, strict,
+            presentationFile, verifyChallenge, verifyDomain, at, noStatus, holderBinding, secured, strict, staleness,
         };
         verify.SetAction(async (parse, _) =>
         {
@@ -236,11 +241,17 @@ public static class VcCommands
                 RequireHolderBinding = parse.GetValue(holderBinding),
                 RequireSecuredCredentials = parse.GetValue(secured),
                 StrictIssuerBinding = parse.GetValue(strict),
+                MaxStaleness = parse.GetValue(staleness),
             };
             return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options));
         });
         return new Command("vp") { create, verify };
     }
+
+    /// <summary>--max-staleness: the ledger state age accepted while the ledger cannot be asked (as the API's maxStalenessSeconds).</summary>
+    private static Option<TimeSpan?> MaxStaleness() =>
+        CliParse.Duration("--max-staleness", "accept a proof resting on ledger state this old while the ledger cannot be asked (the answer names its block)",
+            TimeSpan.FromSeconds(Vc.Node.Api.VcApiEndpoints.MaxStalenessSeconds));
 
     /// <summary>`vchealth key generate --out FILE [--type Ed25519|P-256|secp256k1]`: a wallet or issuer key; only the public part is printed.</summary>
     public static Command KeyCommand(CliContext context)

@@ -32,6 +32,8 @@ public sealed record NodeOptions
     public TimeProvider Time { get; init; } = TimeProvider.System;
     /// <summary>A <c>postgres://</c> URL of a database shared by several nodes; null: SQLite in the data directory.</summary>
     public string? Database { get; init; }
+    /// <summary>What fetches named by input may reach (status lists, did:web).</summary>
+    public Vc.Did.Net.OutboundPolicy Outbound { get; init; } = Vc.Did.Net.OutboundPolicy.FromEnvironment();
 
     /// <summary>The application configuration this node shares with the CLI.</summary>
     public AgentOptions Agent => new()
@@ -39,6 +41,7 @@ public sealed record NodeOptions
         Ledger = Ledger, PublicUrl = PublicUrl, TrustFiles = TrustFiles, GatewayTrustAnchorPath = GatewayTrustAnchorPath, Time = Time,
         Database = Database,
         DidWebOffline = DidWebOffline,
+        Outbound = Outbound,
     };
 }
 
@@ -91,13 +94,14 @@ public static class NodeApp
         {
             // The middleware's own Error log with a stack trace is kept for real failures only: a client's bad
             // request is logged once below, at Information and without a stack (no log flood for anyone).
-            SuppressDiagnosticsCallback = c => Classify(c.Exception).Status < 500,
+            SuppressDiagnosticsCallback = c => Classify(c.Exception).Status != 500,
             ExceptionHandler = async http =>
             {
                 var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
                 var (status, type, detail) = Classify(error);
                 var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Vc.Node");
                 if (status == 500) log.LogError("{Path} failed: {Type}: {Message}", http.Request.Path, error?.GetType().Name, error?.Message);
+                else if (status == 503) log.LogWarning("{Path} answered 503 {Type}: {Message}", http.Request.Path, type, detail);
                 else log.LogInformation("{Path} answered {Status} {Type}", http.Request.Path, status, type);
                 http.Response.StatusCode = status;
                 await http.Response.WriteAsJsonAsync(Problems.Body(status, type, status switch
@@ -105,6 +109,7 @@ public static class NodeApp
                     500 => "Internal error",
                     404 => "Not found",
                     409 => "Conflict",
+                    503 => "Service unavailable",
                     _ => "Bad request",
                 }, detail), options: null, contentType: Api.OpenApiContract.ProblemType);
             },
@@ -142,11 +147,14 @@ public static class NodeApp
         BadHttpRequestException b => (b.StatusCode, "bad-request", b.Message),
         IssuerServiceException { Kind: "not-found" } i => (404, "not-found", i.Message),
         IssuerServiceException { Kind: "conflict" } i => (409, "conflict", i.Message),
+        IssuerServiceException { Kind: "ledger-unavailable" } i => (503, "ledger-unavailable", i.Message),
         IssuerServiceException i => (400, i.Kind, i.Message),
         StoreException { Unavailable: true } s => (503, "store-unavailable", s.Message),
         StoreException s => (400, "store", s.Message),
         System.Data.Common.DbException => (503, "store-unavailable", "the database failed to answer; see the node log"),
         Vc.Credentials.Verification.CredentialException c => (400, "invalid", c.Message),
+        // The ledger could not be asked (down, paused, answering garbage): not the caller's fault, and not ours to hide.
+        Vc.Did.Ledger.LedgerException l => (503, "ledger-unavailable", l.Message),
         // Unexpected failures answer 500 with a neutral problem: no stack traces, no key material.
         _ => (500, "internal-error", "the node failed to process the request; see the node log"),
     };
