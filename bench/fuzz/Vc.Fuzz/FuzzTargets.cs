@@ -95,17 +95,17 @@ public static class FuzzTargets
         return JsonLdProcessor.Expand(document.RootElement);
     }
 
-    private static readonly string[] Topics =
-        [Erc1056Log.OwnerChangedTopic, Erc1056Log.DelegateChangedTopic, Erc1056Log.AttributeChangedTopic, "0x" + new string('0', 64)];
-
     private static object? DecodeEthrLog(byte[] input)
     {
         if (input.Length == 0) return null;
+        // Read here, not in a static field: instrumented code (Erc1056Log's initialiser) must not run before
+        // Fuzzer.Run maps AFL's coverage memory.
+        string[] topics = [Erc1056Log.OwnerChangedTopic, Erc1056Log.DelegateChangedTopic, Erc1056Log.AttributeChangedTopic, "0x" + new string('0', 64)];
         var log = new FilterLog
         {
             BlockNumber = new HexBigInteger(5), BlockHash = "0x" + new string('a', 64), LogIndex = new HexBigInteger(0),
             Address = "0x5fbdb2315678afecb367f032d93f642f64180aa3",
-            Topics = [Topics[input[0] % Topics.Length], "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"],
+            Topics = [topics[input[0] % topics.Length], "0x00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"],
             Data = Codec.ToHex0x(input.AsSpan(1).ToArray()),
         };
         return Erc1056Log.Decode(log);
