@@ -6,6 +6,13 @@ namespace Vc.JsonLd;
 /// </summary>
 public static class IJson
 {
+    /// <summary>Why the UTF-8 JSON text is not I-JSON at the byte level, or null: it must be UTF-8 (RFC 8259 §8.1,
+    /// RFC 7493 §2.1; System.Text.Json parses invalid bytes inside a string and throws only when it is read — found
+    /// by fuzzing the trust-list loaders) and escape no lone surrogate.</summary>
+    public static string? Violation(ReadOnlySpan<byte> json) =>
+        !System.Text.Unicode.Utf8.IsValid(json) ? "not UTF-8 (RFC 8259 §8.1)"
+        : HasLoneSurrogateEscape(json) ? "a string holds a lone UTF-16 surrogate" : null;
+
     /// <summary>Whether the UTF-8 JSON text escapes a UTF-16 surrogate that is not half of a pair.</summary>
     public static bool HasLoneSurrogateEscape(ReadOnlySpan<byte> json)
     {

@@ -55,7 +55,9 @@ public sealed record CoseSign1
         {
             message = CoseMessage.DecodeSign1(encoded.Span);
         }
-        catch (CryptographicException e)
+        // .NET reads integer header labels as Int32 and lets an OverflowException out for a larger one (RFC 9052 §3
+        // allows any int): found by fuzzing; the lenient reader below reads labels as Int64 and refuses the rest typed.
+        catch (Exception e) when (e is CryptographicException or OverflowException)
         {
             var lenient = DecodeLenient(encoded, out var fieldShape);
             return fieldShape ? lenient : throw new HcertException(HcertFailure.Cose, "malformed COSE_Sign1: " + e.Message, e);

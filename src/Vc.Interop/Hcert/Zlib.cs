@@ -22,6 +22,10 @@ public static class Zlib
         // RFC 1950 §2.2: CMF must name deflate (CM = 8) and (CMF·256 + FLG) must be a multiple of 31.
         if (compressed.Length < 2 || (compressed[0] & 0x0F) != 8 || ((compressed[0] << 8) | compressed[1]) % 31 != 0)
             throw new HcertException(HcertFailure.Inflate, "no zlib header (RFC 1950 §2.2)");
+        // RFC 1950 §2.2: FDICT (bit 5 of FLG) asks for a preset dictionary, which no HCERT uses and the decoder is not
+        // given (.NET would fail with a ZLibException: found by fuzzing).
+        if ((compressed[1] & 0x20) != 0)
+            throw new HcertException(HcertFailure.Inflate, "preset dictionary (FDICT) is not supported (RFC 1950 §2.2)");
         var input = compressed.ToArray();
         try
         {
@@ -51,7 +55,8 @@ public static class Zlib
                 throw new HcertException(HcertFailure.Inflate, "truncated stream or ADLER-32 mismatch");
             return total == buffer.Length ? buffer : buffer.AsSpan(0, total).ToArray();
         }
-        catch (InvalidDataException e)
+        // InvalidDataException: corrupt deflate data; IOException (ZLibException): an error code zlib itself returned.
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw new HcertException(HcertFailure.Inflate, "corrupt deflate data", e);
         }

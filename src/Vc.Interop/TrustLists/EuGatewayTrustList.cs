@@ -16,8 +16,8 @@ public static class EuGatewayTrustList
 
     public static TrustListLoadResult Load(ReadOnlySpan<byte> json, X509Certificate2 trustAnchor)
     {
-        if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(json))
-            throw new TrustListException(TrustListFailure.Malformed, "not I-JSON: a string holds a lone UTF-16 surrogate");
+        if (Vc.JsonLd.IJson.Violation(json) is { } notIJson)
+            throw new TrustListException(TrustListFailure.Malformed, "not I-JSON: " + notIJson);
         List<Item> items;
         try
         {

@@ -27,8 +27,8 @@ public static class GdhcnDidTrustList
         options ??= new GdhcnLoadOptions();
         if (json.Length > options.MaxDocumentBytes)
             throw new TrustListException(TrustListFailure.Malformed, $"document larger than {options.MaxDocumentBytes} bytes");
-        if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(json))
-            throw new TrustListException(TrustListFailure.Malformed, "not I-JSON: a string holds a lone UTF-16 surrogate");
+        if (Vc.JsonLd.IJson.Violation(json) is { } notIJson)
+            throw new TrustListException(TrustListFailure.Malformed, "not I-JSON: " + notIJson);
         JsonElement root;
         try
         {
