@@ -52,7 +52,9 @@ public sealed record DccRule
         return JsonSchema.FromText(reader.ReadToEnd(), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
     });
 
-    private static readonly EvaluationOptions SchemaOptions = new() { OutputFormat = OutputFormat.List };
+    // Flag first (the common, valid case is cheapest); the detailed list only to name a failure's problems.
+    private static readonly EvaluationOptions FlagOptions = new() { OutputFormat = OutputFormat.Flag };
+    private static readonly EvaluationOptions ListOptions = new() { OutputFormat = OutputFormat.List };
 
     /// <summary>Problems of the rule's JSON against the gateway's validation-rule schema (see Resources/NOTICE.md for the
     /// two upstream fixes applied), then of its Logic as CertLogic. Empty when the rule is valid.</summary>
@@ -60,7 +62,8 @@ public sealed record DccRule
     {
         var problems = new List<string>();
         using var doc = JsonDocument.Parse(json?.ToJsonString() ?? "null");
-        var result = Schema.Value.Evaluate(doc.RootElement, SchemaOptions);
+        var result = Schema.Value.Evaluate(doc.RootElement, FlagOptions);
+        if (!result.IsValid) result = Schema.Value.Evaluate(doc.RootElement, ListOptions);
         if (!result.IsValid)
             foreach (var detail in result.Details ?? [])
                 if (detail.Errors is { Count: > 0 } errors)
