@@ -58,6 +58,7 @@ public sealed record DccVerifyReport(HcertVerificationResult? Result, IReadOnlyL
                     ["thumbprint"] = s.Thumbprint,
                 };
             json["payloadType"] = r.PayloadType.ToString();
+            if (r.Rules is { } rules) json["rules"] = Hcert.HcertBusinessRules.ToJson(rules);
             if (r.EuDcc is { } dcc) json["payload"] = JsonNode.Parse(dcc.GetRawText());
             else if (r.Icvp is { } icvp) json["payload"] = JsonSerializer.SerializeToNode(icvp, IcvpJson);
         }

@@ -23,6 +23,15 @@ public sealed class DccValueSets
 
     public IReadOnlyCollection<string> ValueSetIds => _sets.Keys;
 
+    /// <summary>The value sets in the "compressed" form business rules read as external.valueSets: id → its codes.</summary>
+    public System.Text.Json.Nodes.JsonObject ToRulesJson()
+    {
+        var json = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (id, codes) in _sets.OrderBy(s => s.Key, StringComparer.Ordinal))
+            json[id] = new System.Text.Json.Nodes.JsonArray(codes.Order(StringComparer.Ordinal).Select(c => (System.Text.Json.Nodes.JsonNode?)c).ToArray());
+        return json;
+    }
+
     public bool Contains(string valueSetId, string code) => _sets.TryGetValue(valueSetId, out var s) && s.Contains(code);
 
     /// <summary>Every coded field outside its value set, as "path: value (value set)".</summary>

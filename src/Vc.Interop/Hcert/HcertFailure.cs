@@ -45,6 +45,8 @@ public enum HcertFailure
     QrDecode,
     /// <summary>A payload could not be built or signed (signer side).</summary>
     Encode,
+    /// <summary>A business rule (CertLogic) of the arrival or issuing country does not pass, or could not be evaluated.</summary>
+    BusinessRule,
 }
 
 /// <summary>A typed HCERT error: which step failed, and why. Never carries key material.</summary>

@@ -12,6 +12,8 @@ public enum HcertStep
 {
     Unprefix, Base45, Inflate, Cose, Kid, Cwt, KidLookup, Signature, KeyUsage, DscValidity, ValidityTimes,
     Schema, ValueSets, EntryChecks,
+    /// <summary>The arrival country's acceptance and the issuer country's invalidation rules (CertLogic), when asked for.</summary>
+    BusinessRules,
 }
 
 public sealed record HcertStepResult(HcertStep Step, HcertFailure Failure, string? Detail)
@@ -37,6 +39,8 @@ public sealed record HcertVerificationResult
     /// <summary>The EU DCC (-260/1) as JSON.</summary>
     public JsonElement? EuDcc { get; init; }
     public IcvpCertificate? Icvp { get; init; }
+    /// <summary>Each applied business rule's outcome (null when no rules were asked for).</summary>
+    public IReadOnlyList<Vc.Rules.DccRuleOutcome>? Rules { get; init; }
 
     public bool IsValid => Outcome == HcertFailure.None;
 

@@ -62,7 +62,10 @@ public sealed record StatusChangedBody(string StatusListCredential, string Statu
 public sealed record RotateKeyBody(long? OverlapSeconds = null);
 
 [Description("An HCERT to verify: an HC1 string or a QR code image (base64 PNG), optionally at a given time.")]
-public sealed record HcertInputBody(string? Hc1 = null, string? QrPng = null, string? At = null);
+public sealed record HcertInputBody(string? Hc1 = null, string? QrPng = null, string? At = null,
+    [property: Description("Business rules (gateway validation rules) to apply after the cryptographic checks; with country")] IReadOnlyList<JsonObject>? Rules = null,
+    [property: Description("The arrival country (ISO 3166-1 alpha-2) whose acceptance rules apply")] string? Country = null,
+    [property: Description("The arrival region, for regional rules")] string? Region = null);
 
 [Description("One step of HCERT verification (prefix, Base45, zlib, COSE, CWT, signature, payload...).")]
 public sealed record HcertStepBody(string Step, bool Passed, string? Failure = null, string? Detail = null);
@@ -75,7 +78,7 @@ public sealed record HcertReportBody(bool Valid, string Outcome,
     [property: Description("The trust lists given to this verification (id, keys, rejected, proof)")] IReadOnlyList<JsonObject> Trust,
     string? Reason = null, string? Clock = null, IReadOnlyList<HcertStepBody>? Steps = null,
     string? Alg = null, string? Kid = null, string? Iss = null, string? Iat = null, string? Exp = null, string? Nbf = null, HcertSignerBody? Signer = null, string? PayloadType = null,
-    JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null);
+    JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null, IReadOnlyList<HcertRuleBody>? Rules = null);
 
 [Description("VC → HCERT: a credential of one of this node's issuers holding a DSC.")]
 public sealed record VcToHcertBody(JsonObject VerifiableCredential, BridgeOptionsBody? Options = null);
@@ -114,3 +117,7 @@ public sealed record ProblemBody(string Type, string Title, int Status, string? 
 public sealed record TrustVerdictBody(bool Trusted, string Reason, string Source, string Subject, string At, string Detail,
     string? Issuer = null, string? Country = null, JsonObject? RegistryEntry = null, long? RegistryBlock = null, string? RegistryTransaction = null,
     JsonObject? Decision = null);
+
+[Description("One business rule applied to an EU DCC: its identifier, type, country, version, result and English description.")]
+public sealed record HcertRuleBody(string Identifier, string Type, string Country, string Version, string CertificateType, bool Passed,
+    string Description, bool? Result = null, string? Error = null);

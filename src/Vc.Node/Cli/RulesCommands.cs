@@ -63,5 +63,23 @@ public static class RulesCommands
         }
     }
 
+    internal static T ReadFile<T>(string path, string what, Func<string, T> read) => Read(path, what, read);
+
     private static string Capitalised(string s) => char.ToUpperInvariant(s[0]) + s[1..];
+}
+
+/// <summary>`--rules DIR_OR_FILE --country CC [--region R]` of `dcc verify`: both or neither (usage error otherwise);
+/// an unusable rule set is a typed failure (exit 3).</summary>
+internal static class RulesCli
+{
+    public static Vc.Interop.Hcert.HcertRules? Load(string? rules, string? country, string? region)
+    {
+        if (rules is null && country is null && region is null) return null;
+        if (rules is null) throw new UsageException("--country and --region need --rules DIR_OR_FILE");
+        if (country is null) throw new UsageException("--rules needs --country CC (the arrival country)");
+        if (!(country.Length == 2 && country.All(char.IsAsciiLetter)))
+            throw new UsageException($"--country must be an ISO 3166-1 alpha-2 code, got '{country}'");
+        var set = RulesCommands.ReadFile(rules, "rule", DccRuleSet.Load);
+        return new Vc.Interop.Hcert.HcertRules(set, country.ToUpperInvariant(), region);
+    }
 }
