@@ -44,17 +44,21 @@ public sealed class DccRuleSet
 
     public IReadOnlyList<DccRule> Rules { get; }
 
-    /// <summary>Loads a rule file (one rule, or a JSON array of rules as the gateway lists them), or every *.json rule
-    /// file under a folder (tests/ folders beside rules are skipped).</summary>
+    /// <summary>Loads a rule file (one rule, or a JSON array of rules as the gateway lists them), or a folder: every
+    /// rule.json under it (the dgc-business-rules-testdata layout COUNTRY/ID/rule.json, whose other files are tests and
+    /// drafts), else every *.json file directly in it.</summary>
     /// <exception cref="DccRuleException">A file holds an invalid rule.</exception>
     /// <exception cref="IOException">Missing or unreadable.</exception>
     public static DccRuleSet Load(string path)
     {
-        var files = Directory.Exists(path)
-            ? Directory.EnumerateFiles(path, "*.json", SearchOption.AllDirectories)
-                .Where(f => !Path.GetRelativePath(path, f).Split(Path.DirectorySeparatorChar).Contains("tests"))
-                .Order(StringComparer.Ordinal).Take(MaxRules + 1).ToList()
-            : File.Exists(path) ? [path] : throw new FileNotFoundException($"no rule file or folder at {path}");
+        List<string> files;
+        if (Directory.Exists(path))
+        {
+            files = Directory.EnumerateFiles(path, "rule.json", SearchOption.AllDirectories).Take(MaxRules + 1).ToList();
+            if (files.Count == 0) files = Directory.EnumerateFiles(path, "*.json").Take(MaxRules + 1).ToList();
+            files.Sort(StringComparer.Ordinal);
+        }
+        else files = File.Exists(path) ? [path] : throw new FileNotFoundException($"no rule file or folder at {path}");
         if (files.Count > MaxRules) throw new IOException($"more than {MaxRules} rule files under {path}");
         var rules = new List<DccRule>();
         foreach (var file in files)
