@@ -95,11 +95,12 @@ public sealed class DccRuleSet
             .Concat(Select(DccRuleType.Invalidation, context.IssuerCountryCode)).ToList();
     }
 
-    /// <summary>Applies the applicable rules to a DCC payload (the JSON of claim -260/1).</summary>
+    /// <summary>Applies the applicable rules to a DCC payload (the JSON of claim -260/1). A payload or value-set node
+    /// without a parent becomes part of the data context as it is (no copy); one with a parent is copied.</summary>
     public DccRulesReport Apply(JsonNode payload, DccRuleContext context, JsonObject valueSets)
     {
         var type = TypeOf(payload);
-        var data = new JsonObject { ["payload"] = payload.DeepClone(), ["external"] = External(context, valueSets) };
+        var data = new JsonObject { ["payload"] = Own(payload), ["external"] = External(context, valueSets) };
         return new DccRulesReport(Applicable(context, type).Select(r => r.Evaluate(data)).ToList());
     }
 
@@ -109,7 +110,7 @@ public sealed class DccRuleSet
         static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         var external = new JsonObject
         {
-            ["valueSets"] = valueSets.DeepClone(),
+            ["valueSets"] = Own(valueSets),
             ["validationClock"] = Iso(context.ValidationClock),
             ["countryCode"] = context.CountryCode,
         };
@@ -120,6 +121,8 @@ public sealed class DccRuleSet
         if (context.Region is { } region) external["region"] = region;
         return external;
     }
+
+    private static JsonNode Own(JsonNode node) => node.Parent is null ? node : node.DeepClone();
 
     /// <summary>Vaccination, Test or Recovery by the entry group the payload carries (General when none or several).</summary>
     public static DccCertificateType TypeOf(JsonNode payload)

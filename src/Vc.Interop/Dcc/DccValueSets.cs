@@ -19,12 +19,18 @@ public sealed class DccValueSets
             sets[id] = doc.RootElement.GetProperty("valueSetValues").EnumerateObject().Select(p => p.Name).ToFrozenSet();
         }
         _sets = sets.ToFrozenDictionary();
+        _rulesJson = new(BuildRulesJson);
     }
 
     public IReadOnlyCollection<string> ValueSetIds => _sets.Keys;
 
     /// <summary>The value sets in the "compressed" form business rules read as external.valueSets: id → its codes.</summary>
-    public System.Text.Json.Nodes.JsonObject ToRulesJson()
+    public System.Text.Json.Nodes.JsonObject ToRulesJson() => (System.Text.Json.Nodes.JsonObject)_rulesJson.Value.DeepClone();
+
+    // Built once: a rule-set application copies it into its data context rather than rebuilding it from the sets.
+    private readonly Lazy<System.Text.Json.Nodes.JsonObject> _rulesJson;
+
+    private System.Text.Json.Nodes.JsonObject BuildRulesJson()
     {
         var json = new System.Text.Json.Nodes.JsonObject();
         foreach (var (id, codes) in _sets.OrderBy(s => s.Key, StringComparer.Ordinal))
