@@ -104,6 +104,9 @@ public sealed class VcAgent : IAsyncDisposable
     public required IReadOnlyList<TrustListLoadResult> TrustLists { get; init; }
     public TimeProvider Time => Options.Time;
 
+    /// <summary>The EU DCC value sets business rules read (external.valueSets), loaded on first use.</summary>
+    private readonly Lazy<Vc.Interop.Dcc.DccValueSets> _valueSets = new(() => new Vc.Interop.Dcc.DccValueSets());
+
     /// <summary>
     /// Opens the agent of <paramref name="options"/>. A node passes the ledger it started (and stops it itself);
     /// without one, the ledger is opened on first need (the embedded daemon is reused or started detached).
@@ -200,9 +203,15 @@ public sealed class VcAgent : IAsyncDisposable
         new(await Credentials.PresentationVerifier.VerifyAsync(presentation, options, ct), null);
 
     /// <summary>Verifies an HCERT against the PKI trust inputs; when valid, the ledger's trust decision for its DSC.</summary>
-    public async Task<HcertVerdict> VerifyHcertAsync(string hc1, DateTimeOffset? at, CancellationToken ct = default)
+    public Task<HcertVerdict> VerifyHcertAsync(string hc1, DateTimeOffset? at, CancellationToken ct = default) =>
+        VerifyHcertAsync(hc1, at, null, ct);
+
+    /// <summary>As above, and with <paramref name="rules"/> the arrival country's acceptance and the issuing country's
+    /// invalidation rules applied after the cryptographic checks (a failed rule makes the verdict not valid).</summary>
+    public async Task<HcertVerdict> VerifyHcertAsync(string hc1, DateTimeOffset? at, Vc.Interop.Hcert.HcertRules? rules, CancellationToken ct = default)
     {
         var result = await Bridge.VerifyHcertAsync(hc1, at);
+        if (rules is not null) result = Vc.Interop.Hcert.HcertBusinessRules.Apply(result, rules, _valueSets.Value);
         var trust = result.IsValid ? await Trust.HcertTrustAsync(result, ct) as JsonObject : null;
         return new HcertVerdict(result, TrustLists, trust);
     }

@@ -59,6 +59,7 @@ public sealed record DccVerifyReport(HcertVerificationResult? Result, IReadOnlyL
                 };
             json["payloadType"] = r.PayloadType.ToString();
             json["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode)new JsonObject { ["field"] = w.Field, ["message"] = w.Message }).ToArray());
+            if (r.Rules is { } rules) json["rules"] = Hcert.HcertBusinessRules.ToJson(rules);
             if (r.EuDcc is { } dcc) json["payload"] = JsonNode.Parse(dcc.GetRawText());
             else if (r.Icvp is { } icvp) json["payload"] = JsonSerializer.SerializeToNode(icvp, IcvpJson);
         }

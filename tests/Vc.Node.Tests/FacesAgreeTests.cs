@@ -196,6 +196,17 @@ public sealed partial class FacesAgreeTests(NodeFixture node) : IClassFixture<No
         Assert.True((bool)cliReport["valid"]!, cliReport.ToJsonString());
         Same("dcc verify", cliReport, (await Http("", HttpMethod.Post, "/hcert/verify", new JsonObject { ["hc1"] = hc1, ["at"] = at })).Body);
 
+        // DCC verify with business rules: --rules FILE --country CC on the CLI, {rules, country} in the body (the same
+        // rule list, here the EU set); the BusinessRules step and every rule's outcome must agree.
+        var euRules = new JsonArray(Vc.Rules.DccRuleSet.Load(Vc.TestSupport.TestPaths.TestData("dcc-business-rules/EU")).Rules.Select(r => (JsonNode)r.Json.DeepClone()).ToArray());
+        var cliRules = await Cli("dcc", "verify", hc1, "--at", at, "--rules", File("rules-eu.json", euRules.ToJsonString()), "--country", "EU", "--region", "BY");
+        var httpRules = await Http("", HttpMethod.Post, "/hcert/verify", new JsonObject
+        {
+            ["hc1"] = hc1, ["at"] = at, ["rules"] = euRules.DeepClone(), ["country"] = "EU", ["region"] = "BY",
+        });
+        Assert.Contains("BusinessRules", cliRules.Out!.ToJsonString());
+        Same("dcc verify --rules --country", cliRules.Out, httpRules.Body);
+
         // Bridge HCERT → VC: the same HC1 through both faces; the bridge issuer's credentials differ only in id and proof.
         JsonNode? Rebridged(JsonNode answer)
         {

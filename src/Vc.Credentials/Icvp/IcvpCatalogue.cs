@@ -41,14 +41,12 @@ public sealed record IcvpCatalogue(
     /// <summary>ICD-11 yellow fever.</summary>
     public const string YellowFever = "1D47";
 
-    /// <summary>IHR (2005) Annex 7 §1(b): a yellow fever certificate becomes valid 10 days after vaccination.</summary>
-    public const int YellowFeverDaysUntilValid = 10;
-
     /// <summary>The first day a dose against <paramref name="disease"/> (ICD-11 code) given on
-    /// <paramref name="vaccinationDate"/> is valid: yellow fever after <see cref="YellowFeverDaysUntilValid"/> days,
-    /// any other disease from the day itself. The one place of the IHR Annex 7 rule.</summary>
-    public static DateOnly ValidFrom(string? disease, DateOnly vaccinationDate) =>
-        disease == YellowFever ? vaccinationDate.AddDays(YellowFeverDaysUntilValid) : vaccinationDate;
+    /// <paramref name="vaccinationDate"/> is valid under <paramref name="rule"/> (default: the shipped IHR Annex 7
+    /// CertLogic rule, <see cref="IcvpValidityRule.IhrAnnex7"/>); <see cref="DateOnly.MaxValue"/> when the rule never
+    /// accepts it.</summary>
+    public static DateOnly ValidFrom(string? disease, DateOnly vaccinationDate, IcvpValidityRule? rule = null) =>
+        (rule ?? IcvpValidityRule.IhrAnnex7).FirstValidDay(disease, vaccinationDate) ?? DateOnly.MaxValue;
 
     private static readonly Lazy<IcvpCatalogue> V1Instance = new(() => Load(BundledContexts.ReadResource("icvp-catalogue-v1.json")));
 

@@ -19,6 +19,7 @@ public sealed class DccValueSets
             sets[id] = values;
         }
         _sets = sets.ToFrozenDictionary();
+        _rulesJson = new(BuildRulesJson);
     }
 
     private DccValueSets(FrozenDictionary<string, FrozenSet<string>> sets) => _sets = sets;
@@ -49,6 +50,20 @@ public sealed class DccValueSets
     }
 
     public IReadOnlyCollection<string> ValueSetIds => _sets.Keys;
+
+    /// <summary>The value sets in the "compressed" form business rules read as external.valueSets: id → its codes.</summary>
+    public System.Text.Json.Nodes.JsonObject ToRulesJson() => (System.Text.Json.Nodes.JsonObject)_rulesJson.Value.DeepClone();
+
+    // Built once: a rule-set application copies it into its data context rather than rebuilding it from the sets.
+    private readonly Lazy<System.Text.Json.Nodes.JsonObject> _rulesJson;
+
+    private System.Text.Json.Nodes.JsonObject BuildRulesJson()
+    {
+        var json = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (id, codes) in _sets.OrderBy(s => s.Key, StringComparer.Ordinal))
+            json[id] = new System.Text.Json.Nodes.JsonArray(codes.Order(StringComparer.Ordinal).Select(c => (System.Text.Json.Nodes.JsonNode?)c).ToArray());
+        return json;
+    }
 
     public bool Contains(string valueSetId, string code) => _sets.TryGetValue(valueSetId, out var s) && s.Contains(code);
 

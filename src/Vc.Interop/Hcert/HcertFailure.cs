@@ -50,6 +50,8 @@ public enum HcertFailure
     Encode,
     /// <summary>The certificate is on a revocation list of its DSC (EU DCC revocation; CERTIFICATE_REVOKED).</summary>
     Revoked,
+    /// <summary>A business rule (CertLogic) of the arrival or issuing country does not pass, or could not be evaluated.</summary>
+    BusinessRule,
 }
 
 /// <summary>A typed HCERT error: which step failed, and why. Never carries key material.</summary>

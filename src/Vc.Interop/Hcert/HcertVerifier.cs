@@ -12,6 +12,8 @@ public enum HcertStep
 {
     Unprefix, Base45, Inflate, Cose, Kid, Cwt, KidLookup, Signature, KeyUsage, DscValidity, ValidityTimes,
     Schema, ValueSets, EntryChecks, Revocation,
+    /// <summary>The arrival country's acceptance and the issuer country's invalidation rules (CertLogic), when asked for.</summary>
+    BusinessRules,
 }
 
 public sealed record HcertStepResult(HcertStep Step, HcertFailure Failure, string? Detail)
@@ -41,6 +43,8 @@ public sealed record HcertVerificationResult
     public IReadOnlyList<HcertWarning> Warnings { get; init; } = [];
     /// <summary>The certificate's revocation hashes (EU DCC revocation), once its signature verified.</summary>
     public Revocation.DccRevocationHashes? RevocationHashes { get; init; }
+    /// <summary>Each applied business rule's outcome (null when no rules were asked for).</summary>
+    public IReadOnlyList<Vc.Rules.DccRuleOutcome>? Rules { get; init; }
 
     public bool IsValid => Outcome == HcertFailure.None;
 
@@ -62,6 +66,8 @@ public sealed record HcertVerifierOptions
     public bool RequireTrustDomain { get; init; }
     /// <summary>Verify ES256 through libcrypto with a reused context (see <c>NativeP256Verifier</c>); false = .NET ECDsa only.</summary>
     public bool UseNativeOpenSsl { get; init; } = true;
+    /// <summary>When an ICVP dose becomes valid: the shipped IHR Annex 7 CertLogic rule unless a stricter one is given.</summary>
+    public IcvpValidityRule? IcvpRule { get; init; }
 }
 
 /// <summary>Verifies HCERTs the way the EU verifier does, with trust from an <see cref="ITrustStore"/> and time from a
@@ -184,7 +190,7 @@ public sealed class HcertVerifier
         if (_options.CheckEntries && payloadError is null)
             Check(steps, HcertStep.EntryChecks, () =>
             {
-                var problems = dcc is { } d ? DccEntryChecks.Check(d, clock) : icvp is not null ? IcvpEntryChecks(icvp, clock) : [];
+                var problems = dcc is { } d ? DccEntryChecks.Check(d, clock) : icvp is not null ? IcvpEntryChecks(icvp, clock, _options.IcvpRule) : [];
                 if (problems.Count > 0) throw new HcertException(HcertFailure.EntryCheck, string.Join("; ", problems));
             });
         var first = steps.FirstOrDefault(s => !s.Passed);
@@ -354,9 +360,9 @@ public sealed class HcertVerifier
             throw new HcertException(HcertFailure.Schema, "hcert carries neither an EU DCC (1) nor an ICVP (-6)");
     }
 
-    /// <summary>IHR Annex 7: a yellow-fever dose is valid from vaccination + 10 days (or vls) for the life of the person
-    /// (unless vle says otherwise).</summary>
-    private static List<string> IcvpEntryChecks(IcvpCertificate icvp, DateTimeOffset clock)
+    /// <summary>The dose is valid from vls, else from the first day the ICVP validity rule accepts it (IHR Annex 7:
+    /// yellow fever from vaccination + 10 days, for the life of the person), until vle if given.</summary>
+    private static List<string> IcvpEntryChecks(IcvpCertificate icvp, DateTimeOffset clock, IcvpValidityRule? rule)
     {
         var problems = new List<string>();
         var latestToday = DateOnly.FromDateTime(clock.UtcDateTime.AddHours(14));
@@ -366,7 +372,7 @@ public sealed class HcertVerifier
         if (dt > latestToday) problems.Add($"vaccination date {icvp.Vaccination.Date} is in the future");
         // An ICVP without tg is a yellow-fever certificate (the ICVP's default disease).
         var disease = icvp.Vaccination.Disease?.ToUpperInvariant() ?? IcvpCatalogue.YellowFever; // "1d47" is yellow fever too
-        var from = Parse(icvp.Vaccination.ValidFrom) ?? (dt is { } d ? IcvpCatalogue.ValidFrom(disease, d) : null);
+        var from = Parse(icvp.Vaccination.ValidFrom) ?? (dt is { } d ? IcvpCatalogue.ValidFrom(disease, d, rule) : null);
         if (from > latestToday) problems.Add($"not valid before {from:yyyy-MM-dd}");
         if (Parse(icvp.Vaccination.ValidUntil) is { } until && earliestToday > until) problems.Add($"validity ended {until:yyyy-MM-dd}");
         return problems;

@@ -66,7 +66,10 @@ public sealed record StatusChangedBody(string StatusListCredential, string Statu
 public sealed record RotateKeyBody(long? OverlapSeconds = null);
 
 [Description("An HCERT to verify: an HC1 string or a QR code image (base64 PNG), optionally at a given time.")]
-public sealed record HcertInputBody(string? Hc1 = null, string? QrPng = null, string? At = null);
+public sealed record HcertInputBody(string? Hc1 = null, string? QrPng = null, string? At = null,
+    [property: Description("Business rules (gateway validation rules) to apply after the cryptographic checks; with country")] IReadOnlyList<JsonObject>? Rules = null,
+    [property: Description("The arrival country (ISO 3166-1 alpha-2) whose acceptance rules apply")] string? Country = null,
+    [property: Description("The arrival region, for regional rules")] string? Region = null);
 
 [Description("One step of HCERT verification (prefix, Base45, zlib, COSE, CWT, signature, payload...).")]
 public sealed record HcertStepBody(string Step, bool Passed, string? Failure = null, string? Detail = null);
@@ -80,7 +83,8 @@ public sealed record HcertReportBody(bool Valid, string Outcome,
     string? Reason = null, string? Clock = null, IReadOnlyList<HcertStepBody>? Steps = null,
     string? Alg = null, string? Kid = null, string? Iss = null, string? Iat = null, string? Exp = null, string? Nbf = null, HcertSignerBody? Signer = null, string? PayloadType = null,
     JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null,
-    [property: Description("Shapes accepted although the specification wants others (WHO DVC/ICVP variants, DER ECDSA…)")] IReadOnlyList<HcertWarningBody>? Warnings = null);
+    [property: Description("Shapes accepted although the specification wants others (WHO DVC/ICVP variants, DER ECDSA…)")] IReadOnlyList<HcertWarningBody>? Warnings = null,
+    IReadOnlyList<HcertRuleBody>? Rules = null);
 
 [Description("A shape the HCERT verifier accepted with a warning: where (field) and what.")]
 public sealed record HcertWarningBody(string Field, string Message);
@@ -137,3 +141,7 @@ public sealed record DeriveOptionsBody([property: Description("JSON pointers (RF
 
 [Description("VC-API derive response: the credential with only the disclosed statements and a derived proof.")]
 public sealed record DerivedCredentialBody(JsonObject VerifiableCredential);
+
+[Description("One business rule applied to an EU DCC: its identifier, type, country, version, result and English description.")]
+public sealed record HcertRuleBody(string Identifier, string Type, string Country, string Version, string CertificateType, bool Passed,
+    string Description, bool? Result = null, string? Error = null);

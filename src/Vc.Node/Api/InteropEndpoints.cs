@@ -16,6 +16,29 @@ namespace Vc.Node.Api;
 /// </summary>
 public static class InteropEndpoints
 {
+    /// <summary>The body's business rules: {rules: [rule…], country: CC, region?} — both or neither, as the CLI's
+    /// --rules/--country. A rule that is not a valid gateway rule is a 400 naming its problems.</summary>
+    private static (HcertRules?, IResult?) RulesFrom(JsonObject body)
+    {
+        var country = VcApiEndpoints.Str(body, "country");
+        var region = VcApiEndpoints.Str(body, "region");
+        var rules = body["rules"];
+        if (rules is null && country is null && region is null) return (null, null);
+        if (rules is not JsonArray list) return (null, Problems.BadRequest("malformed-request", "'country' and 'region' need 'rules': an array of validation rules"));
+        if (country is null) return (null, Problems.BadRequest("malformed-request", "'rules' needs 'country' (the arrival country)"));
+        if (!(country.Length == 2 && country.All(char.IsAsciiLetter)))
+            return (null, Problems.BadRequest("malformed-request", $"'country' must be an ISO 3166-1 alpha-2 code, got '{country}'"));
+        if (list.Count > Vc.Rules.DccRuleSet.MaxRules) return (null, Problems.BadRequest("malformed-request", $"more than {Vc.Rules.DccRuleSet.MaxRules} rules"));
+        try
+        {
+            return (new HcertRules(new Vc.Rules.DccRuleSet(list.Select(Vc.Rules.DccRule.FromJson)), country.ToUpperInvariant(), region), null);
+        }
+        catch (Vc.Rules.DccRuleException e)
+        {
+            return (null, Problems.BadRequest("invalid-rule", e.Message));
+        }
+    }
+
     public static void Map(WebApplication app)
     {
         // {hc1: "HC1:…"} or {qrPng: base64} [, at: time] → 200 valid | 400 with the typed outcome.
@@ -31,7 +54,9 @@ public static class InteropEndpoints
                 if (!HcertClock.TryParse(t, out var parsed)) return Problems.BadRequest("malformed-request", $"'at' is not a date-time: {t}");
                 at = parsed;
             }
-            var verdict = await agent.VerifyHcertAsync(hc1!, at, request.HttpContext.RequestAborted);
+            var (rules, rulesProblem) = RulesFrom(body!);
+            if (rulesProblem is not null) return rulesProblem;
+            var verdict = await agent.VerifyHcertAsync(hc1!, at, rules, request.HttpContext.RequestAborted);
             return Results.Json(verdict.ToJson(), statusCode: verdict.Result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }).Public().Reads<HcertInputBody>().Answers<HcertReportBody>(200).Answers<HcertReportBody>(400);
 

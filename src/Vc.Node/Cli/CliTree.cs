@@ -26,6 +26,7 @@ internal static class CliTree
         ("trust", "init|onboard|add-issuer|suspend|reinstate|remove|check|audit|snapshot|import-…|export-… on the trust registry", TrustCommands.Declare),
         ("canon", "RDFC-1.0 canonical N-Quads of a JSON-LD (or --nquads) file", CanonCommand.Declare),
         ("key", "generate a wallet/issuer key (did:key) or a ledger key; prints the public part", VcCommands.KeyCommand),
+        ("rules", "test RULE.json TEST.json…: run a CertLogic (EU DCC business) rule on its test files", RulesCommands.Declare),
         ("completion", "shell completion scripts (completion bash)", CompletionCommand.Declare),
     ];
 

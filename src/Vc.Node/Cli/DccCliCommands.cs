@@ -23,8 +23,12 @@ public static class DccCliCommands
         // Text, not a typed time: an unreadable clock is answered in the verification report (outcome Input, exit 3).
         var at = CliParse.Text("--at", "the verification clock (default now)", "TIME");
         var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate that signs EU gateway trust lists", "CERT");
-        var verify = new Command("verify", "verify an HCERT (EU DCC or ICVP); exit 0 only when valid") { verifyInput, trust, at, anchor };
-        verify.SetAction((parse, _) => Run(() => VerifyAsync(context, parse, parse.GetRequiredValue(verifyInput), parse.GetValue(trust) ?? [], parse.GetValue(at), parse.GetValue(anchor))));
+        var rules = CliParse.Text("--rules", "business rules: a gateway rule file (one rule or a list) or a folder of them; with --country", "DIR_OR_FILE");
+        var country = CliParse.Text("--country", "the arrival country (ISO 3166-1 alpha-2) whose acceptance rules apply", "CC");
+        var region = CliParse.Text("--region", "the arrival region, for regional rules", "R");
+        var verify = new Command("verify", "verify an HCERT (EU DCC or ICVP); exit 0 only when valid") { verifyInput, trust, at, anchor, rules, country, region };
+        verify.SetAction((parse, _) => Run(() => VerifyAsync(context, parse, parse.GetRequiredValue(verifyInput), parse.GetValue(trust) ?? [], parse.GetValue(at), parse.GetValue(anchor),
+            RulesCli.Load(parse.GetValue(rules), parse.GetValue(country), parse.GetValue(region)))));
 
         var payload = CliParse.Required("PAYLOAD", "the EU DCC JSON or the ICVP Variant B JSON");
         var cert = CliParse.Text("--cert", "the Document Signer Certificate (PEM)", "DSC.pem", required: true);
@@ -50,7 +54,8 @@ public static class DccCliCommands
     /// The node's HCERT verification: the agent of this data directory, its trust being the --trust files (and the DSCs
     /// of this node's issuers), with the ledger's trust decision beside the report when a trust registry is recorded.
     /// </summary>
-    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string input, IReadOnlyList<string> trust, string? at, string? anchor)
+    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string input, IReadOnlyList<string> trust, string? at, string? anchor,
+        HcertRules? rules)
     {
         if (at is not null && !HcertClock.TryParse(at, out _))
             return Print(context, new DccVerifyReport(null, [], $"--at '{at}' is not a date-time", HcertFailure.Input).ToJson());
@@ -65,7 +70,7 @@ public static class DccCliCommands
             string hc1;
             try { hc1 = await DccCommands.ReadInputAsync(input); }
             catch (HcertException e) { return Print(context, new DccVerifyReport(null, agent.TrustLists, e.Message, e.Failure).ToJson()); }
-            var verdict = await agent.VerifyHcertAsync(hc1, at is null ? null : HcertClock.Parse(at));
+            var verdict = await agent.VerifyHcertAsync(hc1, at is null ? null : HcertClock.Parse(at), rules);
             context.Out.WriteLine(verdict.ToJson().ToJsonString(ReportJson));
             return verdict.Result.IsValid ? ExitCodes.Ok : ExitCodes.Negative;
         }

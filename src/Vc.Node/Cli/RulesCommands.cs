@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Vc.Rules;
+
+namespace Vc.Node.Cli;
+
+/// <summary>
+/// `vchealth rules test RULE.json TEST.json…`: runs a gateway validation rule (CertLogic) on test files in the
+/// dgc-business-rules-testdata format. Prints exactly
+/// {"rule": ID, "results": [{"test", "name", "expected", "actual", "error"}], "passed": N, "failed": M};
+/// exit 0 only when every test's actual equals its expected, 1 otherwise, 3 when a file cannot be used (missing,
+/// not JSON, an invalid rule or a file that is not a rule test).
+/// </summary>
+public static class RulesCommands
+{
+    public static Command Declare(CliContext context)
+    {
+        var rule = CliParse.Required("RULE", "the rule (gateway validation-rule JSON)");
+        var tests = new Argument<string[]>("TEST") { Description = "test files {name, payload, external, expected}", Arity = ArgumentArity.OneOrMore };
+        var test = new Command("test", "run a rule on its tests; exit 0 only when every test gives its expected result") { rule, tests };
+        test.SetAction((parse, _) => Task.FromResult(Test(context, parse.GetRequiredValue(rule), parse.GetValue(tests) ?? [])));
+        return new Command("rules") { test };
+    }
+
+    private static int Test(CliContext context, string rulePath, IReadOnlyList<string> testPaths)
+    {
+        var rule = Read(rulePath, "rule", path => DccRule.FromJson(DccRuleSet.ReadJson(path)));
+        // Every test file is read before any runs: an unusable one makes the whole call exit 3, with nothing printed.
+        var cases = testPaths.Select(p => (Path: p, Case: Read(p, "test", DccRuleTestCase.Load))).ToList();
+        var results = new JsonArray();
+        var passed = 0;
+        foreach (var (path, testCase) in cases)
+        {
+            var outcome = testCase.Run(rule);
+            if (outcome.Result == testCase.Expected) passed++;
+            results.Add(new JsonObject
+            {
+                ["test"] = path,
+                ["name"] = testCase.Name,
+                ["expected"] = testCase.Expected,
+                ["actual"] = outcome.Result,
+                ["error"] = outcome.Error,
+            });
+        }
+        CliOutput.Write(context.Out, new JsonObject
+        {
+            ["rule"] = rule.Identifier,
+            ["results"] = results,
+            ["passed"] = passed,
+            ["failed"] = cases.Count - passed,
+        });
+        return passed == cases.Count ? ExitCodes.Ok : ExitCodes.Negative;
+    }
+
+    private static T Read<T>(string path, string what, Func<string, T> read)
+    {
+        try { return read(path); }
+        catch (DccRuleException e) { throw new CliFailure("rules.InvalidRule", $"{path}: {e.Message}"); }
+        catch (InvalidDataException e) { throw new CliFailure($"rules.Invalid{Capitalised(what)}", e.Message); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliFailure("rules.Unreadable", $"cannot read the {what} file {path}: {e.Message}");
+        }
+    }
+
+    internal static T ReadFile<T>(string path, string what, Func<string, T> read) => Read(path, what, read);
+
+    private static string Capitalised(string s) => char.ToUpperInvariant(s[0]) + s[1..];
+}
+
+/// <summary>`--rules DIR_OR_FILE --country CC [--region R]` of `dcc verify`: both or neither (usage error otherwise);
+/// an unusable rule set is a typed failure (exit 3).</summary>
+internal static class RulesCli
+{
+    public static Vc.Interop.Hcert.HcertRules? Load(string? rules, string? country, string? region)
+    {
+        if (rules is null && country is null && region is null) return null;
+        if (rules is null) throw new UsageException("--country and --region need --rules DIR_OR_FILE");
+        if (country is null) throw new UsageException("--rules needs --country CC (the arrival country)");
+        if (!(country.Length == 2 && country.All(char.IsAsciiLetter)))
+            throw new UsageException($"--country must be an ISO 3166-1 alpha-2 code, got '{country}'");
+        var set = RulesCommands.ReadFile(rules, "rule", DccRuleSet.Load);
+        return new Vc.Interop.Hcert.HcertRules(set, country.ToUpperInvariant(), region);
+    }
+}
