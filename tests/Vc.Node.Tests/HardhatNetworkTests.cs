@@ -68,7 +68,7 @@ public sealed class HardhatNetworkTests : IAsyncLifetime
         var demo = await RunAsync("demo", "--rpc", rpc, "--registry", (string)deployed["ethereumDIDRegistry"]!["address"]!,
             "--data", Path.Combine(_dir, "a"), "--out", Path.Combine(_dir, "out"));
         Assert.True(demo.Code == ExitCodes.Ok, demo.Out + demo.Err);
-        Assert.Contains("demo: all 7 steps behaved as expected", demo.Out);
+        Assert.Matches(@"demo: all \d+ steps behaved as expected", demo.Out);
     }
 
     [Fact]

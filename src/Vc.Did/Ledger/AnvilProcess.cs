@@ -54,7 +54,8 @@ public sealed partial class AnvilProcess : IAsyncDisposable
     /// <summary>
     /// Takes the lock on fd 9 (flock -n: refused at once if held, exit 75) and leaves fd 9 open only in the Anvil
     /// process: the shell drops it once the node is forked (the guard subshell is forked after that), so the lock lives
-    /// exactly as long as the node. Without a lock path the fd is /dev/null and flock trivially succeeds.
+    /// exactly as long as the node. Without a lock path (an in-memory chain) there is nothing to lock: no prefix (a
+    /// flock on /dev/null would be one lock shared by every such node on the machine).
     /// </summary>
     private const string LockPrefix =
         "exec 9>>\"$VCHEALTH_ANVIL_LOCK\"; flock -n 9 || { echo \"locked\" >&2; exit 75; }; ";
@@ -117,6 +118,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add("-c");
+        var lockPrefix = options.LockPath is null ? "" : LockPrefix;
         string? log = null;
         if (options.Detached)
         {
@@ -125,11 +127,11 @@ public sealed partial class AnvilProcess : IAsyncDisposable
                 ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.StatePath))!, "anvil.log")
                 : Path.Combine(Path.GetTempPath(), $"vchealth-anvil-{Guid.NewGuid():N}.log"));
             File.WriteAllText(log, "");
-            psi.ArgumentList.Add(LockPrefix + "setsid \"$0\" \"$@\" </dev/null >\"$VCHEALTH_ANVIL_LOG\" 2>&1 & echo \"pid=$!\"");
+            psi.ArgumentList.Add(lockPrefix + "setsid \"$0\" \"$@\" </dev/null >\"$VCHEALTH_ANVIL_LOG\" 2>&1 & echo \"pid=$!\"");
             psi.Environment["VCHEALTH_ANVIL_LOG"] = log;
         }
-        else psi.ArgumentList.Add(LockPrefix + GuardScript);
-        psi.Environment["VCHEALTH_ANVIL_LOCK"] = options.LockPath ?? "/dev/null";
+        else psi.ArgumentList.Add(lockPrefix + GuardScript);
+        if (options.LockPath is not null) psi.Environment["VCHEALTH_ANVIL_LOCK"] = options.LockPath;
         psi.ArgumentList.Add(binary);
         foreach (var a in args) psi.ArgumentList.Add(a);
 

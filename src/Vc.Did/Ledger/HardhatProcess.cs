@@ -80,7 +80,7 @@ public sealed partial class HardhatProcess : IAsyncDisposable
         // Hardhat logs every call on stdout: keep draining so it never blocks on a full pipe.
         _ = DrainAsync(process.StandardOutput);
         var node = new HardhatProcess(process, url);
-        try { await node.StartClockAsync(options.GenesisTime ?? options.Clock.GetUtcNow(), timeout.Token); }
+        try { await node.StartClockAsync(options.GenesisTime, options.Clock, timeout.Token); }
         catch { await node.DisposeAsync(); throw; }
         return node;
 
@@ -88,14 +88,22 @@ public sealed partial class HardhatProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sets the clock so that block 1 is stamped <paramref name="time"/> (evm_setNextBlockTimestamp; nothing is mined, so
-    /// block numbers are as on Anvil): Hardhat's clock starts at its configuration's load, seconds before it serves,
-    /// and later blocks continue from the one set.
+    /// Sets the chain's clock (evm_setNextBlockTimestamp; nothing is mined, so block numbers are as on Anvil): to the
+    /// given genesis time, or else to the wall clock, set just after a second begins so that blocks are stamped with the
+    /// wall clock's second as Anvil stamps them. Hardhat's own clock starts at its configuration's load, seconds before
+    /// it serves; a chain clock behind the wall clock would date a key rotation before the proofs made just before it.
     /// </summary>
-    private async Task StartClockAsync(DateTimeOffset time, CancellationToken ct)
+    private async Task StartClockAsync(DateTimeOffset? genesis, TimeProvider clock, CancellationToken ct)
     {
         using var rpc = new LedgerRpc(RpcUrl, TimeSpan.FromSeconds(10));
-        await rpc.Client.CallAsync<object>(new Nethereum.JsonRpc.Client.RpcRequest(1, "evm_setNextBlockTimestamp", time.ToUnixTimeSeconds()), ct);
+        var time = genesis;
+        if (time is null)
+        {
+            var now = clock.GetUtcNow();
+            await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond), clock, ct);
+            time = clock.GetUtcNow();
+        }
+        await rpc.Client.CallAsync<object>(new Nethereum.JsonRpc.Client.RpcRequest(1, "evm_setNextBlockTimestamp", time.Value.ToUnixTimeSeconds()), ct);
     }
 
     /// <summary>tools/ledger (with Hardhat installed) above the app or the current directory.</summary>

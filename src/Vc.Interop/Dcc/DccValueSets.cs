@@ -22,7 +22,11 @@ public sealed class DccValueSets
         _rulesJson = new(BuildRulesJson);
     }
 
-    private DccValueSets(FrozenDictionary<string, FrozenSet<string>> sets) => _sets = sets;
+    private DccValueSets(FrozenDictionary<string, FrozenSet<string>> sets)
+    {
+        _sets = sets;
+        _rulesJson = new(BuildRulesJson);
+    }
 
     /// <summary>These value sets with one replaced by a newer one in the gateway's distribution form
     /// ({valueSetId, valueSetValues{code: …}}), e.g. the live RAT device list.</summary>

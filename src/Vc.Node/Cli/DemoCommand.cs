@@ -37,6 +37,19 @@ public static class DemoCommand
         return command;
     }
 
+    /// <summary>
+    /// Registry entries count from their block's timestamp, and a dev chain that stamps each block a second after the
+    /// last (Hardhat Network) runs ahead of the wall clock in a burst of writes: a credential signed now would date
+    /// before its issuer's onboarding. Wait (at most 30 s) until the latest block's second has passed.
+    /// </summary>
+    private static async Task WaitForChainTimeAsync(Vc.Did.Ledger.LedgerConnection connection, TimeProvider clock)
+    {
+        var latest = await connection.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest());
+        if (latest is null) return;
+        var wait = DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value + 1) - clock.GetUtcNow();
+        if (wait > TimeSpan.Zero) await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), clock);
+    }
+
     private static async Task<int> RunAsync(CliContext context, LedgerSettings settings, string outDir)
     {
         // The story runs in real time (a real ledger stamps its blocks); the one clock is handed on from here.
@@ -102,6 +115,7 @@ public static class DemoCommand
             var thumbprint = Bytes32.Parse(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(kenyaDsc.RawData)));
             await client.ExecuteAsync(new AddIssuer(new IssuerRegistration(kenCountry, IssuerRef.Kid(TrustEntry.KidOf(kenyaDsc)),
                 TrustDomainCodes.Parse("ICVP"), Thumbprint: thumbprint)), kenAdmin, WriteMode.Relayed);
+            await WaitForChainTimeAsync(ledger.Connection, clock);
             return $"{issuerDid} (key {(string)created["verificationMethod"]!}), DSC kid {Convert.ToBase64String(TrustEntry.KidOf(kenyaDsc))} registered for KEN/ICVP";
         });
 
