@@ -35,11 +35,15 @@ public sealed record CredentialVerdict(VerificationResult Result, JsonObject? Tr
 {
     public bool Verified => Result.Verified;
 
+    /// <summary>The answer at a glance (<see cref="VerdictSummary"/>): status, reason, issuer, timeline, ICVP content.</summary>
+    public JsonObject? Summary { get; init; }
+
     /// <summary>The answer both faces print: the VC-API verification result with "trust" beside it, never folded into "verified".</summary>
     public JsonNode ToJson()
     {
         var json = Result.ToJsonNode();
         if (Trust is not null) json["trust"] = Trust;
+        if (Summary is not null) json["summary"] = Summary.DeepClone();
         return json;
     }
 }
@@ -52,6 +56,7 @@ public sealed record HcertVerdict(HcertVerificationResult Result, IReadOnlyList<
     {
         var json = new Vc.Interop.DccVerifyReport(Result, TrustLists, null, null).ToJson();
         if (LedgerTrust is not null) json["ledgerTrust"] = LedgerTrust;
+        json["summary"] = VerdictSummary.OfHcert(Result, LedgerTrust);
         return json;
     }
 }
@@ -142,13 +147,17 @@ public sealed class VcAgent : IAsyncDisposable
     public async Task<CredentialVerdict> VerifyCredentialAsync(JsonElement credential, VerificationOptions options, CancellationToken ct = default)
     {
         var result = await Credentials.Verifier.VerifyAsync(credential, options, ct);
-        var trust = result.Verified ? await Trust.CredentialTrustAsync(JsonObject.Create(credential)!, ct) as JsonObject : null;
-        return new CredentialVerdict(result, trust);
+        var document = JsonObject.Create(credential)!;
+        var trust = result.Verified ? await Trust.CredentialTrustAsync(document, ct) as JsonObject : null;
+        return new CredentialVerdict(result, trust) { Summary = VerdictSummary.OfCredential(result, trust, document) };
     }
 
     /// <summary>Verifies a presentation and its credentials (holder proof, challenge, domain).</summary>
-    public async Task<CredentialVerdict> VerifyPresentationAsync(JsonElement presentation, VerificationOptions options, CancellationToken ct = default) =>
-        new(await Credentials.PresentationVerifier.VerifyAsync(presentation, options, ct), null);
+    public async Task<CredentialVerdict> VerifyPresentationAsync(JsonElement presentation, VerificationOptions options, CancellationToken ct = default)
+    {
+        var result = await Credentials.PresentationVerifier.VerifyAsync(presentation, options, ct);
+        return new(result, null) { Summary = VerdictSummary.OfCredential(result, null, JsonObject.Create(presentation)!) };
+    }
 
     /// <summary>Verifies an HCERT against the PKI trust inputs; when valid, the ledger's trust decision for its DSC.</summary>
     public async Task<HcertVerdict> VerifyHcertAsync(string hc1, DateTimeOffset? at, CancellationToken ct = default)

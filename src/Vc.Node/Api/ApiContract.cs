@@ -50,7 +50,7 @@ public sealed record TrustDecisionBody(bool Trusted, string Reason, string? Sour
 [Description("VC-API verification result (200 when verified, 400 otherwise).")]
 public sealed record VerificationBody(bool Verified, IReadOnlyList<CheckBody> Checks, IReadOnlyList<VerificationProblemBody> ProblemDetails,
     [property: Description("Per-credential results of a presentation")] IReadOnlyList<VerificationBody>? CredentialResults = null,
-    TrustDecisionBody? Trust = null);
+    TrustDecisionBody? Trust = null, VerdictSummaryBody? Summary = null);
 
 [Description("A status change: name the status entry (credentialStatus), or give the credential and statusPurpose. status false unsuspends.")]
 public sealed record StatusChangeBody(JsonNode? CredentialStatus = null, JsonObject? VerifiableCredential = null, string? StatusPurpose = null, bool? Status = null);
@@ -75,7 +75,7 @@ public sealed record HcertReportBody(bool Valid, string Outcome,
     [property: Description("The trust lists given to this verification (id, keys, rejected, proof)")] IReadOnlyList<JsonObject> Trust,
     string? Reason = null, string? Clock = null, IReadOnlyList<HcertStepBody>? Steps = null,
     string? Alg = null, string? Kid = null, string? Iss = null, string? Iat = null, string? Exp = null, string? Nbf = null, HcertSignerBody? Signer = null, string? PayloadType = null,
-    JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null);
+    JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null, VerdictSummaryBody? Summary = null);
 
 [Description("VC → HCERT: a credential of one of this node's issuers holding a DSC.")]
 public sealed record VcToHcertBody(JsonObject VerifiableCredential, BridgeOptionsBody? Options = null);
@@ -114,3 +114,7 @@ public sealed record ProblemBody(string Type, string Title, int Status, string? 
 public sealed record TrustVerdictBody(bool Trusted, string Reason, string Source, string Subject, string At, string Detail,
     string? Issuer = null, string? Country = null, JsonObject? RegistryEntry = null, long? RegistryBlock = null, string? RegistryTransaction = null,
     JsonObject? Decision = null);
+
+[Description("The answer at a glance: status (valid, not-valid, not-yet-valid, cannot-tell), the deciding reason, the issuer (DID or DSC, country), the validity timeline, the ICVP content (only when the signatures held) and, for a bridged credential, the HCERT it came from.")]
+public sealed record VerdictSummaryBody(string Status, string Reason, JsonObject? Issuer = null, JsonObject? Timeline = null, JsonObject? Icvp = null,
+    JsonObject? Bridged = null, JsonObject? Signed = null);
