@@ -148,7 +148,9 @@ public sealed class VcAgent : IAsyncDisposable
     {
         var result = await Credentials.Verifier.VerifyAsync(credential, options, ct);
         var document = JsonObject.Create(credential)!;
-        var trust = result.Verified ? await Trust.CredentialTrustAsync(document, ct) as JsonObject : null;
+        // The trust decision is asked once the proofs held (a credential only not yet valid still shows who issued it).
+        var trust = VerdictSummary.StatusOf(result) is VerdictSummary.Valid or VerdictSummary.NotYetValid
+            ? await Trust.CredentialTrustAsync(document, ct) as JsonObject : null;
         return new CredentialVerdict(result, trust) { Summary = VerdictSummary.OfCredential(result, trust, document) };
     }
 

@@ -63,7 +63,7 @@ public sealed class VerifierPageTests(VerifierPageFixture node) : IClassFixture<
     {
         var page = await OpenAsync();
         await page.FillAsync("#paste", node.ValidCredential.ToJsonString());
-        // Keyboard path: from the text area, Tab through the options to the Verify button and press Enter.
+        // Keyboard path: the Verify button focused and Enter pressed.
         await page.FocusAsync("#verify");
         await page.Keyboard.PressAsync("Enter");
         var text = await VerdictAsync(page, "valid", "3-pasted-credential-valid.png");
@@ -97,6 +97,7 @@ public sealed class VerifierPageTests(VerifierPageFixture node) : IClassFixture<
         Assert.Equal("NOT YET VALID", (await page.Locator("#verdict .headline").InnerTextAsync()).Trim());
         var validFrom = (string)node.Day5Credential["credentialSubject"]!["vaccineDetails"]!["validityPeriod"]!["start"]!;
         Assert.Contains(validFrom, text);
+        Assert.Contains("Trusted", text);          // genuine: who issued it is still shown and decided
         await page.CloseAsync();
     }
 

@@ -23,6 +23,9 @@ public static class VerdictSummary
     /// <summary>Nothing failed for good, but a needed fact is unknown (ledger unreachable, status list unavailable).</summary>
     public const string CannotTell = "cannot-tell";
 
+    /// <summary>The state of a credential's (or presentation's) verification result.</summary>
+    public static string StatusOf(VerificationResult result) => result.Verified ? Valid : Classify(Flatten(result).ToArray()).Status;
+
     /// <summary>A credential's (or presentation's) summary; <paramref name="document"/> is what was verified.</summary>
     public static JsonObject OfCredential(VerificationResult result, JsonObject? trust, JsonObject document)
     {

@@ -26,7 +26,7 @@ export const strings = {
     "cannot-tell": "CANNOT TELL",
   },
   statusHelp: {
-    "valid": "Every check passed.",
+    "valid": "Genuine and in force.",
     "not-valid": "Do not accept this certificate.",
     "not-yet-valid": "Genuine, but not valid yet: see the validity dates.",
     "cannot-tell": "The node could not decide (for example, the ledger or a status list is unreachable). Try again later.",
@@ -47,6 +47,7 @@ export const strings = {
   trustSource: "Source",
   trustAt: "As of",
   trustLists: "Trust lists used",
+  configuredList: "trust list configured on this node",
   timelineHeading: "Validity",
   vaccinated: "Vaccinated on",
   validFrom: "Valid from",

@@ -193,7 +193,7 @@ function trust(answer) {
       [t.country, decision.country], [t.trustSource, decision.source], [t.trustAt, decision.at]);
   }
   if (answer.signer) rows.push([t.trustListEntry, `${answer.signer.source}${answer.signer.country ? " (" + answer.signer.country + ")" : ""}`]);
-  if (lists.length) rows.push([t.trustLists, lists.map((l) => `${l.id} (${l.keys} keys, proof ${l.proof})`).join("; ")]);
+  if (lists.length) rows.push([t.trustLists, lists.map((l) => `${l.id ?? t.configuredList} (${l.keys} keys, proof ${l.proof})`).join("; ")]);
   if (rows.length === 0) rows.push([t.decision, t.trustNone]);
   return facts(t.trustHeading, rows);
 }
