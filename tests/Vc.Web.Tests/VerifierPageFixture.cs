@@ -29,6 +29,11 @@ public sealed class VerifierPageFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
+    public IPlaywright Playwright => _playwright!;
+
+    /// <summary>The Chromium the tests drive: the Debian package's (.ci/run installs it), or VCHEALTH_CHROMIUM.</summary>
+    public static string ChromiumPath =>
+        Environment.GetEnvironmentVariable("VCHEALTH_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium";
     public string BaseUrl { get; private set; } = "";
     public string BridgedQrPng { get; private set; } = "";
     public string TamperedQrPng { get; private set; } = "";
@@ -80,10 +85,10 @@ public sealed class VerifierPageFixture : IAsyncLifetime
             ["verifiableCredential"] = RevokedCredential.DeepClone(), ["statusPurpose"] = "revocation", ["status"] = true,
         });
 
-        _playwright = await Playwright.CreateAsync();
+        _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("VCHEALTH_CHROMIUM") is { Length: > 0 } c ? c : "/usr/bin/chromium",
+            ExecutablePath = ChromiumPath,
             Headless = true,
             Args = ["--no-sandbox"],
         });
@@ -119,4 +124,11 @@ public sealed class VerifierPageFixture : IAsyncLifetime
         if (_ledger is not null) await _ledger.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
+}
+
+/// <summary>The page tests share one demo run, node and browser.</summary>
+[CollectionDefinition(Name)]
+public sealed class VerifierPageCollection : ICollectionFixture<VerifierPageFixture>
+{
+    public const string Name = "verifier page";
 }

@@ -8,7 +8,8 @@ namespace Vc.Web.Tests;
 /// (QR image upload, paste of a credential) and each state (VALID, NOT VALID, NOT YET VALID), read back from what
 /// the page shows, with a screenshot of each state in TestResults/screenshots.
 /// </summary>
-public sealed class VerifierPageTests(VerifierPageFixture node) : IClassFixture<VerifierPageFixture>
+[Collection(VerifierPageCollection.Name)]
+public sealed class VerifierPageTests(VerifierPageFixture node)
 {
     // Generous on a shared CI machine: a verification that needs the ledger may queue behind other work.
     private static readonly LocatorAssertionsToHaveAttributeOptions Patient = new() { Timeout = 120_000 };
