@@ -27,6 +27,7 @@ internal static class CliTree
         ("canon", "RDFC-1.0 canonical N-Quads of a JSON-LD (or --nquads) file", CanonCommand.Declare),
         ("key", "generate a wallet/issuer key (did:key) or a ledger key; prints the public part", VcCommands.KeyCommand),
         ("completion", "shell completion scripts (completion bash)", CompletionCommand.Declare),
+        ("wallet", "init|import|list|show|present|qr|remove: the holder's encrypted wallet (own did:key)", WalletCommands.Declare),
     ];
 
     /// <summary>
