@@ -33,11 +33,12 @@ public sealed record CliContext(TextWriter Out, TextWriter Err)
     /// (data directory, --rpc, --registry, public URL): the CLI and the HTTP API answer alike.
     /// </summary>
     public Task<VcAgent> OpenAgentAsync(ParseResult parse, IReadOnlyList<string>? trustFiles = null, string? gatewayAnchor = null,
-        string? trustCertificates = null) =>
+        string? trustCertificates = null, VerifierPack? pack = null) =>
         VcAgent.OpenAsync(new AgentOptions
         {
             Ledger = LedgerSettingsFrom(parse), PublicUrl = parse.GetValue(Common.PublicUrl) ?? VcAgent.DefaultPublicUrl,
             TrustFiles = trustFiles ?? [], GatewayTrustAnchorPath = gatewayAnchor, TrustCertificatesDirectory = trustCertificates,
+            Pack = pack,
         });
 }
 

@@ -117,10 +117,12 @@ public static class VcCommands
         var at = CliParse.Time("--at", "verify as of this time");
         var noStatus = CliParse.Flag("--no-status", "do not check the credential's status lists");
         var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus };
+        var pack = new PackOptions();
+        pack.AddTo(command);
         command.SetAction(async (parse, _) =>
         {
             var options = new VerificationOptions { Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus) };
-            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options));
+            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options), pack);
         });
         return command;
     }
@@ -191,6 +193,8 @@ public static class VcCommands
         {
             presentationFile, verifyChallenge, verifyDomain, at, noStatus,
         };
+        var pack = new PackOptions();
+        pack.AddTo(verify);
         verify.SetAction(async (parse, _) =>
         {
             var options = new VerificationOptions
@@ -200,7 +204,7 @@ public static class VcCommands
                 Now = parse.GetValue(at),
                 CheckStatus = !parse.GetValue(noStatus),
             };
-            return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options));
+            return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options), pack);
         });
         return new Command("vp") { create, verify };
     }
@@ -256,10 +260,12 @@ public static class VcCommands
     /// The node's verification of a file (its strict JSON reading first): the cryptographic result with the trust
     /// decision beside it, printed as the node answers; exit 0 only when verified.
     /// </summary>
-    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string file, Func<VcAgent, System.Text.Json.JsonElement, Task<CredentialVerdict>> verify)
+    private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string file, Func<VcAgent, System.Text.Json.JsonElement, Task<CredentialVerdict>> verify,
+        PackOptions packOptions)
     {
         var input = await CliInput.ReadObjectAsync(file);
-        await using var agent = await context.OpenAgentAsync(parse);
+        var pack = await packOptions.LoadAsync(context, parse);
+        await using var agent = await context.OpenAgentAsync(parse, pack: pack);
         using var document = System.Text.Json.JsonDocument.Parse(input.ToJsonString());
         var verdict = await verify(agent, document.RootElement);
         CliOutput.Write(context.Out, verdict.ToJson());
