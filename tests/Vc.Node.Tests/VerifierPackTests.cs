@@ -53,15 +53,16 @@ public sealed class VerifierPackTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "add-issuer", "KEN", "--did", did, "--domains", "ICVP", "--key", Path_("ken.eth"), "--relay")).Code);
 
         // An ICVP credential with a status entry, a presentation of it, and its HCERT form (the issuer's DSC).
+        var holderKey = await Run("key", "generate", "--out", Path_("holder.key"));
+        var holderDid = (string)JsonNode.Parse(holderKey.Out)!["did"]!;
         var unsigned = new IcvpCredentialBuilder().Build(
-            new IcvpHolder("Jane Doe", "1990-04-12") { Sex = "female", Nationality = "KEN" },
+            new IcvpHolder("Jane Doe", "1990-04-12") { Sex = "female", Nationality = "KEN", Id = holderDid },
             new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", new DateOnly(2025, 10, 1), "S4D123") { ClinicianName = "Dr. A. Mwangi" },
             did);
         File.WriteAllText(Path_("icvp.json"), unsigned.ToJsonString());
         var issued = await Run("vc", "issue", Path_("icvp.json"), "--issuer", "moh", "--status", "revocation");
         Assert.True(issued.Code == ExitCodes.Ok, issued.Err);
         File.WriteAllText(Path_("vc.json"), issued.Out);
-        Assert.Equal(ExitCodes.Ok, (await Run("key", "generate", "--out", Path_("holder.key"))).Code);
         var vp = await Run("vp", "create", Path_("vc.json"), "--holder-key", Path_("holder.key"), "--challenge", "c-1");
         Assert.True(vp.Code == ExitCodes.Ok, vp.Err);
         File.WriteAllText(Path_("vp.json"), vp.Out);
@@ -69,7 +70,7 @@ public sealed class VerifierPackTests : IAsyncLifetime
         var dsc = await Run("issuer", "dsc", "moh", "--cert", Path.Combine(Path_("ke"), "dsc.pem"), "--key", Path.Combine(Path_("ke"), "dsc.key.pem"),
             "--chain", Path.Combine(Path_("ke"), "csca.pem"));
         Assert.True(dsc.Code == ExitCodes.Ok, dsc.Err);
-        var bridged = await Run("bridge", "vc-to-hcert", Path_("vc.json"), "--out", Path_("hcert.png"));
+        var bridged = await Run("bridge", "vc-to-hcert", Path_("vc.json"), "--accept-omitted", "id", "--accept-omitted", "credentialSubject.id", "--accept-omitted", "credentialStatus", "--out", Path_("hcert.png"));
         Assert.True(bridged.Code == ExitCodes.Ok, bridged.Err);
 
         var built = await Run("pack", "build", "--out", Path_("pack.json"), "--domain", "ICVP", "--participant", "KEN");
