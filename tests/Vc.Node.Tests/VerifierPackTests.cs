@@ -73,6 +73,15 @@ public sealed class VerifierPackTests : IAsyncLifetime
         var bridged = await Run("bridge", "vc-to-hcert", Path_("vc.json"), "--accept-omitted", "id", "--accept-omitted", "credentialSubject.id", "--accept-omitted", "credentialStatus", "--out", Path_("hcert.png"));
         Assert.True(bridged.Code == ExitCodes.Ok, bridged.Err);
 
+        // A did:ethr issuer the registry does not know: its history is not packed, so offline it cannot be resolved.
+        var strangerDid = (string)JsonNode.Parse((await Run("issuer", "create", "stranger", "--method", "ethr")).Out)!["did"]!;
+        File.WriteAllText(Path_("stranger-unsigned.json"), new IcvpCredentialBuilder().Build(
+            new IcvpHolder("Jane Doe", "1990-04-12") { Sex = "female", Nationality = "KEN" },
+            new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", new DateOnly(2025, 10, 1), "S4D123") { ClinicianName = "Dr. B" }, strangerDid).ToJsonString());
+        var strangerVc = await Run("vc", "issue", Path_("stranger-unsigned.json"), "--issuer", "stranger");
+        Assert.True(strangerVc.Code == ExitCodes.Ok, strangerVc.Err);
+        File.WriteAllText(Path_("stranger.json"), strangerVc.Out);
+
         var built = await Run("pack", "build", "--out", Path_("pack.json"), "--domain", "ICVP", "--participant", "KEN");
         Assert.True(built.Code == ExitCodes.Ok, built.Err);
         var summary = JsonNode.Parse(built.Out)!;
@@ -98,6 +107,10 @@ public sealed class VerifierPackTests : IAsyncLifetime
         Assert.Equal(block, (long)answer["pack"]!["block"]!);
         Assert.Equal((string)summary["contentHash"]!, (string)answer["pack"]!["contentHash"]!);
         Assert.Equal((string)summary["blockTime"]!, (string)answer["pack"]!["blockTime"]!);
+
+        var stranger = await Run("vc", "verify", Path_("stranger.json"), "--pack", Path_("pack.json"));
+        Assert.Equal(ExitCodes.Negative, stranger.Code);
+        Assert.Contains("not in the capture", stranger.Out);
 
         var presentation = await Run("vp", "verify", Path_("vp.json"), "--challenge", "c-1", "--pack", Path_("pack.json"));
         Assert.True(presentation.Code == ExitCodes.Ok, presentation.Out + presentation.Err);

@@ -176,7 +176,8 @@ public sealed class VerifierPack
         {
             var network = new EthrNetwork(registry["network"]!.GetValue<string>(), Content["chainId"]!.GetValue<long>(),
                 new Uri("http://offline.invalid/"), registry["address"]!.GetValue<string>());
-            return (network, new CapturedHistorySource(Logs(registry), BlockTimes(), Block));
+            var identities = (registry["identities"] as JsonArray ?? throw Malformed("didRegistry identities missing")).Select(a => a!.GetValue<string>());
+            return (network, new CapturedHistorySource(identities, Logs(registry), BlockTimes(), Block));
         });
     }
 

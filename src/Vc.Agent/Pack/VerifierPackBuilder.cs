@@ -104,6 +104,8 @@ public static class VerifierPackBuilder
             {
                 ["address"] = network.RegistryAddress,
                 ["network"] = network.Name,
+                // The identities whose whole history is here: any other did:ethr is unknown offline (fail closed).
+                ["identities"] = new JsonArray(ethrIssuers.Select(d => (JsonNode)EthrDid.Parse(d).Address).ToArray()),
                 ["logs"] = new JsonArray(didLogs.Select(l => (JsonNode)l.ToJson()).ToArray()),
                 ["documents"] = documents,
             },
