@@ -36,6 +36,11 @@ public sealed record AgentOptions
         ? n : StatusListStore.MaxBatch;
     /// <summary>What fetches named by input (status lists, did:web) may reach; default https to public addresses only.</summary>
     public Vc.Did.Net.OutboundPolicy Outbound { get; init; } = Vc.Did.Net.OutboundPolicy.FromEnvironment();
+    /// <summary>
+    /// An offline verifier pack (<see cref="VerifierPack"/>): when set, did:ethr, the trust registry, DSCs, trust
+    /// lists and status lists come from it alone — the agent never touches the ledger or the network.
+    /// </summary>
+    public VerifierPack? Pack { get; init; }
 
     public string DataDirectory => Ledger.DataDirectory;
 }
@@ -45,11 +50,19 @@ public sealed record CredentialVerdict(VerificationResult Result, JsonObject? Tr
 {
     public bool Verified => Result.Verified;
 
+    /// <summary>The answer at a glance (<see cref="VerdictSummary"/>): status, reason, issuer, timeline, ICVP content.</summary>
+    public JsonObject? Summary { get; init; }
+
+    /// <summary>The offline verifier pack the answer came from (its block, time and hash), when one was used.</summary>
+    public JsonObject? Pack { get; init; }
+
     /// <summary>The answer both faces print: the VC-API verification result with "trust" beside it, never folded into "verified".</summary>
     public JsonNode ToJson()
     {
         var json = Result.ToJsonNode();
         if (Trust is not null) json["trust"] = Trust;
+        if (Summary is not null) json["summary"] = Summary.DeepClone();
+        if (Pack is not null) json["pack"] = Pack.DeepClone();
         return json;
     }
 }
@@ -57,11 +70,16 @@ public sealed record CredentialVerdict(VerificationResult Result, JsonObject? Tr
 /// <summary>An HCERT verification: the typed outcome of every step, the trust lists it used, and the ledger's trust decision for its DSC.</summary>
 public sealed record HcertVerdict(HcertVerificationResult Result, IReadOnlyList<TrustListLoadResult> TrustLists, JsonObject? LedgerTrust)
 {
+    /// <summary>The offline verifier pack the answer came from (its block, time and hash), when one was used.</summary>
+    public JsonObject? Pack { get; init; }
+
     /// <summary>The report both faces print: every step's outcome, the signer, the payload, and "ledgerTrust" beside them.</summary>
     public JsonObject ToJson()
     {
         var json = new Vc.Interop.DccVerifyReport(Result, TrustLists, null, null).ToJson();
         if (LedgerTrust is not null) json["ledgerTrust"] = LedgerTrust;
+        json["summary"] = VerdictSummary.OfHcert(Result, LedgerTrust);
+        if (Pack is not null) json["pack"] = Pack.DeepClone();
         return json;
     }
 }
@@ -121,16 +139,37 @@ public sealed class VcAgent : IAsyncDisposable
         var urls = new NodeUrls(options.PublicUrl);
         var issuers = new IssuerStore(store, protector);
         var statusLists = new StatusListStore(store, options.CommitBatch);
-        var agentLedger = new AgentLedger(options.Ledger, ledger, time);
-        var trustLists = await LoadTrustAsync(options);
-        var pki = trustLists.SelectMany(l => l.Entries).ToArray();
+        var pack = options.Pack;
+        var agentLedger = new AgentLedger(options.Ledger, ledger, time)
+        {
+            OfflineReason = pack is null ? null : $"verifying with the offline pack of block {pack.Block}",
+        };
+        var trustLists = pack?.TrustLists() ?? await LoadTrustAsync(options);
+        IReadOnlyList<TrustEntry> pki = [.. trustLists.SelectMany(l => l.Entries), .. pack?.DscEntries() ?? []];
         IssuerService? issuerService = null;
-        var fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new Vc.Did.Net.OutboundFetcher(options.Outbound, time));
-        // did:key, did:ethr on this node's ledger, and did:web (bounded HTTPS fetches through the same outbound guard,
-        // cached; offline: the trust files' documents).
-        var didWeb = new DidWebResolver(Vc.Did.Net.OutboundHandler.Create(options.Outbound),
-            new DidWebOptions { Offline = options.DidWebOffline, HeldDocuments = await DidWebDocumentsAsync(options.TrustFiles) }, time);
-        var resolver = CompositeDidResolver.Create(agentLedger, didWeb);
+        IDidResolver resolver;
+        Vc.Credentials.StatusList.IStatusListCredentialFetcher fetcher;
+        Vc.Trust.Bridge.TrustService? packTrust = null;
+        if (pack is not null)
+        {
+            // Offline: did:key, and did:ethr replayed from the pack's logs; no did:web (it needs the network).
+            var (network, history) = pack.DidRegistry();
+            resolver = CompositeDidResolver.Create(new Vc.Did.Ethr.EthrDidResolver(network, history, time));
+            fetcher = pack.StatusLists();
+            var gateway = pki.Where(e => e.Source == TrustSource.EuGateway).ToArray();
+            var gdhcn = pki.Where(e => e.Source == TrustSource.GdhcnDid).ToArray();
+            packTrust = new Vc.Trust.Bridge.TrustService(pack.TrustRegistry(), await pack.CertificatesAsync(), resolver,
+                gateway.Length > 0 ? new TrustStore(gateway) : null, gdhcn.Length > 0 ? new TrustStore(gdhcn) : null);
+        }
+        else
+        {
+            fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new Vc.Did.Net.OutboundFetcher(options.Outbound, time));
+            // did:key, did:ethr on this node's ledger, and did:web (bounded HTTPS fetches through the same outbound guard,
+            // cached; offline: the trust files' documents).
+            var didWeb = new DidWebResolver(Vc.Did.Net.OutboundHandler.Create(options.Outbound),
+                new DidWebOptions { Offline = options.DidWebOffline, HeldDocuments = await DidWebDocumentsAsync(options.TrustFiles) }, time);
+            resolver = CompositeDidResolver.Create(agentLedger, didWeb);
+        }
         var credentials = new CredentialServices(resolver, fetcher, time);
         issuerService = new IssuerService(issuers, statusLists, credentials, urls, agentLedger, time);
         return new VcAgent
@@ -138,7 +177,7 @@ public sealed class VcAgent : IAsyncDisposable
             Options = options, Store = store, ApiKeys = new ApiKeys(store), Issuers = issuers, StatusLists = statusLists,
             Urls = urls, Ledger = agentLedger, Credentials = credentials, IssuerService = issuerService,
             Bridge = new BridgeService(issuers, issuerService, credentials, pki, time, new HcertRevocations(store, urls, time)),
-            Trust = new NodeTrust(agentLedger, options.TrustCertificatesDirectory ?? Path.Combine(dataDirectory, "trust-certificates"), pki, time),
+            Trust = new NodeTrust(agentLedger, options.TrustCertificatesDirectory ?? Path.Combine(dataDirectory, "trust-certificates"), pki, time, packTrust),
             TrustLists = trustLists,
         };
     }
@@ -186,8 +225,11 @@ public sealed class VcAgent : IAsyncDisposable
     public async Task<CredentialVerdict> VerifyCredentialAsync(JsonElement credential, VerificationOptions options, CancellationToken ct = default)
     {
         var result = await Credentials.Verifier.VerifyAsync(credential, options, ct);
-        var trust = result.Verified ? await Trust.CredentialTrustAsync(JsonObject.Create(credential)!, ct) as JsonObject : null;
-        return new CredentialVerdict(result, trust);
+        var document = JsonObject.Create(credential)!;
+        // The trust decision is asked once the proofs held (a credential only not yet valid still shows who issued it).
+        var trust = VerdictSummary.StatusOf(result) is VerdictSummary.Valid or VerdictSummary.NotYetValid
+            ? await Trust.CredentialTrustAsync(document, ct) as JsonObject : null;
+        return new CredentialVerdict(result, trust) { Summary = VerdictSummary.OfCredential(result, trust, document), Pack = Options.Pack?.Describe() };
     }
 
     /// <summary>
@@ -199,8 +241,11 @@ public sealed class VcAgent : IAsyncDisposable
         Credentials.Proofs.DeriveProof(credential, selectivePointers);
 
     /// <summary>Verifies a presentation and its credentials (holder proof, challenge, domain).</summary>
-    public async Task<CredentialVerdict> VerifyPresentationAsync(JsonElement presentation, VerificationOptions options, CancellationToken ct = default) =>
-        new(await Credentials.PresentationVerifier.VerifyAsync(presentation, options, ct), null);
+    public async Task<CredentialVerdict> VerifyPresentationAsync(JsonElement presentation, VerificationOptions options, CancellationToken ct = default)
+    {
+        var result = await Credentials.PresentationVerifier.VerifyAsync(presentation, options, ct);
+        return new(result, null) { Summary = VerdictSummary.OfCredential(result, null, JsonObject.Create(presentation)!), Pack = Options.Pack?.Describe() };
+    }
 
     /// <summary>Verifies an HCERT against the PKI trust inputs; when valid, the ledger's trust decision for its DSC.</summary>
     public Task<HcertVerdict> VerifyHcertAsync(string hc1, DateTimeOffset? at, CancellationToken ct = default) =>
@@ -213,7 +258,7 @@ public sealed class VcAgent : IAsyncDisposable
         var result = await Bridge.VerifyHcertAsync(hc1, at);
         if (rules is not null) result = Vc.Interop.Hcert.HcertBusinessRules.Apply(result, rules, _valueSets.Value);
         var trust = result.IsValid ? await Trust.HcertTrustAsync(result, ct) as JsonObject : null;
-        return new HcertVerdict(result, TrustLists, trust);
+        return new HcertVerdict(result, TrustLists, trust) { Pack = Options.Pack?.Describe() };
     }
 
     /// <summary>

@@ -18,8 +18,18 @@ public sealed class TrustRegistryReader
     /// <summary>Upper bound on events one call decodes: a reader must not be made to allocate without limit.</summary>
     public const int MaxEvents = 1_000_000;
 
-    private readonly Web3 _web3;
-    private readonly Nethereum.JsonRpc.Client.IClient _rpc;
+    private readonly Web3? _chain;
+    private readonly Nethereum.JsonRpc.Client.IClient? _client;
+    // Offline: the registry's logs captured up to one block (a verifier pack), replayed instead of asking a node.
+    private readonly Captured? _captured;
+
+    /// <summary>The registry's logs up to <paramref name="AsOfBlock"/> with the times of their blocks (and of AsOfBlock).</summary>
+    public sealed record Captured(IReadOnlyList<CapturedLog> Logs, IReadOnlyDictionary<long, long> BlockTimes, long AsOfBlock);
+
+    private Web3 _web3 => _chain ?? throw Offline();
+    private Nethereum.JsonRpc.Client.IClient _rpc => _client ?? throw Offline();
+    private static TrustRegistryException Offline() =>
+        new(TrustRegistryError.InvalidInput, "this reader replays captured registry logs: on-chain queries are not available offline");
 
     public string Address { get; }
     /// <summary>First block to scan (the deployment block).</summary>
@@ -32,11 +42,37 @@ public sealed class TrustRegistryReader
     {
         if (fromBlock < 0 || maxBlockRange < 1)
             throw new TrustRegistryException(TrustRegistryError.InvalidInput, "fromBlock ≥ 0 and maxBlockRange ≥ 1");
-        _web3 = connection.Web3;
-        _rpc = connection.Rpc.Client;
+        _chain = connection.Web3;
+        _client = connection.Rpc.Client;
         Address = Words.CheckedAddress(address);
         FromBlock = fromBlock;
         MaxBlockRange = maxBlockRange;
+    }
+
+    /// <summary>
+    /// A reader over logs captured up to a block (<see cref="CaptureAsync"/>), for a verifier with no ledger: the same
+    /// decoding and replay as on-line, "latest" being the capture block.
+    /// </summary>
+    public TrustRegistryReader(string address, Captured captured)
+    {
+        if (captured.Logs.Count > MaxEvents)
+            throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"more than {MaxEvents} events");
+        if (!captured.BlockTimes.ContainsKey(captured.AsOfBlock))
+            throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"the capture block {captured.AsOfBlock} has no time");
+        foreach (var log in captured.Logs)
+            if (log.Block > captured.AsOfBlock || !captured.BlockTimes.ContainsKey(log.Block))
+                throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"captured log in block {log.Block}: after the capture or without a time");
+        Address = Words.CheckedAddress(address);
+        _captured = captured;
+        MaxBlockRange = 1;
+    }
+
+    /// <summary>Every log of the registry up to <paramref name="toBlock"/> with its blocks' times: what an offline reader replays.</summary>
+    public async Task<Captured> CaptureAsync(long toBlock, CancellationToken ct = default)
+    {
+        var logs = await LogsAsync([], toBlock, ct);
+        var times = await BlockTimesAsync(logs.Select(l => (long)l.BlockNumber.Value).Append(toBlock), ct);
+        return new Captured(logs.Select(CapturedLog.From).ToArray(), times.ToDictionary(p => (long)p.Key, p => p.Value.ToUnixTimeSeconds()), toBlock);
     }
 
     /// <summary>
@@ -68,9 +104,8 @@ public sealed class TrustRegistryReader
     {
         if (query.Domain == TrustDomains.None)
             throw new TrustRegistryException(TrustRegistryError.InvalidDomains, "ask about at least one trust domain");
-        var latest = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).WaitAsync(ct);
-        var latestBlock = (long)latest.Number.Value;
-        var at = query.At ?? DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value);
+        var latestBlock = await LatestBlockAsync(ct);
+        var at = query.At ?? await LatestBlockTimeAsync(ct);
         // Only the participant's own events and this issuer's: a few block headers instead of the whole country's.
         var participantEvents = LoadEventsAsync(query.Country, null, latestBlock, ct, ParticipantEventTopics);
         var issuerEvents = LoadEventsAsync(query.Country, query.Issuer.Id, latestBlock, ct);
@@ -115,6 +150,7 @@ public sealed class TrustRegistryReader
     /// <summary>The latest block's timestamp: "now" on the chain.</summary>
     public async Task<DateTimeOffset> LatestBlockTimeAsync(CancellationToken ct = default)
     {
+        if (_captured is { } c) return DateTimeOffset.FromUnixTimeSeconds(c.BlockTimes[c.AsOfBlock]);
         var latest = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).WaitAsync(ct);
         return DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value);
     }
@@ -197,7 +233,7 @@ public sealed class TrustRegistryReader
         return Answer(TrustReason.Trusted);
     }
 
-    private async Task<long> LatestBlockAsync(CancellationToken ct) =>
+    private async Task<long> LatestBlockAsync(CancellationToken ct) => _captured is { } c ? c.AsOfBlock :
         (long)(await _web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().WaitAsync(ct)).Value;
 
     // Topic 0 of the participant's own events, from the generated bindings.
@@ -216,30 +252,68 @@ public sealed class TrustRegistryReader
         if (country is not null || issuerId is not null)
             topics.Add(country is { } c ? "0x" + Convert.ToHexStringLower(Words.FixedBytes(c.ToBytes3())) : null);
         if (issuerId is { } id) topics.Add(id.ToString());
+        if (_captured is { } captured)
+        {
+            // The same topic filter eth_getLogs applies, over the captured logs.
+            var kept = captured.Logs.Where(l => l.Block <= toBlock && Matches(l.Topics, topics)).Select(l => l.ToFilterLog()).ToList();
+            return Order(kept, captured.BlockTimes.ToDictionary(p => (System.Numerics.BigInteger)p.Key, p => DateTimeOffset.FromUnixTimeSeconds(p.Value)));
+        }
+        var logs = await LogsAsync(topics, toBlock, ct, eventTopics is not null);
+        return Order(logs, await BlockTimesAsync(logs.Select(l => (long)l.BlockNumber.Value), ct));
+    }
+
+    private static IReadOnlyList<TrustRegistryEvent> Order(IReadOnlyList<FilterLog> logs, IReadOnlyDictionary<System.Numerics.BigInteger, DateTimeOffset> times) =>
+        logs.OrderBy(l => l.BlockNumber.Value).ThenBy(l => l.LogIndex.Value)
+            .Select(l => Decode(l, times.TryGetValue(l.BlockNumber.Value, out var t) ? t
+                : throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"block {l.BlockNumber.Value} of a log has no time")))
+            .ToArray();
+
+    // eth_getLogs topic matching: position by position, null = any, an array = any of, a string = exactly.
+    private static bool Matches(IReadOnlyList<string> logTopics, List<object?> filter)
+    {
+        for (var i = 0; i < filter.Count; i++)
+        {
+            if (filter[i] is null) continue;
+            if (i >= logTopics.Count) return false;
+            var topic = logTopics[i];
+            var ok = filter[i] switch
+            {
+                object[] any => any.Any(a => string.Equals(a?.ToString(), topic, StringComparison.OrdinalIgnoreCase)),
+                { } one => string.Equals(one.ToString(), topic, StringComparison.OrdinalIgnoreCase),
+                _ => true,
+            };
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    private async Task<IReadOnlyList<FilterLog>> LogsAsync(List<object?> topics, long toBlock, CancellationToken ct, bool byEvent = false)
+    {
         var logs = new List<FilterLog>();
         // Public nodes cap the block range of one eth_getLogs: read in windows of MaxBlockRange blocks.
         for (var from = FromBlock; from <= toBlock; from += MaxBlockRange)
         {
             var request = ChainReads.Logs(Address, from, Math.Min(toBlock, from + MaxBlockRange - 1),
-                topics.Count > 1 || eventTopics is not null ? topics.ToArray() : null);
+                topics.Count > 1 || byEvent ? topics.ToArray() : null);
             logs.AddRange(ChainReads.Canonical(await _rpc.CallAsync<FilterLog[]>(request, ct)));
             if (logs.Count > MaxEvents)
                 throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"more than {MaxEvents} events in one read");
         }
+        return logs;
+    }
 
-        // Logs carry no time: the distinct blocks' headers, a batch (one round trip) per hundred blocks.
+    // Logs carry no time: the distinct blocks' headers, a batch (one round trip) per hundred blocks.
+    private async Task<Dictionary<System.Numerics.BigInteger, DateTimeOffset>> BlockTimesAsync(IEnumerable<long> blocks, CancellationToken ct)
+    {
         var times = new Dictionary<BigInteger, DateTimeOffset>();
-        foreach (var chunk in logs.Select(l => (long)l.BlockNumber.Value).Distinct().Chunk(100))
+        foreach (var chunk in blocks.Distinct().Chunk(100))
         {
             var headers = await _rpc.BatchAsync<BlockWithTransactionHashes?>(chunk.Select(ChainReads.Block).ToList(), ct);
             for (var i = 0; i < chunk.Length; i++)
                 times[chunk[i]] = DateTimeOffset.FromUnixTimeSeconds((ChainReads.Header(headers[i], chunk[i])
                     ?? throw new TrustRegistryException(TrustRegistryError.MalformedChainData, $"block {chunk[i]} of a log is missing")).Timestamp);
         }
-        return logs
-            .OrderBy(l => l.BlockNumber.Value).ThenBy(l => l.LogIndex.Value)
-            .Select(l => Decode(l, times[l.BlockNumber.Value]))
-            .ToArray();
+        return times;
     }
 
     private static TrustRegistryEvent Decode(FilterLog log, DateTimeOffset time)

@@ -16,7 +16,7 @@ public sealed class EndToEndStoryTests
             var text = output.ToString();
 
             Assert.True(code == ExitCodes.Ok, text + errors);
-            Assert.Contains("demo: all 8 steps behaved as expected", text);
+            Assert.Contains("demo: all 9 steps behaved as expected", text);
             Assert.DoesNotContain("FAILED", text);
             Assert.True(new FileInfo(Path.Combine(dir, "out", "icvp-ke-bridged.png")).Length > 0);
             Assert.True(new FileInfo(Path.Combine(dir, "out", "icvp-gh-hcert.png")).Length > 0);

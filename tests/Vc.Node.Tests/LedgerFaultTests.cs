@@ -70,6 +70,7 @@ public sealed class LedgerFaultTests
         Assert.EndsWith("#VERIFICATION_METHOD_RESOLUTION_ERROR", (string?)problem!["type"]);
         Assert.Contains("ledger", (string?)problem["detail"], StringComparison.OrdinalIgnoreCase);
         Assert.Null(answer["trust"]);
+        Assert.Equal("cannot-tell", (string?)answer["summary"]?["status"]); // unknown, neither valid nor invalid
     }
 
     [Fact]

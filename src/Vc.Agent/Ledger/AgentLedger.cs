@@ -38,8 +38,12 @@ public sealed class AgentLedger : IDidMethodResolver, IDidMethodProvisioner, IAs
     public async Task<LedgerDids> DidsAsync(CancellationToken ct = default) =>
         _dids ?? (await OpenAsync(ct)).Dids;
 
+    /// <summary>Set when the agent must not touch the ledger (an offline verifier pack): opening it is refused.</summary>
+    public string? OfflineReason { get; init; }
+
     private async Task<(NodeLedger Ledger, LedgerDids Dids)> OpenAsync(CancellationToken ct)
     {
+        if (OfflineReason is { } why) throw new AgentException("pack.offline", $"the ledger is not used offline ({why})");
         await _gate.WaitAsync(ct);
         try
         {
@@ -73,6 +77,7 @@ public sealed class AgentLedger : IDidMethodResolver, IDidMethodProvisioner, IAs
     private async Task<LedgerDids?> ReadOnlyAsync(CancellationToken ct)
     {
         if (_readOnly is not null || _ledger is not null) return _readOnly;
+        if (OfflineReason is { } why) throw new AgentException("pack.offline", $"the ledger is not used offline ({why})");
         await _gate.WaitAsync(ct);
         try
         {

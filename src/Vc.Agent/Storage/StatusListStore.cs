@@ -178,6 +178,18 @@ public sealed class StatusListStore : IAsyncDisposable
         return list;
     }
 
+    /// <summary>Every status list of this node (what a verifier pack carries).</summary>
+    public async Task<IReadOnlyList<string>> ListIdsAsync()
+    {
+        if (!_store.Exists) return [];
+        await using var c = await _store.OpenConnectionAsync();
+        await using var cmd = NodeStore.Command(c, null, "SELECT id FROM status_lists ORDER BY id");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await r.ReadAsync()) ids.Add(r.GetString(0));
+        return ids;
+    }
+
     /// <summary>Sets or clears one status bit (revocation is final; suspension can be lifted). The list's row is locked while it changes.</summary>
     public async Task SetAsync(string listId, int index, bool value)
     {

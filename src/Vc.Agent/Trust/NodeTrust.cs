@@ -15,10 +15,12 @@ namespace Vc.Agent;
 /// certificates behind registered DSCs (a folder in the data directory), and the PKI lists it was given.
 /// Trust is reported apart from the signature check: a credential can verify and still be untrusted.
 /// </summary>
-public sealed class NodeTrust(AgentLedger ledger, string certificatesDirectory, IReadOnlyList<TrustEntry> pkiEntries, TimeProvider time)
+/// <param name="fixedService">A trust service given up front (an offline verifier pack's): the ledger is never asked.</param>
+public sealed class NodeTrust(AgentLedger ledger, string certificatesDirectory, IReadOnlyList<TrustEntry> pkiEntries, TimeProvider time,
+    TrustService? fixedService = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private TrustService? _service;
+    private TrustService? _service = fixedService;
 
     public ITrustCertificateSource Certificates { get; } = new FolderCertificateSource(certificatesDirectory);
 

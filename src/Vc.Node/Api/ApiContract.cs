@@ -54,7 +54,7 @@ public sealed record TrustDecisionBody(bool Trusted, string Reason, string? Sour
 [Description("VC-API verification result (200 when verified, 400 otherwise).")]
 public sealed record VerificationBody(bool Verified, IReadOnlyList<CheckBody> Checks, IReadOnlyList<VerificationProblemBody> ProblemDetails,
     [property: Description("Per-credential results of a presentation")] IReadOnlyList<VerificationBody>? CredentialResults = null,
-    TrustDecisionBody? Trust = null);
+    TrustDecisionBody? Trust = null, VerdictSummaryBody? Summary = null);
 
 [Description("A status change: name the status entry (credentialStatus), or give the credential and statusPurpose. status false unsuspends.")]
 public sealed record StatusChangeBody(JsonNode? CredentialStatus = null, JsonObject? VerifiableCredential = null, string? StatusPurpose = null, bool? Status = null);
@@ -84,7 +84,7 @@ public sealed record HcertReportBody(bool Valid, string Outcome,
     string? Alg = null, string? Kid = null, string? Iss = null, string? Iat = null, string? Exp = null, string? Nbf = null, HcertSignerBody? Signer = null, string? PayloadType = null,
     JsonObject? Payload = null, TrustDecisionBody? LedgerTrust = null,
     [property: Description("Shapes accepted although the specification wants others (WHO DVC/ICVP variants, DER ECDSA…)")] IReadOnlyList<HcertWarningBody>? Warnings = null,
-    IReadOnlyList<HcertRuleBody>? Rules = null);
+    IReadOnlyList<HcertRuleBody>? Rules = null, VerdictSummaryBody? Summary = null);
 
 [Description("A shape the HCERT verifier accepted with a warning: where (field) and what.")]
 public sealed record HcertWarningBody(string Field, string Message);
@@ -145,3 +145,7 @@ public sealed record DerivedCredentialBody(JsonObject VerifiableCredential);
 [Description("One business rule applied to an EU DCC: its identifier, type, country, version, result and English description.")]
 public sealed record HcertRuleBody(string Identifier, string Type, string Country, string Version, string CertificateType, bool Passed,
     string Description, bool? Result = null, string? Error = null);
+
+[Description("The answer at a glance: status (valid, not-valid, not-yet-valid, cannot-tell), the deciding reason, the issuer (DID or DSC, country), the validity timeline, the ICVP content (only when the signatures held) and, for a bridged credential, the HCERT it came from.")]
+public sealed record VerdictSummaryBody(string Status, string Reason, JsonObject? Issuer = null, JsonObject? Timeline = null, JsonObject? Icvp = null,
+    JsonObject? Bridged = null, JsonObject? Signed = null);

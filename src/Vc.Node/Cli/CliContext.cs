@@ -36,13 +36,14 @@ public sealed record CliContext(TextWriter Out, TextWriter Err)
     /// (data directory, --rpc, --registry, public URL): the CLI and the HTTP API answer alike.
     /// </summary>
     public Task<VcAgent> OpenAgentAsync(ParseResult parse, IReadOnlyList<string>? trustFiles = null, string? gatewayAnchor = null,
-        string? trustCertificates = null, bool didWebOffline = false) =>
+        string? trustCertificates = null, bool didWebOffline = false, VerifierPack? pack = null) =>
         VcAgent.OpenAsync(new AgentOptions
         {
             Ledger = LedgerSettingsFrom(parse), PublicUrl = parse.GetValue(Common.PublicUrl) ?? VcAgent.DefaultPublicUrl,
             TrustFiles = trustFiles ?? [], GatewayTrustAnchorPath = gatewayAnchor, TrustCertificatesDirectory = trustCertificates,
             Database = Database(parse),
             DidWebOffline = didWebOffline,
+            Pack = pack,
         });
 
     /// <summary>--db URL, else VCHEALTH_DB, else null (SQLite in the data directory).</summary>

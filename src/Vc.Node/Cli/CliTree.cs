@@ -28,6 +28,8 @@ internal static class CliTree
         ("key", "generate a wallet/issuer key (did:key) or a ledger key; prints the public part", VcCommands.KeyCommand),
         ("rules", "test RULE.json TEST.json…: run a CertLogic (EU DCC business) rule on its test files", RulesCommands.Declare),
         ("completion", "shell completion scripts (completion bash)", CompletionCommand.Declare),
+        ("wallet", "init|import|list|show|present|qr|remove: the holder's encrypted wallet (own did:key)", WalletCommands.Declare),
+        ("pack", "build --out FILE: the signed offline verifier pack (registry, issuer key histories, DSCs, trust and status lists) as of one block", PackCommands.Declare),
     ];
 
     /// <summary>

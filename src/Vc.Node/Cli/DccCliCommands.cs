@@ -27,8 +27,10 @@ public static class DccCliCommands
         var country = CliParse.Text("--country", "the arrival country (ISO 3166-1 alpha-2) whose acceptance rules apply", "CC");
         var region = CliParse.Text("--region", "the arrival region, for regional rules", "R");
         var verify = new Command("verify", "verify an HCERT (EU DCC or ICVP); exit 0 only when valid") { verifyInput, trust, at, anchor, rules, country, region };
+        var pack = new PackOptions();
+        pack.AddTo(verify);
         verify.SetAction((parse, _) => Run(() => VerifyAsync(context, parse, parse.GetRequiredValue(verifyInput), parse.GetValue(trust) ?? [], parse.GetValue(at), parse.GetValue(anchor),
-            RulesCli.Load(parse.GetValue(rules), parse.GetValue(country), parse.GetValue(region)))));
+            RulesCli.Load(parse.GetValue(rules), parse.GetValue(country), parse.GetValue(region)), pack)));
 
         var payload = CliParse.Required("PAYLOAD", "the EU DCC JSON or the ICVP Variant B JSON");
         var cert = CliParse.Text("--cert", "the Document Signer Certificate (PEM)", "DSC.pem", required: true);
@@ -55,12 +57,16 @@ public static class DccCliCommands
     /// of this node's issuers), with the ledger's trust decision beside the report when a trust registry is recorded.
     /// </summary>
     private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string input, IReadOnlyList<string> trust, string? at, string? anchor,
-        HcertRules? rules)
+        HcertRules? rules, PackOptions packOptions)
     {
+        var pack = await packOptions.LoadAsync(context, parse);
+        // A pack carries the trust inputs it was built with: --trust beside it would mix an unsigned source in.
+        if (pack is not null && (trust.Count > 0 || anchor is not null))
+            throw new UsageException("--pack carries its trust lists: give --trust / --gateway-anchor to `pack build`, not beside --pack");
         if (at is not null && !HcertClock.TryParse(at, out _))
             return Print(context, new DccVerifyReport(null, [], $"--at '{at}' is not a date-time", HcertFailure.Input).ToJson());
         VcAgent agent;
-        try { agent = await context.OpenAgentAsync(parse, trustFiles: trust, gatewayAnchor: anchor); }
+        try { agent = await context.OpenAgentAsync(parse, trustFiles: trust, gatewayAnchor: anchor, pack: pack); }
         catch (AgentException e) when (e.InnerException is TrustListException)
         {
             return Print(context, new DccVerifyReport(null, [], e.Message, null).ToJson());

@@ -246,6 +246,27 @@ public static class DemoCommand
         });
 
         await app.StopAsync();
+
+        await steps.RunAsync("9. A verifier without a ledger: the node packs the registry, key histories, DSCs and status lists as of one block (signed); the ledger stops; the credential verifies offline", async () =>
+        {
+            var built = await VerifierPackBuilder.BuildAsync(runtime, TrustDomains.Icvp, CountryCode.Parse("KEN"));
+            var packPath = Path.Combine(outDir, "verifier-pack.json");
+            await File.WriteAllBytesAsync(packPath, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(built.Pack));
+            await ledger.DisposeAsync();
+            await NodeLedger.StopDaemonAsync(settings);
+            if (await NodeLedger.RunningEmbeddedAsync(settings) is not null) throw new DemoStepFailed("the ledger still runs");
+            var pack = await VerifierPack.OpenAsync(packPath, new HashSet<string> { built.Summary.Key }, clock, VerifierPack.DefaultMaxAge);
+            await using var offline = await VcAgent.OpenAsync(new AgentOptions { Ledger = settings, Pack = pack, Time = clock });
+            using var document = System.Text.Json.JsonDocument.Parse(credential.ToJsonString());
+            var signed = await offline.VerifyCredentialAsync(document.RootElement, new VerificationOptions { CheckStatus = false });
+            var status = await offline.VerifyCredentialAsync(document.RootElement, new VerificationOptions());
+            if (!signed.Verified || signed.Trust?["trusted"]?.GetValue<bool>() != true)
+                throw new DemoStepFailed("offline: expected verified and trusted, got " + signed.ToJson().ToJsonString());
+            if (status.Verified || !status.ToJson().ToJsonString().Contains("revoked", StringComparison.OrdinalIgnoreCase))
+                throw new DemoStepFailed("offline: expected revoked (the pack's status list), got " + status.ToJson().ToJsonString());
+            return $"pack {Path.GetFileName(packPath)} ({new FileInfo(packPath).Length} bytes, block {pack.Block} at {pack.BlockTime:O}, {pack.ContentHash[..19]}…); "
+                + $"ledger stopped: proof verified, key in force at issuance, {signed.Trust!["detail"]}; status from the pack: revoked";
+        });
         return steps.Summary();
     }
 

@@ -148,13 +148,15 @@ public static class VcCommands
         var didWebOffline = CliParse.Flag("--did-web-offline", "resolve did:web only from the --trust files' documents (no fetches)");
         var staleness = MaxStaleness();
         var command = new Command("verify", "verify a credential and print every check; exit 0 only when verified") { file, at, noStatus, strict, trust, didWebOffline, staleness };
+        var pack = new PackOptions();
+        pack.AddTo(command);
         command.SetAction(async (parse, _) =>
         {
             var options = new VerificationOptions
             {
                 Now = parse.GetValue(at), CheckStatus = !parse.GetValue(noStatus), StrictIssuerBinding = parse.GetValue(strict), MaxStaleness = parse.GetValue(staleness),
             };
-            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options),
+            return await VerifyAsync(context, parse, parse.GetRequiredValue(file), (agent, document) => agent.VerifyCredentialAsync(document, options), pack,
                 parse.GetValue(trust), parse.GetValue(didWebOffline));
         });
         return command;
@@ -230,6 +232,8 @@ public static class VcCommands
         {
             presentationFile, verifyChallenge, verifyDomain, at, noStatus, holderBinding, secured, strict, staleness,
         };
+        var pack = new PackOptions();
+        pack.AddTo(verify);
         verify.SetAction(async (parse, _) =>
         {
             var options = new VerificationOptions
@@ -243,7 +247,7 @@ public static class VcCommands
                 StrictIssuerBinding = parse.GetValue(strict),
                 MaxStaleness = parse.GetValue(staleness),
             };
-            return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options));
+            return await VerifyAsync(context, parse, parse.GetRequiredValue(presentationFile), (agent, document) => agent.VerifyPresentationAsync(document, options), pack);
         });
         return new Command("vp") { create, verify };
     }
@@ -332,10 +336,11 @@ public static class VcCommands
     /// decision beside it, printed as the node answers; exit 0 only when verified.
     /// </summary>
     private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string file, Func<VcAgent, System.Text.Json.JsonElement, Task<CredentialVerdict>> verify,
-        IReadOnlyList<string>? trustFiles = null, bool didWebOffline = false)
+        PackOptions packOptions, IReadOnlyList<string>? trustFiles = null, bool didWebOffline = false)
     {
         var input = await CliInput.ReadObjectAsync(file);
-        await using var agent = await context.OpenAgentAsync(parse, trustFiles, didWebOffline: didWebOffline);
+        var pack = await packOptions.LoadAsync(context, parse);
+        await using var agent = await context.OpenAgentAsync(parse, trustFiles, didWebOffline: didWebOffline, pack: pack);
         using var document = System.Text.Json.JsonDocument.Parse(input.ToJsonString());
         var verdict = await verify(agent, document.RootElement);
         CliOutput.Write(context.Out, verdict.ToJson());

@@ -123,6 +123,7 @@ public static class NodeApp
                 options: null, contentType: Api.OpenApiContract.ProblemType);
         });
         app.UseRateLimiter();
+        WebPage.Use(app);
         app.MapOpenApi("/openapi/v1.json");
         HealthEndpoints.Map(app);
         VcApiEndpoints.Map(app);

@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Vc.Agent;
+using Vc.Credentials.Icvp;
+using Vc.Node.Cli;
+
+namespace Vc.Node.Tests;
+
+/// <summary>
+/// The offline verifier pack through the CLI: built on a running ledger, then — with the ledger stopped — a VC, a VP
+/// and an HCERT verify from the pack alone; a tampered, re-signed, foreign or stale pack is refused with a typed error.
+/// </summary>
+public sealed class VerifierPackTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-pack-").FullName;
+    private string Data => Path.Combine(_dir, "data");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await Run("ledger", "stop");
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private string Path_(string name) => Path.Combine(_dir, name);
+
+    private static string ErrorType(string stderr) => (string)JsonNode.Parse(stderr)!["error"]!["type"]!;
+
+    [Fact]
+    public async Task A_pack_built_on_the_ledger_verifies_vc_vp_and_hcert_with_the_ledger_stopped_and_refuses_tampering()
+    {
+        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path_("who.eth"))).Out)!;
+        var ken = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path_("ken.eth"))).Out)!;
+        var created = await Run("issuer", "create", "moh", "--method", "ethr");
+        Assert.True(created.Code == ExitCodes.Ok, created.Err);
+        var did = (string)JsonNode.Parse(created.Out)!["did"]!;
+
+        // No registry yet: nothing to pack.
+        var early = await Run("pack", "build", "--out", Path_("early.json"));
+        Assert.Equal(ExitCodes.Failed, early.Code);
+        Assert.Equal("trust.NotInitialized", ErrorType(early.Err));
+
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "init", "--anchor", (string)who["address"]!)).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", "KEN", "--admin", (string)ken["address"]!, "--domains", "ICVP", "--key", Path_("who.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "add-issuer", "KEN", "--did", did, "--domains", "ICVP", "--key", Path_("ken.eth"), "--relay")).Code);
+
+        // An ICVP credential with a status entry, a presentation of it, and its HCERT form (the issuer's DSC).
+        var holderKey = await Run("key", "generate", "--out", Path_("holder.key"));
+        var holderDid = (string)JsonNode.Parse(holderKey.Out)!["did"]!;
+        var unsigned = new IcvpCredentialBuilder().Build(
+            new IcvpHolder("Jane Doe", "1990-04-12") { Sex = "female", Nationality = "KEN", Id = holderDid },
+            new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", new DateOnly(2025, 10, 1), "S4D123") { ClinicianName = "Dr. A. Mwangi" },
+            did);
+        File.WriteAllText(Path_("icvp.json"), unsigned.ToJsonString());
+        var issued = await Run("vc", "issue", Path_("icvp.json"), "--issuer", "moh", "--status", "revocation");
+        Assert.True(issued.Code == ExitCodes.Ok, issued.Err);
+        File.WriteAllText(Path_("vc.json"), issued.Out);
+        var vp = await Run("vp", "create", Path_("vc.json"), "--holder-key", Path_("holder.key"), "--challenge", "c-1");
+        Assert.True(vp.Code == ExitCodes.Ok, vp.Err);
+        File.WriteAllText(Path_("vp.json"), vp.Out);
+        Assert.Equal(ExitCodes.Ok, (await Run("pki", "dev-country", "KE", "--out", Path_("ke"))).Code);
+        var dsc = await Run("issuer", "dsc", "moh", "--cert", Path.Combine(Path_("ke"), "dsc.pem"), "--key", Path.Combine(Path_("ke"), "dsc.key.pem"),
+            "--chain", Path.Combine(Path_("ke"), "csca.pem"));
+        Assert.True(dsc.Code == ExitCodes.Ok, dsc.Err);
+        var bridged = await Run("bridge", "vc-to-hcert", Path_("vc.json"), "--accept-omitted", "id", "--accept-omitted", "credentialSubject.id", "--accept-omitted", "credentialStatus", "--out", Path_("hcert.png"));
+        Assert.True(bridged.Code == ExitCodes.Ok, bridged.Err);
+
+        // A did:ethr issuer the registry does not know: its history is not packed, so offline it cannot be resolved.
+        var strangerDid = (string)JsonNode.Parse((await Run("issuer", "create", "stranger", "--method", "ethr")).Out)!["did"]!;
+        File.WriteAllText(Path_("stranger-unsigned.json"), new IcvpCredentialBuilder().Build(
+            new IcvpHolder("Jane Doe", "1990-04-12") { Sex = "female", Nationality = "KEN" },
+            new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", new DateOnly(2025, 10, 1), "S4D123") { ClinicianName = "Dr. B" }, strangerDid).ToJsonString());
+        var strangerVc = await Run("vc", "issue", Path_("stranger-unsigned.json"), "--issuer", "stranger");
+        Assert.True(strangerVc.Code == ExitCodes.Ok, strangerVc.Err);
+        File.WriteAllText(Path_("stranger.json"), strangerVc.Out);
+
+        var built = await Run("pack", "build", "--out", Path_("pack.json"), "--domain", "ICVP", "--participant", "KEN");
+        Assert.True(built.Code == ExitCodes.Ok, built.Err);
+        var summary = JsonNode.Parse(built.Out)!;
+        var block = (long)summary["block"]!;
+        Assert.Equal(1, (int)summary["issuers"]!);
+        Assert.Equal(1, (int)summary["ethrIssuers"]!);
+        Assert.True((int)summary["didLogs"]! >= 1);
+        Assert.True((int)summary["statusLists"]! >= 1);
+        Assert.True((int)summary["dscs"]! >= 1);
+        Assert.StartsWith("did:key:zDn", (string)summary["key"]!); // P-256
+
+        // The ledger stops; from here on nothing may start it.
+        Assert.Equal(ExitCodes.Ok, (await Run("ledger", "stop")).Code);
+        var settings = new LedgerSettings { DataDirectory = Data };
+        Assert.Null(await NodeLedger.RunningEmbeddedAsync(settings));
+
+        var vc = await Run("vc", "verify", Path_("vc.json"), "--pack", Path_("pack.json"));
+        Assert.True(vc.Code == ExitCodes.Ok, vc.Out + vc.Err);
+        var answer = JsonNode.Parse(vc.Out)!;
+        Assert.True((bool)answer["verified"]!);
+        Assert.True((bool)answer["trust"]!["trusted"]!, answer["trust"]!.ToJsonString());
+        Assert.Equal("Registry", (string)answer["trust"]!["source"]!);
+        Assert.Equal(block, (long)answer["pack"]!["block"]!);
+        Assert.Equal((string)summary["contentHash"]!, (string)answer["pack"]!["contentHash"]!);
+        Assert.Equal((string)summary["blockTime"]!, (string)answer["pack"]!["blockTime"]!);
+
+        var stranger = await Run("vc", "verify", Path_("stranger.json"), "--pack", Path_("pack.json"));
+        Assert.Equal(ExitCodes.Negative, stranger.Code);
+        Assert.Contains("not in the capture", stranger.Out);
+
+        var presentation = await Run("vp", "verify", Path_("vp.json"), "--challenge", "c-1", "--pack", Path_("pack.json"));
+        Assert.True(presentation.Code == ExitCodes.Ok, presentation.Out + presentation.Err);
+        Assert.Equal(block, (long)JsonNode.Parse(presentation.Out)!["pack"]!["block"]!);
+        Assert.Equal(ExitCodes.Negative, (await Run("vp", "verify", Path_("vp.json"), "--challenge", "other", "--pack", Path_("pack.json"))).Code);
+
+        var hcert = await Run("dcc", "verify", Path_("hcert.png"), "--pack", Path_("pack.json"));
+        Assert.True(hcert.Code == ExitCodes.Ok, hcert.Out + hcert.Err);
+        Assert.Equal(block, (long)JsonNode.Parse(hcert.Out)!["pack"]!["block"]!);
+        Assert.Null(await NodeLedger.RunningEmbeddedAsync(settings));
+
+        // A pack whose content changed: the hash no longer matches.
+        var file = JsonNode.Parse(File.ReadAllText(Path_("pack.json")))!;
+        file["content"]!["block"] = block + 1;
+        File.WriteAllText(Path_("tampered.json"), file.ToJsonString());
+        var tampered = await Run("vc", "verify", Path_("vc.json"), "--pack", Path_("tampered.json"));
+        Assert.Equal(ExitCodes.Failed, tampered.Code);
+        Assert.Equal("pack.hash-mismatch", ErrorType(tampered.Err));
+
+        // The same change with its hash recomputed: the signature no longer verifies.
+        file["contentHash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Vc.Credentials.Jcs.JsonCanonicalizer.Canonicalize(file["content"])));
+        File.WriteAllText(Path_("rehashed.json"), file.ToJsonString());
+        var rehashed = await Run("vc", "verify", Path_("vc.json"), "--pack", Path_("rehashed.json"));
+        Assert.Equal(ExitCodes.Failed, rehashed.Code);
+        Assert.Equal("pack.bad-signature", ErrorType(rehashed.Err));
+
+        // A valid pack by a key this verifier does not accept.
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var foreign = await Run("vc", "verify", Path_("vc.json"), "--pack", Path_("pack.json"), "--pack-key", PackKeys.KeyId(other).Split('#')[0]);
+        Assert.Equal(ExitCodes.Failed, foreign.Code);
+        Assert.Equal("pack.untrusted-key", ErrorType(foreign.Err));
+
+        Assert.Equal(ExitCodes.Usage, (await Run("vc", "verify", Path_("vc.json"), "--pack", Path_("pack.json"), "--max-age", "soon")).Code);
+        Assert.Null(await NodeLedger.RunningEmbeddedAsync(settings));
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
+    public void A_pack_is_judged_by_its_block_time_on_the_injected_clock()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signer = PackKeys.KeyId(key).Split('#')[0];
+        var blockTime = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var content = new JsonObject { ["version"] = 1, ["block"] = 42, ["blockTime"] = blockTime.ToString("O") };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(VerifierPack.Sign(content, key).ToJsonString());
+        var pinned = new HashSet<string> { signer };
+
+        var fresh = VerifierPack.Open(bytes, pinned, new FixedClock(blockTime.AddDays(3)), VerifierPack.DefaultMaxAge);
+        Assert.Equal(42, fresh.Block);
+        Assert.Equal(blockTime, fresh.BlockTime);
+        Assert.Equal("pack.too-old", Assert.Throws<AgentException>(() =>
+            VerifierPack.Open(bytes, pinned, new FixedClock(blockTime.AddDays(3).AddSeconds(1)), VerifierPack.DefaultMaxAge)).Type);
+        Assert.Equal("pack.too-old", Assert.Throws<AgentException>(() =>
+            VerifierPack.Open(bytes, pinned, new FixedClock(blockTime.AddHours(2)), TimeSpan.FromHours(1))).Type);
+        Assert.Equal("pack.not-yet-valid", Assert.Throws<AgentException>(() =>
+            VerifierPack.Open(bytes, pinned, new FixedClock(blockTime.AddHours(-1)), VerifierPack.DefaultMaxAge)).Type);
+        Assert.Equal("pack.untrusted-key", Assert.Throws<AgentException>(() =>
+            VerifierPack.Open(bytes, new HashSet<string>(), new FixedClock(blockTime), VerifierPack.DefaultMaxAge)).Type);
+        Assert.Equal("pack.unreadable", Assert.Throws<AgentException>(() =>
+            VerifierPack.Open("{\"type\":\"x\"}"u8.ToArray(), pinned, new FixedClock(blockTime), VerifierPack.DefaultMaxAge)).Type);
+    }
+}
