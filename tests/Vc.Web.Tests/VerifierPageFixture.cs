@@ -52,13 +52,6 @@ public sealed class VerifierPageFixture : IAsyncLifetime
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         var code = await CliApp.RunAsync(["demo", "--data", data, "--out", output], stdout, stderr);
         if (code != ExitCodes.Ok) throw new InvalidOperationException("demo failed: " + stdout + stderr);
-        BridgedQrPng = Path.Combine(output, "icvp-ke-bridged.png");
-
-        // A tampered copy of the bridged HCERT: one byte of the COSE signature changed, everything else intact.
-        var cose = HcertCodec.DecodeToCose(HcertQr.Decode(await File.ReadAllBytesAsync(BridgedQrPng)));
-        cose[^5] ^= 0x01;
-        TamperedQrPng = Path.Combine(output, "icvp-ke-bridged-tampered.png");
-        await File.WriteAllBytesAsync(TamperedQrPng, HcertQr.RenderPng(HcertCodec.Encode(cose)));
 
         var options = new NodeOptions
         {
@@ -84,6 +77,22 @@ public sealed class VerifierPageFixture : IAsyncLifetime
         {
             ["verifiableCredential"] = RevokedCredential.DeepClone(), ["statusPurpose"] = "revocation", ["status"] = true,
         });
+
+        // The valid credential bridged to an HC1 QR, as the demo's step 5 does (the demo's own bridged QR follows its
+        // credential, which step 7 revokes).
+        var bridged = await PostAsync(api, "/bridge/vc-to-hcert", new JsonObject
+        {
+            ["verifiableCredential"] = ValidCredential.DeepClone(),
+            ["options"] = new JsonObject { ["acceptOmitted"] = new JsonArray("id", "credentialSubject.id", "credentialStatus") },
+        });
+        BridgedQrPng = Path.Combine(output, "icvp-ke-bridged-valid.png");
+        await File.WriteAllBytesAsync(BridgedQrPng, Convert.FromBase64String((string)bridged["qrPng"]!));
+
+        // A tampered copy of the bridged HCERT: one byte of the COSE signature changed, everything else intact.
+        var cose = HcertCodec.DecodeToCose(HcertQr.Decode(await File.ReadAllBytesAsync(BridgedQrPng)));
+        cose[^5] ^= 0x01;
+        TamperedQrPng = Path.Combine(output, "icvp-ke-bridged-tampered.png");
+        await File.WriteAllBytesAsync(TamperedQrPng, HcertQr.RenderPng(HcertCodec.Encode(cose)));
 
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
