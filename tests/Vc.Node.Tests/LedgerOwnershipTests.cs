@@ -86,21 +86,11 @@ public sealed class LedgerOwnershipTests
     }
 
     /// <summary>
-    /// Waits (bounded) until the chain's latest block is not ahead of the wall clock: Anvil stamps blocks mined within
+    /// Waits until the chain's latest block is not ahead of the wall clock (exactly that long, derived from the chain): Anvil stamps blocks mined within
     /// one second a second apart, so after a few quick writes the chain runs ahead, and a proof made "now" would predate
     /// the key it is made with (resolution as of the proof's time). That is not what this test is about.
     /// </summary>
-    private static async Task ChainTimeReachedAsync(Uri rpc)
-    {
-        using var client = new LedgerRpc(rpc);
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            var latest = ChainReads.Header(await client.Client.CallAsync<Nethereum.RPC.Eth.DTOs.BlockWithTransactionHashes?>(ChainReads.LatestBlock()))!;
-            if (latest.Timestamp < DateTimeOffset.UtcNow.ToUnixTimeSeconds()) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail("the chain's clock stayed ahead of the wall clock");
-    }
+    private static Task ChainTimeReachedAsync(Uri rpc) => DevChainClock.UntilLatestBlockIsPastAsync(rpc, TimeProvider.System);
 
     private static JsonObject Record(string data) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(data, "ledger", "daemon.json")))!.AsObject();
@@ -130,7 +120,7 @@ public sealed class LedgerOwnershipTests
             // The rotation lands in a later second than the proof (a proof and a key change in the same second are
             // ordered by nothing: resolution as of the proof's time would see the changed document).
             var created = DateTimeOffset.Parse((string)before["proof"]!["created"]!, System.Globalization.CultureInfo.InvariantCulture);
-            for (var i = 0; i < 100 && DateTimeOffset.UtcNow < created.AddSeconds(1.2); i++) await Task.Delay(100);
+            await DevChainClock.NextBlockAfterAsync(node.Ledger.Connection.RpcUrl, created);
             Assert.Equal(HttpStatusCode.OK, (await node.Admin.PostAsync("/issuers/a/keys/rotate", Json(new JsonObject { ["overlapSeconds"] = 3600 }))).StatusCode);
             await ChainTimeReachedAsync(node.Ledger.Connection.RpcUrl);
             var after = await node.IssueAsync("a");

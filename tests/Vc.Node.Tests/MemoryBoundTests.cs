@@ -51,20 +51,12 @@ public sealed class MemoryBoundTests
         foreach (var a in new[] { typeof(Vc.Node.Cli.CliApp).Assembly.Location, "node", "--data", data, "--urls", $"http://127.0.0.1:{port}" })
             psi.ArgumentList.Add(a);
         using var node = Process.Start(psi)!;
-        node.OutputDataReceived += (_, _) => { };
-        node.ErrorDataReceived += (_, _) => { };
-        node.BeginOutputReadLine();
-        node.BeginErrorReadLine();
+        var started = NodeStart.Watch(node, _ => { });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
         try
         {
-            for (var attempt = 0; ; attempt++)
-            {
-                try { if ((await http.GetAsync("/health")).IsSuccessStatusCode) break; }
-                catch (HttpRequestException) when (attempt < 1200 && !node.HasExited) { }
-                Assert.False(node.HasExited, "the node exited during start");
-                await Task.Delay(100);
-            }
+            Assert.True(await started, "the node exited during start");
+            Assert.True((await http.GetAsync("/health")).IsSuccessStatusCode);
             async Task<HttpResponseMessage> Post(byte[] png) => await http.PostAsync("/hcert/verify",
                 new StringContent(new JsonObject { ["qrPng"] = Convert.ToBase64String(png) }.ToJsonString(), Encoding.UTF8, "application/json"));
 

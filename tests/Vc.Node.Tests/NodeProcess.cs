@@ -39,22 +39,12 @@ public sealed class NodeProcess : IAsyncDisposable
         foreach (var (name, value) in environment) psi.Environment[name] = value;
         var process = Process.Start(psi)!;
         var node = new NodeProcess(process, url, apiKey);
-        process.OutputDataReceived += (_, e) => { lock (node._log) node._log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (node._log) node._log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var probe = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
-        // Bounded by attempts: a node that never comes up fails the test with its log.
-        for (var attempt = 0; attempt < 600; attempt++)
+        var started = NodeStart.Watch(process, line => { lock (node._log) node._log.AppendLine(line); });
+        // The node's own announcement (or its exit) is the event; then it must answer /ready.
+        if (await started)
         {
-            if (process.HasExited) break;
-            try
-            {
-                if ((await probe.GetAsync("/ready")).StatusCode == HttpStatusCode.OK) return node;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(100);
+            using var probe = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+            if ((await probe.GetAsync("/ready")).StatusCode == HttpStatusCode.OK) return node;
         }
         await node.DisposeAsync();
         throw new InvalidOperationException($"node on {url} did not become ready: {node.Log}");
@@ -94,5 +84,25 @@ public sealed class NodeProcess : IAsyncDisposable
         Http.Dispose();
         await KillAsync();
         _process.Dispose();
+    }
+}
+
+/// <summary>Start-up of a `vchealth node` process: it announces "vchealth node listening on …" once it serves.</summary>
+public static class NodeStart
+{
+    /// <summary>Reads both streams (each line to <paramref name="log"/>); true once the node announced it listens, false if it exited first.</summary>
+    public static Task<bool> Watch(Process process, Action<string?> log)
+    {
+        var listening = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => log(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            log(e.Data);
+            if (e.Data is null) listening.TrySetResult(false); // the stream ended: the process is gone
+            else if (e.Data.StartsWith("vchealth node listening on ", StringComparison.Ordinal)) listening.TrySetResult(true);
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return listening.Task;
     }
 }

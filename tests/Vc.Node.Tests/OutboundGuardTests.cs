@@ -139,10 +139,18 @@ public sealed class OutboundGuardTests
     public async Task At_most_the_per_host_cap_of_requests_reach_one_host_at_once()
     {
         var release = new TaskCompletionSource();
-        using var server = new LocalServer(async c => { await release.Task; await Write(c, "{}"); });
+        var capReached = new TaskCompletionSource();
+        var arrived = 0;
+        using var server = new LocalServer(async c =>
+        {
+            if (Interlocked.Increment(ref arrived) == Dev.MaxConnectionsPerHost) capReached.TrySetResult();
+            await release.Task;
+            await Write(c, "{}");
+        });
         using var fetcher = new OutboundFetcher(Dev with { Timeout = TimeSpan.FromMinutes(2) });
         var fetches = Enumerable.Range(0, 10).Select(i => fetcher.GetAsync(new Uri(server.Url, "/slow?" + i), "application/json")).ToArray();
-        for (var i = 0; i < 200 && Volatile.Read(ref server.Requests) < Dev.MaxConnectionsPerHost; i++) await Task.Delay(20);
+        // Waits for the cap-th request to arrive (the event), not for time to pass; the bound only stops a broken run.
+        await capReached.Task.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal(Dev.MaxConnectionsPerHost, Volatile.Read(ref server.Requests));
         release.SetResult();
         await Task.WhenAll(fetches);

@@ -30,28 +30,21 @@ public sealed class PostgresServer : IAsyncLifetime
         psi.RedirectStandardOutput = psi.RedirectStandardError = true;
         _server = Process.Start(psi)!;
         var log = new System.Text.StringBuilder();
-        _server.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        // The server's own log line is the event to wait for (or the end of its output: it exited).
+        var ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.ErrorDataReceived += (_, e) =>
+        {
+            lock (log) log.AppendLine(e.Data);
+            if (e.Data is null) ready.TrySetResult(false);
+            else if (e.Data.Contains("database system is ready to accept connections", StringComparison.Ordinal)) ready.TrySetResult(true);
+        };
         _server.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         _server.BeginErrorReadLine();
         _server.BeginOutputReadLine();
-        // Ready once it accepts a connection (bounded by attempts, not by a clock).
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await using var c = new NpgsqlConnection(ConnectionString("postgres"));
-                await c.OpenAsync();
-                return;
-            }
-            catch (NpgsqlException) when (attempt < 300 && !_server.HasExited)
-            {
-                await Task.Delay(100);
-            }
-            catch (NpgsqlException e)
-            {
-                lock (log) throw new InvalidOperationException("postgres did not start: " + log, e);
-            }
-        }
+        if (!await ready.Task)
+            lock (log) throw new InvalidOperationException("postgres did not start: " + log);
+        // …and the announced server accepts a connection.
+        await using (var c = new NpgsqlConnection(ConnectionString("postgres"))) await c.OpenAsync();
     }
 
     public int Port => _port;
