@@ -166,8 +166,7 @@ public sealed class VcAgent : IAsyncDisposable
             fetcher = new NodeStatusListFetcher(urls, () => issuerService!, new Vc.Did.Net.OutboundFetcher(options.Outbound, time));
             // did:key, did:ethr on this node's ledger, and did:web (bounded HTTPS fetches through the same outbound guard,
             // cached; offline: the trust files' documents).
-            var didWeb = new DidWebResolver(Vc.Did.Net.OutboundHandler.Create(options.Outbound),
-                new DidWebOptions { Offline = options.DidWebOffline, HeldDocuments = await DidWebDocumentsAsync(options.TrustFiles) }, time);
+            var didWeb = await DidWebResolverAsync(options.Outbound, time, options.DidWebOffline, options.TrustFiles);
             resolver = CompositeDidResolver.Create(agentLedger, didWeb);
         }
         var credentials = new CredentialServices(resolver, fetcher, time);
@@ -307,6 +306,15 @@ public sealed class VcAgent : IAsyncDisposable
     /// <summary>Loads the configured HCERT trust files; a file that fails to load stops the agent (never a silent gap).</summary>
     /// <summary>The trust files that are did:web DID documents (a JSON object whose id is a did:web DID, readable by the DID
     /// Core model), as held documents. A GDHCN list that is not (method references among its methods) serves HCERT only.</summary>
+    /// <summary>
+    /// The did:web resolver of these options (the one way this node reads did:web: through the outbound guard, cached;
+    /// offline, the trust files' did:web documents): verification and the trust bridge's GDHCN import both use it.
+    /// </summary>
+    public static async Task<DidWebResolver> DidWebResolverAsync(Vc.Did.Net.OutboundPolicy outbound, TimeProvider time,
+        bool offline = false, IReadOnlyList<string>? trustFiles = null) =>
+        new(Vc.Did.Net.OutboundHandler.Create(outbound),
+            new DidWebOptions { Offline = offline, HeldDocuments = await DidWebDocumentsAsync(trustFiles ?? []) }, time);
+
     private static async Task<IReadOnlyList<ReadOnlyMemory<byte>>> DidWebDocumentsAsync(IReadOnlyList<string> files)
     {
         var held = new List<ReadOnlyMemory<byte>>();
@@ -320,13 +328,9 @@ public sealed class VcAgent : IAsyncDisposable
                 using var json = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
                 if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var id)
                     && id.ValueKind == JsonValueKind.String && id.GetString()!.StartsWith("did:web:", StringComparison.Ordinal))
-                {
-                    Vc.Did.Core.DidJson.ParseDocument(json.RootElement);
-                    held.Add(bytes);
-                }
+                    held.Add(bytes); // a DID Core document or not (GDHCN's v1 list): the bridge reads either, resolution only the first
             }
             catch (JsonException) { } // a certificate or another kind of trust file: not a DID document
-            catch (FormatException) { } // not a DID Core document (see above)
         }
         return held;
     }

@@ -35,9 +35,23 @@ public sealed record DidWebOptions
     /// store); any other did:web DID is notFound.</summary>
     public bool Offline { get; init; }
 
-    /// <summary>did:web documents held locally (JSON bytes, each checked as a DID document and keyed by its id). Used
+    /// <summary>did:web documents held locally (JSON bytes, each keyed by its did:web id; read as DID documents when resolved). Used
     /// instead of fetching in <see cref="Offline"/> mode.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> HeldDocuments { get; init; } = [];
+}
+
+/// <summary>
+/// What <see cref="DidWebResolver.ReadAsync"/> gives: the published JSON whose id is the DID (did:web §3.2), as read,
+/// or the resolution failure. Whether it is also a DID Core document is <see cref="DidWebResolver.ResolveAsync"/>'s concern.
+/// </summary>
+public sealed record DidWebRead
+{
+    public ReadOnlyMemory<byte> Json { get; private init; }
+    /// <summary>The DID Resolution error when nothing was read (invalidDid, notFound, internalError…).</summary>
+    public DidResolutionResult? Failure { get; private init; }
+
+    public static implicit operator DidWebRead(DidResolutionResult failure) => new() { Failure = failure };
+    internal static DidWebRead Of(ReadOnlyMemory<byte> json) => new() { Json = json };
 }
 
 /// <summary>
@@ -62,8 +76,35 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
     private readonly Lazy<HttpClient> _http;
     private readonly DidWebOptions _options;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, DidDocument> _held = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DidDocument Document, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Published> _held = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Published Document, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+
+    // A published document as read (a proof over it, e.g. a GDHCN trust list's, is checked on these bytes, not on a
+    // re-serialization), read as a DID Core document once, on its first resolution. GDHCN's v1 trust list is a
+    // did:web document but not DID Core (string entries in verificationMethod): the bridge reads it, resolution refuses it.
+    private sealed class Published(ReadOnlyMemory<byte> json, string source)
+    {
+        public ReadOnlyMemory<byte> Json { get; } = json;
+        private readonly Lazy<DidResolutionResult> _resolved = new(() =>
+        {
+            try
+            {
+                using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+                return new DidResolutionResult(DidJson.ParseDocument(parsed.RootElement), DidDocumentMetadata.Empty, new DidResolutionMetadata());
+            }
+            catch (FormatException e) { return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{source} is not a DID document: {e.Message}"); }
+        });
+        public DidResolutionResult Resolved => _resolved.Value;
+    }
+
+    // did:web §3.2: the document must be the DID's own, or any server could speak for any DID. The id of a JSON
+    // object, or null.
+    private static string? IdOf(ReadOnlyMemory<byte> json)
+    {
+        using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+        return parsed.RootElement.ValueKind == JsonValueKind.Object && parsed.RootElement.TryGetProperty("id", out var id)
+            && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+    }
 
     /// <param name="handler">
     /// The HTTP handler (e.g. one trusting a test certificate); null for a handler that does not follow redirects
@@ -80,11 +121,10 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
         foreach (var held in _options.HeldDocuments)
         {
             // Checked now, so a bad trust-store file fails at start-up rather than at a verification.
-            using var json = JsonDocument.Parse(held, new JsonDocumentOptions { MaxDepth = 64 });
-            var document = DidJson.ParseDocument(json.RootElement);
-            if (!document.Id.StartsWith(Prefix, StringComparison.Ordinal) || !TryDocumentUrl(document.Id, false, out _, out _))
-                throw new FormatException($"a held did:web document must have a did:web id, not {CompositeDidResolver.Truncate(document.Id)}");
-            _held[document.Id] = document;
+            var id = IdOf(held) ?? throw new FormatException("a held did:web document must be a JSON object with an id");
+            if (!id.StartsWith(Prefix, StringComparison.Ordinal) || !TryDocumentUrl(id, false, out _, out _))
+                throw new FormatException($"a held did:web document must have a did:web id, not {CompositeDidResolver.Truncate(id)}");
+            _held[id] = new Published(held, "the held document of " + CompositeDidResolver.Truncate(id));
         }
     }
 
@@ -104,27 +144,45 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
 
     public async Task<DidResolutionResult> ResolveAsync(string did, DidResolutionOptions? options = null, CancellationToken ct = default)
     {
-        if (!DidUrl.TryParse(did, out var didUrl, out var error))
-            return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, error);
-        if (didUrl.Method != Method)
-            return DidResolutionResult.Failure(DidResolutionErrors.MethodNotSupported, $"not a did:web DID: {CompositeDidResolver.Truncate(did)}");
-        // A fragment names a part of the document; a path or query would ask the server for something else.
-        if (didUrl.Path.Length > 0 || didUrl.Query is not null)
-            return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, $"did:web resolves DIDs, not DID URLs with a path or query: {CompositeDidResolver.Truncate(did)}");
-        var bare = didUrl.Did;
-        if (!TryDocumentUrl(bare, _options.AllowHttpLoopback, out var url, out error))
-            return DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, error);
         var accept = options?.Accept;
         if (accept is not null && accept != "application/did+ld+json" && accept != "application/did+json")
             return DidResolutionResult.Failure(DidResolutionErrors.UnsupportedFormat, $"The DID resolver does not support the requested 'accept' format: {accept}");
+        var (published, failure) = await ReadPublishedAsync(did, ct).ConfigureAwait(false);
+        if (published is null) return failure!;
+        return published.Resolved.DidDocument is { } document ? Answer(document, accept) : published.Resolved;
+    }
+
+    /// <summary>
+    /// The JSON published for the DID, as read (held, cached or fetched under the same checks and limits as
+    /// <see cref="ResolveAsync"/>): for callers that check a proof over the document itself, such as the trust bridge
+    /// importing a GDHCN did:web trust list.
+    /// </summary>
+    public async Task<DidWebRead> ReadAsync(string did, CancellationToken ct = default)
+    {
+        var (published, failure) = await ReadPublishedAsync(did, ct).ConfigureAwait(false);
+        return published is null ? failure! : DidWebRead.Of(published.Json);
+    }
+
+    private async Task<(Published? Published, DidResolutionResult? Failure)> ReadPublishedAsync(string did, CancellationToken ct)
+    {
+        if (!DidUrl.TryParse(did, out var didUrl, out var error))
+            return (null, DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, error));
+        if (didUrl.Method != Method)
+            return (null, DidResolutionResult.Failure(DidResolutionErrors.MethodNotSupported, $"not a did:web DID: {CompositeDidResolver.Truncate(did)}"));
+        // A fragment names a part of the document; a path or query would ask the server for something else.
+        if (didUrl.Path.Length > 0 || didUrl.Query is not null)
+            return (null, DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, $"did:web resolves DIDs, not DID URLs with a path or query: {CompositeDidResolver.Truncate(did)}"));
+        var bare = didUrl.Did;
+        if (!TryDocumentUrl(bare, _options.AllowHttpLoopback, out var url, out error))
+            return (null, DidResolutionResult.Failure(DidResolutionErrors.InvalidDid, error));
 
         if (_options.Offline)
             return _held.TryGetValue(bare, out var held)
-                ? Answer(held, accept)
-                : DidResolutionResult.Failure(DidResolutionErrors.NotFound, $"offline: no held document for {CompositeDidResolver.Truncate(bare)}");
+                ? (held, null)
+                : (null, DidResolutionResult.Failure(DidResolutionErrors.NotFound, $"offline: no held document for {CompositeDidResolver.Truncate(bare)}"));
         if (_cache.TryGetValue(bare, out var cached))
         {
-            if (_time.GetUtcNow() < cached.Expires) return Answer(cached.Document, accept);
+            if (_time.GetUtcNow() < cached.Expires) return (cached.Document, null);
             _cache.TryRemove(bare, out _);
         }
 
@@ -135,41 +193,38 @@ public sealed class DidWebResolver : IDidMethodResolver, IDisposable
         try
         {
             var fetched = await FetchAsync(url, linked.Token).ConfigureAwait(false);
-            if (fetched.Error is not null) return DidResolutionResult.Failure(fetched.Error, fetched.Message!);
+            if (fetched.Error is not null) return (null, DidResolutionResult.Failure(fetched.Error, fetched.Message!));
             body = fetched.Body!;
             maxAge = fetched.MaxAge;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             // The deadline, or the handler's own connect timeout: the caller did not cancel.
-            return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} did not answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            return (null, DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} did not answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s"));
         }
         catch (HttpRequestException e)
         {
             // Connection refused, DNS, TLS (an untrusted or mismatched certificate), a broken response.
-            return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url}: {e.Message}");
+            return (null, DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url}: {e.Message}"));
         }
 
-        DidDocument document;
-        try
-        {
-            using var json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
-            document = DidJson.ParseDocument(json.RootElement);
-        }
-        catch (JsonException e) { return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} is not JSON: {e.Message}"); }
-        catch (FormatException e) { return DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} is not a DID document: {e.Message}"); }
+        string? id;
+        try { id = IdOf(body); }
+        catch (JsonException e) { return (null, DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} is not JSON: {e.Message}")); }
+        if (id is null) return (null, DidResolutionResult.Failure(DidResolutionErrors.InternalError, $"{url} is not a DID document: no id"));
         // did:web §3.2: the document must be the DID's own, or any server could speak for any DID.
-        if (!string.Equals(document.Id, bare, StringComparison.Ordinal))
-            return DidResolutionResult.Failure(DidResolutionErrors.InternalError,
-                $"{url} holds the document of {CompositeDidResolver.Truncate(document.Id)}, not of {CompositeDidResolver.Truncate(bare)}");
+        if (!string.Equals(id, bare, StringComparison.Ordinal))
+            return (null, DidResolutionResult.Failure(DidResolutionErrors.InternalError,
+                $"{url} holds the document of {CompositeDidResolver.Truncate(id)}, not of {CompositeDidResolver.Truncate(bare)}"));
 
+        var published = new Published(body, url.ToString());
         // RFC 9111 §5.2.2.1 max-age, capped: a document is reused until then (the cache holds the checked document).
         if (maxAge is { } age && age > TimeSpan.Zero && _options.MaxCacheAge > TimeSpan.Zero)
         {
             if (_cache.Count >= _options.MaxCachedDocuments) _cache.Clear();
-            _cache[bare] = (document, _time.GetUtcNow() + (age < _options.MaxCacheAge ? age : _options.MaxCacheAge));
+            _cache[bare] = (published, _time.GetUtcNow() + (age < _options.MaxCacheAge ? age : _options.MaxCacheAge));
         }
-        return Answer(document, accept);
+        return (published, null);
     }
 
     private static DidResolutionResult Answer(DidDocument document, string? accept)

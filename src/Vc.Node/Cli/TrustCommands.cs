@@ -190,7 +190,7 @@ public static class TrustCommands
     private static Command Import(CliContext context, string verb)
     {
         var gateway = verb == "import-gateway";
-        var file = CliParse.Required(gateway ? "LIST" : "DOC", gateway ? "the EU gateway trust list (JSON)" : "the GDHCN trust list (DID document)");
+        var file = CliParse.Required(gateway ? "LIST" : "DOC", gateway ? "the EU gateway trust list (JSON)" : "the GDHCN trust list: its DID document (a file), or its did:web DID to read it where it is published");
         var participantOption = CliParse.Text("--participant", "the participant the keys are registered for (ISO alpha-3)", "CC", required: true);
         var keyOption = CliParse.Text("--key", "the participant admin's key file (secp256k1, hex)", "FILE", required: true);
         var relay = CliParse.Flag("--relay", "send as chain-bound signed writes through the node's relayer");
@@ -244,7 +244,9 @@ public static class TrustCommands
         Vc.Trust.Bridge.PkiImportOptions options, string? gatewayCountry, string? anchorPath, string? anchorKeyPath, bool allowUnverified, string? source,
         string? certsDir)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(await CliInput.ReadTextAsync(file));
+        // import-gdhcn reads a did:web trust list where it is published when given its DID (GDHCN publishes them so).
+        var fromDidWeb = verb == "import-gdhcn" && file.StartsWith("did:web:", StringComparison.Ordinal);
+        var bytes = fromDidWeb ? [] : System.Text.Encoding.UTF8.GetBytes(await CliInput.ReadTextAsync(file));
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var record = await RequireRegistryAsync(settings, ledger);
         var client = await TrustRegistryClient.OpenAsync(ledger.Connection, record.Address);
@@ -264,12 +266,20 @@ public static class TrustCommands
                 anchorKey = System.Security.Cryptography.ECDsa.Create();
                 anchorKey.ImportFromPem(await CliInput.ReadTextAsync(anchorKeyPath));
             }
+            var gdhcn = new Vc.Trust.Bridge.GdhcnImportOptions
+            {
+                ProofVerifier = anchorKey is null ? null : new Vc.Interop.TrustLists.JwsDetachedProofVerifier(anchorKey),
+                AllowUnverifiedProof = allowUnverified,
+            };
             using (anchorKey)
-                report = await importer.ImportGdhcnAsync(bytes, new Vc.Trust.Bridge.GdhcnImportOptions
+            {
+                if (fromDidWeb)
                 {
-                    ProofVerifier = anchorKey is null ? null : new Vc.Interop.TrustLists.JwsDetachedProofVerifier(anchorKey),
-                    AllowUnverifiedProof = allowUnverified,
-                }, participant, key, source, options);
+                    using var didWeb = await Vc.Agent.VcAgent.DidWebResolverAsync(Vc.Did.Net.OutboundPolicy.FromEnvironment(), TimeProvider.System);
+                    report = await importer.ImportGdhcnAsync(file, didWeb, gdhcn, participant, key, source, options);
+                }
+                else report = await importer.ImportGdhcnAsync(bytes, gdhcn, participant, key, source, options);
+            }
         }
         CliOutput.Write(context.Out, report);
         return report.Rejected == 0 ? ExitCodes.Ok : ExitCodes.Negative;

@@ -120,6 +120,23 @@ public sealed class PkiTrustImporter(TrustRegistryClient client, TrustRegistryRe
     }
 
     /// <summary>
+    /// Imports a GDHCN trust list where GDHCN publishes it: as the did:web document of <paramref name="did"/> (e.g.
+    /// did:web:tng-cdn-dev.who.int:trustlist), read through <paramref name="didWeb"/> — https only, bounded, cached,
+    /// or offline from the documents the trust store holds — then checked and imported as the bytes overload does.
+    /// </summary>
+    public async Task<ImportReport> ImportGdhcnAsync(string did, Vc.Did.Web.DidWebResolver didWeb, GdhcnImportOptions gdhcn, CountryCode participant,
+        EthECKey admin, string? sourceParticipant = null, PkiImportOptions? options = null, CancellationToken ct = default)
+    {
+        var read = await didWeb.ReadAsync(did, ct);
+        if (read.Document is null)
+        {
+            var failure = read.Failure!.DidResolutionMetadata;
+            throw new TrustBridgeException(TrustBridgeError.DidNotResolved, $"{did}: {failure.Error}: {failure.Message}");
+        }
+        return await ImportGdhcnAsync(read.Json, gdhcn, participant, admin, sourceParticipant, options, ct);
+    }
+
+    /// <summary>
     /// Registers the DSC that <paramref name="did"/> binds in its DID document (<see cref="DscBinding"/>) as a kid
     /// issuer of <paramref name="participant"/> for <paramref name="domains"/>, so the DID's binding checks out. The
     /// binding's chain must be well formed; the DID itself is registered separately (an AddIssuer with the DID).
