@@ -187,6 +187,13 @@ public sealed class CliFlowTests : IAsyncLifetime
         var import = await Run("trust", "import-gdhcn", Path.Combine(icvp, "test-trustlist-ICVP-XXA-DSC.did.json"), "--participant", "XXA",
             "--key", Path.Combine(_dir, "xxa.eth"), "--allow-unverified", "--relay");
         Assert.True(import.Code == ExitCodes.Ok, import.Out + import.Err);
+        // Given a did:web DID, the list is read where it is published, through the outbound guard: a loopback host
+        // named by input is refused (a typed error, nothing imported).
+        var guarded = await Run("trust", "import-gdhcn", "did:web:127.0.0.1%3A9:trustlist", "--participant", "XXA",
+            "--key", Path.Combine(_dir, "xxa.eth"), "--allow-unverified", "--relay");
+        Assert.True(guarded.Code == ExitCodes.Failed, guarded.Out + guarded.Err);
+        Assert.Contains("DidNotResolved", guarded.Err);
+        Assert.Contains("127.0.0.1", guarded.Err);
 
         using var proofKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var proofKeyFile = File("proof.key.pem", proofKey.ExportPkcs8PrivateKeyPem());

@@ -128,9 +128,9 @@ public sealed class PkiTrustImporter(TrustRegistryClient client, TrustRegistryRe
         EthECKey admin, string? sourceParticipant = null, PkiImportOptions? options = null, CancellationToken ct = default)
     {
         var read = await didWeb.ReadAsync(did, ct);
-        if (read.Document is null)
+        if (read.Failure is not null)
         {
-            var failure = read.Failure!.DidResolutionMetadata;
+            var failure = read.Failure.DidResolutionMetadata;
             throw new TrustBridgeException(TrustBridgeError.DidNotResolved, $"{did}: {failure.Error}: {failure.Message}");
         }
         return await ImportGdhcnAsync(read.Json, gdhcn, participant, admin, sourceParticipant, options, ct);

@@ -96,11 +96,12 @@ public sealed class DidWebResolverTests(DidWebServer server) : IClassFixture<Did
 
     [Theory]
     [InlineData("not json", "is not JSON")]
-    [InlineData("""{"id":"did:web:x","verificationMethod":["did:web:x#1"]}""", "is not a DID document")]
+    // The DID's own id (DID is replaced by it), but a verificationMethod entry that is no map (DID Core §5.2).
+    [InlineData("""{"id":"DID","verificationMethod":["DID#1"]}""", "is not a DID document")]
     public async Task A_body_that_is_not_a_DID_document_is_refused(string body, string message)
     {
         var did = server.Did("garbage", message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        server.Route($"/garbage/{message.Length}/did.json", http => http.Response.WriteAsync(body));
+        server.Route($"/garbage/{message.Length}/did.json", http => http.Response.WriteAsync(body.Replace("DID", did, StringComparison.Ordinal)));
         using var resolver = Resolver();
 
         var result = await resolver.ResolveAsync(did);
