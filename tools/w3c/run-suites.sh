@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # run-suites.sh SUITES_DIR [PORT] — runs the W3C interop suites against a fresh VcHealth node.
 #
-# SUITES_DIR holds checkouts (with their node_modules installed) of vc-data-model-2.0-test-suite, vc-di-eddsa-test-suite
-# and vc-di-ecdsa-test-suite, under those names or as vcdm/, eddsa/, ecdsa/. Nothing of them is kept in this repository
+# SUITES_DIR holds checkouts (with their node_modules installed) of vc-data-model-2.0-test-suite, vc-di-eddsa-test-suite,
+# vc-di-ecdsa-test-suite and vc-bitstring-status-list-test-suite, under those names or as vcdm/, eddsa/, ecdsa/, bsl/. Nothing of them is kept in this repository
 # (they come from GitHub only, so this is not part of CI). The script starts a node with the DEFAULT configuration on
 # its own data directory (self-signed TLS cert, one API key, one issuer per cryptosuite), writes the suites' local
 # implementation config into its work directory (APP_ROOT_PATH points vc-test-suite-implementations there, so the
@@ -18,6 +18,7 @@ vch() { "$root/vchealth" --data "$data" "$@"; }
 
 find_suite() { # name alias → path or empty
   for d in "$suites/$1" "$suites/$2"; do [ -d "$d/tests" ] && { echo "$d"; return; }; done
+  return 0 # not found: an empty answer (the caller reports it), not an exit under set -e
 }
 
 echo "work directory: $work" >&2
@@ -30,6 +31,8 @@ declare -A did
 for suite in eddsa-rdfc-2022 eddsa-jcs-2022 ecdsa-rdfc-2019 ecdsa-jcs-2019; do
   did[$suite]="$(vch issuer create "$suite" --cryptosuite "$suite" | node -pe 'JSON.parse(require("fs").readFileSync(0)).did')"
 done
+# The status list suite's issuer: every credential it issues gets a revocation entry (VC-API options.credentialStatus).
+did[bsl]="$(vch issuer create bsl --cryptosuite eddsa-rdfc-2022 | node -pe 'JSON.parse(require("fs").readFileSync(0)).did')"
 
 if curl -sk -o /dev/null "$base/health"; then echo "port $port is already in use" >&2; exit 3; fi
 # Started directly (not through a shell function), so $! is the node itself and the trap stops it.
@@ -59,17 +62,18 @@ module.exports = {
       issuer('eddsa-jcs-2022', '${did[eddsa-jcs-2022]}'),
       issuer('ecdsa-rdfc-2019', '${did[ecdsa-rdfc-2019]}', {supportedEcdsaKeyTypes: ['P-256']}),
       issuer('ecdsa-jcs-2019', '${did[ecdsa-jcs-2019]}', {supportedEcdsaKeyTypes: ['P-256']}),
+      issuer('bsl', '${did[bsl]}', {tags: ['BitstringStatusList'], options: {credentialStatus: {statusPurpose: 'revocation'}}}),
     ],
     verifiers: [{id: '$base/verifier', endpoint: '$base/credentials/verify', supports,
-      tags: ['vc2.0', 'eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-jcs-2019'], supportedEcdsaKeyTypes: ['P-256', 'P-384']}],
-    vpVerifiers: [{id: '$base/verifier', endpoint: '$base/presentations/verify', supports, tags: ['vc2.0']}],
+      tags: ['vc2.0', 'eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-jcs-2019', 'BitstringStatusList'], supportedEcdsaKeyTypes: ['P-256', 'P-384']}],
+    vpVerifiers: [{id: '$base/verifier', endpoint: '$base/presentations/verify', supports, tags: ['vc2.0', 'BitstringStatusList']}],
   }],
 };
 CFG
 
 status=0
 summary=""
-for pair in "vcdm vc-data-model-2.0-test-suite" "eddsa vc-di-eddsa-test-suite" "ecdsa vc-di-ecdsa-test-suite"; do
+for pair in "vcdm vc-data-model-2.0-test-suite" "eddsa vc-di-eddsa-test-suite" "ecdsa vc-di-ecdsa-test-suite" "bsl vc-bitstring-status-list-test-suite"; do
   set -- $pair
   dir="$(find_suite "$1" "$2")"
   if [ -z "$dir" ]; then summary+="$1: not found under $suites"$'\n'; status=3; continue; fi
