@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Vc.Did.Core;
 using Vc.Did.Keys;
 using Vc.Did.Ethr;
+using Vc.Did.Ledger;
 
 namespace Vc.Agent;
 
@@ -117,9 +118,7 @@ public sealed class LedgerDids : IDidMethodResolver, IDidMethodProvisioner, IAsy
         var result = await Client.Resolver.ResolveAsync(did, null, ct);
         if (!DateTimeOffset.TryParse(result.DidDocumentMetadata.Updated, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AssumeUniversal, out var updated)) return;
-        var until = updated.AddSeconds(1);
-        var wait = until - _time.GetUtcNow();
-        if (wait > TimeSpan.Zero) await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), _time, ct);
+        await ChainClock.WaitPastAsync(updated, _time, ct);
     }
 
     /// <summary>The id the resolver gives the published key (#delegate-N, N from the registry's event counter).</summary>

@@ -40,14 +40,13 @@ public static class DemoCommand
     /// <summary>
     /// Registry entries count from their block's timestamp, and a dev chain that stamps each block a second after the
     /// last (Hardhat Network) runs ahead of the wall clock in a burst of writes: a credential signed now would date
-    /// before its issuer's onboarding. Wait (at most 30 s) until the latest block's second has passed.
+    /// before its issuer's onboarding. Wait until the latest block's second has passed.
     /// </summary>
     private static async Task WaitForChainTimeAsync(Vc.Did.Ledger.LedgerConnection connection, TimeProvider clock)
     {
         var latest = await connection.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest());
         if (latest is null) return;
-        var wait = DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value + 1) - clock.GetUtcNow();
-        if (wait > TimeSpan.Zero) await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), clock);
+        await Vc.Did.Ledger.ChainClock.WaitPastAsync(DateTimeOffset.FromUnixTimeSeconds((long)latest.Timestamp.Value), clock);
     }
 
     private static async Task<int> RunAsync(CliContext context, LedgerSettings settings, string outDir)
@@ -167,8 +166,7 @@ public static class DemoCommand
             // Key validity is judged per second of block time: the rotation must fall in a second after the credential's
             // proof (the node answers a rotation only once its block time has passed, so nothing waits after it).
             var proofSecond = DateTimeOffset.Parse((string)credential["proof"]!["created"]!, System.Globalization.CultureInfo.InvariantCulture);
-            var wait = proofSecond.AddSeconds(1) - runtime.Time.GetUtcNow();
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, runtime.Time);
+            await Vc.Did.Ledger.ChainClock.WaitPastAsync(proofSecond, runtime.Time);
             var rotated = await Post(api, $"/issuers/{issuerId}/keys/rotate", new JsonObject(), 200);
             await Post(http, "/credentials/verify", new JsonObject { ["verifiableCredential"] = credential.DeepClone() }, 200);
             using var oldKey = Ed25519SigningKey.FromSeed(oldSeed);
