@@ -84,7 +84,25 @@ public sealed record DccRule
         var problems = Validate(json);
         var id = (json as JsonObject)?["Identifier"] is JsonValue idv && idv.GetValueKind() == JsonValueKind.String ? idv.GetValue<string>() : null;
         if (problems.Count > 0) throw new DccRuleException(id, problems);
-        var o = (JsonObject)json!.DeepClone();
+        return Build((JsonObject)json!.DeepClone());
+    }
+
+    /// <summary>Reads a rule that passed <see cref="FromJson"/> before (e.g. when it was imported into a trust store):
+    /// the schema is not evaluated again; the Logic is validated as CertLogic when it is compiled.</summary>
+    /// <exception cref="DccRuleException">Not a rule object, or its Logic is not valid CertLogic.</exception>
+    public static DccRule FromImported(JsonNode? json)
+    {
+        if (json is not JsonObject o) throw new DccRuleException(null, ["not a rule object"]);
+        try { return Build((JsonObject)o.DeepClone()); }
+        catch (Exception e) when (e is CertLogicInvalidExpressionException or InvalidOperationException or FormatException
+            or NullReferenceException or ArgumentException or KeyNotFoundException)
+        {
+            throw new DccRuleException(o["Identifier"]?.ToString(), [e.Message]);
+        }
+    }
+
+    private static DccRule Build(JsonObject o)
+    {
         string S(string name) => o[name]!.GetValue<string>();
         var versionText = S("Version");
         var descriptions = new Dictionary<string, string>(StringComparer.Ordinal);

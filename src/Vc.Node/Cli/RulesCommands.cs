@@ -68,18 +68,26 @@ public static class RulesCommands
     private static string Capitalised(string s) => char.ToUpperInvariant(s[0]) + s[1..];
 }
 
-/// <summary>`--rules DIR_OR_FILE --country CC [--region R]` of `dcc verify`: both or neither (usage error otherwise);
-/// an unusable rule set is a typed failure (exit 3).</summary>
+/// <summary>`--rules DIR_OR_FILE --country CC [--region R]` of `dcc verify`: --country is needed with --rules and --region;
+/// --country alone applies the rules imported into the trust store (`trust import-rules`). An unusable rule set is a
+/// typed failure (exit 3).</summary>
 internal static class RulesCli
 {
-    public static Vc.Interop.Hcert.HcertRules? Load(string? rules, string? country, string? region)
+    /// <summary>The rules given on the command line, or (Given null) the arrival country whose stored rules apply.</summary>
+    public sealed record Choice(Vc.Interop.Hcert.HcertRules? Given, string? Country, string? Region)
     {
-        if (rules is null && country is null && region is null) return null;
-        if (rules is null) throw new UsageException("--country and --region need --rules DIR_OR_FILE");
-        if (country is null) throw new UsageException("--rules needs --country CC (the arrival country)");
+        public async Task<Vc.Interop.Hcert.HcertRules?> ResolveAsync(Vc.Agent.VcAgent agent) =>
+            Given ?? (Country is { } country ? await agent.StoredRulesAsync(country, Region) : null);
+    }
+
+    public static Choice Load(string? rules, string? country, string? region)
+    {
+        if (rules is null && country is null && region is null) return new(null, null, null);
+        if (country is null) throw new UsageException(rules is null ? "--region needs --country CC" : "--rules needs --country CC (the arrival country)");
         if (!(country.Length == 2 && country.All(char.IsAsciiLetter)))
             throw new UsageException($"--country must be an ISO 3166-1 alpha-2 code, got '{country}'");
+        if (rules is null) return new(null, country.ToUpperInvariant(), region);
         var set = RulesCommands.ReadFile(rules, "rule", DccRuleSet.Load);
-        return new Vc.Interop.Hcert.HcertRules(set, country.ToUpperInvariant(), region);
+        return new(new Vc.Interop.Hcert.HcertRules(set, country.ToUpperInvariant(), region), country.ToUpperInvariant(), region);
     }
 }
