@@ -16,13 +16,17 @@ internal sealed class TestGateway : IDisposable
 {
     private readonly Dictionary<string, (CountryPki Pki, X509Certificate2 Upload)> _countries = new(StringComparer.Ordinal);
 
-    public X509Certificate2 Anchor { get; } = CountryPki.CreateTrustAnchor("Test DCCG trust anchor");
+    public X509Certificate2 Anchor { get; }
 
-    public TestGateway(params string[] countries)
+    public TestGateway(params string[] countries) : this(null, countries) { }
+
+    /// <param name="time">Where the certificates' validity starts (default: now).</param>
+    public TestGateway(TimeProvider? time, params string[] countries)
     {
+        Anchor = CountryPki.CreateTrustAnchor("Test DCCG trust anchor", time: time);
         foreach (var c in countries)
         {
-            var pki = CountryPki.Create(c);
+            var pki = CountryPki.Create(c, time: time);
             _countries[c] = (pki, pki.IssueUpload());
         }
     }
