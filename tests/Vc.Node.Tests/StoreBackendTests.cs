@@ -71,7 +71,7 @@ public sealed class StoreBackendTests(PostgresServer postgres) : IAsyncLifetime
             await cmd.ExecuteNonQueryAsync();
         }
         var newer = await Assert.ThrowsAsync<StoreException>(async () => await (await Open(backend)).OpenConnectionAsync());
-        Assert.Contains("schema 99, newer than this node (4)", newer.Message);
+        Assert.Contains("schema 99, newer than this node (5)", newer.Message);
         foreach (var s in stores) await s.DisposeAsync();
     }
 
