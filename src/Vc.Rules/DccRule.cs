@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Json.Schema;
 
 namespace Vc.Rules;
 
@@ -45,31 +43,11 @@ public sealed record DccRule
     public bool Concerns(DccCertificateType type) =>
         CertificateType == "General" || string.Equals(CertificateType, type.ToString(), StringComparison.Ordinal);
 
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Vc.Rules.validation-rule.schema.json")!;
-        using var reader = new StreamReader(stream);
-        return JsonSchema.FromText(reader.ReadToEnd(), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
-    });
-
-    // Flag first (the common, valid case is cheapest); the detailed list only to name a failure's problems.
-    private static readonly EvaluationOptions FlagOptions = new() { OutputFormat = OutputFormat.Flag };
-    private static readonly EvaluationOptions ListOptions = new() { OutputFormat = OutputFormat.List };
-
     /// <summary>Problems of the rule's JSON against the gateway's validation-rule schema (see Resources/NOTICE.md for the
     /// two upstream fixes applied), then of its Logic as CertLogic. Empty when the rule is valid.</summary>
     public static IReadOnlyList<string> Validate(JsonNode? json)
     {
-        var problems = new List<string>();
-        using var doc = JsonDocument.Parse(json?.ToJsonString() ?? "null");
-        var result = Schema.Value.Evaluate(doc.RootElement, FlagOptions);
-        if (!result.IsValid) result = Schema.Value.Evaluate(doc.RootElement, ListOptions);
-        if (!result.IsValid)
-            foreach (var detail in result.Details ?? [])
-                if (detail.Errors is { Count: > 0 } errors)
-                    foreach (var (keyword, message) in errors)
-                        problems.Add($"schema: {detail.InstanceLocation} {keyword}: {message}");
-        if (!result.IsValid && problems.Count == 0) problems.Add("schema: not a validation rule");
+        var problems = RuleSchema.Gateway.Validate(json).Select(p => "schema: " + p).ToList();
         if (json is JsonObject o && o.ContainsKey("Logic"))
             problems.AddRange(CertLogicValidator.Validate(o["Logic"]).Select(i => "Logic: " + i));
         if (json is JsonObject e && e["Engine"] is JsonValue engine && engine.GetValueKind() == JsonValueKind.String && engine.GetValue<string>() != "CERTLOGIC")
