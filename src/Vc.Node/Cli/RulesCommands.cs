@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Vc.Rules;
 
 namespace Vc.Node.Cli;
@@ -27,28 +26,36 @@ public static class RulesCommands
         var rule = Read(rulePath, "rule", path => DccRule.FromJson(DccRuleSet.ReadJson(path)));
         // Every test file is read before any runs: an unusable one makes the whole call exit 3, with nothing printed.
         var cases = testPaths.Select(p => (Path: p, Case: Read(p, "test", DccRuleTestCase.Load))).ToList();
-        var results = new JsonArray();
+        // Written with a Utf8JsonWriter, not through serializer options: the first use of JsonSerializerOptions in a
+        // process builds its reflection-based resolver (~0.05 s of a call whose budget is 0.3 s).
+        using var buffer = new MemoryStream();
         var passed = 0;
-        foreach (var (path, testCase) in cases)
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions
         {
-            var outcome = testCase.Run(rule);
-            if (outcome.Result == testCase.Expected) passed++;
-            results.Add(new JsonObject
+            Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
+        {
+            w.WriteStartObject();
+            w.WriteString("rule", rule.Identifier);
+            w.WriteStartArray("results");
+            foreach (var (path, testCase) in cases)
             {
-                ["test"] = path,
-                ["name"] = testCase.Name,
-                ["expected"] = testCase.Expected,
-                ["actual"] = outcome.Result,
-                ["error"] = outcome.Error,
-            });
+                var outcome = testCase.Run(rule);
+                if (outcome.Result == testCase.Expected) passed++;
+                w.WriteStartObject();
+                w.WriteString("test", path);
+                w.WriteString("name", testCase.Name);
+                w.WriteBoolean("expected", testCase.Expected);
+                if (outcome.Result is { } actual) w.WriteBoolean("actual", actual); else w.WriteNull("actual");
+                w.WriteString("error", outcome.Error);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteNumber("passed", passed);
+            w.WriteNumber("failed", cases.Count - passed);
+            w.WriteEndObject();
         }
-        CliOutput.Write(context.Out, new JsonObject
-        {
-            ["rule"] = rule.Identifier,
-            ["results"] = results,
-            ["passed"] = passed,
-            ["failed"] = cases.Count - passed,
-        });
+        context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         return passed == cases.Count ? ExitCodes.Ok : ExitCodes.Negative;
     }
 
