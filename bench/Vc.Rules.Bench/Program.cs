@@ -9,6 +9,12 @@ using Vc.Rules;
 using Vc.TestSupport;
 
 // Usage: dotnet run -c Release --project bench/Vc.Rules.Bench -- [seconds per measurement, default 2]
+//        dotnet run -c Release --project bench/Vc.Rules.Bench -- cli [runs, default 10]   (see CliTiming.cs)
+if (args.Length > 0 && args[0] is "cli" or "first-use")
+{
+    await CliTiming.RunAsync(args);
+    return;
+}
 // One thread (= per core). Measured in one run, printed side by side: (1) EU rule-set applications and single rule
 // evaluations per second over the DEV DCC payloads of shared/testdata/dgc-testdata, (2) full HCERT verification of the
 // same certificates (the baseline), (3) the share of a verification + rules that the rules add.

@@ -118,6 +118,8 @@ public sealed class VcAgent : IAsyncDisposable
     public required IssuerService IssuerService { get; init; }
     public required BridgeService Bridge { get; init; }
     public required NodeTrust Trust { get; init; }
+    /// <summary>EU DCC validation rules imported from gateway rule lists into the trust store.</summary>
+    public required StoredRules Rules { get; init; }
     /// <summary>The configured HCERT trust lists as loaded (entries, rejected entries, proof).</summary>
     public required IReadOnlyList<TrustListLoadResult> TrustLists { get; init; }
     public TimeProvider Time => Options.Time;
@@ -178,6 +180,7 @@ public sealed class VcAgent : IAsyncDisposable
             Bridge = new BridgeService(issuers, issuerService, credentials, pki, time, new HcertRevocations(store, urls, time)),
             Trust = new NodeTrust(agentLedger, options.TrustCertificatesDirectory ?? Path.Combine(dataDirectory, "trust-certificates"), pki, time, packTrust),
             TrustLists = trustLists,
+            Rules = new StoredRules(store, time),
         };
     }
 
@@ -259,6 +262,10 @@ public sealed class VcAgent : IAsyncDisposable
         var trust = result.IsValid ? await Trust.HcertTrustAsync(result, ct) as JsonObject : null;
         return new HcertVerdict(result, TrustLists, trust) { Pack = Options.Pack?.Describe() };
     }
+
+    /// <summary>The rules of the trust store (imported gateway rule lists) for an arrival country and region.</summary>
+    public async Task<Vc.Interop.Hcert.HcertRules> StoredRulesAsync(string country, string? region = null) =>
+        new(await Rules.AllAsync(), country.ToUpperInvariant(), region);
 
     /// <summary>
     /// The trust registry's answer for a key (a DID URL of a verification method, or a DSC kid) in a domain, at a time

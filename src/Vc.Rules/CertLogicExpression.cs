@@ -80,6 +80,7 @@ public sealed class CertLogicExpression
             "if" => new If(Arg(0), Arg(1), Arg(2)),
             "and" => new And(values.Select(Build).ToArray()),
             "===" => new StrictEquality(Arg(0), Arg(1)),
+            "!==" => new Not(new StrictEquality(Arg(0), Arg(1))),
             "in" => new In(Arg(0), Arg(1)),
             "+" => new Plus(Arg(0), Arg(1)),
             "<" or ">" or "<=" or ">=" => new IntComparison(op, values.Select(Build).ToArray()),

@@ -11,8 +11,11 @@ namespace Vc.Rules;
 /// </summary>
 public static partial class CertLogicValidator
 {
-    /// <summary>The infix operations (spec "Operations with infix operators").</summary>
-    internal static readonly string[] InfixOperators = ["===", "and", ">", "<", ">=", "<=", "in", "+", "after", "before", "not-after", "not-before"];
+    /// <summary>The infix operations (spec "Operations with infix operators"), and <c>!==</c>: not in CertLogic 1.3.3's
+    /// list (certlogic-js refuses it as an unrecognised operator), but JsonLogic's strict inequality, which issue #19
+    /// asks for; no case of the validation test suite expects it refused. A rule using it will not run on verifiers
+    /// that implement only 1.3.3.</summary>
+    internal static readonly string[] InfixOperators = ["===", "!==", "and", ">", "<", ">=", "<=", "in", "+", "after", "before", "not-after", "not-before"];
 
     internal static readonly string[] TimeUnits = ["year", "month", "day", "hour"];
 

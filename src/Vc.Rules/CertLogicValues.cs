@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -92,47 +91,13 @@ internal static class CertLogicValues
         _ => "[object Object]",
     };
 
-    /// <summary>JavaScript's Number::toString (ECMA-262 §6.1.6.1.20): shortest round-trip digits, plain notation
-    /// for 1e-7 &lt; |x| &lt; 1e21, exponent notation beyond.</summary>
-    public static string JsNumber(double d)
-    {
-        if (double.IsNaN(d)) return "NaN";
-        if (double.IsPositiveInfinity(d)) return "Infinity";
-        if (double.IsNegativeInfinity(d)) return "-Infinity";
-        if (d == 0) return "0";
-        // Shortest digits: "R" gives them, in either notation; normalise to digits + exponent.
-        var shortest = d.ToString("R", CultureInfo.InvariantCulture);
-        var negative = shortest.StartsWith('-');
-        if (negative) shortest = shortest[1..];
-        int exp;
-        string digits;
-        var e = shortest.IndexOfAny(['E', 'e']);
-        var mantissa = e >= 0 ? shortest[..e] : shortest;
-        var exp10 = e >= 0 ? int.Parse(shortest[(e + 1)..], CultureInfo.InvariantCulture) : 0;
-        var dot = mantissa.IndexOf('.');
-        var intPart = dot >= 0 ? mantissa[..dot] : mantissa;
-        var fracPart = dot >= 0 ? mantissa[(dot + 1)..] : "";
-        digits = (intPart + fracPart).TrimStart('0');
-        var leadingZeros = (intPart + fracPart).Length - digits.Length;
-        // n: the position of the decimal point relative to the digits (ECMA's n).
-        exp = intPart.Length - leadingZeros + exp10;
-        digits = digits.TrimEnd('0');
-        if (digits.Length == 0) return "0";
-        var k = digits.Length;
-        var n = exp;
-        var sb = new StringBuilder();
-        if (negative) sb.Append('-');
-        if (k <= n && n <= 21) sb.Append(digits).Append('0', n - k);
-        else if (0 < n && n <= 21) sb.Append(digits, 0, n).Append('.').Append(digits, n, k - n);
-        else if (-6 < n && n <= 0) sb.Append("0.").Append('0', -n).Append(digits);
-        else
-        {
-            sb.Append(digits[0]);
-            if (k > 1) sb.Append('.').Append(digits, 1, k - 1);
-            sb.Append('e').Append(n - 1 >= 0 ? "+" : "-").Append(Math.Abs(n - 1).ToString(CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
-    }
+    /// <summary>JavaScript's Number::toString (ECMA-262 §6.1.6.1.20); the finite case is Vc.JsonLd's (one
+    /// implementation for JCS, rdf:JSON and CertLogic), the non-finite ones (a "+" can overflow) are JavaScript's names.</summary>
+    public static string JsNumber(double d) =>
+        double.IsNaN(d) ? "NaN"
+        : double.IsPositiveInfinity(d) ? "Infinity"
+        : double.IsNegativeInfinity(d) ? "-Infinity"
+        : Vc.JsonLd.EcmaScriptNumber.Format(d);
 
     /// <summary>A run-time value as JSON (date-times as their ISO 8601 form, JavaScript's Date.toJSON).</summary>
     public static JsonNode? ToNode(object? value) => value switch

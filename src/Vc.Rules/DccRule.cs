@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Json.Schema;
 
 namespace Vc.Rules;
 
@@ -45,31 +43,11 @@ public sealed record DccRule
     public bool Concerns(DccCertificateType type) =>
         CertificateType == "General" || string.Equals(CertificateType, type.ToString(), StringComparison.Ordinal);
 
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Vc.Rules.validation-rule.schema.json")!;
-        using var reader = new StreamReader(stream);
-        return JsonSchema.FromText(reader.ReadToEnd(), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
-    });
-
-    // Flag first (the common, valid case is cheapest); the detailed list only to name a failure's problems.
-    private static readonly EvaluationOptions FlagOptions = new() { OutputFormat = OutputFormat.Flag };
-    private static readonly EvaluationOptions ListOptions = new() { OutputFormat = OutputFormat.List };
-
     /// <summary>Problems of the rule's JSON against the gateway's validation-rule schema (see Resources/NOTICE.md for the
     /// two upstream fixes applied), then of its Logic as CertLogic. Empty when the rule is valid.</summary>
     public static IReadOnlyList<string> Validate(JsonNode? json)
     {
-        var problems = new List<string>();
-        using var doc = JsonDocument.Parse(json?.ToJsonString() ?? "null");
-        var result = Schema.Value.Evaluate(doc.RootElement, FlagOptions);
-        if (!result.IsValid) result = Schema.Value.Evaluate(doc.RootElement, ListOptions);
-        if (!result.IsValid)
-            foreach (var detail in result.Details ?? [])
-                if (detail.Errors is { Count: > 0 } errors)
-                    foreach (var (keyword, message) in errors)
-                        problems.Add($"schema: {detail.InstanceLocation} {keyword}: {message}");
-        if (!result.IsValid && problems.Count == 0) problems.Add("schema: not a validation rule");
+        var problems = RuleSchema.Gateway.Validate(json).Select(p => "schema: " + p).ToList();
         if (json is JsonObject o && o.ContainsKey("Logic"))
             problems.AddRange(CertLogicValidator.Validate(o["Logic"]).Select(i => "Logic: " + i));
         if (json is JsonObject e && e["Engine"] is JsonValue engine && engine.GetValueKind() == JsonValueKind.String && engine.GetValue<string>() != "CERTLOGIC")
@@ -84,7 +62,25 @@ public sealed record DccRule
         var problems = Validate(json);
         var id = (json as JsonObject)?["Identifier"] is JsonValue idv && idv.GetValueKind() == JsonValueKind.String ? idv.GetValue<string>() : null;
         if (problems.Count > 0) throw new DccRuleException(id, problems);
-        var o = (JsonObject)json!.DeepClone();
+        return Build((JsonObject)json!.DeepClone());
+    }
+
+    /// <summary>Reads a rule that passed <see cref="FromJson"/> before (e.g. when it was imported into a trust store):
+    /// the schema is not evaluated again; the Logic is validated as CertLogic when it is compiled.</summary>
+    /// <exception cref="DccRuleException">Not a rule object, or its Logic is not valid CertLogic.</exception>
+    public static DccRule FromImported(JsonNode? json)
+    {
+        if (json is not JsonObject o) throw new DccRuleException(null, ["not a rule object"]);
+        try { return Build((JsonObject)o.DeepClone()); }
+        catch (Exception e) when (e is CertLogicInvalidExpressionException or InvalidOperationException or FormatException
+            or NullReferenceException or ArgumentException or KeyNotFoundException)
+        {
+            throw new DccRuleException(o["Identifier"]?.ToString(), [e.Message]);
+        }
+    }
+
+    private static DccRule Build(JsonObject o)
+    {
         string S(string name) => o[name]!.GetValue<string>();
         var versionText = S("Version");
         var descriptions = new Dictionary<string, string>(StringComparer.Ordinal);

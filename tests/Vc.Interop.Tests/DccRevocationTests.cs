@@ -103,6 +103,35 @@ public sealed class DccRevocationTests
     }
 
     [Fact]
+    public void A_batch_past_its_expires_is_no_longer_applied_on_the_verification_clock()
+    {
+        var dsc = TestPki.CreateDsc(Ca);
+        var store = TrustStore.FromCertificates(TestPki.PublicOnly(dsc));
+        // A long-lived certificate, so only the batch's expiry changes the answer.
+        var hc1 = new HcertSigner(dsc).SignEuDcc(Dcc(), "AT", Issued, Issued.AddYears(3));
+        var hashes = new HcertVerifier(store).Verify(hc1, Issued.AddDays(1)).RevocationHashes!;
+        var expires = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var batch = JsonNode.Parse(Batch(TrustEntry.KidOf(dsc), "UCI", hashes.Uci!))!;
+        batch["expires"] = "2026-01-01T00:00:00Z";
+        var list = DccRevocationList.Parse(Encoding.UTF8.GetBytes(batch.ToJsonString()));
+        Assert.Equal(expires, Assert.Single(list.Chunks).Expires);
+
+        var verifier = new HcertVerifier(store, revocations: list);
+        Assert.Equal(HcertFailure.Revoked, verifier.Verify(hc1, expires.AddSeconds(-1)).Outcome);
+        Assert.True(verifier.Verify(hc1, expires).IsValid);          // expires is exclusive: the batch is gone then
+        Assert.True(verifier.Verify(hc1, expires.AddDays(30)).IsValid);
+
+        // The verifier's own clock (injected) when no time is given.
+        Assert.Equal(HcertFailure.Revoked, new HcertVerifier(store, time: new FixedTime(expires.AddDays(-1)), revocations: list).Verify(hc1).Outcome);
+        Assert.True(new HcertVerifier(store, time: new FixedTime(expires), revocations: list).Verify(hc1).IsValid);
+
+        // Pruned: nothing of it is left at or after expiry; before, the list is kept as it is.
+        Assert.Empty(list.Unexpired(expires).Chunks);
+        Assert.Same(list, list.Unexpired(expires.AddTicks(-1)));
+        Assert.Null(list.Unexpired(expires).Revoked(hashes, expires.AddDays(-1)));
+    }
+
+    [Fact]
     public void The_Bloom_filter_reads_what_it_writes_and_holds_its_members()
     {
         var members = Enumerable.Range(0, 200).Select(i => H("member " + i)).ToList();
@@ -158,8 +187,8 @@ public sealed class DccRevocationTests
         var again = DccRevocationList.Parse(Encoding.UTF8.GetBytes(list.ToGatewayBatches().ToJsonString()));
         Assert.Equal(list.ToGatewayBatches().ToJsonString(), again.ToGatewayBatches().ToJsonString());
         var hashes = new DccRevocationHashes(kid, H("b"), H("x"), H("y"));
-        Assert.Contains("SIGNATURE", again.Revoked(hashes));
-        Assert.Null(again.Revoked(hashes with { Signature = H("z") }));
+        Assert.Contains("SIGNATURE", again.Revoked(hashes, Issued));
+        Assert.Null(again.Revoked(hashes with { Signature = H("z") }, Issued));
     }
 
     [Theory]

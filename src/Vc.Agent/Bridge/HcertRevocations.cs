@@ -21,7 +21,6 @@ public sealed record RevocationImport(long Id, string Source, int Chunks, int En
 public sealed class HcertRevocations(NodeStore store, NodeUrls urls, TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (long LastId, DccRevocationList List)? _imported;
 
     /// <summary>Parses (the whole file must be valid) and stores a revocation file.</summary>
     /// <exception cref="DccRevocationException">The file is not a revocation list.</exception>
@@ -34,6 +33,15 @@ public sealed class HcertRevocations(NodeStore store, NodeUrls urls, TimeProvide
             VALUES (@s, @c, @n, @e, @t) RETURNING id
             """, ("@s", source), ("@c", content), ("@n", list.Chunks.Count), ("@e", list.EntryCount), ("@t", time.GetUtcNow().ToString("O"))))!;
         return new RevocationImport(id, source, list.Chunks.Count, list.EntryCount);
+    }
+
+    /// <summary>Verifies gateway revocation downloads (CMS-signed by UPLOAD certificates of the batches' countries,
+    /// <see cref="SignedRevocationBatches"/>) and stores the batches they carry.</summary>
+    /// <exception cref="DccRevocationException">A download is not signed as the gateway signs, or not a batch.</exception>
+    public async Task<RevocationImport> ImportSignedAsync(byte[] content, string source, Vc.Interop.TrustLists.GatewayUploadCertificates uploads)
+    {
+        var (batches, countries) = SignedRevocationBatches.Open(content, uploads);
+        return await ImportAsync(batches, $"{source} (CMS-signed by UPLOAD {string.Join(",", countries.Distinct(StringComparer.OrdinalIgnoreCase))})");
     }
 
     /// <summary>
@@ -100,24 +108,55 @@ public sealed class HcertRevocations(NodeStore store, NodeUrls urls, TimeProvide
                 g.Select(e => Convert.ToHexString(e.Hash)).ToHashSet(), null)));
     }
 
-    /// <summary>Every imported file, read once per import (cached while no new file arrives).</summary>
+    /// <summary>The imported files as read (by row id), the batches of them still applied, and the next time one expires.</summary>
+    private sealed record ImportedState(long LastId, IReadOnlyList<(long Id, DccRevocationList List)> Files, DccRevocationList Applied, DateTimeOffset NextExpiry);
+
+    private ImportedState? _imported;
+
+    /// <summary>
+    /// Every imported file's batches not expired at the injected clock's now (gateway revocation batches carry
+    /// <c>expires</c>, after which the gateway deletes them): a file whose batches have all expired is pruned from the
+    /// store. Read once per import and re-pruned only when the next expiry passes.
+    /// </summary>
     public async Task<DccRevocationList> ImportedAsync()
     {
         if (!store.Exists) return DccRevocationList.Empty;
+        var now = time.GetUtcNow();
         await using var c = await store.OpenConnectionAsync();
         var last = await NodeStore.Scalar(c, null, "SELECT coalesce(max(id), 0) FROM hcert_revocation_imports") is long l ? l : 0;
-        if (_imported is { } cached && cached.LastId == last) return cached.List;
+        if (_imported is { } cached && cached.LastId == last && now < cached.NextExpiry) return cached.Applied;
         await _gate.WaitAsync();
         try
         {
-            var list = DccRevocationList.Empty;
-            await using var cmd = NodeStore.Command(c, null, "SELECT content FROM hcert_revocation_imports WHERE id <= @l ORDER BY id", ("@l", last));
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync()) list = list.With(DccRevocationList.Parse((byte[])r[0]));
-            _imported = (last, list);
-            return list;
+            var files = _imported is { } known && known.LastId == last ? known.Files : await ReadImportsAsync(c, last);
+            var kept = new List<(long Id, DccRevocationList List)>();
+            var applied = new List<DccRevocationChunk>();
+            foreach (var (id, list) in files)
+            {
+                var unexpired = list.Unexpired(now);
+                if (unexpired.Chunks.Count == 0 && list.Chunks.Count > 0)
+                {
+                    await NodeStore.Execute(c, null, "DELETE FROM hcert_revocation_imports WHERE id = @i", ("@i", id));
+                    continue;
+                }
+                kept.Add((id, list));
+                applied.AddRange(unexpired.Chunks);
+            }
+            var next = applied.Select(x => x.Expires).OfType<DateTimeOffset>().DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            var state = new ImportedState(kept.Count > 0 ? kept.Max(k => k.Id) : 0, kept, new DccRevocationList(applied), next);
+            _imported = state;
+            return state.Applied;
         }
         finally { _gate.Release(); }
+    }
+
+    private static async Task<IReadOnlyList<(long Id, DccRevocationList List)>> ReadImportsAsync(System.Data.Common.DbConnection c, long last)
+    {
+        var files = new List<(long, DccRevocationList)>();
+        await using var cmd = NodeStore.Command(c, null, "SELECT id, content FROM hcert_revocation_imports WHERE id <= @l ORDER BY id", ("@l", last));
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) files.Add((r.GetInt64(0), DccRevocationList.Parse((byte[])r[1])));
+        return files;
     }
 
     /// <summary>What a verification checks: the imported lists and this node's own revocations.</summary>

@@ -109,6 +109,14 @@ internal sealed class SqliteBackend(string path) : StoreBackend
               status_list_id TEXT NOT NULL, status_index INTEGER NOT NULL, bridged_at TEXT NOT NULL);
             CREATE INDEX bridged_hcerts_status ON bridged_hcerts (status_list_id, status_index);
             """),
+        // EU DCC validation rules imported from gateway rule lists (signature and schema checked at import): one row per
+        // rule version, the rule JSON as signed and the signed message kept for audit.
+        (5, """
+            CREATE TABLE dcc_rules (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, identifier TEXT NOT NULL, version TEXT NOT NULL, country TEXT NOT NULL,
+              content BLOB NOT NULL, cms TEXT NOT NULL, signer TEXT NOT NULL, source TEXT NOT NULL, imported_at TEXT NOT NULL,
+              UNIQUE (identifier, version));
+            """),
     ];
 }
 
@@ -219,6 +227,12 @@ internal sealed class PostgresBackend : StoreBackend
               country TEXT, kid BYTEA NOT NULL, signature_hash BYTEA NOT NULL, uci_hash BYTEA, country_uci_hash BYTEA,
               status_list_id TEXT NOT NULL, status_index INTEGER NOT NULL, bridged_at TEXT NOT NULL);
             CREATE INDEX bridged_hcerts_status ON bridged_hcerts (status_list_id, status_index);
+            """),
+        (5, """
+            CREATE TABLE dcc_rules (
+              id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, identifier TEXT NOT NULL, version TEXT NOT NULL, country TEXT NOT NULL,
+              content BYTEA NOT NULL, cms TEXT NOT NULL, signer TEXT NOT NULL, source TEXT NOT NULL, imported_at TEXT NOT NULL,
+              UNIQUE (identifier, version));
             """),
     ];
 

@@ -173,7 +173,7 @@ public sealed class HcertVerifier
         if (_revocations is not null || revocations is not null)
             Check(steps, HcertStep.Revocation, () =>
             {
-                if ((_revocations?.Revoked(revocationHashes) ?? revocations?.Revoked(revocationHashes)) is { } why)
+                if ((_revocations?.Revoked(revocationHashes, clock) ?? revocations?.Revoked(revocationHashes, clock)) is { } why)
                     throw new HcertException(HcertFailure.Revoked, why);
             });
         Check(steps, HcertStep.ValidityTimes, () => CheckTimes(claims, type, clock));

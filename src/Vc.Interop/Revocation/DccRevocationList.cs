@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 
 namespace Vc.Interop.Revocation;
 
-/// <summary>A revocation check over the hashes of one HCERT: the reason it is revoked, or null.</summary>
+/// <summary>A revocation check over the hashes of one HCERT at the verification clock: the reason it is revoked, or null.</summary>
 public interface IDccRevocationCheck
 {
-    string? Revoked(DccRevocationHashes hashes);
+    string? Revoked(DccRevocationHashes hashes, DateTimeOffset at);
 }
 
 /// <summary>One chunk of revocation entries of a DSC (kid) and hash type: a plain hash list, or a Bloom filter, in the
@@ -15,6 +15,10 @@ public interface IDccRevocationCheck
 public sealed record DccRevocationChunk(string? Country, byte[] Kid, DccRevocationHashType HashType, DateTimeOffset? Expires,
     IReadOnlySet<string> Hashes, DgcBloomFilter? Filter, byte? X = null, byte? Y = null)
 {
+    /// <summary>A batch applies until its <c>expires</c> (gateway revocation batch: the time after which the batch is
+    /// deleted, its certificates having expired by then); one without is applied always.</summary>
+    public bool AppliesAt(DateTimeOffset at) => Expires is not { } expires || at < expires;
+
     public bool Matches(byte[] hash) =>
         (X is null || hash[0] == X) && (Y is null || hash[1] == Y)
         && (Hashes.Contains(Convert.ToHexString(hash)) || Filter?.MightContain(hash) == true);
@@ -53,12 +57,17 @@ public sealed class DccRevocationList : IDccRevocationCheck
 
     public int EntryCount => Chunks.Sum(c => c.Hashes.Count + (c.Filter?.CurrentElements ?? 0));
 
-    /// <summary>The first listed hash of this HCERT's DSC: "UCI hash listed for kid …", or null.</summary>
-    public string? Revoked(DccRevocationHashes hashes)
+    /// <summary>The chunks still applied at <paramref name="at"/> (expired batches pruned); this list when none expired.</summary>
+    public DccRevocationList Unexpired(DateTimeOffset at) =>
+        Chunks.All(c => c.AppliesAt(at)) ? this : new(Chunks.Where(c => c.AppliesAt(at)));
+
+    /// <summary>The first listed hash of this HCERT's DSC in a batch not expired at <paramref name="at"/>: "UCI hash
+    /// listed for kid …", or null.</summary>
+    public string? Revoked(DccRevocationHashes hashes, DateTimeOffset at)
     {
         if (!_byKid.TryGetValue(Convert.ToBase64String(hashes.Kid), out var chunks)) return null;
         foreach (var chunk in chunks)
-            if (hashes.Of(chunk.HashType) is { } hash && chunk.Matches(hash))
+            if (chunk.AppliesAt(at) && hashes.Of(chunk.HashType) is { } hash && chunk.Matches(hash))
                 return $"the {DccRevocationHashes.Name(chunk.HashType)} hash {Convert.ToHexStringLower(hash)} is on the revocation list of DSC kid {Convert.ToBase64String(hashes.Kid)}"
                     + (chunk.Filter is not null && !chunk.Hashes.Contains(Convert.ToHexString(hash)) ? " (Bloom filter)" : "")
                     + (chunk.Country is { } c ? $" ({c})" : "");

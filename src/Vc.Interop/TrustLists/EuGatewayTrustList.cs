@@ -16,6 +16,42 @@ public static class EuGatewayTrustList
 
     public static TrustListLoadResult Load(ReadOnlySpan<byte> json, X509Certificate2 trustAnchor)
     {
+        var (parsed, rejected) = Parse(json);
+        var (cscas, uploads) = TrustedParties(parsed, trustAnchor, rejected);
+
+        var entries = new List<TrustEntry>();
+        foreach (var (item, cert) in parsed.Where(p => p.Item.CertificateType == "DSC"))
+        {
+            string? why = "no UPLOAD certificate for the country";
+            if (!uploads.TryGetValue(item.Country, out var ups) || !ups.Any(u => VerifyCms(item, u, out why)))
+            {
+                rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Signature, "not signed by an UPLOAD certificate of " + item.Country + ": " + why));
+                continue;
+            }
+            if (!cscas.TryGetValue(item.Country, out var cas) || !cas.Any(ca => CertificateChain.IsIssuedBy(cert, ca)))
+            {
+                rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Chain, "not issued by a CSCA of " + item.Country));
+                continue;
+            }
+            entries.Add(new TrustEntry(cert, TrustSource.EuGateway, item.Country, "DCC", ["DSC"]));
+        }
+        foreach (var (item, _) in parsed.Where(p => p.Item.CertificateType is not ("CSCA" or "UPLOAD" or "AUTHENTICATION" or "DSC")))
+            rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Malformed, $"unknown certificateType '{item.CertificateType}'"));
+        return new TrustListLoadResult { Entries = entries, Rejected = rejected, Proof = ProofStatus.Verified };
+    }
+
+    /// <summary>The UPLOAD certificates of a gateway trust list whose items the trust anchor signed, by country: the
+    /// signers of the gateway's CMS-signed rule and revocation downloads (<see cref="GatewaySignedMessage"/>).</summary>
+    /// <exception cref="TrustListException">The list is not a gateway trust list.</exception>
+    public static GatewayUploadCertificates UploadCertificates(ReadOnlySpan<byte> json, X509Certificate2 trustAnchor)
+    {
+        var (parsed, rejected) = Parse(json);
+        var (_, uploads) = TrustedParties(parsed, trustAnchor, rejected);
+        return new GatewayUploadCertificates(uploads.SelectMany(u => u.Value.Select(c => (u.Key, c))).ToList(), rejected);
+    }
+
+    private static (List<(Item Item, X509Certificate2 Cert)> Parsed, List<TrustListRejection> Rejected) Parse(ReadOnlySpan<byte> json)
+    {
         if (Vc.JsonLd.IJson.Violation(json) is { } notIJson)
             throw new TrustListException(TrustListFailure.Malformed, "not I-JSON: " + notIJson);
         List<Item> items;
@@ -52,8 +88,13 @@ public static class EuGatewayTrustList
                 rejected.Add(new TrustListRejection(item.Label, e.Failure, e.Message));
             }
         }
+        return (parsed, rejected);
+    }
 
-        // Trusted parties first: signed by the trust anchor.
+    /// <summary>Trusted parties first: the CSCA, UPLOAD and AUTHENTICATION items signed by the trust anchor.</summary>
+    private static (Dictionary<string, List<X509Certificate2>> Cscas, Dictionary<string, List<X509Certificate2>> Uploads) TrustedParties(
+        List<(Item Item, X509Certificate2 Cert)> parsed, X509Certificate2 trustAnchor, List<TrustListRejection> rejected)
+    {
         var cscas = new Dictionary<string, List<X509Certificate2>>(StringComparer.OrdinalIgnoreCase);
         var uploads = new Dictionary<string, List<X509Certificate2>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (item, cert) in parsed.Where(p => p.Item.CertificateType is "CSCA" or "UPLOAD" or "AUTHENTICATION"))
@@ -66,26 +107,7 @@ public static class EuGatewayTrustList
             if (item.CertificateType == "CSCA") Add(cscas, item.Country, cert);
             if (item.CertificateType == "UPLOAD") Add(uploads, item.Country, cert);
         }
-
-        var entries = new List<TrustEntry>();
-        foreach (var (item, cert) in parsed.Where(p => p.Item.CertificateType == "DSC"))
-        {
-            string? why = "no UPLOAD certificate for the country";
-            if (!uploads.TryGetValue(item.Country, out var ups) || !ups.Any(u => VerifyCms(item, u, out why)))
-            {
-                rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Signature, "not signed by an UPLOAD certificate of " + item.Country + ": " + why));
-                continue;
-            }
-            if (!cscas.TryGetValue(item.Country, out var cas) || !cas.Any(ca => CertificateChain.IsIssuedBy(cert, ca)))
-            {
-                rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Chain, "not issued by a CSCA of " + item.Country));
-                continue;
-            }
-            entries.Add(new TrustEntry(cert, TrustSource.EuGateway, item.Country, "DCC", ["DSC"]));
-        }
-        foreach (var (item, _) in parsed.Where(p => p.Item.CertificateType is not ("CSCA" or "UPLOAD" or "AUTHENTICATION" or "DSC")))
-            rejected.Add(new TrustListRejection(item.Label, TrustListFailure.Malformed, $"unknown certificateType '{item.CertificateType}'"));
-        return new TrustListLoadResult { Entries = entries, Rejected = rejected, Proof = ProofStatus.Verified };
+        return (cscas, uploads);
     }
 
     private static void Add<T>(Dictionary<string, List<T>> map, string key, T value)
@@ -168,11 +190,13 @@ public static class EuGatewayTrustList
     public static string ExportDscs(IEnumerable<X509Certificate2> dscs, string country, X509Certificate2 upload, DateTimeOffset timestamp) =>
         JsonSerializer.Serialize(dscs.Select(d => CreateItem(d, country, "DSC", upload, timestamp)).ToList(), new JsonSerializerOptions { WriteIndented = true });
 
-    internal static byte[] SignDetached(byte[] content, X509Certificate2 signer)
+    internal static byte[] SignDetached(byte[] content, X509Certificate2 signer) => Sign(content, signer, detached: true);
+
+    internal static byte[] Sign(byte[] content, X509Certificate2 signer, bool detached)
     {
         if (!signer.HasPrivateKey)
             throw new TrustListException(TrustListFailure.Certificate, "the signer certificate carries no private key");
-        var cms = new SignedCms(new ContentInfo(content), detached: true);
+        var cms = new SignedCms(new ContentInfo(content), detached);
         var cmsSigner = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, signer)
         {
             DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"), // SHA-256

@@ -68,7 +68,7 @@ public sealed record RotateKeyBody(long? OverlapSeconds = null);
 [Description("An HCERT to verify: an HC1 string or a QR code image (base64 PNG), optionally at a given time.")]
 public sealed record HcertInputBody(string? Hc1 = null, string? QrPng = null, string? At = null,
     [property: Description("Business rules (gateway validation rules) to apply after the cryptographic checks; with country")] IReadOnlyList<JsonObject>? Rules = null,
-    [property: Description("The arrival country (ISO 3166-1 alpha-2) whose acceptance rules apply")] string? Country = null,
+    [property: Description("The arrival country (ISO 3166-1 alpha-2) whose acceptance rules apply; without rules, the rules imported into the trust store (trust import-rules)")] string? Country = null,
     [property: Description("The arrival region, for regional rules")] string? Region = null);
 
 [Description("One step of HCERT verification (prefix, Base45, zlib, COSE, CWT, signature, payload...).")]

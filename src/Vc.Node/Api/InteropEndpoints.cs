@@ -16,18 +16,20 @@ namespace Vc.Node.Api;
 /// </summary>
 public static class InteropEndpoints
 {
-    /// <summary>The body's business rules: {rules: [rule…], country: CC, region?} — both or neither, as the CLI's
-    /// --rules/--country. A rule that is not a valid gateway rule is a 400 naming its problems.</summary>
-    private static (HcertRules?, IResult?) RulesFrom(JsonObject body)
+    /// <summary>The body's business rules: {rules: [rule…], country: CC, region?}, as the CLI's --rules/--country; a
+    /// country without rules applies the rules imported into the trust store. A rule that is not a valid gateway rule
+    /// is a 400 naming its problems.</summary>
+    private static async Task<(HcertRules?, IResult?)> RulesFrom(JsonObject body, VcAgent agent)
     {
         var country = VcApiEndpoints.Str(body, "country");
         var region = VcApiEndpoints.Str(body, "region");
         var rules = body["rules"];
         if (rules is null && country is null && region is null) return (null, null);
-        if (rules is not JsonArray list) return (null, Problems.BadRequest("malformed-request", "'country' and 'region' need 'rules': an array of validation rules"));
-        if (country is null) return (null, Problems.BadRequest("malformed-request", "'rules' needs 'country' (the arrival country)"));
+        if (country is null) return (null, Problems.BadRequest("malformed-request", rules is null ? "'region' needs 'country'" : "'rules' needs 'country' (the arrival country)"));
         if (!(country.Length == 2 && country.All(char.IsAsciiLetter)))
             return (null, Problems.BadRequest("malformed-request", $"'country' must be an ISO 3166-1 alpha-2 code, got '{country}'"));
+        if (rules is null) return (await agent.StoredRulesAsync(country, region), null);
+        if (rules is not JsonArray list) return (null, Problems.BadRequest("malformed-request", "'rules' must be an array of validation rules"));
         if (list.Count > Vc.Rules.DccRuleSet.MaxRules) return (null, Problems.BadRequest("malformed-request", $"more than {Vc.Rules.DccRuleSet.MaxRules} rules"));
         try
         {
@@ -54,7 +56,7 @@ public static class InteropEndpoints
                 if (!HcertClock.TryParse(t, out var parsed)) return Problems.BadRequest("malformed-request", $"'at' is not a date-time: {t}");
                 at = parsed;
             }
-            var (rules, rulesProblem) = RulesFrom(body!);
+            var (rules, rulesProblem) = await RulesFrom(body!, agent);
             if (rulesProblem is not null) return rulesProblem;
             var verdict = await agent.VerifyHcertAsync(hc1!, at, rules, request.HttpContext.RequestAborted);
             return Results.Json(verdict.ToJson(), statusCode: verdict.Result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);

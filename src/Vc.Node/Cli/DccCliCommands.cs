@@ -24,7 +24,7 @@ public static class DccCliCommands
         var at = CliParse.Text("--at", "the verification clock (default now)", "TIME");
         var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate that signs EU gateway trust lists", "CERT");
         var rules = CliParse.Text("--rules", "business rules: a gateway rule file (one rule or a list) or a folder of them; with --country", "DIR_OR_FILE");
-        var country = CliParse.Text("--country", "the arrival country (ISO 3166-1 alpha-2) whose acceptance rules apply", "CC");
+        var country = CliParse.Text("--country", "the arrival country (ISO 3166-1 alpha-2) whose acceptance rules apply (without --rules: the rules imported by `trust import-rules`)", "CC");
         var region = CliParse.Text("--region", "the arrival region, for regional rules", "R");
         var verify = new Command("verify", "verify an HCERT (EU DCC or ICVP); exit 0 only when valid") { verifyInput, trust, at, anchor, rules, country, region };
         var pack = new PackOptions();
@@ -57,7 +57,7 @@ public static class DccCliCommands
     /// of this node's issuers), with the ledger's trust decision beside the report when a trust registry is recorded.
     /// </summary>
     private static async Task<int> VerifyAsync(CliContext context, ParseResult parse, string input, IReadOnlyList<string> trust, string? at, string? anchor,
-        HcertRules? rules, PackOptions packOptions)
+        RulesCli.Choice rules, PackOptions packOptions)
     {
         var pack = await packOptions.LoadAsync(context, parse);
         // A pack carries the trust inputs it was built with: --trust beside it would mix an unsigned source in.
@@ -76,7 +76,7 @@ public static class DccCliCommands
             string hc1;
             try { hc1 = await DccCommands.ReadInputAsync(input); }
             catch (HcertException e) { return Print(context, new DccVerifyReport(null, agent.TrustLists, e.Message, e.Failure).ToJson()); }
-            var verdict = await agent.VerifyHcertAsync(hc1, at is null ? null : HcertClock.Parse(at), rules);
+            var verdict = await agent.VerifyHcertAsync(hc1, at is null ? null : HcertClock.Parse(at), await rules.ResolveAsync(agent));
             context.Out.WriteLine(verdict.ToJson().ToJsonString(ReportJson));
             return verdict.Result.IsValid ? ExitCodes.Ok : ExitCodes.Negative;
         }

@@ -31,6 +31,7 @@ public static class TrustCommands
 
         group.Subcommands.Add(Check(context));
         group.Subcommands.Add(RevocationCommands.Import(context));
+        group.Subcommands.Add(GatewayImportCommands.ImportRules(context));
         group.Subcommands.Add(RevocationCommands.Export(context));
 
         var auditCountry = CliParse.Required("COUNTRY", "the participant (ISO alpha-3)");
