@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One AFL++ campaign on one harness target: bench/fuzz/run.sh TARGET SECONDS
+# One AFL++ campaign on one harness target: bench/fuzz/run.sh TARGET SECONDS [EXECS]
+# (SECONDS caps the wall time; EXECS, if given, ends the campaign once about that many executions are done.)
 # Builds the harness, copies the build to out/TARGET/bin, instruments the assemblies the target exercises
 # (SharpFuzz, the local dotnet tool of .config/dotnet-tools.json) and runs afl-fuzz in persistent mode for SECONDS,
 # then prints the campaign's figures from fuzzer_stats. Needs afl++ (Debian package `afl++`); CI does not run this,
@@ -8,7 +9,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 target="${1:?usage: run.sh TARGET SECONDS}"
-seconds="${2:?usage: run.sh TARGET SECONDS}"
+seconds="${2:?usage: run.sh TARGET SECONDS [EXECS]}"
+execs="${3:-}"
 corpus="$here/corpus/$target"
 [ -d "$corpus" ] || { echo "no corpus for target '$target' in $here/corpus" >&2; exit 2; }
 command -v afl-fuzz >/dev/null || { echo "afl-fuzz not found (apt-get install afl++)" >&2; exit 3; }
@@ -42,7 +44,7 @@ for a in $assemblies; do dotnet sharpfuzz "$out/bin/$a" >/dev/null; done
 export AFL_SKIP_BIN_CHECK=1            # the target is `dotnet`, instrumented by SharpFuzz, not afl-cc
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 export AFL_FORKSRV_INIT_TMOUT=120000   # the .NET runtime starts before the fork-server handshake (slow under load)
-nice -n 15 afl-fuzz -i "$corpus" -o "$out/findings" -t 2000 -m none -V "$seconds" -- \
+nice -n 15 afl-fuzz -i "$corpus" -o "$out/findings" -t 2000 -m none -V "$seconds" ${execs:+-E "$execs"} -- \
   dotnet "$out/bin/Vc.Fuzz.dll" "$target" >"$out/afl.log" 2>&1 || { tail -30 "$out/afl.log" >&2; exit 3; }
 
 stats="$out/findings/default/fuzzer_stats"
