@@ -160,7 +160,7 @@ public static class DccCommands
         try
         {
             var bytes = await File.ReadAllBytesAsync(payloadPath, cancellationToken).ConfigureAwait(false);
-            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(bytes)) throw new JsonException("not I-JSON: a string holds a lone UTF-16 surrogate");
+            if (Vc.JsonLd.IJson.Violation(bytes) is { } notIJson) throw new JsonException("not I-JSON: " + notIJson);
             using var doc = JsonDocument.Parse(bytes);
             payload = doc.RootElement.Clone();
         }

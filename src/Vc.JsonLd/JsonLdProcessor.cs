@@ -13,16 +13,16 @@ namespace Vc.JsonLd;
 /// </summary>
 public static class JsonLdProcessor
 {
-    /// <summary>Parses JSON within <paramref name="limits"/>: size, depth, no duplicate keys and no lone surrogates
-    /// (I-JSON; errors: SizeLimitExceeded, MaxDepthExceeded, InvalidJson). Dispose the result.</summary>
+    /// <summary>Parses JSON within <paramref name="limits"/>: size, depth, no duplicate keys, UTF-8 and no lone
+    /// surrogates (I-JSON; errors: SizeLimitExceeded, MaxDepthExceeded, InvalidJson). Dispose the result.</summary>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, JsonLdLimits? limits = null)
     {
         limits ??= JsonLdLimits.Default;
         if (utf8.Length > limits.MaxDocumentBytes)
             throw new JsonLdException(JsonLdErrorCode.SizeLimitExceeded,
                 $"document of {utf8.Length} bytes exceeds {limits.MaxDocumentBytes}");
-        if (IJson.HasLoneSurrogateEscape(utf8.Span))
-            throw new JsonLdException(JsonLdErrorCode.InvalidJson, LoneSurrogate);
+        if (IJson.Violation(utf8.Span) is { } notIJson)
+            throw new JsonLdException(JsonLdErrorCode.InvalidJson, "not I-JSON: " + notIJson);
         try
         {
             return JsonDocument.Parse(utf8, new JsonDocumentOptions

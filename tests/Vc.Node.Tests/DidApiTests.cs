@@ -92,6 +92,38 @@ public sealed class DidApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(HttpStatusCode.BadRequest, await Verify(forged, HttpStatusCode.BadRequest));
     }
 
+    [Theory]
+    [InlineData(3600, HttpStatusCode.OK)]        // the old key stays valid through the overlap: a proof of that second verifies
+    [InlineData(0, HttpStatusCode.BadRequest)]   // revoked in that second: the order within the second is unknown, refused
+    public async Task A_proof_dated_in_the_second_of_its_keys_rotation_verifies_while_the_key_overlaps(int overlapSeconds, HttpStatusCode expected)
+    {
+        var id = "same-second-" + overlapSeconds;
+        await CreateEthrIssuer(id);
+        var issuers = node.Services.GetRequiredService<IssuerStore>();
+        var oldRecord = (await issuers.FindAsync(id))!;
+        var oldSeed = await issuers.SigningKeyAsync(id);
+        using var admin = node.With(node.AdminKey);
+        var rotated = await admin.PostAsync($"/issuers/{id}/keys/rotate", Json(new JsonObject { ["overlapSeconds"] = overlapSeconds }));
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        // The second of the rotation's last block (the old key's re-set with its overlap, or its revocation).
+        var resolution = await node.Anonymous.GetFromJsonAsync<JsonObject>("/1.0/identifiers/" + oldRecord.Did);
+        var rotationSecond = DateTimeOffset.Parse((string)resolution!["didDocumentMetadata"]!["updated"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.DoesNotContain(resolution["didDocument"]!["verificationMethod"]!.AsArray(), m => (string?)m!["id"] == oldRecord.VerificationMethod);
+
+        // A proof by the old key under its old id, dated in that second (made just before the rotation's block).
+        using var oldKey = Ed25519SigningKey.FromSeed(oldSeed);
+        var issuer = new CredentialIssuer(node.Services.GetRequiredService<VcAgent>().Credentials.Proofs,
+            new IssuerProfile(oldRecord.Did, oldRecord.VerificationMethod, oldKey));
+        var proof = await issuer.IssueAsync(Credential(), rotationSecond);
+        Assert.Equal(rotationSecond, DateTimeOffset.Parse((string)proof["proof"]!["created"]!, System.Globalization.CultureInfo.InvariantCulture));
+        await Verify(proof, expected);
+        var answer = await (await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = proof.DeepClone() }))).Content.ReadAsStringAsync();
+        // The document at that second names the old key differently (re-set: a new #delegate-N) or not at all (revoked).
+        Assert.Contains(expected == HttpStatusCode.OK ? "after a change in the proof's second" : "is not in its DID document", answer);
+        // One second earlier the old key was the issuer's only key: verified either way.
+        await Verify(await issuer.IssueAsync(Credential(), rotationSecond.AddSeconds(-1)));
+    }
+
     [Fact]
     public async Task Resolution_answers_with_the_universal_resolver_status_codes()
     {

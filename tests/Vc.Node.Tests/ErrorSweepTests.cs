@@ -101,6 +101,37 @@ public sealed class ErrorSweepTests(NodeFixture node) : IClassFixture<NodeFixtur
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} answers:\n" + string.Join('\n', kinds.Take(60)));
     }
 
+    [Fact]
+    public async Task Every_json_endpoint_refuses_a_body_that_is_not_utf8_with_a_400_problem()
+    {
+        var keys = node.Services.GetRequiredService<ApiKeys>();
+        using var client = node.With((await keys.CreateAsync(ApiScope.All, "utf8")).Secret);
+        using (var create = await client.PostAsync("/issuers", new StringContent("""{"id":"utf8","method":"key"}""", Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        // Well-formed JSON around strings holding a byte that is no UTF-8 (FF) and a truncated sequence (C3 then '"'):
+        // System.Text.Json parses both and throws only when such a string is read (RFC 8259 §8.1, I-JSON).
+        byte[] body = [.. "{\"id\":\"urn:"u8, 0xFF, .. "\",\"credential\":{\"id\":\"urn:"u8, 0xC3, .. "\"},\"verifiableCredential\":{\"id\":\"urn:"u8, 0xFF, .. "\"}}"u8];
+
+        var document = JsonNode.Parse(await node.Anonymous.GetStringAsync("/openapi/v1.json"))!.AsObject();
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var (template, item) in document["paths"]!.AsObject())
+        {
+            if (item!["post"] is not { } operation || operation["requestBody"]?["content"]?["application/json"] is null) continue;
+            var path = System.Text.RegularExpressions.Regex.Replace(template, "\\{[^}]+\\}", "utf8");
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync(path, content);
+            sent++;
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.BadRequest || response.Content.Headers.ContentType?.MediaType != "application/problem+json"
+                || !text.Contains("not UTF-8", StringComparison.Ordinal))
+                failures.Add($"POST {path}: {(int)response.StatusCode} {text[..Math.Min(text.Length, 300)]}");
+        }
+        Assert.True(sent >= 10, $"only {sent} JSON endpoints");
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     /// <summary>The template with each path parameter set to an existing value and to garbage.</summary>
     private static IEnumerable<string> Paths(string template)
     {

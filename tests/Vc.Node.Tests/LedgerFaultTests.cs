@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Vc.Node.Tests;
 
@@ -100,6 +101,49 @@ public sealed class LedgerFaultTests
         }
         finally
         {
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task With_the_ledger_killed_and_started_again_on_its_state_the_running_node_is_ready_and_verifies_again()
+    {
+        var node = new NodeFixture();
+        await node.InitializeAsync();
+        var settings = new Vc.Agent.LedgerSettings { DataDirectory = node.DataDirectory };
+        try
+        {
+            var verify = await IssueAsync(node, "comeback");
+            Assert.Equal(HttpStatusCode.OK, (await verify()).Item1);
+            var nodeUrl = node.Services.GetRequiredService<Vc.Agent.NodeLedger>().Connection.RpcUrl;
+            var pid = await AnvilPidAsync(node);
+            using (var anvil = Process.GetProcessById(pid))
+            {
+                anvil.Kill();
+                await anvil.WaitForExitAsync();
+            }
+            var (status, answer) = await verify();
+            AssertIndeterminate(status, answer);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await node.Anonymous.GetAsync("/ready")).StatusCode);
+
+            // The operator starts the data directory's ledger again (`vchealth ledger start`): from the saved state, at
+            // the address the dead one had. The node was not restarted.
+            await using (var restarted = await Vc.Agent.NodeLedger.OpenAsync(settings, detachIfStarted: true))
+            {
+                Assert.Equal("embedded-daemon", restarted.Mode);
+                Assert.Equal(nodeUrl, restarted.Connection.RpcUrl);
+                Assert.NotEqual(pid, await AnvilPidAsync(node));
+            }
+            var ready = await node.Anonymous.GetAsync("/ready");
+            Assert.True(ready.StatusCode == HttpStatusCode.OK, await ready.Content.ReadAsStringAsync());
+            var (again, verdict) = await verify();
+            Assert.True(again == HttpStatusCode.OK && (bool)verdict["verified"]!, verdict.ToJsonString());
+            // Nothing was lost: the issuer's key is confirmed on the chain again, so it signs.
+            Assert.Equal(HttpStatusCode.Created, (await TryIssueAsync(node, "comeback")).StatusCode);
+        }
+        finally
+        {
+            await Vc.Agent.NodeLedger.StopDaemonAsync(settings); // before the fixture deletes the data directory
             await node.DisposeAsync();
         }
     }

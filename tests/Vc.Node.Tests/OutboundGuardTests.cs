@@ -201,6 +201,49 @@ public sealed class OutboundGuardTests
         finally { await node.DisposeAsync(); }
     }
 
+    [Fact]
+    public async Task A_status_list_that_is_not_utf8_is_a_typed_status_retrieval_error()
+    {
+        // A status list credential whose id string holds the byte FF: JSON in form, not UTF-8 (RFC 8259 §8.1).
+        byte[] list = [.. "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\"],\"id\":\"urn:"u8, 0xFF, .. "\",\"type\":[\"VerifiableCredential\",\"BitstringStatusListCredential\"]}"u8];
+        using var server = new LocalServer(async c =>
+        {
+            c.Response.ContentType = "application/vc+ld+json";
+            await c.Response.OutputStream.WriteAsync(list);
+        });
+        var node = new NodeFixture { Outbound = Dev };
+        await node.InitializeAsync();
+        try
+        {
+            using var admin = node.With(node.AdminKey);
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/issuers", new { id = "utf8", method = "key" })).StatusCode);
+            using var issuer = node.With(node.IssueKey);
+            var issued = await issuer.PostAsync("/issuers/utf8/credentials/issue", Json(new JsonObject
+            {
+                ["credential"] = new JsonObject
+                {
+                    ["@context"] = new JsonArray("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"),
+                    ["type"] = new JsonArray("VerifiableCredential", "ExampleAlumniCredential"),
+                    ["credentialSubject"] = new JsonObject { ["id"] = "did:example:holder", ["alumniOf"] = "Example University" },
+                    ["credentialStatus"] = new JsonObject
+                    {
+                        ["type"] = "BitstringStatusListEntry", ["statusPurpose"] = "revocation", ["statusListIndex"] = "7",
+                        ["statusListCredential"] = new Uri(server.Url, "status/1").ToString(),
+                    },
+                },
+            }));
+            Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+            var vc = (await issued.Content.ReadFromJsonAsync<JsonObject>())!["verifiableCredential"]!;
+            var answer = await node.Anonymous.PostAsync("/credentials/verify", Json(new JsonObject { ["verifiableCredential"] = vc.DeepClone() }));
+            var text = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.StatusCode == HttpStatusCode.BadRequest, text);
+            Assert.Contains("STATUS_RETRIEVAL_ERROR", text);
+            Assert.Contains("not UTF-8", text);
+            Assert.Equal(1, server.Requests);
+        }
+        finally { await node.DisposeAsync(); }
+    }
+
     /// <summary>A clock the test moves by hand (cache ages); timers are the system's.</summary>
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {

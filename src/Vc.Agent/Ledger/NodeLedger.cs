@@ -78,14 +78,24 @@ public sealed class NodeLedger : IAsyncDisposable
             return new NodeLedger(WithRegistry(shared, settings), "embedded-shared");
         }
 
-        // The lock is free, so no ledger runs on this state: a record left by a killed one is stale.
+        // The lock is free, so no ledger runs on this state: a record left by a killed one is stale. Its address is
+        // kept, though: started again on the same state, the ledger answers where it did, so a node still holding that
+        // address (its ledger died under it) finds it back without a restart.
+        var previous = await ReadRecordAsync(settings);
         File.Delete(DaemonFile(settings));
-        var anvil = await AnvilProcess.StartAsync(new AnvilOptions
+        var options = new AnvilOptions
         {
             StatePath = StateFile(settings).Path,
             LockPath = AnvilLock(settings),
             Detached = detachIfStarted,
-        }, ct);
+            Port = previous?.RpcUrl is { IsLoopback: true } last ? last.Port : 0,
+        };
+        AnvilProcess anvil;
+        try { anvil = await AnvilProcess.StartAsync(options, ct); }
+        catch (LedgerException e) when (e.Error == LedgerError.ProcessFailed && options.Port != 0)
+        {
+            anvil = await AnvilProcess.StartAsync(options with { Port = 0 }, ct); // that port is someone else's now
+        }
         try
         {
             await WriteRecordAsync(settings, new DaemonInfo(anvil.ProcessId, anvil.RpcUrl, detachIfStarted), ct);

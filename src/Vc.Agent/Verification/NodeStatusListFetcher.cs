@@ -22,8 +22,8 @@ public sealed class NodeStatusListFetcher(NodeUrls urls, Func<IssuerService> iss
         try
         {
             var body = await outbound.GetAsync(uri, "application/vc+ld+json, application/vc, application/ld+json;q=0.9, application/json;q=0.8", cancellationToken);
-            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(body))
-                throw new JsonException("not I-JSON: a string holds a lone UTF-16 surrogate");
+            if (Vc.JsonLd.IJson.Violation(body) is { } notIJson)
+                throw new JsonException("not I-JSON: " + notIJson);
             return JsonNode.Parse(body) as JsonObject
                 ?? throw new CredentialException(ProblemCode.StatusRetrievalError, $"status list {url} is not a JSON object");
         }

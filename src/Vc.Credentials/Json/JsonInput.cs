@@ -20,7 +20,7 @@ public static partial class JsonInput
     public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, int maxBytes = DefaultMaxBytes, int maxDepth = DefaultMaxDepth)
     {
         if (utf8.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input has {utf8.Length} bytes; the limit is {maxBytes}.");
-        RefuseLoneSurrogates(utf8);
+        RefuseNonIJson(utf8);
         try
         {
             // Duplicate names are rejected while parsing (I-JSON, RFC 7493 §2.3): JsonObject would otherwise throw lazily.
@@ -39,7 +39,7 @@ public static partial class JsonInput
         if (json.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input exceeds {maxBytes} bytes.");
         var utf8 = System.Text.Encoding.UTF8.GetBytes(json);
         if (utf8.Length > maxBytes) throw new CredentialException(ProblemCode.ParsingError, $"The input has {utf8.Length} bytes; the limit is {maxBytes}.");
-        RefuseLoneSurrogates(utf8);
+        RefuseNonIJson(utf8);
         JsonDocument document;
         try
         {
@@ -54,12 +54,12 @@ public static partial class JsonInput
         return document;
     }
 
-    // I-JSON (RFC 7493 §2.1): System.Text.Json parses an escaped lone surrogate but throws when the string is read,
-    // deep inside whichever check reads it first.
-    private static void RefuseLoneSurrogates(ReadOnlySpan<byte> utf8)
+    // I-JSON (RFC 7493 §2.1): System.Text.Json parses invalid UTF-8 inside a string, and an escaped lone surrogate,
+    // but throws when the string is read, deep inside whichever check reads it first.
+    private static void RefuseNonIJson(ReadOnlySpan<byte> utf8)
     {
-        if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(utf8))
-            throw new CredentialException(ProblemCode.ParsingError, "The input is not I-JSON: a string holds a lone UTF-16 surrogate.");
+        if (Vc.JsonLd.IJson.Violation(utf8) is { } notIJson)
+            throw new CredentialException(ProblemCode.ParsingError, $"The input is not I-JSON: {notIJson}.");
     }
 
     /// <summary>Parses a JSON object from text.</summary>

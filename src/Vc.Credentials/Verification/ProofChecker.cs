@@ -196,6 +196,14 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
         }
         var didDocument = resolution.DidDocument;
         var method = didDocument.FindVerificationMethod(methodId);
+        string? renumbered = null;
+        if (method is null && created is { } at && !resolution.DidDocumentMetadata.Deactivated)
+        {
+            // A change in the proof's own second may have given the named key a new id (see the helper).
+            try { method = await resolver.RenumberedAtProofTimeAsync(did, didDocument, methodId, relationship, at, cancellationToken).ConfigureAwait(false); }
+            catch (Exception e) when (e is not OperationCanceledException) { method = null; } // then "not in its DID document", below
+            if (method is not null) renumbered = $" (named {CompositeDidResolver.Truncate(method.Id)} after a change in the proof's second)";
+        }
         if (method?.Key is null)
         {
             checks.Add(Fail(label, ProblemCode.VerificationMethodResolutionError,
@@ -216,13 +224,13 @@ internal sealed class ProofChecker(DataIntegrityProofs proofs, IDidResolver reso
 
         // Separate from the signature: is this method authorized for this purpose by its controller?
         var relName = DidDocument.PropertyName(relationship);
-        if (didDocument.Authorized(relationship, methodId) is null)
+        if (didDocument.Authorized(relationship, method.Id) is null)
         {
             checks.Add(Fail(label + ".verificationMethod", ProblemCode.VerificationMethodNotAuthorized,
                 $"{CompositeDidResolver.Truncate(methodId)} is not listed under {relName} in {CompositeDidResolver.Truncate(did)}" + (created is { } t ? $" at {JsonInput.FormatDateTime(t)}." : ".")));
             return null;
         }
-        checks.Add(new CheckResult(label + ".verificationMethod", true, $"{relName} of {CompositeDidResolver.Truncate(method.Controller)}"));
+        checks.Add(new CheckResult(label + ".verificationMethod", true, $"{relName} of {CompositeDidResolver.Truncate(method.Controller)}{renumbered}"));
         return signatureValid ? method.Controller : null;
     }
 

@@ -67,16 +67,21 @@ public sealed class EthrDidResolver : IDidMethodResolver
                 times[block] = t;
                 return t;
             }
+            var validFrom = now; // entries whose validTo is at least this are live (the reference's inclusive check)
             if (versionTime is { } vt)
             {
                 // DID Core §7.1.1 versionTime: the version in force at that time = every change in a block not after it.
-                now = vt.ToUnixTimeSeconds();
+                var at = vt.ToUnixTimeSeconds();
                 cutoff = 0;
                 foreach (var block in history.Events.Select(e => e.BlockNumber).Distinct())
-                    if (await TimeOf(block) <= now) cutoff = Math.Max(cutoff.Value, block);
+                    if (await TimeOf(block) <= at) cutoff = Math.Max(cutoff.Value, block);
+                // At a point in time, a delegate or attribute is valid while validTo > that time (ERC-1056 validDelegate:
+                // validity > block.timestamp): one revoked in that very second (revokeDelegate: validTo = its block's
+                // timestamp) is not valid then. The order within a second is unknown, so this fails closed.
+                validFrom = at + 1;
             }
 
-            var state = EthrDocumentBuilder.Build(parsed.Did, parsed.Address, parsed.PublicKey, history.Events, chainId, cutoff, now);
+            var state = EthrDocumentBuilder.Build(parsed.Did, parsed.Address, parsed.PublicKey, history.Events, chainId, cutoff, validFrom);
             var metadata = new DidDocumentMetadata { Deactivated = state.Deactivated };
             if (state.VersionId != 0)
                 metadata = metadata with { VersionId = state.VersionId.ToString(), Updated = Codec.IsoTime(await TimeOf(state.VersionId)) };

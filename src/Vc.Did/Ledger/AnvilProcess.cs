@@ -17,6 +17,8 @@ public sealed record AnvilOptions
     /// </summary>
     public string? LockPath { get; init; }
     public long ChainId { get; init; } = 31337;
+    /// <summary>Loopback port to listen on; 0 (default): a free one.</summary>
+    public int Port { get; init; }
     /// <summary>When true the node outlives this process (a ledger daemon); otherwise it dies with it.</summary>
     public bool Detached { get; init; }
     /// <summary>Where a detached node writes its output (default: beside the state file, or a temp file).</summary>
@@ -101,7 +103,7 @@ public sealed partial class AnvilProcess : IAsyncDisposable
     public static async Task<AnvilProcess> StartAsync(AnvilOptions options, CancellationToken ct = default)
     {
         var binary = LocateBinary(options.BinaryPath);
-        var args = new List<string> { "--host", "127.0.0.1", "--port", "0", "--chain-id", options.ChainId.ToString() };
+        var args = new List<string> { "--host", "127.0.0.1", "--port", options.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chain-id", options.ChainId.ToString() };
         if (options.GenesisTime is { } genesis) args.AddRange(["--timestamp", genesis.ToUnixTimeSeconds().ToString()]);
         var state = options.StatePath is null ? null : new AnvilStateFile(options.StatePath);
         if (state is not null)

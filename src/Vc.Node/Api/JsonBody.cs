@@ -19,8 +19,8 @@ public static class JsonBody
             var document = await JsonDocument.ParseAsync(body, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false }, ct);
             var problem = document.RootElement.ValueKind != JsonValueKind.Object
                 ? NotAnObject()
-                : Vc.JsonLd.IJson.HasLoneSurrogateEscape(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(document.RootElement))
-                    ? LoneSurrogate()
+                : Vc.JsonLd.IJson.Violation(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(document.RootElement)) is { } notIJson
+                    ? NotIJson(notIJson)
                     : null;
             if (problem is null) return (document, null);
             document.Dispose();
@@ -33,7 +33,7 @@ public static class JsonBody
             using var buffer = new MemoryStream();
             await body.CopyToAsync(buffer, ct);
             var utf8 = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-            if (Vc.JsonLd.IJson.HasLoneSurrogateEscape(utf8)) return (null, LoneSurrogate());
+            if (Vc.JsonLd.IJson.Violation(utf8) is { } notIJson) return (null, NotIJson(notIJson));
             var strict = new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
             // A JsonObject finds duplicate member names only when first read (and throws there): check them up front.
             using (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), strict)) { }
@@ -63,7 +63,7 @@ public static class JsonBody
 
     private static IResult NotAnObject() => Problems.BadRequest("malformed-json", "the body must be a JSON object");
 
-    // I-JSON (RFC 7493 §2.1): an escaped lone surrogate parses, then throws wherever the string is first read.
-    private static IResult LoneSurrogate() =>
-        Problems.BadRequest("malformed-json", "the body is not I-JSON: a string holds a lone UTF-16 surrogate");
+    // I-JSON (RFC 7493 §2.1): invalid UTF-8 inside a string and an escaped lone surrogate parse, then throw wherever
+    // the string is first read.
+    private static IResult NotIJson(string why) => Problems.BadRequest("malformed-json", "the body is not I-JSON: " + why);
 }

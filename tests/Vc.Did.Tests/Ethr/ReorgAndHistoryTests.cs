@@ -120,6 +120,30 @@ public sealed class ReorgAndHistoryTests
         var foreign = await resolver.WasAuthorizedAsync(did, "did:ethr:anvil:0x70997970C51812dc3A010C7d01b50e0d17dc79C8#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(revokedAt));
         Assert.False(foreign.Authorized);
     }
+
+    [Fact]
+    public async Task At_versionTime_a_delegate_revoked_in_that_second_is_no_longer_valid()
+    {
+        var (anvil, network, writer) = await StartAsync("anvil");
+        await using var _ = anvil;
+        var owner = EthrIdentity.Create();
+        var did = owner.Did("anvil");
+        var signer = EthrIdentity.Create().Address;
+        var added = await writer.AddDelegateAsync(owner, owner.Address, "veriKey", signer, TimeSpan.FromDays(1));
+        var addedAt = await DevChain.BlockTimeAsync(anvil.RpcUrl, added.BlockNumber);
+        await DevChain.AdvanceAsync(anvil.RpcUrl, 1);
+        var revoked = await writer.RevokeDelegateAsync(owner, owner.Address, "veriKey", signer);
+        var revokedAt = await DevChain.BlockTimeAsync(anvil.RpcUrl, revoked.BlockNumber);
+        Assert.True(revokedAt > addedAt);
+
+        using var http = new LedgerRpc(anvil.RpcUrl);
+        await using var index = await EthrEventIndex.OpenAsync(":memory:", http.Client, network);
+        IDidResolver resolver = new EthrDidResolver(network, index);
+        // revokeDelegate writes validTo = its block's timestamp: valid while validTo > t, so not at that second.
+        Assert.True((await resolver.WasAuthorizedAsync(did, did + "#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(revokedAt - 1))).Authorized);
+        var atRevocation = await resolver.WasAuthorizedAsync(did, did + "#delegate-1", VerificationRelationship.AssertionMethod, DateTimeOffset.FromUnixTimeSeconds(revokedAt));
+        Assert.False(atRevocation.Authorized, atRevocation.Reason);
+    }
 }
 
 /// <summary>A private Anvil or Hardhat Network node for one test.</summary>
