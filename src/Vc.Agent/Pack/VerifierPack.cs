@@ -49,12 +49,15 @@ public sealed class VerifierPack
     public string KeyId { get; }
     public long Block { get; }
     public DateTimeOffset BlockTime { get; }
+    /// <summary>The oldest the pack's block may be at the verifier's clock (--max-age).</summary>
+    public TimeSpan MaxAge { get; }
 
-    private VerifierPack(JsonObject content, string contentHash, string keyId)
+    private VerifierPack(JsonObject content, string contentHash, string keyId, TimeSpan maxAge)
     {
         Content = content;
         ContentHash = contentHash;
         KeyId = keyId;
+        MaxAge = maxAge;
         Block = content["block"]!.GetValue<long>();
         BlockTime = DateTimeOffset.Parse(content["blockTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -66,6 +69,7 @@ public sealed class VerifierPack
         ["blockTime"] = BlockTime.ToString("O"),
         ["contentHash"] = ContentHash,
         ["key"] = KeyId,
+        ["maxAge"] = System.Xml.XmlConvert.ToString(MaxAge),
         ["domain"] = Content["domain"]?.DeepClone(),
         ["participant"] = Content["participant"]?.DeepClone(),
     };
@@ -152,18 +156,27 @@ public sealed class VerifierPack
             throw new AgentException("pack.untrusted-key", $"the pack is signed by {did}, not a pack key this verifier accepts (--pack-key)");
 
         VerifierPack pack;
-        try { pack = new VerifierPack(content, hash, keyId); }
+        try { pack = new VerifierPack(content, hash, keyId, maxAge); }
         catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
         {
             throw new AgentException("pack.unreadable", "the pack names no block or block time: " + e.Message, e);
         }
         // 3. Its age: the data is as of the block's time.
-        var now = time.GetUtcNow();
-        if (pack.BlockTime > now + MaxClockSkew)
-            throw new AgentException("pack.not-yet-valid", $"the pack's block {pack.Block} is dated {pack.BlockTime:O}, after the verifier's clock {now:O}");
-        if (now - pack.BlockTime > maxAge)
-            throw new AgentException("pack.too-old", $"the pack is as of block {pack.Block} at {pack.BlockTime:O}: older than --max-age {maxAge} at {now:O}");
+        pack.EnsureFresh(time);
         return pack;
+    }
+
+    /// <summary>
+    /// Refuses the pack once its block is older than <see cref="MaxAge"/> (or dated ahead of) the verifier's clock:
+    /// checked when it is opened and again before every answer, since a node serving a pack ages with it.
+    /// </summary>
+    public void EnsureFresh(TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        if (BlockTime > now + MaxClockSkew)
+            throw new AgentException("pack.not-yet-valid", $"the pack's block {Block} is dated {BlockTime:O}, after the verifier's clock {now:O}");
+        if (now - BlockTime > MaxAge)
+            throw new AgentException("pack.too-old", $"the pack is as of block {Block} at {BlockTime:O}: older than --max-age {MaxAge} at {now:O}");
     }
 
     // ---- the offline parts ----

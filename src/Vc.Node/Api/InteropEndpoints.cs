@@ -17,14 +17,22 @@ namespace Vc.Node.Api;
 public static class InteropEndpoints
 {
     /// <summary>The body's business rules: {rules: [rule…], country: CC, region?} — both or neither, as the CLI's
-    /// --rules/--country. A rule that is not a valid gateway rule is a 400 naming its problems.</summary>
-    private static (HcertRules?, IResult?) RulesFrom(JsonObject body)
+    /// --rules/--country. A rule that is not a valid gateway rule is a 400 naming its problems.
+    /// Without 'rules', a country alone uses the rule set the node was started with (<c>vchealth node --rules</c>), as the
+    /// verifier page does when the officer chooses the arrival country.</summary>
+    private static (HcertRules?, IResult?) RulesFrom(JsonObject body, Vc.Rules.DccRuleSet? configured)
     {
         var country = VcApiEndpoints.Str(body, "country");
         var region = VcApiEndpoints.Str(body, "region");
         var rules = body["rules"];
         if (rules is null && country is null && region is null) return (null, null);
-        if (rules is not JsonArray list) return (null, Problems.BadRequest("malformed-request", "'country' and 'region' need 'rules': an array of validation rules"));
+        if (rules is null && configured is not null && country is not null)
+        {
+            if (!(country.Length == 2 && country.All(char.IsAsciiLetter)))
+                return (null, Problems.BadRequest("malformed-request", $"'country' must be an ISO 3166-1 alpha-2 code, got '{country}'"));
+            return (new HcertRules(configured, country.ToUpperInvariant(), region), null);
+        }
+        if (rules is not JsonArray list) return (null, Problems.BadRequest("malformed-request", "'country' and 'region' need 'rules': an array of validation rules (this node has no --rules)"));
         if (country is null) return (null, Problems.BadRequest("malformed-request", "'rules' needs 'country' (the arrival country)"));
         if (!(country.Length == 2 && country.All(char.IsAsciiLetter)))
             return (null, Problems.BadRequest("malformed-request", $"'country' must be an ISO 3166-1 alpha-2 code, got '{country}'"));
@@ -42,7 +50,7 @@ public static class InteropEndpoints
     public static void Map(WebApplication app)
     {
         // {hc1: "HC1:…"} or {qrPng: base64} [, at: time] → 200 valid | 400 with the typed outcome.
-        app.MapPost("/hcert/verify", async (HttpRequest request, VcAgent agent) =>
+        app.MapPost("/hcert/verify", async (HttpRequest request, VcAgent agent, NodeOptions node) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -54,11 +62,20 @@ public static class InteropEndpoints
                 if (!HcertClock.TryParse(t, out var parsed)) return Problems.BadRequest("malformed-request", $"'at' is not a date-time: {t}");
                 at = parsed;
             }
-            var (rules, rulesProblem) = RulesFrom(body!);
+            var (rules, rulesProblem) = RulesFrom(body!, node.Rules);
             if (rulesProblem is not null) return rulesProblem;
             var verdict = await agent.VerifyHcertAsync(hc1!, at, rules, request.HttpContext.RequestAborted);
             return Results.Json(verdict.ToJson(), statusCode: verdict.Result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }).Public().Reads<HcertInputBody>().Answers<HcertReportBody>(200).Answers<HcertReportBody>(400);
+
+        // The arrival countries whose acceptance rules the node holds (--rules): what the verifier page offers to choose.
+        app.MapGet("/rules/countries", (NodeOptions node) =>
+        {
+            var rules = node.Rules?.Rules ?? [];
+            var countries = rules.Where(r => r.Type == Vc.Rules.DccRuleType.Acceptance).Select(r => r.Country.ToUpperInvariant())
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            return Results.Json(new RuleCountriesBody(countries, rules.Count));
+        }).Public().Answers<RuleCountriesBody>(200);
 
         // {verifiableCredential, options: {acceptOmitted: [...]}} → {hc1, qrPng, omitted, issuer, dscThumbprint}.
         app.MapPost("/bridge/vc-to-hcert", async (HttpRequest request, VcAgent agent) =>
