@@ -23,7 +23,7 @@ try
         throw new InvalidOperationException("demo failed: " + o + e);
     var settings = new LedgerSettings { DataDirectory = Path.Combine(dir, "data", "demo") };
     await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: false);
-    await using var agent = await VcAgent.OpenAsync(new AgentOptions { Ledger = settings }, ledger);
+    await using var agent = await VcAgent.OpenAsync(new AgentOptions { Ledger = settings, PublicUrl = VcAgent.DefaultPublicUrl }, ledger);
 
     Console.WriteLine($"Offline verifier pack — {Environment.ProcessorCount} cores (shared), median of {Runs} builds, ledger: local Anvil");
     Console.WriteLine($"{"registry",-44} {"bytes",12} {"gzip",10} {"build ms",10} {"open ms",9}  baseline");

@@ -51,6 +51,8 @@ public sealed class VerifierPack
     public DateTimeOffset BlockTime { get; }
     /// <summary>The oldest the pack's block may be at the verifier's clock (--max-age).</summary>
     public TimeSpan MaxAge { get; }
+    /// <summary>How the signer was accepted through the trust registry (null: it was pinned by the verifier).</summary>
+    public PackSignerRegistration? SignerRegistration { get; private init; }
 
     private VerifierPack(JsonObject content, string contentHash, string keyId, TimeSpan maxAge)
     {
@@ -70,6 +72,7 @@ public sealed class VerifierPack
         ["contentHash"] = ContentHash,
         ["key"] = KeyId,
         ["maxAge"] = System.Xml.XmlConvert.ToString(MaxAge),
+        ["signerRegistration"] = SignerRegistration?.ToJson(),
         ["domain"] = Content["domain"]?.DeepClone(),
         ["participant"] = Content["participant"]?.DeepClone(),
     };
@@ -101,7 +104,10 @@ public sealed class VerifierPack
     /// names), that key among <paramref name="pinnedKeys"/>, and the age of its block at the verifier's clock.
     /// Every refusal is a typed <see cref="AgentException"/> (pack.*).
     /// </summary>
-    public static async Task<VerifierPack> OpenAsync(string path, IReadOnlySet<string> pinnedKeys, TimeProvider time, TimeSpan maxAge, CancellationToken ct = default)
+    /// <param name="trustAnchors">Trust-registry anchor addresses this verifier holds: a signer that is not pinned is
+    /// accepted when the pack proves its registration under one of them (<see cref="PackSignerRegistration"/>).</param>
+    public static async Task<VerifierPack> OpenAsync(string path, IReadOnlySet<string> pinnedKeys, TimeProvider time, TimeSpan maxAge, CancellationToken ct = default,
+        IReadOnlySet<string>? trustAnchors = null)
     {
         byte[] bytes;
         try
@@ -113,10 +119,24 @@ public sealed class VerifierPack
         }
         catch (IOException e) { throw new AgentException("pack.unreadable", $"pack {path}: {e.Message}", e); }
         catch (UnauthorizedAccessException e) { throw new AgentException("pack.unreadable", $"pack {path}: {e.Message}", e); }
-        return Open(bytes, pinnedKeys, time, maxAge);
+        return await OpenAsync(bytes, pinnedKeys, trustAnchors ?? new HashSet<string>(), time, maxAge, ct);
     }
 
-    public static VerifierPack Open(byte[] bytes, IReadOnlySet<string> pinnedKeys, TimeProvider time, TimeSpan maxAge)
+    /// <summary>As <see cref="OpenAsync(string, IReadOnlySet{string}, TimeProvider, TimeSpan, CancellationToken, IReadOnlySet{string}?)"/>,
+    /// from the file's bytes; a registered signer is also looked up in the pack's registry at its block.</summary>
+    public static async Task<VerifierPack> OpenAsync(byte[] bytes, IReadOnlySet<string> pinnedKeys, IReadOnlySet<string> trustAnchors, TimeProvider time, TimeSpan maxAge,
+        CancellationToken ct = default)
+    {
+        var pack = Open(bytes, pinnedKeys, trustAnchors, time, maxAge);
+        if (pack.SignerRegistration is { } registration) await registration.CheckInRegistryAsync(pack.TrustRegistry(), pack.BlockTime, ct);
+        return pack;
+    }
+
+    /// <summary>Opens a pack whose signer the verifier pins (no registration lookup).</summary>
+    public static VerifierPack Open(byte[] bytes, IReadOnlySet<string> pinnedKeys, TimeProvider time, TimeSpan maxAge) =>
+        Open(bytes, pinnedKeys, new HashSet<string>(), time, maxAge);
+
+    private static VerifierPack Open(byte[] bytes, IReadOnlySet<string> pinnedKeys, IReadOnlySet<string> trustAnchors, TimeProvider time, TimeSpan maxAge)
     {
         JsonObject file;
         try { file = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = JsonCanonicalizer.MaxDepth }) as JsonObject ?? throw new JsonException("not an object"); }
@@ -152,8 +172,8 @@ public sealed class VerifierPack
         if (!key.Verify(signingInput, signature))
             throw new AgentException("pack.bad-signature", $"the pack's signature does not verify with {keyId}");
         var did = keyId.Split('#')[0];
-        if (!pinnedKeys.Contains(did))
-            throw new AgentException("pack.untrusted-key", $"the pack is signed by {did}, not a pack key this verifier accepts (--pack-key)");
+        if (!pinnedKeys.Contains(did) && trustAnchors.Count == 0)
+            throw new AgentException("pack.untrusted-key", $"the pack is signed by {did}, not a pack key this verifier accepts (--pack-key), and no trust anchor to check its registration (--registry-anchor)");
 
         VerifierPack pack;
         try { pack = new VerifierPack(content, hash, keyId, maxAge); }
@@ -161,7 +181,12 @@ public sealed class VerifierPack
         {
             throw new AgentException("pack.unreadable", "the pack names no block or block time: " + e.Message, e);
         }
-        // 3. Its age: the data is as of the block's time.
+        // 3. Its signer: pinned, or registered in the trust registry under an anchor the verifier holds.
+        if (!pinnedKeys.Contains(did)) pack = new VerifierPack(content, hash, keyId, maxAge)
+        {
+            SignerRegistration = PackSignerRegistration.Verify(content, did, trustAnchors, pack.BlockTime),
+        };
+        // 4. Its age: the data is as of the block's time.
         pack.EnsureFresh(time);
         return pack;
     }
