@@ -25,6 +25,8 @@ public sealed class OfflinePackFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string PackPath { get; private set; } = "";
     public string PackSigner { get; private set; } = "";
+    /// <summary>The trust registry's anchor (the demo's WHO): all a verifier holds to accept the pack's signer.</summary>
+    public string RegistryAnchor { get; private set; } = "";
     public long PackBlock { get; private set; }
     public JsonObject ValidCredential { get; private set; } = new();
     public string BridgedQrPng { get; private set; } = "";
@@ -62,6 +64,8 @@ public sealed class OfflinePackFixture : IAsyncLifetime
             PackPath = Path.Combine(output, "border-pack.json");
             await File.WriteAllBytesAsync(PackPath, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(built.Pack));
             PackSigner = built.Summary.Key;
+            if (built.Summary.SignerRegistration != "KEN") throw new InvalidOperationException("the demo's pack key is not registered: " + built.Summary.Unregistered);
+            RegistryAnchor = TrustKeys.ParsePrivateKey(await File.ReadAllTextAsync(Path.Combine(settings.DataDirectory, "who-anchor.eth"))).GetPublicAddress();
             PackBlock = built.Summary.Block;
             await app.StopAsync();
         }
@@ -79,12 +83,14 @@ public sealed class OfflinePackFixture : IAsyncLifetime
 
     /// <summary>
     /// A verifier node with no ledger serving the pack, on its own fresh data directory, whose clock is
-    /// <paramref name="clock"/> (the pack is opened — hash, signature, pinned signer, age — at the real time, as
-    /// `vchealth node --pack` does at start; the node checks its age again before every answer).
+    /// <paramref name="clock"/>: the pack is opened — hash, signature, its signer's registration under the registry
+    /// anchor, age — at the real time, as `vchealth node --pack FILE --registry-anchor ADDRESS` does at start; the node
+    /// checks its age again before every answer.
     /// </summary>
     public async Task<WebApplication> StartVerifierAsync(TimeProvider clock)
     {
-        var pack = await VerifierPack.OpenAsync(PackPath, new HashSet<string> { PackSigner }, TimeProvider.System, VerifierPack.DefaultMaxAge);
+        var pack = await VerifierPack.OpenAsync(PackPath, new HashSet<string>(), TimeProvider.System, VerifierPack.DefaultMaxAge,
+            trustAnchors: new HashSet<string> { RegistryAnchor });
         var verifierData = Directory.CreateDirectory(Path.Combine(_dir, "verifier-" + Guid.NewGuid().ToString("N"))).FullName;
         var app = await NodeApp.BuildAsync(new NodeOptions
         {
@@ -146,6 +152,8 @@ public sealed class OfflinePackTests(OfflinePackFixture fixture)
             var text = await page.Locator("#result").InnerTextAsync();
             Assert.Contains("Answered from the offline verifier pack", text);
             Assert.Contains(fixture.PackSigner, text);
+            Assert.Contains("Pack signer registered", text);  // accepted through the registry, rooted in the anchor
+            Assert.Contains($"KEN — {fixture.PackSigner}", text);
             Assert.Contains(fixture.IssuerDid, text);
             Assert.Contains("Trusted", text);
             Assert.Contains("Registry entry in block", text);
