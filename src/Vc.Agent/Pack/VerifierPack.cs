@@ -29,9 +29,10 @@ namespace Vc.Agent;
 /// any JOSE library; COSE would add a CBOR layer for no gain. <c>contentHash</c> = SHA-256 of the same bytes.
 /// </para>
 /// <para>
-/// Key trust: the pack key is named by its did:key. The trust registry has no "pack signer" entry kind and registering
-/// it as an issuer would let it sign credentials, so a verifier pins the keys it accepts (its own data directory's
-/// pack key, or <c>--pack-key did:key:…</c>): a pack signed by any other key is refused (<c>pack.untrusted-key</c>).
+/// Key trust: the pack key is named by its did:key. A verifier accepts it when it pins it (its own data directory's
+/// pack key, or <c>--pack-key did:key:…</c>) or when the pack proves it registered in the trust registry for the
+/// VERIFIER-PACK domain under a trust anchor the verifier holds (<c>--registry-anchor</c>, <see cref="PackSignerRegistration"/>);
+/// any other signer is refused (<c>pack.untrusted-key</c>).
 /// </para>
 /// </summary>
 public sealed class VerifierPack
