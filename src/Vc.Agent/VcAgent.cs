@@ -226,6 +226,7 @@ public sealed class VcAgent : IAsyncDisposable
     /// <summary>Verifies a credential; when it verifies and belongs to a trust domain, the trust decision at its issuance.</summary>
     public async Task<CredentialVerdict> VerifyCredentialAsync(JsonElement credential, VerificationOptions options, CancellationToken ct = default)
     {
+        Options.Pack?.EnsureFresh(Time);
         var result = await Credentials.Verifier.VerifyAsync(credential, options, ct);
         var document = JsonObject.Create(credential)!;
         // The trust decision is asked once the proofs held (a credential only not yet valid still shows who issued it).
@@ -245,6 +246,7 @@ public sealed class VcAgent : IAsyncDisposable
     /// <summary>Verifies a presentation and its credentials (holder proof, challenge, domain).</summary>
     public async Task<CredentialVerdict> VerifyPresentationAsync(JsonElement presentation, VerificationOptions options, CancellationToken ct = default)
     {
+        Options.Pack?.EnsureFresh(Time);
         var result = await Credentials.PresentationVerifier.VerifyAsync(presentation, options, ct);
         return new(result, null) { Summary = VerdictSummary.OfCredential(result, null, JsonObject.Create(presentation)!), Pack = Options.Pack?.Describe() };
     }
@@ -257,6 +259,7 @@ public sealed class VcAgent : IAsyncDisposable
     /// invalidation rules applied after the cryptographic checks (a failed rule makes the verdict not valid).</summary>
     public async Task<HcertVerdict> VerifyHcertAsync(string hc1, DateTimeOffset? at, Vc.Interop.Hcert.HcertRules? rules, CancellationToken ct = default)
     {
+        Options.Pack?.EnsureFresh(Time);
         var result = await Bridge.VerifyHcertAsync(hc1, at);
         if (rules is not null) result = Vc.Interop.Hcert.HcertBusinessRules.Apply(result, rules, _valueSets.Value);
         var trust = result.IsValid ? await Trust.HcertTrustAsync(result, ct) as JsonObject : null;

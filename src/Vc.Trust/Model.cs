@@ -18,6 +18,9 @@ public enum TrustDomains : uint
     Ph4h = 1 << 4,
     Ips = 1 << 5,
     RacselDdvc = 1 << 6,
+    /// <summary>Not a GDHCN health domain: signers of offline verifier packs (VcHealth). An entry in this domain only
+    /// lets its key sign packs; it is never trusted for credentials, which are checked in their own domain.</summary>
+    VerifierPack = 1 << 7,
 }
 
 /// <summary>Life cycle of a participant or issuer entry (the contract's Status enum).</summary>
@@ -34,7 +37,7 @@ public static class TrustDomainCodes
     [
         ("ICVP", TrustDomains.Icvp), ("DCC", TrustDomains.Dcc), ("DDCC", TrustDomains.Ddcc),
         ("IPS-PILGRIMAGE", TrustDomains.IpsPilgrimage), ("PH4H", TrustDomains.Ph4h), ("IPS", TrustDomains.Ips),
-        ("RACSEL-DDVC", TrustDomains.RacselDdvc),
+        ("RACSEL-DDVC", TrustDomains.RacselDdvc), ("VERIFIER-PACK", TrustDomains.VerifierPack),
     ];
 
     /// <summary>Parses GDHCN domain codes, comma separated (e.g. "ICVP,DCC").</summary>

@@ -78,6 +78,7 @@ public sealed class OpenApiContractTests(NodeFixture node) : IClassFixture<NodeF
         var anonymous = node.Anonymous;
 
         await Check(await anonymous.GetAsync("/health"), "GET", "/health");
+        await Check(await anonymous.GetAsync("/rules/countries"), "GET", "/rules/countries");
         await Check(await anonymous.GetAsync("/ready"), "GET", "/ready");
 
         var create = Body(new JsonObject { ["id"] = "oa-key", ["method"] = "key" });

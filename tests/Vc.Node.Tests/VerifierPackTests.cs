@@ -147,6 +147,91 @@ public sealed class VerifierPackTests : IAsyncLifetime
         Assert.Null(await NodeLedger.RunningEmbeddedAsync(settings));
     }
 
+    /// <summary>
+    /// The pack signer registered in the trust registry: the anchor opens VERIFIER-PACK to KEN, KEN's admin registers
+    /// the pack key (both relayed, EIP-712 signed); a verifier holding only the anchor's address accepts the pack,
+    /// with the ledger stopped and nothing pinned. Refused: a pack built before the registration, the same content
+    /// signed by an unregistered key, a registration under another anchor, and one suspended at the pack's block.
+    /// </summary>
+    [Fact]
+    public async Task A_pack_signer_registered_under_the_trust_anchor_is_accepted_and_an_unregistered_one_refused()
+    {
+        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path_("who.eth"))).Out)!;
+        var ken = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path_("ken.eth"))).Out)!;
+        var anchor = (string)who["address"]!;
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "init", "--anchor", anchor)).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", "KEN", "--admin", (string)ken["address"]!, "--domains", "ICVP,VERIFIER-PACK", "--key", Path_("who.eth"), "--relay")).Code);
+        var packKey = await Run("pack", "key");
+        Assert.True(packKey.Code == ExitCodes.Ok, packKey.Err);
+        var signer = (string)JsonNode.Parse(packKey.Out)!["did"]!;
+
+        // Built before the registration: the pack says so, and a verifier with only the anchor refuses it.
+        var early = await Run("pack", "build", "--out", Path_("early.json"), "--participant", "KEN");
+        Assert.True(early.Code == ExitCodes.Ok, early.Err);
+        Assert.Contains("not registered for VERIFIER-PACK", (string)JsonNode.Parse(early.Out)!["signerUnregistered"]!);
+
+        var added = await Run("trust", "add-issuer", "KEN", "--did", signer, "--domains", "VERIFIER-PACK", "--key", Path_("ken.eth"), "--relay");
+        Assert.True(added.Code == ExitCodes.Ok, added.Out + added.Err);
+        var built = await Run("pack", "build", "--out", Path_("pack.json"), "--participant", "KEN");
+        Assert.True(built.Code == ExitCodes.Ok, built.Err);
+        Assert.Equal("KEN", (string)JsonNode.Parse(built.Out)!["signerRegisteredBy"]!);
+
+        // Suspended afterwards: a newer pack proves the registration but its registry has the entry suspended.
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "suspend", "KEN", signer, "--key", Path_("ken.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("pack", "build", "--out", Path_("suspended.json"), "--participant", "KEN")).Code);
+
+        Assert.Equal(ExitCodes.Ok, (await Run("ledger", "stop")).Code);
+        Assert.Null(await NodeLedger.RunningEmbeddedAsync(new LedgerSettings { DataDirectory = Data }));
+
+        var anchors = new HashSet<string> { anchor };
+        var none = new HashSet<string>();
+        var pack = await VerifierPack.OpenAsync(Path_("pack.json"), none, TimeProvider.System, VerifierPack.DefaultMaxAge, trustAnchors: anchors);
+        var registration = pack.SignerRegistration!;
+        Assert.Equal("KEN", registration.Country.Alpha3);
+        Assert.Equal(signer, registration.Signer);
+        Assert.Equal((string)ken["address"]!, registration.Admin, ignoreCase: true);
+        Assert.Equal(anchor, registration.Anchor, ignoreCase: true);
+        Assert.Equal("KEN", (string)pack.Describe()["signerRegistration"]!["country"]!);
+
+        async Task<string> Refused(string path, IReadOnlySet<string> trusted) =>
+            (await Assert.ThrowsAsync<AgentException>(() => VerifierPack.OpenAsync(path, none, TimeProvider.System, VerifierPack.DefaultMaxAge, trustAnchors: trusted))).Message;
+        Assert.Contains("carries no registration", await Refused(Path_("early.json"), anchors));
+        Assert.Contains("not by a trust anchor this verifier holds", await Refused(Path_("pack.json"), new HashSet<string> { "0x" + new string('1', 40) }));
+        Assert.Contains("does not have the signer in force", await Refused(Path_("suspended.json"), anchors));
+
+        // The registered pack's content, proof included, signed by a key nobody registered.
+        using var unregistered = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var content = JsonNode.Parse(File.ReadAllText(Path_("pack.json")))!["content"]!.AsObject();
+        File.WriteAllText(Path_("unregistered.json"), VerifierPack.Sign(content, unregistered).ToJsonString());
+        Assert.Contains("not of the pack signer", await Refused(Path_("unregistered.json"), anchors));
+
+        // The CLI: --registry-anchor instead of a pinned key, on a verifier's own data directory; refusals are typed (exit 3).
+        var (o, e) = (new StringWriter(), new StringWriter());
+        var verifier = Path_("verifier");
+        var ok = await CliApp.RunAsync(["pack", "key", "--data", verifier], o, e); // the verifier's own (different) pack key
+        Assert.Equal(ExitCodes.Ok, ok);
+        var issuerKey = JsonNode.Parse((await Run("key", "generate", "--out", Path_("issuer.key"))).Out)!;
+        var unsigned = new IcvpCredentialBuilder().Build(new IcvpHolder("Jane Doe", "1990-04-12"),
+            new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", new DateOnly(2025, 10, 1), "S4D123") { ClinicianName = "Dr. A. Mwangi" },
+            (string)issuerKey["did"]!);
+        File.WriteAllText(Path_("didkey-unsigned.json"), unsigned.ToJsonString());
+        var signed = await Run("vc", "issue", Path_("didkey-unsigned.json"), "--key", Path_("issuer.key"));
+        Assert.True(signed.Code == ExitCodes.Ok, signed.Err);
+        File.WriteAllText(Path_("didkey-vc.json"), signed.Out);
+        (o, e) = (new StringWriter(), new StringWriter());
+        var code = await CliApp.RunAsync(["vc", "verify", Path_("didkey-vc.json"), "--pack", Path_("pack.json"), "--registry-anchor", anchor, "--data", verifier], o, e);
+        Assert.True(code is ExitCodes.Ok or ExitCodes.Negative, o + "" + e); // the pack was accepted: an answer, not a refusal
+        Assert.Equal("KEN", (string)JsonNode.Parse(o.ToString())!["pack"]!["signerRegistration"]!["country"]!);
+        (o, e) = (new StringWriter(), new StringWriter());
+        code = await CliApp.RunAsync(["vc", "verify", Path_("didkey-vc.json"), "--pack", Path_("unregistered.json"), "--registry-anchor", anchor, "--data", verifier], o, e);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal("pack.untrusted-key", ErrorType(e.ToString()));
+        // Without an anchor, the verifier accepts only its own pack key: the registered pack is not pinned there.
+        (o, e) = (new StringWriter(), new StringWriter());
+        Assert.Equal(ExitCodes.Failed, await CliApp.RunAsync(["vc", "verify", Path_("didkey-vc.json"), "--pack", Path_("pack.json"), "--data", verifier], o, e));
+        Assert.Equal("pack.untrusted-key", ErrorType(e.ToString()));
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

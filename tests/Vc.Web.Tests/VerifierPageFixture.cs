@@ -41,6 +41,10 @@ public sealed class VerifierPageFixture : IAsyncLifetime
     public JsonObject RevokedCredential { get; private set; } = new();
     public JsonObject Day5Credential { get; private set; } = new();
     public string IssuerDid { get; private set; } = "";
+    /// <summary>An EU DCC (vaccination, 2/2) signed by a development DSC of DE that the node trusts.</summary>
+    public string DccHc1 { get; private set; } = "";
+
+    private const string Dcc = """{"ver":"1.3.0","nam":{"fn":"Musterfrau","gn":"Erika","fnt":"MUSTERFRAU","gnt":"ERIKA"},"dob":"1964-08-12","v":[{"tg":"840539006","vp":"1119349007","mp":"EU/1/20/1528","ma":"ORG-100030215","dn":2,"sd":2,"dt":"{dt}","co":"DE","is":"Robert Koch-Institut","ci":"URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W"}]}""";
 
     /// <summary>Where the screenshots of each state go (TestResults/screenshots of this test project).</summary>
     public static string Screenshots { get; } = Path.Combine(Vc.TestSupport.TestPaths.RepoRoot, "tests", "Vc.Web.Tests", "TestResults", "screenshots");
@@ -53,10 +57,25 @@ public sealed class VerifierPageFixture : IAsyncLifetime
         var code = await CliApp.RunAsync(["demo", "--data", data, "--out", output], stdout, stderr);
         if (code != ExitCodes.Ok) throw new InvalidOperationException("demo failed: " + stdout + stderr);
 
+        // An EU DCC for the arrival-country rules: a development DSC of DE (trusted by the node) signs a vaccination
+        // 30 days before the node's clock; the node holds the shared EU DCC rule sets (as `vchealth node --rules DIR`).
+        var pki = Path.Combine(_dir, "pki-de");
+        code = await CliApp.RunAsync(["pki", "dev-country", "DE", "--out", pki], stdout, stderr);
+        if (code != ExitCodes.Ok) throw new InvalidOperationException("pki dev-country failed: " + stdout + stderr);
+        var vaccinated = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var payload = Path.Combine(_dir, "dcc-de.json");
+        await File.WriteAllTextAsync(payload, Dcc.Replace("{dt}", vaccinated, StringComparison.Ordinal));
+        var signed = new StringWriter();
+        code = await CliApp.RunAsync(["dcc", "sign", payload, "--cert", Path.Combine(pki, "dsc.pem"), "--key", Path.Combine(pki, "dsc.key.pem"), "--iss", "DE"], signed, stderr);
+        if (code != ExitCodes.Ok) throw new InvalidOperationException("dcc sign failed: " + stderr);
+        DccHc1 = signed.ToString().Trim();
+
         var options = new NodeOptions
         {
             Ledger = new LedgerSettings { DataDirectory = Path.Combine(data, "demo") }, Urls = "http://127.0.0.1:0",
-            TrustFiles = [Path.Combine(output, "gateway-trustlist.json")], GatewayTrustAnchorPath = Path.Combine(output, "gateway-trust-anchor.pem"),
+            TrustFiles = [Path.Combine(output, "gateway-trustlist.json"), Path.Combine(pki, "dsc.pem")],
+            GatewayTrustAnchorPath = Path.Combine(output, "gateway-trust-anchor.pem"),
+            Rules = Vc.Rules.DccRuleSet.Load(Vc.TestSupport.TestPaths.TestData("dcc-business-rules")),
         };
         _ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);
         _app = await NodeApp.BuildAsync(options, _ledger);
@@ -104,7 +123,7 @@ public sealed class VerifierPageFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    private static async Task<JsonObject> IssueAsync(HttpClient api, IssuerRecord issuer, DateOnly vaccinated)
+    internal static async Task<JsonObject> IssueAsync(HttpClient api, IssuerRecord issuer, DateOnly vaccinated)
     {
         using var holderKey = Ed25519SigningKey.Generate();
         var holder = Vc.Credentials.Issuance.IssuerProfile.ForDidKey(holderKey);
@@ -117,7 +136,7 @@ public sealed class VerifierPageFixture : IAsyncLifetime
         return (JsonObject)issued["verifiableCredential"]!;
     }
 
-    private static async Task<JsonObject> PostAsync(HttpClient http, string path, JsonObject body)
+    internal static async Task<JsonObject> PostAsync(HttpClient http, string path, JsonObject body)
     {
         using var response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();

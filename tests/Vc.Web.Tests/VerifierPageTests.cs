@@ -126,4 +126,47 @@ public sealed class VerifierPageTests(VerifierPageFixture node)
         Assert.True(violations.Length == 0, string.Join("\n", violations));
         await page.CloseAsync();
     }
+
+    [Fact]
+    public async Task With_an_arrival_country_chosen_the_page_lists_each_rule_with_its_result_and_description()
+    {
+        var page = await OpenAsync(phone: true);
+        // The chooser offers the countries whose acceptance rules the node holds.
+        await Assertions.Expect(page.Locator("#rules-card")).ToBeVisibleAsync();
+        var offered = await page.Locator("#country option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        Assert.Contains("DE", offered);
+
+        // Without a country: no rules are applied.
+        await page.FillAsync("#paste", node.DccHc1);
+        await page.ClickAsync("#verify");
+        await VerdictAsync(page, "valid", "13-dcc-no-country.png");
+        Assert.Equal(0, await page.Locator("#details .rules li").CountAsync());
+
+        await page.SelectOptionAsync("#country", "DE");
+        await page.ClickAsync("#verify");
+        await Assertions.Expect(page.Locator("#details .rules li").First).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 120_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(VerifierPageFixture.Screenshots, "14-dcc-rules-of-DE.png"), FullPage = true });
+
+        // What the node answers for the same HC1 and country: every rule it applied is on the page with its result
+        // and English description, and the verdict follows the rules.
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(node.BaseUrl + "/hcert/verify", new StringContent(
+            new System.Text.Json.Nodes.JsonObject { ["hc1"] = node.DccHc1, ["country"] = "DE" }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var rules = answer["rules"]!.AsArray();
+        Assert.NotEmpty(rules);
+        Assert.All(rules, r => Assert.Equal("DE", (string)r!["country"]!));
+        Assert.Equal(rules.Count, await page.Locator("#details .rules li").CountAsync());
+        foreach (var rule in rules)
+        {
+            var item = page.Locator($"#details .rules li[data-rule='{(string)rule!["identifier"]!}']");
+            var text = await item.InnerTextAsync();
+            Assert.Contains($"{rule["identifier"]}: {((bool)rule["passed"]! ? "passed" : "failed")}", text);
+            Assert.Contains((string)rule["description"]!, text);
+        }
+        Assert.Contains("VR-DE-0001: passed", await page.Locator("#details .rules").InnerTextAsync()); // 2/2: the schedule is complete
+        var status = (bool)answer["valid"]! ? "valid" : "not-valid";
+        Assert.Equal(status, await page.Locator("#verdict .banner").GetAttributeAsync("data-status"));
+        await page.CloseAsync();
+    }
 }

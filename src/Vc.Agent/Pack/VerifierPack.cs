@@ -29,9 +29,10 @@ namespace Vc.Agent;
 /// any JOSE library; COSE would add a CBOR layer for no gain. <c>contentHash</c> = SHA-256 of the same bytes.
 /// </para>
 /// <para>
-/// Key trust: the pack key is named by its did:key. The trust registry has no "pack signer" entry kind and registering
-/// it as an issuer would let it sign credentials, so a verifier pins the keys it accepts (its own data directory's
-/// pack key, or <c>--pack-key did:key:…</c>): a pack signed by any other key is refused (<c>pack.untrusted-key</c>).
+/// Key trust: the pack key is named by its did:key. A verifier accepts it when it pins it (its own data directory's
+/// pack key, or <c>--pack-key did:key:…</c>) or when the pack proves it registered in the trust registry for the
+/// VERIFIER-PACK domain under a trust anchor the verifier holds (<c>--registry-anchor</c>, <see cref="PackSignerRegistration"/>);
+/// any other signer is refused (<c>pack.untrusted-key</c>).
 /// </para>
 /// </summary>
 public sealed class VerifierPack
@@ -49,12 +50,17 @@ public sealed class VerifierPack
     public string KeyId { get; }
     public long Block { get; }
     public DateTimeOffset BlockTime { get; }
+    /// <summary>The oldest the pack's block may be at the verifier's clock (--max-age).</summary>
+    public TimeSpan MaxAge { get; }
+    /// <summary>How the signer was accepted through the trust registry (null: it was pinned by the verifier).</summary>
+    public PackSignerRegistration? SignerRegistration { get; private init; }
 
-    private VerifierPack(JsonObject content, string contentHash, string keyId)
+    private VerifierPack(JsonObject content, string contentHash, string keyId, TimeSpan maxAge)
     {
         Content = content;
         ContentHash = contentHash;
         KeyId = keyId;
+        MaxAge = maxAge;
         Block = content["block"]!.GetValue<long>();
         BlockTime = DateTimeOffset.Parse(content["blockTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -66,6 +72,8 @@ public sealed class VerifierPack
         ["blockTime"] = BlockTime.ToString("O"),
         ["contentHash"] = ContentHash,
         ["key"] = KeyId,
+        ["maxAge"] = System.Xml.XmlConvert.ToString(MaxAge),
+        ["signerRegistration"] = SignerRegistration?.ToJson(),
         ["domain"] = Content["domain"]?.DeepClone(),
         ["participant"] = Content["participant"]?.DeepClone(),
     };
@@ -97,7 +105,10 @@ public sealed class VerifierPack
     /// names), that key among <paramref name="pinnedKeys"/>, and the age of its block at the verifier's clock.
     /// Every refusal is a typed <see cref="AgentException"/> (pack.*).
     /// </summary>
-    public static async Task<VerifierPack> OpenAsync(string path, IReadOnlySet<string> pinnedKeys, TimeProvider time, TimeSpan maxAge, CancellationToken ct = default)
+    /// <param name="trustAnchors">Trust-registry anchor addresses this verifier holds: a signer that is not pinned is
+    /// accepted when the pack proves its registration under one of them (<see cref="PackSignerRegistration"/>).</param>
+    public static async Task<VerifierPack> OpenAsync(string path, IReadOnlySet<string> pinnedKeys, TimeProvider time, TimeSpan maxAge, CancellationToken ct = default,
+        IReadOnlySet<string>? trustAnchors = null)
     {
         byte[] bytes;
         try
@@ -109,10 +120,24 @@ public sealed class VerifierPack
         }
         catch (IOException e) { throw new AgentException("pack.unreadable", $"pack {path}: {e.Message}", e); }
         catch (UnauthorizedAccessException e) { throw new AgentException("pack.unreadable", $"pack {path}: {e.Message}", e); }
-        return Open(bytes, pinnedKeys, time, maxAge);
+        return await OpenAsync(bytes, pinnedKeys, trustAnchors ?? new HashSet<string>(), time, maxAge, ct);
     }
 
-    public static VerifierPack Open(byte[] bytes, IReadOnlySet<string> pinnedKeys, TimeProvider time, TimeSpan maxAge)
+    /// <summary>As <see cref="OpenAsync(string, IReadOnlySet{string}, TimeProvider, TimeSpan, CancellationToken, IReadOnlySet{string}?)"/>,
+    /// from the file's bytes; a registered signer is also looked up in the pack's registry at its block.</summary>
+    public static async Task<VerifierPack> OpenAsync(byte[] bytes, IReadOnlySet<string> pinnedKeys, IReadOnlySet<string> trustAnchors, TimeProvider time, TimeSpan maxAge,
+        CancellationToken ct = default)
+    {
+        var pack = Open(bytes, pinnedKeys, trustAnchors, time, maxAge);
+        if (pack.SignerRegistration is { } registration) await registration.CheckInRegistryAsync(pack.TrustRegistry(), pack.BlockTime, ct);
+        return pack;
+    }
+
+    /// <summary>Opens a pack whose signer the verifier pins (no registration lookup).</summary>
+    public static VerifierPack Open(byte[] bytes, IReadOnlySet<string> pinnedKeys, TimeProvider time, TimeSpan maxAge) =>
+        Open(bytes, pinnedKeys, new HashSet<string>(), time, maxAge);
+
+    private static VerifierPack Open(byte[] bytes, IReadOnlySet<string> pinnedKeys, IReadOnlySet<string> trustAnchors, TimeProvider time, TimeSpan maxAge)
     {
         JsonObject file;
         try { file = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = JsonCanonicalizer.MaxDepth }) as JsonObject ?? throw new JsonException("not an object"); }
@@ -148,22 +173,36 @@ public sealed class VerifierPack
         if (!key.Verify(signingInput, signature))
             throw new AgentException("pack.bad-signature", $"the pack's signature does not verify with {keyId}");
         var did = keyId.Split('#')[0];
-        if (!pinnedKeys.Contains(did))
-            throw new AgentException("pack.untrusted-key", $"the pack is signed by {did}, not a pack key this verifier accepts (--pack-key)");
+        if (!pinnedKeys.Contains(did) && trustAnchors.Count == 0)
+            throw new AgentException("pack.untrusted-key", $"the pack is signed by {did}, not a pack key this verifier accepts (--pack-key), and no trust anchor to check its registration (--registry-anchor)");
 
         VerifierPack pack;
-        try { pack = new VerifierPack(content, hash, keyId); }
+        try { pack = new VerifierPack(content, hash, keyId, maxAge); }
         catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
         {
             throw new AgentException("pack.unreadable", "the pack names no block or block time: " + e.Message, e);
         }
-        // 3. Its age: the data is as of the block's time.
-        var now = time.GetUtcNow();
-        if (pack.BlockTime > now + MaxClockSkew)
-            throw new AgentException("pack.not-yet-valid", $"the pack's block {pack.Block} is dated {pack.BlockTime:O}, after the verifier's clock {now:O}");
-        if (now - pack.BlockTime > maxAge)
-            throw new AgentException("pack.too-old", $"the pack is as of block {pack.Block} at {pack.BlockTime:O}: older than --max-age {maxAge} at {now:O}");
+        // 3. Its signer: pinned, or registered in the trust registry under an anchor the verifier holds.
+        if (!pinnedKeys.Contains(did)) pack = new VerifierPack(content, hash, keyId, maxAge)
+        {
+            SignerRegistration = PackSignerRegistration.Verify(content, did, trustAnchors, pack.BlockTime),
+        };
+        // 4. Its age: the data is as of the block's time.
+        pack.EnsureFresh(time);
         return pack;
+    }
+
+    /// <summary>
+    /// Refuses the pack once its block is older than <see cref="MaxAge"/> (or dated ahead of) the verifier's clock:
+    /// checked when it is opened and again before every answer, since a node serving a pack ages with it.
+    /// </summary>
+    public void EnsureFresh(TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        if (BlockTime > now + MaxClockSkew)
+            throw new AgentException("pack.not-yet-valid", $"the pack's block {Block} is dated {BlockTime:O}, after the verifier's clock {now:O}");
+        if (now - BlockTime > MaxAge)
+            throw new AgentException("pack.too-old", $"the pack is as of block {Block} at {BlockTime:O}: older than --max-age {MaxAge} at {now:O}");
     }
 
     // ---- the offline parts ----

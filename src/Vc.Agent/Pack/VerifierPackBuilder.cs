@@ -15,9 +15,15 @@ public sealed record PackBuildResult(JsonObject Pack, VerifierPackSummary Summar
 public sealed record VerifierPackSummary(long Block, DateTimeOffset BlockTime, string ContentHash, string Key, int RegistryLogs, int Issuers,
     int EthrIssuers, int DidLogs, int Dscs, int TrustLists, int StatusLists)
 {
+    /// <summary>The participant that registered the pack signer (its proof is in the pack), or null.</summary>
+    public string? SignerRegistration { get; init; }
+    /// <summary>Why the pack carries no registration proof (verifiers must pin the signer), or null.</summary>
+    public string? Unregistered { get; init; }
+
     public JsonObject ToJson() => new()
     {
         ["block"] = Block, ["blockTime"] = BlockTime.ToString("O"), ["contentHash"] = ContentHash, ["key"] = Key,
+        ["signerRegisteredBy"] = SignerRegistration, ["signerUnregistered"] = Unregistered,
         ["registryLogs"] = RegistryLogs, ["issuers"] = Issuers, ["ethrIssuers"] = EthrIssuers, ["didLogs"] = DidLogs,
         ["dscs"] = Dscs, ["trustLists"] = TrustLists, ["statusLists"] = StatusLists,
     };
@@ -34,8 +40,14 @@ public static class VerifierPackBuilder
         var reader = service.Registry;
         var block = await reader.LatestBlockNumberAsync(ct);
         var captured = await reader.CaptureAsync(block, ct);
-        var registryLogs = participant is { } only
-            ? captured.Logs.Where(l => l.Topics.Count < 2 || string.Equals(l.Topics[1], ParticipantTopic(only), StringComparison.OrdinalIgnoreCase)).ToArray()
+        var ledger = await agent.Ledger.LedgerAsync(ct);
+        using var key = await PackKeys.LoadOrCreateAsync(agent.Options.DataDirectory);
+        var signerDid = PackKeys.KeyId(key).Split('#')[0];
+        var (registration, registrationCountry, unregistered) = await SignerRegistrationAsync(reader, ledger.Connection, signerDid, block, ct);
+        // The participant's logs, and those of the participant that registered the pack signer (verifiers replay them).
+        string[] topics = [.. new[] { participant, registrationCountry }.OfType<CountryCode>().Select(ParticipantTopic)];
+        var registryLogs = participant is not null
+            ? captured.Logs.Where(l => l.Topics.Count < 2 || topics.Contains(l.Topics[1], StringComparer.OrdinalIgnoreCase)).ToArray()
             : captured.Logs;
         var blockTimes = new Dictionary<long, long>(captured.BlockTimes);
 
@@ -44,7 +56,6 @@ public static class VerifierPackBuilder
             .Where(i => (i.Entry.Domains & domain) != 0).ToArray();
 
         // Every registered did:ethr issuer: its ERC-1056 logs up to the block (its whole key history).
-        var ledger = await agent.Ledger.LedgerAsync(ct);
         var dids = await agent.Ledger.DidsAsync(ct);
         var network = dids.Client.Network;
         var rpc = ledger.Connection.Rpc.Client;
@@ -115,12 +126,50 @@ public static class VerifierPackBuilder
             ["trustLists"] = trustLists,
             ["gatewayAnchor"] = anchor,
             ["statusLists"] = statusLists,
+            ["signerRegistration"] = registration,
         };
-        using var key = await PackKeys.LoadOrCreateAsync(agent.Options.DataDirectory);
         var file = VerifierPack.Sign(content, key);
-        return new PackBuildResult(file, new VerifierPackSummary(block, blockTime, file["contentHash"]!.GetValue<string>(), PackKeys.KeyId(key).Split('#')[0],
-            registryLogs.Count, issuers.Length, ethrIssuers.Length, didLogs.Count, dscs.Distinct().Count(), trustLists.Count, statusLists.Count));
+        return new PackBuildResult(file, new VerifierPackSummary(block, blockTime, file["contentHash"]!.GetValue<string>(), signerDid,
+            registryLogs.Count, issuers.Length, ethrIssuers.Length, didLogs.Count, dscs.Distinct().Count(), trustLists.Count, statusLists.Count)
+        {
+            SignerRegistration = registration is null ? null : registrationCountry!.Value.Alpha3,
+            Unregistered = unregistered,
+        });
     }
+
+    /// <summary>
+    /// The proof of the pack signer's registration (<see cref="PackSignerRegistration"/>) as of <paramref name="block"/>: the
+    /// latest VERIFIER-PACK registration of its did:key and its participant's latest onboarding or update before it,
+    /// each the call data of its relayed (EIP-712 signed) transaction. Null, with the reason, when there is none.
+    /// </summary>
+    private static async Task<(JsonObject? Proof, CountryCode? Country, string? Why)> SignerRegistrationAsync(
+        TrustRegistryReader reader, LedgerConnection connection, string signerDid, long block, CancellationToken ct)
+    {
+        var added = (await reader.FindRegistrationsAsync(IssuerRef.Did(signerDid), ct))
+            .LastOrDefault(a => a.BlockNumber <= block && (a.Entry.Domains & TrustDomains.VerifierPack) != 0);
+        if (added is null) return (null, null, $"{signerDid} is not registered for VERIFIER-PACK: verifiers must pin it (--pack-key)");
+        var country = added.Entry.Country;
+        var onboarding = (await reader.GetAuditTrailAsync(country, null, added.BlockNumber, ct))
+            .LastOrDefault(e => e is ParticipantOnboarded or ParticipantUpdated);
+        if (onboarding is null) return (null, null, $"{country} has no onboarding before the registration");
+        var participantInput = await InputAsync(connection, onboarding.TransactionHash, ct);
+        var issuerInput = await InputAsync(connection, added.TransactionHash, ct);
+        try
+        {
+            SignedTrustWrite.FromCallData(participantInput);
+            SignedTrustWrite.FromCallData(issuerInput);
+        }
+        catch (TrustRegistryException e)
+        {
+            return (null, null, $"the registration of {signerDid} cannot be proven offline ({e.Message}): register it and onboard {country} with relayed writes (--relay)");
+        }
+        return (PackSignerRegistration.Proof((participantInput, onboarding.TransactionHash, onboarding.BlockNumber), (issuerInput, added.TransactionHash, added.BlockNumber)),
+            country, null);
+    }
+
+    private static async Task<string> InputAsync(LedgerConnection connection, string transaction, CancellationToken ct) =>
+        (await connection.Web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(transaction).WaitAsync(ct))?.Input
+            ?? throw new AgentException("ledger.MalformedResponse", $"transaction {transaction} of a registry event is missing");
 
     // Topic 1 of a participant's events: its bytes3 code left-aligned in a word (as TrustRegistryReader filters).
     private static string ParticipantTopic(CountryCode country) =>

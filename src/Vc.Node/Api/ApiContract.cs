@@ -149,3 +149,6 @@ public sealed record HcertRuleBody(string Identifier, string Type, string Countr
 [Description("The answer at a glance: status (valid, not-valid, not-yet-valid, cannot-tell), the deciding reason, the issuer (DID or DSC, country), the validity timeline, the ICVP content (only when the signatures held) and, for a bridged credential, the HCERT it came from.")]
 public sealed record VerdictSummaryBody(string Status, string Reason, JsonObject? Issuer = null, JsonObject? Timeline = null, JsonObject? Icvp = null,
     JsonObject? Bridged = null, JsonObject? Signed = null);
+
+[Description("The arrival countries whose acceptance rules this node holds (vchealth node --rules), and how many rules it holds.")]
+public sealed record RuleCountriesBody(IReadOnlyList<string> Countries, int Rules);

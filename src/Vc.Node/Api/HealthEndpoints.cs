@@ -36,4 +36,23 @@ public static class HealthEndpoints
             }
         }).Answers<ReadyBody>(200).Answers<ReadyBody>(503);
     }
+
+    /// <summary>
+    /// A verifier node serving an offline pack has no ledger: /health names the pack (block, time, hash, signer) and
+    /// /ready is 200 while the pack is within its --max-age, 503 once it is too old.
+    /// </summary>
+    public static void MapOffline(WebApplication app, VerifierPack pack)
+    {
+        app.MapGet("/health", () => Results.Json(new JsonObject { ["status"] = "offline-pack", ["pack"] = pack.Describe() }))
+            .Public().Answers<HealthBody>(200);
+        app.MapGet("/ready", (TimeProvider time) =>
+        {
+            try
+            {
+                pack.EnsureFresh(time);
+                return Results.Json(new { ready = true });
+            }
+            catch (AgentException e) { return Results.Json(new { ready = false, reason = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable); }
+        }).Answers<ReadyBody>(200).Answers<ReadyBody>(503);
+    }
 }

@@ -16,10 +16,11 @@ namespace Vc.Node.Api;
 /// </summary>
 public static class InteropEndpoints
 {
-    /// <summary>The body's business rules: {rules: [rule…], country: CC, region?}, as the CLI's --rules/--country; a
-    /// country without rules applies the rules imported into the trust store. A rule that is not a valid gateway rule
-    /// is a 400 naming its problems.</summary>
-    private static async Task<(HcertRules?, IResult?)> RulesFrom(JsonObject body, VcAgent agent)
+    /// <summary>The body's business rules: {rules: [rule…], country: CC, region?}, as the CLI's --rules/--country. A
+    /// country without 'rules' uses the rule set the node was started with (<c>vchealth node --rules</c>, as the verifier
+    /// page's arrival-country chooser does), else the rules imported into the trust store. A rule that is not a valid
+    /// gateway rule is a 400 naming its problems.</summary>
+    private static async Task<(HcertRules?, IResult?)> RulesFrom(JsonObject body, VcAgent agent, Vc.Rules.DccRuleSet? configured)
     {
         var country = VcApiEndpoints.Str(body, "country");
         var region = VcApiEndpoints.Str(body, "region");
@@ -28,7 +29,8 @@ public static class InteropEndpoints
         if (country is null) return (null, Problems.BadRequest("malformed-request", rules is null ? "'region' needs 'country'" : "'rules' needs 'country' (the arrival country)"));
         if (!(country.Length == 2 && country.All(char.IsAsciiLetter)))
             return (null, Problems.BadRequest("malformed-request", $"'country' must be an ISO 3166-1 alpha-2 code, got '{country}'"));
-        if (rules is null) return (await agent.StoredRulesAsync(country, region), null);
+        if (rules is null)
+            return (configured is not null ? new HcertRules(configured, country.ToUpperInvariant(), region) : await agent.StoredRulesAsync(country, region), null);
         if (rules is not JsonArray list) return (null, Problems.BadRequest("malformed-request", "'rules' must be an array of validation rules"));
         if (list.Count > Vc.Rules.DccRuleSet.MaxRules) return (null, Problems.BadRequest("malformed-request", $"more than {Vc.Rules.DccRuleSet.MaxRules} rules"));
         try
@@ -44,7 +46,7 @@ public static class InteropEndpoints
     public static void Map(WebApplication app)
     {
         // {hc1: "HC1:…"} or {qrPng: base64} [, at: time] → 200 valid | 400 with the typed outcome.
-        app.MapPost("/hcert/verify", async (HttpRequest request, VcAgent agent) =>
+        app.MapPost("/hcert/verify", async (HttpRequest request, VcAgent agent, NodeOptions node) =>
         {
             var (body, problem) = await JsonBody.ReadObjectAsync(request);
             if (problem is not null) return problem;
@@ -56,11 +58,20 @@ public static class InteropEndpoints
                 if (!HcertClock.TryParse(t, out var parsed)) return Problems.BadRequest("malformed-request", $"'at' is not a date-time: {t}");
                 at = parsed;
             }
-            var (rules, rulesProblem) = await RulesFrom(body!, agent);
+            var (rules, rulesProblem) = await RulesFrom(body!, agent, node.Rules);
             if (rulesProblem is not null) return rulesProblem;
             var verdict = await agent.VerifyHcertAsync(hc1!, at, rules, request.HttpContext.RequestAborted);
             return Results.Json(verdict.ToJson(), statusCode: verdict.Result.IsValid ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }).Public().Reads<HcertInputBody>().Answers<HcertReportBody>(200).Answers<HcertReportBody>(400);
+
+        // The arrival countries whose acceptance rules the node holds (--rules): what the verifier page offers to choose.
+        app.MapGet("/rules/countries", (NodeOptions node) =>
+        {
+            var rules = node.Rules?.Rules ?? [];
+            var countries = rules.Where(r => r.Type == Vc.Rules.DccRuleType.Acceptance).Select(r => r.Country.ToUpperInvariant())
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            return Results.Json(new RuleCountriesBody(countries, rules.Count));
+        }).Public().Answers<RuleCountriesBody>(200);
 
         // {verifiableCredential, options: {acceptOmitted: [...]}} → {hc1, qrPng, omitted, issuer, dscThumbprint}.
         app.MapPost("/bridge/vc-to-hcert", async (HttpRequest request, VcAgent agent) =>

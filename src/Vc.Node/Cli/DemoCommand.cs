@@ -103,7 +103,7 @@ public static class DemoCommand
             issuerDid = (string)created["did"]!;
             var kenCountry = CountryCode.Parse("KEN");
             if (await reader.GetParticipantOnChainAsync(kenCountry) is null)
-                await client.ExecuteAsync(new OnboardParticipant(kenCountry, kenAdmin.GetPublicAddress(), TrustDomainCodes.Parse("ICVP,DCC")), who, WriteMode.Relayed);
+                await client.ExecuteAsync(new OnboardParticipant(kenCountry, kenAdmin.GetPublicAddress(), TrustDomainCodes.Parse("ICVP,DCC,VERIFIER-PACK")), who, WriteMode.Relayed);
             await client.ExecuteAsync(new AddIssuer(new IssuerRegistration(kenCountry, IssuerRef.Did(issuerDid), TrustDomainCodes.Parse("ICVP"))), kenAdmin, WriteMode.Relayed);
             await Post(api, $"/issuers/{issuerId}/dsc", new JsonObject
             {
@@ -247,13 +247,16 @@ public static class DemoCommand
 
         await steps.RunAsync("9. A verifier without a ledger: the node packs the registry, key histories, DSCs and status lists as of one block (signed); the ledger stops; the credential verifies offline", async () =>
         {
+            // KEN registers the node's pack key for VERIFIER-PACK (signed, relayed): verifiers then need only WHO's address.
+            await RegisterPackKeyAsync(runtime, reader, client, who, kenAdmin);
             var built = await VerifierPackBuilder.BuildAsync(runtime, TrustDomains.Icvp, CountryCode.Parse("KEN"));
             var packPath = Path.Combine(outDir, "verifier-pack.json");
             await File.WriteAllBytesAsync(packPath, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(built.Pack));
             await ledger.DisposeAsync();
             await NodeLedger.StopDaemonAsync(settings);
             if (await NodeLedger.RunningEmbeddedAsync(settings) is not null) throw new DemoStepFailed("the ledger still runs");
-            var pack = await VerifierPack.OpenAsync(packPath, new HashSet<string> { built.Summary.Key }, clock, VerifierPack.DefaultMaxAge);
+            var pack = await VerifierPack.OpenAsync(packPath, new HashSet<string>(), clock, VerifierPack.DefaultMaxAge,
+                trustAnchors: new HashSet<string> { who.GetPublicAddress() });
             await using var offline = await VcAgent.OpenAsync(new AgentOptions { Ledger = settings, Pack = pack, Time = clock });
             using var document = System.Text.Json.JsonDocument.Parse(credential.ToJsonString());
             var signed = await offline.VerifyCredentialAsync(document.RootElement, new VerificationOptions { CheckStatus = false });
@@ -263,6 +266,7 @@ public static class DemoCommand
             if (status.Verified || !status.ToJson().ToJsonString().Contains("revoked", StringComparison.OrdinalIgnoreCase))
                 throw new DemoStepFailed("offline: expected revoked (the pack's status list), got " + status.ToJson().ToJsonString());
             return $"pack {Path.GetFileName(packPath)} ({new FileInfo(packPath).Length} bytes, block {pack.Block} at {pack.BlockTime:O}, {pack.ContentHash[..19]}…); "
+                + $"signer {pack.KeyId.Split('#')[0][..20]}… registered by {pack.SignerRegistration!.Country} under the anchor {pack.SignerRegistration.Anchor}; "
                 + $"ledger stopped: proof verified, key in force at issuance, {signed.Trust!["detail"]}; status from the pack: revoked";
         });
         return steps.Summary();
@@ -305,6 +309,19 @@ public static class DemoCommand
     }
 
     /// <summary>The trust registry of this chain (deployed once, WHO as anchor) and the demo's governance keys.</summary>
+    /// <summary>The pack key of the node registered by KEN for VERIFIER-PACK (the domain opened to KEN first, for data
+    /// directories of earlier demo runs).</summary>
+    private static async Task RegisterPackKeyAsync(VcAgent runtime, TrustRegistryReader reader, TrustRegistryClient client, EthECKey who, EthECKey kenAdmin)
+    {
+        var ken = CountryCode.Parse("KEN");
+        using var key = await PackKeys.LoadOrCreateAsync(runtime.Options.DataDirectory);
+        var signer = IssuerRef.Did(PackKeys.KeyId(key).Split('#')[0]);
+        if (await reader.GetParticipantOnChainAsync(ken) is { } p && (p.Domains & TrustDomains.VerifierPack) == 0)
+            await client.ExecuteAsync(new UpdateParticipant(ken, p.Admin, p.Domains | TrustDomains.VerifierPack), who, WriteMode.Relayed);
+        if (await reader.GetIssuerOnChainAsync(ken, signer) is null)
+            await client.ExecuteAsync(new AddIssuer(new IssuerRegistration(ken, signer, TrustDomains.VerifierPack)), kenAdmin, WriteMode.Relayed);
+    }
+
     private static async Task<(TrustRegistryRecord Registry, EthECKey Who, EthECKey KenAdmin)> TrustRegistryAsync(LedgerSettings settings, NodeLedger ledger, string demoDir)
     {
         var who = await KeyFileAsync(Path.Combine(demoDir, "who-anchor.eth"));

@@ -16,12 +16,18 @@ public static class NodeCommands
         var trust = CliParse.Many("--trust", "a DSC, EU gateway trust list or GDHCN DID document for HCERT verification", "FILE");
         var anchor = CliParse.Text("--gateway-anchor", "the trust anchor certificate of EU gateway trust lists", "CERT");
         var didWebOffline = CliParse.Flag("--did-web-offline", "resolve did:web only from the --trust files' did:web documents (no fetches)");
+        var rules = CliParse.Text("--rules", "business rules (a rule file or folder) applied when a verification names an arrival country", "DIR_OR_FILE");
+        var pack = new PackOptions();
         var command = new Command("node")
         {
-            urls, tlsCert, tlsKey, rateLimit, trust, anchor, didWebOffline,
+            urls, tlsCert, tlsKey, rateLimit, trust, anchor, didWebOffline, rules,
         };
+        pack.AddTo(command);
         command.SetAction(async (parse, _) =>
         {
+            // A border verifier: no ledger, every answer from the pack (refused at start when too old, and again per answer).
+            var offline = await pack.LoadAsync(context, parse);
+            var ruleSet = parse.GetValue(rules) is { } rulesPath ? RulesCommands.ReadFile(rulesPath, "rule", Vc.Rules.DccRuleSet.Load) : null;
             var options = new NodeOptions
             {
                 Ledger = context.LedgerSettingsFrom(parse),
@@ -34,8 +40,10 @@ public static class NodeCommands
                 GatewayTrustAnchorPath = parse.GetValue(anchor),
                 Database = context.Database(parse),
                 DidWebOffline = parse.GetValue(didWebOffline),
+                Pack = offline,
+                Rules = ruleSet,
             };
-            return await NodeAsync(context, options);
+            return offline is null ? await NodeAsync(context, options) : await OfflineNodeAsync(context, options, offline);
         });
         return command;
     }
@@ -46,6 +54,15 @@ public static class NodeCommands
         await using var app = await NodeApp.BuildAsync(options, ledger);
         await app.StartAsync();
         context.Err.WriteLine($"vchealth node listening on {string.Join(", ", NodeApp.ListeningAddresses(app))} (ledger {ledger.Mode}, chain {ledger.Connection.ChainId})");
+        await app.WaitForShutdownAsync();
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> OfflineNodeAsync(CliContext context, NodeOptions options, VerifierPack pack)
+    {
+        await using var app = await NodeApp.BuildAsync(options, ledger: null);
+        await app.StartAsync();
+        context.Err.WriteLine($"vchealth node listening on {string.Join(", ", NodeApp.ListeningAddresses(app))} (no ledger: offline pack of block {pack.Block} at {pack.BlockTime:O}, max age {pack.MaxAge})");
         await app.WaitForShutdownAsync();
         return ExitCodes.Ok;
     }

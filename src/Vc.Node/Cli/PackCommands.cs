@@ -45,7 +45,19 @@ public static class PackCommands
             CliOutput.Write(context.Out, summary);
             return ExitCodes.Ok;
         });
-        return new Command("pack") { build };
+        // The pack signer's did:key (created on first use): what a participant admin registers for VERIFIER-PACK.
+        var keyCommand = new Command("key", "print this data directory's pack signing key (did:key), to register it in the trust registry");
+        keyCommand.SetAction(async (parse, _) =>
+        {
+            using var key = await PackKeys.LoadOrCreateAsync(context.DataDirectory(parse));
+            var id = PackKeys.KeyId(key);
+            CliOutput.Write(context.Out, new System.Text.Json.Nodes.JsonObject
+            {
+                ["did"] = id.Split('#')[0], ["verificationMethod"] = id, ["domain"] = "VERIFIER-PACK",
+            });
+            return ExitCodes.Ok;
+        });
+        return new Command("pack") { build, keyCommand };
     }
 }
 
@@ -60,12 +72,15 @@ public sealed class PackOptions
             : Fail(r, $"--max-age must be a duration like 3d, 12h, 30m or 90s, got '{(r.Tokens.Count > 0 ? r.Tokens[^1].Value : "")}'"),
     };
     public Option<string[]> PackKey { get; } = CliParse.Many("--pack-key", "a pack signer to accept (did:key; default: this data directory's pack key)", "DID");
+    public Option<string[]> TrustAnchor { get; } = CliParse.Many("--registry-anchor",
+        "a trust-registry anchor address: accept a pack whose signer the pack proves registered for VERIFIER-PACK under it", "ADDRESS");
 
     public void AddTo(Command command)
     {
         command.Options.Add(Pack);
         command.Options.Add(MaxAge);
         command.Options.Add(PackKey);
+        command.Options.Add(TrustAnchor);
     }
 
     /// <summary>The pack of this call, checked (hash, signature, pinned key, age), or null when none is given.</summary>
@@ -73,8 +88,13 @@ public sealed class PackOptions
     {
         if (parse.GetValue(Pack) is not { } path) return null;
         var pinned = new HashSet<string>(parse.GetValue(PackKey) ?? [], StringComparer.Ordinal);
-        if (pinned.Count == 0 && await PackKeys.OwnDidAsync(context.DataDirectory(parse)) is { } own) pinned.Add(own);
-        return await VerifierPack.OpenAsync(path, pinned, TimeProvider.System, parse.GetValue(MaxAge) ?? VerifierPack.DefaultMaxAge);
+        var anchors = new HashSet<string>(parse.GetValue(TrustAnchor) ?? [], StringComparer.OrdinalIgnoreCase);
+        foreach (var anchor in anchors)
+            if (!Nethereum.Util.AddressUtil.Current.IsValidEthereumAddressHexFormat(anchor))
+                throw new UsageException($"--registry-anchor must be an Ethereum address (0x + 40 hex digits), got '{anchor}'");
+        // With neither pinned keys nor anchors given, this data directory's own pack key is the one accepted.
+        if (pinned.Count == 0 && anchors.Count == 0 && await PackKeys.OwnDidAsync(context.DataDirectory(parse)) is { } own) pinned.Add(own);
+        return await VerifierPack.OpenAsync(path, pinned, TimeProvider.System, parse.GetValue(MaxAge) ?? VerifierPack.DefaultMaxAge, trustAnchors: anchors);
     }
 
     private static bool TryAge(string text, out TimeSpan age)

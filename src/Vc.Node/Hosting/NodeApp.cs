@@ -35,6 +35,14 @@ public sealed record NodeOptions
     /// <summary>What fetches named by input may reach (status lists, did:web).</summary>
     public Vc.Did.Net.OutboundPolicy Outbound { get; init; } = Vc.Did.Net.OutboundPolicy.FromEnvironment();
 
+    /// <summary>
+    /// A verifier node with no ledger: every verification answers from this offline pack (checked for age before each
+    /// answer), writes that need the ledger are refused (503 pack.offline).
+    /// </summary>
+    public VerifierPack? Pack { get; init; }
+    /// <summary>Business rules the node applies when a verification names only a country (<c>--rules</c>).</summary>
+    public Vc.Rules.DccRuleSet? Rules { get; init; }
+
     /// <summary>The application configuration this node shares with the CLI.</summary>
     public AgentOptions Agent => new()
     {
@@ -42,6 +50,7 @@ public sealed record NodeOptions
         Database = Database,
         DidWebOffline = DidWebOffline,
         Outbound = Outbound,
+        Pack = Pack,
     };
 }
 
@@ -50,8 +59,10 @@ public static class NodeApp
 {
     public const string PublicPolicy = "public";
 
-    public static async Task<WebApplication> BuildAsync(NodeOptions options, NodeLedger ledger)
+    /// <param name="ledger">The node's ledger; null only for a verifier node serving an offline pack (<see cref="NodeOptions.Pack"/>).</param>
+    public static async Task<WebApplication> BuildAsync(NodeOptions options, NodeLedger? ledger)
     {
+        if (ledger is null && options.Pack is null) throw new ArgumentException("a node without a ledger serves an offline pack", nameof(ledger));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries));
         // The slim builder leaves HTTPS out; https:// URLs need it (with --tls-cert/--tls-key as the default certificate).
@@ -69,7 +80,7 @@ public static class NodeApp
 
         var agent = await VcAgent.OpenAsync(options.Agent, ledger);
         builder.Services.AddSingleton(_ => agent); // factory-registered: the container disposes it
-        builder.Services.AddSingleton(ledger);
+        if (ledger is not null) builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Time);
         builder.Services.AddSingleton(agent.Store);
@@ -125,7 +136,8 @@ public static class NodeApp
         app.UseRateLimiter();
         WebPage.Use(app);
         app.MapOpenApi("/openapi/v1.json");
-        HealthEndpoints.Map(app);
+        if (options.Pack is { } pack) HealthEndpoints.MapOffline(app, pack);
+        else HealthEndpoints.Map(app);
         VcApiEndpoints.Map(app);
         DidEndpoints.Map(app);
         InteropEndpoints.Map(app);
@@ -156,6 +168,8 @@ public static class NodeApp
         Vc.Credentials.Verification.CredentialException c => (400, "invalid", c.Message),
         // The ledger could not be asked (down, paused, answering garbage): not the caller's fault, and not ours to hide.
         Vc.Did.Ledger.LedgerException l => (503, "ledger-unavailable", l.Message),
+        // A pack-serving node: its pack too old (or dated ahead) for any answer, or a write that needs the ledger.
+        AgentException a when a.Type.StartsWith("pack.", StringComparison.Ordinal) => (503, a.Type, a.Message),
         // Unexpected failures answer 500 with a neutral problem: no stack traces, no key material.
         _ => (500, "internal-error", "the node failed to process the request; see the node log"),
     };

@@ -15,6 +15,23 @@ $("paste-form").addEventListener("submit", (event) => {
   verifyText($("paste").value);
 });
 
+// Arrival country: offered when the node holds business rules (vchealth node --rules); sent with every HCERT check.
+(async () => {
+  try {
+    const response = await fetch("/rules/countries");
+    if (!response.ok) return;
+    const { countries } = await response.json();
+    if (!Array.isArray(countries) || countries.length === 0) return;
+    for (const code of countries) $("country").append(el("option", { value: code }, code));
+    $("rules-card").hidden = false;
+  } catch { /* no rules offered: the checks run without them */ }
+})();
+
+function hcertBody(body) {
+  const country = $("country").value;
+  return country ? { ...body, country } : body;
+}
+
 $("upload").addEventListener("change", async () => {
   const file = $("upload").files[0];
   if (!file) return;
@@ -22,12 +39,12 @@ $("upload").addEventListener("change", async () => {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   // The node decodes the image (the same decoder as `vchealth dcc verify IMAGE`).
-  await call("/hcert/verify", { qrPng: btoa(binary) });
+  await call("/hcert/verify", hcertBody({ qrPng: btoa(binary) }));
 });
 
 function verifyText(text) {
   const input = text.trim();
-  if (input.startsWith("HC1:")) return call("/hcert/verify", { hc1: input });
+  if (input.startsWith("HC1:")) return call("/hcert/verify", hcertBody({ hc1: input }));
   let document;
   try { document = JSON.parse(input); } catch { return showInputError(t.notJson); }
   if (document === null || typeof document !== "object" || Array.isArray(document)) return showInputError(t.notJson);
@@ -111,7 +128,9 @@ async function call(path, body) {
   // or the node itself (e.g. 503 while the ledger does not answer): the node could not decide.
   if (answer && answer.summary) return render(answer, answer);
   const reason = answer?.detail ?? answer?.title ?? `HTTP ${response.status}`;
-  return render({ summary: { status: "cannot-tell", reason: `${t.inputError}: ${reason}` } }, answer);
+  // 503: the node itself cannot answer now (ledger unreachable, its offline pack too old); 4xx: the input.
+  const prefix = response.status === 503 ? t.nodeCannotDecide : t.inputError;
+  return render({ summary: { status: "cannot-tell", reason: `${prefix}: ${reason}` } }, answer);
 }
 
 // --- rendering ------------------------------------------------------------------------------------------------
@@ -145,7 +164,8 @@ function render(answer, raw) {
   $("verdict").replaceChildren(el("div", { class: `banner ${s.status}`, "data-status": s.status },
     el("p", { class: "headline" }, t.status[s.status] ?? s.status),
     el("p", { class: "help" }, t.statusHelp[s.status] ?? ""),
-    el("p", { class: "reason" }, s.reason)));
+    el("p", { class: "reason" }, s.reason),
+    answer.pack ? el("p", { class: "source" }, t.packNotice.replace("{block}", answer.pack.block).replace("{time}", answer.pack.blockTime)) : null));
 
   const parts = [];
   if (s.issuer) {
@@ -177,6 +197,15 @@ function render(answer, raw) {
       [t.bridgedVerifiedAt, s.bridged.verifiedAt], [t.bridgedHc1, el("code", { class: "hc1" }, s.bridged.hc1)],
     ]));
   }
+  if (Array.isArray(answer.rules) && answer.rules.length) parts.push(rules(answer.rules));
+  if (answer.pack) {
+    const p = answer.pack;
+    parts.push(facts(t.packHeading, [
+      [t.packBlock, p.block], [t.packTime, p.blockTime], [t.packSigner, p.key],
+      [t.packRegistration, p.signerRegistration ? `${p.signerRegistration.country} — ${p.signerRegistration.issuer}` : null],
+      [t.packHash, p.contentHash], [t.packMaxAge, p.maxAge],
+    ]));
+  }
   parts.push(checks(answer));
   if (raw) parts.push(el("details", { class: "raw" }, el("summary", {}, t.rawHeading), el("pre", {}, JSON.stringify(raw, null, 2))));
   $("details").replaceChildren(...parts.filter(Boolean));
@@ -196,6 +225,14 @@ function trust(answer) {
   if (lists.length) rows.push([t.trustLists, lists.map((l) => `${l.id ?? t.configuredList} (${l.keys} keys, proof ${l.proof})`).join("; ")]);
   if (rows.length === 0) rows.push([t.decision, t.trustNone]);
   return facts(t.trustHeading, rows);
+}
+
+function rules(list) {
+  const items = list.map((r) => el("li", { class: r.passed ? "passed" : "failed", "data-rule": r.identifier },
+    el("span", { class: "mark", "aria-hidden": "true" }, r.passed ? "✓" : "✗"),
+    el("strong", {}, `${r.identifier}: ${r.passed ? t.ruleResult.passed : t.ruleResult.failed}`),
+    ` — ${r.description}${r.error ? " (" + r.error + ")" : ""}`));
+  return el("section", { class: "facts rules" }, el("h3", {}, t.rulesHeading), el("ul", { class: "checks" }, ...items));
 }
 
 function checks(answer) {
