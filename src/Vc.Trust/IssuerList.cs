@@ -15,6 +15,10 @@ public sealed record ListedIssuer(
     internal TrustListLeaf Leaf(CountryCode country) => new(country, Issuer.Kind, Issuer.Id, Thumbprint ?? Bytes32.Zero, Domains,
         ChainTime.ToSeconds(ValidFrom, 0), ChainTime.ToSeconds(ValidUntil, ChainTime.Open), Status);
 
+    /// <summary>The entry in the registry's model (validFrom null = from the epoch, as on chain).</summary>
+    public IssuerEntry ToEntry(CountryCode country) =>
+        new(country, Issuer, Issuer.Id, Thumbprint, Domains, ValidFrom ?? DateTimeOffset.UnixEpoch, ValidUntil, Status);
+
     /// <summary>The same checks the contract's addIssuer makes for an on-chain entry (TrustRegistry._addIssuer).</summary>
     internal void Validate()
     {

@@ -117,3 +117,11 @@ public sealed record SnapshotVerification(
 
 /// <summary>An issuer entry in force at a block, with its participant and the block and transaction that set it.</summary>
 public sealed record RegisteredIssuer(IssuerEntry Entry, ParticipantEntry Participant, long Block, string Transaction);
+
+/// <summary>
+/// A participant (null: never onboarded) and its current issuer-list root (null: none committed) at block
+/// <see cref="Block"/>, whose time is <see cref="ChainTime"/>.
+/// </summary>
+public sealed record IssuerListState(
+    CountryCode Country, ParticipantEntry? Participant, Bytes32? Root, int LeafCount, int Version, DateTimeOffset? UpdatedAt,
+    DateTimeOffset ChainTime, long Block);

@@ -222,22 +222,19 @@ public sealed class TrustRegistryReader
     {
         if (domain == TrustDomains.None)
             throw new TrustRegistryException(TrustRegistryError.InvalidDomains, "ask about at least one trust domain");
-        var state = await _web3.Eth.GetContractQueryHandler<IssuerListStateFunction>()
-            .QueryDeserializingToObjectAsync<IssuerListStateOutput>(new IssuerListStateFunction { Country = proof.Country.ToBytes3() }, Address).WaitAsync(ct);
-        var at = ChainTime.FromSeconds(state.BlockTime);
-        var participant = state.ParticipantStatus == 0 ? null
-            : new ParticipantEntry(proof.Country, "", (TrustDomains)state.ParticipantDomains, Status(state.ParticipantStatus));
+        var state = await GetIssuerListStateAsync(proof.Country, ct);
+        var at = state.ChainTime;
+        var participant = state.Participant;
         var e = proof.Entry;
-        var entry = new IssuerEntry(proof.Country, e.Issuer, e.Issuer.Id, e.Thumbprint, e.Domains, e.ValidFrom ?? DateTimeOffset.UnixEpoch, e.ValidUntil, e.Status);
-        TrustDecision Answer(TrustReason reason) => new(reason == TrustReason.Trusted, reason, at, (long)state.BlockNumber,
-            participant, null, reason is TrustReason.ListProofStale or TrustReason.ListProofInvalid or TrustReason.IssuerNotRegistered ? null : entry, null, null);
+        TrustDecision Answer(TrustReason reason) => new(reason == TrustReason.Trusted, reason, at, state.Block, participant, null,
+            reason is TrustReason.ListProofStale or TrustReason.ListProofInvalid or TrustReason.IssuerNotRegistered ? null : e.ToEntry(proof.Country),
+            null, null);
 
         if (participant is null) return Answer(TrustReason.ParticipantNotOnboarded);
         if (participant.Status == EntryStatus.Removed) return Answer(TrustReason.ParticipantRemoved);
         if (participant.Status == EntryStatus.Suspended) return Answer(TrustReason.ParticipantSuspended);
         if ((participant.Domains & domain) != domain) return Answer(TrustReason.DomainNotOnboarded);
-        var root = Bytes32.FromBytes(state.Root);
-        if (root.IsZero) return Answer(TrustReason.IssuerNotRegistered);
+        if (state.Root is not { } root) return Answer(TrustReason.IssuerNotRegistered);
         if (root != proof.Root) return Answer(TrustReason.ListProofStale);
         if (proof.TreeSize != state.LeafCount || !proof.Verifies()) return Answer(TrustReason.ListProofInvalid);
         if (e.Status == EntryStatus.Suspended) return Answer(TrustReason.IssuerSuspended);
@@ -246,6 +243,19 @@ public sealed class TrustRegistryReader
         if (e.ValidUntil is { } until && at > until) return Answer(TrustReason.Expired);
         if (thumbprint is { } t && e.Thumbprint != t) return Answer(TrustReason.ThumbprintMismatch);
         return Answer(TrustReason.Trusted);
+    }
+
+    /// <summary>A participant and its current issuer-list root as the chain holds them now, in one eth_call.</summary>
+    public async Task<IssuerListState> GetIssuerListStateAsync(CountryCode country, CancellationToken ct = default)
+    {
+        var s = await _web3.Eth.GetContractQueryHandler<IssuerListStateFunction>()
+            .QueryDeserializingToObjectAsync<IssuerListStateOutput>(new IssuerListStateFunction { Country = country.ToBytes3() }, Address).WaitAsync(ct);
+        // The admin address is not part of the answer: a trust check does not need it.
+        var participant = s.ParticipantStatus == 0 ? null
+            : new ParticipantEntry(country, "", (TrustDomains)s.ParticipantDomains, Status(s.ParticipantStatus));
+        var root = Bytes32.FromBytes(s.Root);
+        return new IssuerListState(country, participant, root.IsZero ? null : root, checked((int)s.LeafCount), checked((int)s.Version),
+            s.UpdatedAt == 0 ? null : ChainTime.FromSeconds(s.UpdatedAt), ChainTime.FromSeconds(s.BlockTime), checked((long)s.BlockNumber));
     }
 
     private static TrustDecision Decide(TrustQuery q, DateTimeOffset at, long latestBlock, RegistryState state)
