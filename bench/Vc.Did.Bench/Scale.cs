@@ -28,9 +28,9 @@ internal static class Scale
         using var rpc = new LedgerRpc(conn.RpcUrl, TimeSpan.FromMinutes(10));
         var fill = Stopwatch.StartNew();
 
-        // The busy DID's changes, then the other events, each a setAttribute (did/svc/…) sent by the identity itself
-        // (ERC-1056 direct: its account nonce orders its writes, so a whole batch is signed locally and sent in one
-        // JSON-RPC batch; Anvil mines each on arrival). Empty blocks mined between batches (anvil_mine) spread the
+        // The busy DID's changes and the other events, each a setAttribute (did/svc/…) sent by the identity itself
+        // (ERC-1056 direct: its account nonce orders its writes, so they are signed locally and sent in JSON-RPC
+        // batches; the chain mines each on arrival). Empty blocks mined between batches (anvil_mine) spread the
         // events over the chain.
         var busy = EthrIdentity.Create();
         var identities = Enumerable.Range(0, 100).Select(_ => EthrIdentity.Create()).ToArray();
@@ -44,16 +44,19 @@ internal static class Scale
             senders[id] = (web3, 0);
         }
         var total = changes + events;
-        const int batchSize = 250;
-        var batches = (total + batchSize - 1) / batchSize;
-        var gap = Math.Max(0, (blocks - total - (int)await conn.BlockNumberAsync()) / Math.Max(1, batches));
+        // Round r sends each sender's r-th write: no two writes of one sender in a batch, so the node may take a
+        // batch's transactions in any order (Hardhat cannot queue a nonce gap while automining).
+        var queues = identities.Append(busy).ToDictionary(id => id, _ => new Queue<int>());
+        for (var i = 0; i < total; i++) queues[i < changes ? busy : identities[i % identities.Length]].Enqueue(i);
+        var rounds = queues.Values.Max(q => q.Count);
+        var gap = Math.Max(0, (blocks - total - (int)await conn.BlockNumberAsync()) / Math.Max(1, rounds));
         var hashes = new List<string>(total);
-        for (var b = 0; b < batches; b++)
+        for (var round = 0; round < rounds; round++)
         {
             var raw = new List<RpcRequest>();
-            for (var i = b * batchSize; i < Math.Min(total, (b + 1) * batchSize); i++)
+            foreach (var (id, queue) in queues)
             {
-                var id = i < changes ? busy : identities[i % identities.Length];
+                if (!queue.TryDequeue(out var i)) continue;
                 var (web3, nonce) = senders[id];
                 var name = new byte[32];
                 System.Text.Encoding.ASCII.GetBytes("did/svc/S" + i).CopyTo(name, 0);
@@ -69,6 +72,7 @@ internal static class Scale
             hashes.AddRange(await rpc.Client.BatchAsync<string>(raw));
             if (gap > 0) await rpc.Client.CallAsync<object>(new RpcRequest(1, kind.Method("mine"), "0x" + gap.ToString("x")));
         }
+        const int batchSize = 250;
         // Every write must have succeeded: the receipts, a batch per 250.
         foreach (var chunk in hashes.Chunk(batchSize))
         {
