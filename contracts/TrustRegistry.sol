@@ -7,6 +7,8 @@ pragma solidity 0.8.30;
 ///         and DSC key ids (kid + SHA-256 certificate thumbprint), each with its domains and a validity window.
 ///         Every change is an event carrying the full new state, so the registry and its history can be rebuilt
 ///         from logs alone. Trust-list snapshots are anchored as Merkle roots (RFC 9162 tree shape, keccak256).
+///         A participant may instead commit its whole issuer list as one Merkle root (same leaf encoding): the
+///         entries and their inclusion proofs live off-chain, one transaction per list change, whatever its size.
 ///         No personal data: only country codes, addresses, institutional identifiers and hashes.
 contract TrustRegistry {
     enum Status { None, Active, Suspended, Removed }
@@ -18,6 +20,8 @@ contract TrustRegistry {
     struct Issuer { IssuerKind kind; Status status; uint32 domains; uint64 validFrom; uint64 validUntil; }
     /// One slot per anchored root.
     struct Snapshot { bytes3 country; uint32 leafCount; uint64 asOfBlock; uint64 anchoredAt; }
+    /// A participant's current off-chain issuer list: its root, then one slot leafCount | version | updatedAt.
+    struct IssuerList { bytes32 root; uint32 leafCount; uint32 version; uint64 updatedAt; }
 
     struct IssuerInput {
         bytes3 country; IssuerKind kind; bytes identifier; bytes32 thumbprint;
@@ -32,6 +36,7 @@ contract TrustRegistry {
     mapping(bytes3 => mapping(bytes32 => bytes32)) public thumbprints;
     mapping(bytes32 => Snapshot) public snapshots;
     mapping(address => uint256) public nonces;
+    mapping(bytes3 => IssuerList) public issuerLists;
 
     uint256 private constant MAX_DID_LENGTH = 512;
     uint256 private constant MAX_KID_LENGTH = 64;
@@ -59,6 +64,9 @@ contract TrustRegistry {
     bytes32 private constant SNAPSHOT_TYPEHASH = keccak256(
         "AnchorSnapshot(bytes3 country,bytes32 root,uint32 leafCount,uint64 asOfBlock,uint256 nonce,uint256 deadline)");
 
+    bytes32 private constant ISSUER_LIST_TYPEHASH =
+        keccak256("SetIssuerList(bytes3 country,bytes32 root,uint32 leafCount,uint256 nonce,uint256 deadline)");
+
     event AnchorTransferred(address indexed previousAnchor, address indexed newAnchor);
     event ParticipantOnboarded(bytes3 indexed country, address admin, uint32 domains, address actor);
     event ParticipantUpdated(bytes3 indexed country, address admin, uint32 domains, address actor);
@@ -69,6 +77,7 @@ contract TrustRegistry {
     event IssuerStatusChanged(bytes3 indexed country, bytes32 indexed issuerId, Status status, address actor);
     event SnapshotAnchored(
         bytes3 indexed country, bytes32 indexed root, uint32 leafCount, uint64 asOfBlock, address actor);
+    event IssuerListSet(bytes3 indexed country, bytes32 indexed root, uint32 leafCount, uint32 version, address actor);
 
     error NotTrustAnchor(address actor);
     error NotParticipantAdmin(bytes3 country, address actor);
@@ -142,6 +151,17 @@ contract TrustRegistry {
         return sn == 0 && r == root;
     }
 
+    /// Everything a listed-issuer check needs from the chain in one call: the participant, its current issuer-list
+    /// root (zero: none) and the chain's now (the client verifies the leaf's inclusion proof against the root).
+    function issuerListState(bytes3 country) external view returns (
+        Status participantStatus, uint32 participantDomains, bytes32 root, uint32 leafCount, uint32 version,
+        uint64 updatedAt, uint64 blockTime, uint64 blockNumber) {
+        Participant memory p = participants[country];
+        IssuerList memory l = issuerLists[country];
+        return (p.status, p.domains, l.root, l.leafCount, l.version, l.updatedAt, uint64(block.timestamp),
+            uint64(block.number));
+    }
+
     // ---------------------------------------------------------------- anchor governance
 
     function transferAnchor(address newAnchor) external { _transferAnchor(msg.sender, newAnchor); }
@@ -208,6 +228,17 @@ contract TrustRegistry {
         _anchorSnapshot(_signer(auth, keccak256(abi.encode(
             SNAPSHOT_TYPEHASH, country, root, leafCount, asOfBlock, auth.nonce, auth.deadline))),
             country, root, leafCount, asOfBlock);
+    }
+
+    /// Replaces the participant's issuer-list root (its admin only): adding, suspending or removing any number of
+    /// listed issuers is one write; proofs against the previous root stop verifying.
+    function setIssuerList(bytes3 country, bytes32 root, uint32 leafCount) external {
+        _setIssuerList(msg.sender, country, root, leafCount);
+    }
+
+    function setIssuerListSigned(bytes3 country, bytes32 root, uint32 leafCount, Auth calldata auth) external {
+        _setIssuerList(_signer(auth, keccak256(abi.encode(
+            ISSUER_LIST_TYPEHASH, country, root, leafCount, auth.nonce, auth.deadline))), country, root, leafCount);
     }
 
     // ---------------------------------------------------------------- internals
@@ -300,6 +331,15 @@ contract TrustRegistry {
         if (snapshots[root].anchoredAt != 0) revert SnapshotExists(root);
         snapshots[root] = Snapshot(country, leafCount, asOfBlock, uint64(block.timestamp));
         emit SnapshotAnchored(country, root, leafCount, asOfBlock, actor);
+    }
+
+    function _setIssuerList(address actor, bytes3 country, bytes32 root, uint32 leafCount) private {
+        _onlyAdmin(actor, country);
+        if (root == 0) revert InvalidSnapshot(root);
+        IssuerList storage l = issuerLists[country];
+        uint32 version = l.version + 1;
+        issuerLists[country] = IssuerList(root, leafCount, version, uint64(block.timestamp));
+        emit IssuerListSet(country, root, leafCount, version, actor);
     }
 
     function _onlyAnchor(address actor) private view {

@@ -14,7 +14,8 @@ if (args.Length > 0 && args[0] == "scale")
 {
     await Scale.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000,
-        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1_000);
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1_000,
+        args.Length > 4 ? args[4] : "hardhat");
     return;
 }
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;

@@ -1,7 +1,7 @@
 // Gas per TrustRegistry operation on a fresh Anvil chain, direct and relayed (EIP-712 signed, submitted by the
 // relayer), beside reference writes on the same chain: a plain ether transfer and ERC-1056 (EthereumDIDRegistry)
 // setAttribute/addDelegate, the usual way to publish "this DID is an issuer" on a DID registry without governance.
-// Then the PKI ⇄ ledger bridge (BridgeBench.cs). Gas is deterministic for a given state, so one run suffices. Usage: dotnet run -c Release --project bench/Vc.Trust.Bench
+// Then the PKI ⇄ ledger bridge (BridgeBench.cs). `-- scale`: the registry at world size (RegistryScale.cs). Gas is deterministic for a given state, so one run suffices. Usage: dotnet run -c Release --project bench/Vc.Trust.Bench
 using System.Numerics;
 using Nethereum.Hex.HexTypes;
 using Nethereum.JsonRpc.Client;
@@ -11,6 +11,14 @@ using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 using Vc.Did.Ledger;
 using Vc.Trust;
+
+if (args is ["scale", ..])
+{
+    // The registry at world size (RegistryScale.cs): `-- scale [COUNTRIES] [ISSUERS]`.
+    await RegistryScale.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000);
+    return;
+}
 
 await using var host = await LedgerHost.StartAsync();
 var connection = host.Connection;

@@ -37,6 +37,9 @@ public sealed record TrustListLeaf(
 public sealed class TrustListSnapshot
 {
     private readonly Bytes32[] _hashes;
+    // MTH of every subtree (start, size) of the RFC 9162 shape, computed once: an inclusion proof is then log n
+    // look-ups instead of rehashing the tree.
+    private readonly Dictionary<(int Start, int Size), Bytes32> _subtrees = [];
 
     /// <summary>Null: the whole registry; otherwise one participant's list.</summary>
     public CountryCode? Country { get; }
@@ -51,7 +54,17 @@ public sealed class TrustListSnapshot
         AsOfBlock = asOfBlock;
         Leaves = leaves;
         _hashes = leaves.Select(l => l.Hash()).ToArray();
-        Root = MerkleTreeHash(_hashes);
+        Root = _hashes.Length == 0 ? MerkleTreeHash([]) : Subtree(0, _hashes.Length);
+    }
+
+    private Bytes32 Subtree(int start, int size)
+    {
+        if (size == 1) return _hashes[start];
+        if (_subtrees.TryGetValue((start, size), out var known)) return known;
+        var k = LargestPowerOfTwoBelow(size);
+        var hash = Node(Subtree(start, k), Subtree(start + k, size - k));
+        _subtrees[(start, size)] = hash;
+        return hash;
     }
 
     public static TrustListSnapshot Build(CountryCode? country, long asOfBlock, IEnumerable<TrustListLeaf> leaves)
@@ -80,23 +93,24 @@ public sealed class TrustListSnapshot
         if (index < 0 || index >= _hashes.Length)
             throw new TrustRegistryException(TrustRegistryError.InvalidInput, $"leaf index {index} outside 0..{_hashes.Length - 1}");
         var path = new List<Bytes32>();
-        Path(index, _hashes.AsSpan(), path);
+        Path(index, 0, _hashes.Length, path);
         return path;
     }
 
-    private static void Path(int m, ReadOnlySpan<Bytes32> d, List<Bytes32> proof)
+    // PATH(m, D[start:start+size]), the subtree hashes from the cache.
+    private void Path(int m, int start, int size, List<Bytes32> proof)
     {
-        if (d.Length <= 1) return;
-        var k = LargestPowerOfTwoBelow(d.Length);
+        if (size <= 1) return;
+        var k = LargestPowerOfTwoBelow(size);
         if (m < k)
         {
-            Path(m, d[..k], proof);
-            proof.Add(MerkleTreeHash(d[k..]));
+            Path(m, start, k, proof);
+            proof.Add(Subtree(start + k, size - k));
         }
         else
         {
-            Path(m - k, d[k..], proof);
-            proof.Add(MerkleTreeHash(d[..k]));
+            Path(m - k, start + k, size - k, proof);
+            proof.Add(Subtree(start, k));
         }
     }
 

@@ -11,6 +11,7 @@ namespace Vc.Trust;
 [JsonDerivedType(typeof(IssuerAdded), "IssuerAdded")]
 [JsonDerivedType(typeof(IssuerStatusChanged), "IssuerStatusChanged")]
 [JsonDerivedType(typeof(SnapshotAnchored), "SnapshotAnchored")]
+[JsonDerivedType(typeof(IssuerListSet), "IssuerListSet")]
 public abstract record TrustRegistryEvent(long BlockNumber, int LogIndex, string TransactionHash, DateTimeOffset Timestamp, string Actor)
 {
     /// <summary>The contract's event name.</summary>
@@ -60,6 +61,13 @@ public sealed record SnapshotAnchored(long BlockNumber, int LogIndex, string Tra
     public override string Name => "SnapshotAnchored";
 }
 
+/// <summary>A participant committed a new issuer-list root (<see cref="IssuerList"/>); <see cref="Version"/> counts its lists.</summary>
+public sealed record IssuerListSet(long BlockNumber, int LogIndex, string TransactionHash, DateTimeOffset Timestamp, string Actor,
+    CountryCode Country, Bytes32 Root, int LeafCount, int Version) : TrustRegistryEvent(BlockNumber, LogIndex, TransactionHash, Timestamp, Actor)
+{
+    public override string Name => "IssuerListSet";
+}
+
 /// <summary>The answer to "is this issuer trusted for domain D, for country C, at time T?".</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TrustReason>))]
 public enum TrustReason
@@ -79,6 +87,10 @@ public enum TrustReason
     Expired,
     /// <summary>The kid is registered, but for a different certificate.</summary>
     ThumbprintMismatch,
+    /// <summary>A listed-issuer proof against a root that is no longer the participant's current issuer list.</summary>
+    ListProofStale,
+    /// <summary>A listed-issuer proof that does not lead to its root, or not for the list's size.</summary>
+    ListProofInvalid,
 }
 
 /// <summary>A trust question. <see cref="At"/> null: now (the latest block's time). For DSCs pass the certificate thumbprint.</summary>
@@ -105,3 +117,11 @@ public sealed record SnapshotVerification(
 
 /// <summary>An issuer entry in force at a block, with its participant and the block and transaction that set it.</summary>
 public sealed record RegisteredIssuer(IssuerEntry Entry, ParticipantEntry Participant, long Block, string Transaction);
+
+/// <summary>
+/// A participant (null: never onboarded) and its current issuer-list root (null: none committed) at block
+/// <see cref="Block"/>, whose time is <see cref="ChainTime"/>.
+/// </summary>
+public sealed record IssuerListState(
+    CountryCode Country, ParticipantEntry? Participant, Bytes32? Root, int LeafCount, int Version, DateTimeOffset? UpdatedAt,
+    DateTimeOffset ChainTime, long Block);

@@ -212,6 +212,52 @@ public sealed class TrustRegistryReader
             ValidUntil = leaf.ValidUntil, Status = (byte)leaf.Status,
         }).WaitAsync(ct));
 
+    /// <summary>
+    /// Trust of an issuer listed in its participant's issuer list, now: one eth_call (issuerListState) whatever the
+    /// registry's size, then the inclusion proof (RFC 9162 §2.1.3.2) checked here against the participant's current
+    /// root. A proof against an earlier root is refused (<see cref="TrustReason.ListProofStale"/>): suspending or
+    /// removing a listed issuer is a new root. Order of checks as <see cref="CheckAsync"/>, then the proof.
+    /// </summary>
+    public async Task<TrustDecision> CheckListedAsync(ListedIssuerProof proof, TrustDomains domain, Bytes32? thumbprint = null, CancellationToken ct = default)
+    {
+        if (domain == TrustDomains.None)
+            throw new TrustRegistryException(TrustRegistryError.InvalidDomains, "ask about at least one trust domain");
+        var state = await GetIssuerListStateAsync(proof.Country, ct);
+        var at = state.ChainTime;
+        var participant = state.Participant;
+        var e = proof.Entry;
+        TrustDecision Answer(TrustReason reason) => new(reason == TrustReason.Trusted, reason, at, state.Block, participant, null,
+            reason is TrustReason.ListProofStale or TrustReason.ListProofInvalid or TrustReason.IssuerNotRegistered ? null : e.ToEntry(proof.Country),
+            null, null);
+
+        if (participant is null) return Answer(TrustReason.ParticipantNotOnboarded);
+        if (participant.Status == EntryStatus.Removed) return Answer(TrustReason.ParticipantRemoved);
+        if (participant.Status == EntryStatus.Suspended) return Answer(TrustReason.ParticipantSuspended);
+        if ((participant.Domains & domain) != domain) return Answer(TrustReason.DomainNotOnboarded);
+        if (state.Root is not { } root) return Answer(TrustReason.IssuerNotRegistered);
+        if (root != proof.Root) return Answer(TrustReason.ListProofStale);
+        if (proof.TreeSize != state.LeafCount || !proof.Verifies()) return Answer(TrustReason.ListProofInvalid);
+        if (e.Status == EntryStatus.Suspended) return Answer(TrustReason.IssuerSuspended);
+        if ((e.Domains & domain) != domain) return Answer(TrustReason.DomainNotAuthorized);
+        if (e.ValidFrom is { } from && at < from) return Answer(TrustReason.NotYetValid);
+        if (e.ValidUntil is { } until && at > until) return Answer(TrustReason.Expired);
+        if (thumbprint is { } t && e.Thumbprint != t) return Answer(TrustReason.ThumbprintMismatch);
+        return Answer(TrustReason.Trusted);
+    }
+
+    /// <summary>A participant and its current issuer-list root as the chain holds them now, in one eth_call.</summary>
+    public async Task<IssuerListState> GetIssuerListStateAsync(CountryCode country, CancellationToken ct = default)
+    {
+        var s = await _web3.Eth.GetContractQueryHandler<IssuerListStateFunction>()
+            .QueryDeserializingToObjectAsync<IssuerListStateOutput>(new IssuerListStateFunction { Country = country.ToBytes3() }, Address).WaitAsync(ct);
+        // The admin address is not part of the answer: a trust check does not need it.
+        var participant = s.ParticipantStatus == 0 ? null
+            : new ParticipantEntry(country, "", (TrustDomains)s.ParticipantDomains, Status(s.ParticipantStatus));
+        var root = Bytes32.FromBytes(s.Root);
+        return new IssuerListState(country, participant, root.IsZero ? null : root, checked((int)s.LeafCount), checked((int)s.Version),
+            s.UpdatedAt == 0 ? null : ChainTime.FromSeconds(s.UpdatedAt), ChainTime.FromSeconds(s.BlockTime), checked((long)s.BlockNumber));
+    }
+
     private static TrustDecision Decide(TrustQuery q, DateTimeOffset at, long latestBlock, RegistryState state)
     {
         state.Participants.TryGetValue(q.Country, out var p);
@@ -359,6 +405,12 @@ public sealed class TrustRegistryReader
                 var e = log.DecodeEvent<SnapshotAnchoredEvent>().Event;
                 CountryCode? country = e.Country.All(b => b == 0) ? null : CountryCode.FromBytes3(e.Country);
                 return new SnapshotAnchored(block, index, tx, time, e.Actor, country, Bytes32.FromBytes(e.Root), (int)e.LeafCount, (long)e.AsOfBlock);
+            }
+            if (log.IsLogForEvent<IssuerListSetEvent>())
+            {
+                var e = log.DecodeEvent<IssuerListSetEvent>().Event;
+                return new IssuerListSet(block, index, tx, time, e.Actor, CountryCode.FromBytes3(e.Country), Bytes32.FromBytes(e.Root),
+                    checked((int)e.LeafCount), checked((int)e.Version));
             }
             if (log.IsLogForEvent<AnchorTransferredEvent>())
             {

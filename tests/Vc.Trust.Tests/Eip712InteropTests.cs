@@ -38,6 +38,10 @@ public sealed class Eip712InteropTests
             new AnchorSnapshot(null, Bytes32.Parse(new string('e', 64)), 12, 345),
             Types(("country", "bytes3"), ("root", "bytes32"), ("leafCount", "uint32"), ("asOfBlock", "uint64")),
             new JsonObject { ["country"] = "0x000000", ["root"] = "0x" + new string('e', 64), ["leafCount"] = 12, ["asOfBlock"] = 345 }),
+        ["SetIssuerList"] = (
+            new SetIssuerList(Kenya, Bytes32.Parse(new string('c', 64)), 1000),
+            Types(("country", "bytes3"), ("root", "bytes32"), ("leafCount", "uint32")),
+            new JsonObject { ["country"] = "0x4b454e", ["root"] = "0x" + new string('c', 64), ["leafCount"] = 1000 }),
     };
 
     private static JsonObject Types(params (string Name, string Type)[] fields) => new()

@@ -82,6 +82,9 @@ public static class TrustCommands
             parse => parse.GetValue(all) ? null : parse.GetValue(snapshotCountry) ?? throw new UsageException("snapshot needs COUNTRY or --all"));
         group.Subcommands.Add(snapshot);
 
+        group.Subcommands.Add(CommitList(context));
+        group.Subcommands.Add(Prove(context));
+
         group.Subcommands.Add(Import(context, "import-gateway"));
         group.Subcommands.Add(Import(context, "import-gdhcn"));
         group.Subcommands.Add(Export(context, "export-gdhcn"));
@@ -135,14 +138,18 @@ public static class TrustCommands
         var at = CliParse.Time("--at", "the trust answer as of this time");
         var thumbprint = CliParse.Text("--thumbprint", "with COUNTRY ISSUER: the DSC's SHA-256 thumbprint (hex)", "HEX");
         var certs = Certs();
-        var command = new Command("check", "is this issuer (or key) trusted for a domain? exit 0 trusted, 1 not") { first, second, domain, country, at, thumbprint, certs };
+        var proof = CliParse.Text("--proof", "with COUNTRY ISSUER: the issuer's entry and Merkle proof in the participant's committed list (from `trust prove`)", "FILE");
+        var command = new Command("check", "is this issuer (or key) trusted for a domain? exit 0 trusted, 1 not") { first, second, domain, country, at, thumbprint, certs, proof };
         // Each form has its own options: one of the other form is refused, not ignored.
         command.Validators.Add(r =>
         {
             var subjectForm = r.GetResult(second) is null;
-            foreach (var misplaced in subjectForm ? new Option[] { thumbprint } : [country, certs])
+            foreach (var misplaced in subjectForm ? new Option[] { thumbprint, proof } : [country, certs])
                 if (r.GetResult(misplaced) is not null)
                     r.AddError($"{misplaced.Name} does not apply to trust check {(subjectForm ? "SUBJECT" : "COUNTRY ISSUER")}");
+            // A committed list answers for now only: its earlier roots are not kept on chain.
+            if (r.GetResult(proof) is not null && r.GetResult(at) is not null)
+                r.AddError("--proof answers for the current list: --at does not apply");
         });
         command.SetAction((parse, _) => Run(() =>
         {
@@ -157,6 +164,8 @@ public static class TrustCommands
                 TrustDomainCodes.Parse(parse.GetRequiredValue(domain)),
                 parse.GetValue(at),
                 parse.GetValue(thumbprint) is { } t ? Bytes32.Parse(t) : null);
+            if (parse.GetValue(proof) is { } proofFile)
+                return CheckListedAsync(context, settings, query, proofFile);
             return CheckAsync(context, settings, query);
         }));
         return command;
@@ -430,6 +439,67 @@ public static class TrustCommands
         CliOutput.Write(context.Out, decision);
         return decision.Trusted ? ExitCodes.Ok : ExitCodes.Negative;
     }
+
+    /// <summary>The listed-issuer route: the proof's entry must be the issuer asked about; one read of the chain.</summary>
+    private static async Task<int> CheckListedAsync(CliContext context, LedgerSettings settings, TrustQuery query, string proofFile)
+    {
+        var proof = ListedIssuerProof.Parse(System.Text.Encoding.UTF8.GetBytes(await CliInput.ReadTextAsync(proofFile)));
+        if (proof.Country != query.Country || proof.Entry.Issuer != query.Issuer)
+            throw new UsageException($"{proofFile} proves {proof.Entry.Issuer} of {proof.Country}, not {query.Issuer} of {query.Country}");
+        await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
+        var record = await RequireRegistryAsync(settings, ledger);
+        var decision = await new TrustRegistryReader(ledger.Connection, record.Address, record.DeploymentBlock)
+            .CheckListedAsync(proof, query.Domain, query.Thumbprint);
+        CliOutput.Write(context.Out, decision);
+        return decision.Trusted ? ExitCodes.Ok : ExitCodes.Negative;
+    }
+
+    /// <summary>`trust commit-list LIST --key FILE [--relay]`: the participant's whole issuer list as one on-chain root.</summary>
+    private static Command CommitList(CliContext context)
+    {
+        var list = CliParse.Required("LIST", "the issuer list: {\"country\":\"KEN\",\"issuers\":[{\"issuer\":\"did:…\"|\"kid:…\",\"domains\":[\"ICVP\"],…}]}");
+        var key = CliParse.Text("--key", "the participant admin's key file (secp256k1, hex)", "FILE", required: true);
+        var relay = CliParse.Flag("--relay", "send as a chain-bound signed write through the node's relayer (the signer needs no ether)");
+        var command = new Command("commit-list", "commit a participant's issuer list as one Merkle root (replaces its previous list; earlier proofs go stale)")
+            { list, key, relay };
+        command.SetAction((parse, _) => Run(async () =>
+        {
+            var issuers = await ReadListAsync(parse.GetRequiredValue(list));
+            var signer = await KeyAsync(parse.GetRequiredValue(key));
+            var settings = context.LedgerSettingsFrom(parse);
+            await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
+            var record = await RequireRegistryAsync(settings, ledger);
+            var client = await TrustRegistryClient.OpenAsync(ledger.Connection, record.Address);
+            var result = await client.ExecuteAsync(issuers.Commit(), signer, parse.GetValue(relay) ? WriteMode.Relayed : WriteMode.Direct);
+            CliOutput.Write(context.Out, new { country = issuers.Country, root = issuers.Root, leafCount = issuers.Count, write = result });
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>`trust prove LIST ISSUER`: an issuer's entry with its inclusion proof (offline; exit 1 when not listed).</summary>
+    private static Command Prove(CliContext context)
+    {
+        var list = CliParse.Required("LIST", "the participant's issuer list (as committed)");
+        var issuer = CliParse.Required("ISSUER", "the issuer (DID or kid:BASE64)");
+        var command = new Command("prove", "an issuer's entry and Merkle proof in a committed issuer list, for `trust check --proof`") { list, issuer };
+        command.SetAction((parse, _) => Run(async () =>
+        {
+            var issuers = await ReadListAsync(parse.GetRequiredValue(list));
+            var who = IssuerRef.Parse(parse.GetRequiredValue(issuer));
+            if (issuers.Prove(who) is not { } proof)
+            {
+                CliOutput.Write(context.Out, new { listed = false, country = issuers.Country, issuer = who, root = issuers.Root });
+                return ExitCodes.Negative;
+            }
+            CliOutput.Write(context.Out, proof);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static async Task<IssuerList> ReadListAsync(string file) =>
+        IssuerList.Parse(System.Text.Encoding.UTF8.GetBytes(await CliInput.ReadTextAsync(file)));
 
     private static async Task<int> AuditAsync(CliContext context, LedgerSettings settings, CountryCode country, IssuerRef? issuer)
     {

@@ -45,6 +45,29 @@ public sealed class LedgerTrustExporter(TrustRegistryReader reader, ITrustCertif
     }
 
     /// <summary>
+    /// Exports the DSCs of a participant's committed issuer list (<see cref="IssuerList"/>) trusted for
+    /// <paramref name="domain"/>, as <see cref="ExportGdhcnAsync(string, TrustDomains, CountryCode?, ECDsa, string, DateTimeOffset?, long?, CancellationToken)"/>
+    /// does for on-chain entries. The list must be the participant's current one on chain (one read), else nothing is exported.
+    /// </summary>
+    public async Task<TrustListExport> ExportGdhcnListAsync(string did, TrustDomains domain, IssuerList list, ECDsa proofKey,
+        string proofVerificationMethod, DateTimeOffset? at = null, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(did) || !did.StartsWith("did:web:", StringComparison.Ordinal))
+            throw new TrustBridgeException(TrustBridgeError.InvalidInput, "a GDHCN trust list is a did:web document");
+        var code = SingleCode(domain);
+        var state = await reader.GetIssuerListStateAsync(list.Country, ct);
+        if (state.Participant is null || state.Root != list.Root)
+            throw new TrustBridgeException(TrustBridgeError.NotAuthorized,
+                $"the issuer list {list.Root} is not the current list of {list.Country} on chain ({state.Root?.ToString() ?? "none"})");
+        var time = at ?? state.ChainTime;
+        var candidates = list.Entries.Select(e => new RegisteredIssuer(e.ToEntry(list.Country), state.Participant, state.Block, ""));
+        var (selected, skipped) = await FilterAsync(candidates, domain, time, ct);
+        var keys = selected.Select(s => new GdhcnExportKey(s.Certificate.Dsc, s.Certificate.Issuer, s.Issuer.Entry.Country.Alpha3, code)).ToList();
+        var document = GdhcnDidTrustList.Export(did, keys, proofKey, proofVerificationMethod, time);
+        return new TrustListExport(document, state.Block, time, selected.Select(s => s.Issuer.Entry.Issuer.Value).ToArray(), skipped);
+    }
+
+    /// <summary>
     /// Exports one participant's DCC DSCs as EU gateway DSC items for <paramref name="gatewayCountry"/> (alpha-2),
     /// each CMS-signed by <paramref name="upload"/> (our UPLOAD certificate, with its private key).
     /// </summary>
@@ -67,9 +90,17 @@ public sealed class LedgerTrustExporter(TrustRegistryReader reader, ITrustCertif
     {
         var block = asOfBlock ?? await reader.LatestBlockNumberAsync(ct);
         var time = at ?? await reader.LatestBlockTimeAsync(ct);
+        var (selected, skipped) = await FilterAsync(await reader.ListIssuersAsync(participant, block, ct), domain, time, ct);
+        return (selected, skipped, block, time);
+    }
+
+    /// <summary>The entries that go out, and why the others do not.</summary>
+    private async Task<(List<Selected>, List<ExportSkip>)> FilterAsync(
+        IEnumerable<RegisteredIssuer> candidates, TrustDomains domain, DateTimeOffset time, CancellationToken ct)
+    {
         var selected = new List<Selected>();
         var skipped = new List<ExportSkip>();
-        foreach (var issuer in await reader.ListIssuersAsync(participant, block, ct))
+        foreach (var issuer in candidates)
         {
             var e = issuer.Entry;
             if (e.Issuer.Kind != IssuerKind.Dsc || (e.Domains & domain) != domain) continue;
@@ -93,7 +124,7 @@ public sealed class LedgerTrustExporter(TrustRegistryReader reader, ITrustCertif
             if (Convert.ToBase64String(stored.Kid) != e.Issuer.Value) { skipped.Add(Skip(TrustBridgeError.KidMismatch, "the registered kid is not SHA-256(certificate)[0..8]")); continue; }
             selected.Add(new Selected(issuer, stored));
         }
-        return (selected, skipped, block, time);
+        return (selected, skipped);
     }
 
     private static string SingleCode(TrustDomains domain)

@@ -87,6 +87,9 @@ public enum TrustVerdictReason
     BindingInvalid,
     /// <summary>The subject could not be read (a DID URL without fragment, an empty kid…).</summary>
     InvalidSubject,
+    // TrustRegistryReader.CheckListedAsync (issuer lists committed as one root).
+    ListProofStale,
+    ListProofInvalid,
 }
 
 /// <summary>
