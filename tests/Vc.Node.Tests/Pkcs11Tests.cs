@@ -42,8 +42,19 @@ public sealed class SoftHsmFixture : IDisposable
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
 
+/// <summary>
+/// One SoftHSM2 token for every test that uses one: the module reads SOFTHSM2_CONF once per process (C_Initialize is
+/// process-wide), so the classes share the fixture and run one after the other.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SoftHsmCollection : ICollectionFixture<SoftHsmFixture>
+{
+    public const string Name = "SoftHSM2 token";
+}
+
 /// <summary>DSC keys in an HSM through PKCS#11: generated inside the token, an HCERT signed by it and verified by anyone.</summary>
-public sealed class Pkcs11Tests(SoftHsmFixture hsm) : IClassFixture<SoftHsmFixture>
+[Collection(SoftHsmCollection.Name)]
+public sealed class Pkcs11Tests(SoftHsmFixture hsm)
 {
     private const string Dcc = """{"ver":"1.3.0","nam":{"fn":"Musterfrau","gn":"Erika","fnt":"MUSTERFRAU","gnt":"ERIKA"},"dob":"1964-08-12","v":[{"tg":"840539006","vp":"1119349007","mp":"EU/1/20/1528","ma":"ORG-100030215","dn":2,"sd":2,"dt":"2021-05-29","co":"DE","is":"Robert Koch-Institut","ci":"URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W"}]}""";
 

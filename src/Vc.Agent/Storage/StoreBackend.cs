@@ -109,6 +109,8 @@ internal sealed class SqliteBackend(string path) : StoreBackend
               status_list_id TEXT NOT NULL, status_index INTEGER NOT NULL, bridged_at TEXT NOT NULL);
             CREATE INDEX bridged_hcerts_status ON bridged_hcerts (status_list_id, status_index);
             """),
+        // An issuer key inside a PKCS#11 token: its URI (RFC 7512, no PIN), encrypted_key then empty — no key material.
+        (5, "ALTER TABLE issuers ADD COLUMN key_uri TEXT;"),
     ];
 }
 
@@ -220,6 +222,7 @@ internal sealed class PostgresBackend : StoreBackend
               status_list_id TEXT NOT NULL, status_index INTEGER NOT NULL, bridged_at TEXT NOT NULL);
             CREATE INDEX bridged_hcerts_status ON bridged_hcerts (status_list_id, status_index);
             """),
+        (5, "ALTER TABLE issuers ADD COLUMN key_uri TEXT;"),
     ];
 
     public override ValueTask DisposeAsync() => _source.DisposeAsync();
