@@ -242,4 +242,22 @@ public sealed class HsmIssuerTests(SoftHsmFixture hsm, NodeFixture node) : IClas
         Assert.Equal("issuer.key-store", (string)JsonNode.Parse(cli.Err)!["error"]!["type"]!);
         Assert.DoesNotContain("8888-wrong", cli.Err);
     }
+
+    [Fact]
+    public async Task The_nodes_issuer_create_API_takes_the_key_store_too_and_refuses_what_is_not_a_pkcs11_URI()
+    {
+        using var admin = node.With(node.AdminKey);
+        var uri = hsm.Uri("api-key");
+        var created = await admin.PostAsJsonAsync("/issuers", new { id = "hsm-api", method = "key", cryptosuite = "ecdsa-jcs-2019", keyStore = uri });
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("pin", await created.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(uri, await node.Services.GetRequiredService<IssuerStore>().KeyUriAsync("hsm-api"));
+        await AssertVerifies(await Issue("hsm-api"));
+
+        var bad = await admin.PostAsJsonAsync("/issuers", new { id = "hsm-bad", keyStore = "/tmp/key.pem" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var inline = await admin.PostAsJsonAsync("/issuers", new { id = "hsm-inline", keyStore = $"pkcs11:token={SoftHsmFixture.Token};object=x?pin-value=4711-user" });
+        Assert.Equal(HttpStatusCode.BadRequest, inline.StatusCode);
+        Assert.DoesNotContain("4711-user", await inline.Content.ReadAsStringAsync());
+    }
 }

@@ -43,8 +43,12 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         KeyType type;
         try { type = IssuerKeys.TypeFor(request.Cryptosuite); }
         catch (ArgumentException e) { throw new IssuerServiceException("unsupported", e.Message); }
-        if (request.KeyStore is not null && !Pkcs11Uri.IsPkcs11(request.KeyStore))
-            throw new IssuerServiceException("invalid", "the key store is a pkcs11: URI (RFC 7512), or none for a key sealed by this node");
+        if (request.KeyStore is not null)
+        {
+            // A malformed URI (or one carrying a PIN) is the caller's error, not the token's.
+            try { _ = Pkcs11Uri.Parse(request.KeyStore); }
+            catch (Pkcs11KeyException e) { throw new IssuerServiceException("invalid", "the key store is a pkcs11: URI (RFC 7512), or none for a key sealed by this node: " + e.Message); }
+        }
         if (await issuers.FindAsync(request.Id) is not null) // before a key is made in a token for nothing
             throw new IssuerServiceException("conflict", $"issuer '{request.Id}' already exists");
         using var key = KeyStoreCall(() => keyStores.For(request.KeyStore).Generate(type, request.KeyStore));
