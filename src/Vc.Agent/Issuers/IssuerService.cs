@@ -71,6 +71,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
             default:
                 throw new IssuerServiceException("unsupported", $"DID method '{request.Method}' is not supported here (key{(ethr is null ? "" : ", ethr")})");
         }
+        record = record with { KeyUri = (key.Location as IssuerKeyLocation.InToken)?.Uri };
         try
         {
             await issuers.AddAsync(record, key.Location, controllerKey);
@@ -233,11 +234,6 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         try { return KeyStoreCall(() => keyStores.For(location).Open(location, Enum.Parse<KeyType>(issuer.KeyType))); }
         catch { if (location is IssuerKeyLocation.Sealed s) Array.Clear(s.Secret); throw; }
     }
-
-    /// <summary>The issuer's key store location as text safe to show: the token URI without its query (PIN source,
-    /// module), or "sealed" for a key this node keeps encrypted.</summary>
-    public async Task<string> KeyStoreAsync(string id) =>
-        await issuers.KeyUriAsync(id) is { } uri ? Pkcs11Uri.Parse(uri).ToString() : "sealed";
 
     /// <summary>A token that cannot be used (no module, no token, PIN refused, no such key) is a typed key-store failure.</summary>
     private static T KeyStoreCall<T>(Func<T> action)

@@ -11,6 +11,12 @@ public sealed record IssuerRecord(
     string Id, string Did, string Method, string VerificationMethod, string Cryptosuite, string KeyType,
     DateTimeOffset CreatedAt, JsonObject Metadata)
 {
+    /// <summary>The PKCS#11 URI of the signing key when it is in a token; null for a key sealed by this node.</summary>
+    public string? KeyUri { get; init; }
+
+    /// <summary>Where the signing key is, safe to show: the token URI without its query (PIN source, module), or "sealed".</summary>
+    public string KeyStore => KeyUri is { } uri ? Pkcs11Uri.Parse(uri).ToString() : "sealed";
+
     public override string ToString() => $"issuer {Id} ({Did})";
 }
 
@@ -49,7 +55,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE did = @did ORDER BY created_at LIMIT 1", ("@did", did));
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata, key_uri FROM issuers WHERE did = @did ORDER BY created_at LIMIT 1", ("@did", did));
         await using var r = await cmd.ExecuteReaderAsync();
         return await r.ReadAsync() ? Read(r) : null;
     }
@@ -58,7 +64,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE id = @id", ("@id", id));
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata, key_uri FROM issuers WHERE id = @id", ("@id", id));
         await using var r = await cmd.ExecuteReaderAsync();
         return await r.ReadAsync() ? Read(r) : null;
     }
@@ -67,7 +73,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers ORDER BY created_at");
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata, key_uri FROM issuers ORDER BY created_at");
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<IssuerRecord>();
         while (await r.ReadAsync()) list.Add(Read(r));
@@ -152,5 +158,8 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
 
     private static IssuerRecord Read(System.Data.Common.DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-        DateTimeOffset.Parse(r.GetString(6)), JsonNode.Parse(r.GetString(7))!.AsObject());
+        DateTimeOffset.Parse(r.GetString(6)), JsonNode.Parse(r.GetString(7))!.AsObject())
+    {
+        KeyUri = r.IsDBNull(8) ? null : r.GetString(8),
+    };
 }

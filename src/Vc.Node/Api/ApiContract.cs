@@ -16,7 +16,8 @@ public sealed record CreateIssuerBody(
 
 [Description("An issuer instance: its DID and the verification method it signs with. Private keys are never returned.")]
 public sealed record IssuerProfileBody(string Id, string Did, string Method, string VerificationMethod, string Cryptosuite, DateTimeOffset CreatedAt,
-    [property: Description("Ledger transactions of a key rotation")] IReadOnlyList<string>? Transactions = null);
+    [property: Description("Ledger transactions of a key rotation")] IReadOnlyList<string>? Transactions = null,
+    [property: Description("where the signing key is: \"sealed\" (encrypted at rest by the node) or the PKCS#11 token URI (token and object, no PIN source)")] string? KeyStore = null);
 
 [Description("VC-API issue request.")]
 public sealed record IssueCredentialBody(

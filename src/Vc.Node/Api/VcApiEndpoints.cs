@@ -187,5 +187,6 @@ public static class VcApiEndpoints
         ["verificationMethod"] = r.VerificationMethod,
         ["cryptosuite"] = r.Cryptosuite,
         ["createdAt"] = r.CreatedAt.ToString("O"),
+        ["keyStore"] = r.KeyStore,
     };
 }

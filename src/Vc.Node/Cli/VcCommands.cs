@@ -29,9 +29,7 @@ public static class VcCommands
             await using var runtime = await context.OpenAgentAsync(parse);
             var request = new CreateIssuerRequest(parse.GetRequiredValue(idArgument), parse.GetValue(method) ?? "key", parse.GetValue(cryptosuite) ?? "eddsa-rdfc-2022", parse.GetValue(keyStore));
             var record = await Guard(() => runtime.IssuerService.CreateAsync(request));
-            var profile = Api.VcApiEndpoints.Profile(record);
-            profile["keyStore"] = await runtime.IssuerService.KeyStoreAsync(record.Id);
-            CliOutput.Write(context.Out, profile);
+            CliOutput.Write(context.Out, Api.VcApiEndpoints.Profile(record));
             return ExitCodes.Ok;
         });
         var list = new Command("list", "list the issuer instances of this node");
