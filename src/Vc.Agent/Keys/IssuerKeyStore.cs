@@ -21,7 +21,11 @@ public abstract record IssuerKeyLocation
     /// <summary>A key inside a PKCS#11 token, named by its URI (token, object, and where the PIN comes from).</summary>
     public sealed record InToken(string Uri) : IssuerKeyLocation
     {
-        public override string ToString() => Pkcs11Uri.Parse(Uri).ToString();
+        public override string ToString()
+        {
+            try { return Pkcs11Uri.Parse(Uri).ToString(); }
+            catch (Pkcs11KeyException) { return "pkcs11 key (malformed URI)"; }
+        }
     }
 }
 
@@ -62,7 +66,7 @@ public sealed class SealedIssuerKeyStore : IIssuerKeyStore
 
     public IssuerKey Generate(KeyType type, string? name)
     {
-        if (name is not null) throw new Pkcs11KeyException("the sealed key store takes no key name");
+        if (name is not null) throw new ArgumentException("the sealed key store takes no key name", nameof(name));
         var secret = IssuerKeys.NewSecret(type);
         return new IssuerKey(IssuerKeys.Load(type, secret), new IssuerKeyLocation.Sealed(secret));
     }
