@@ -211,7 +211,7 @@ public sealed class HsmIssuerTests(SoftHsmFixture hsm, NodeFixture node) : IClas
         var wrongPin = Path.Combine(hsm.Directory, "wrong-issuer.pin");
         await File.WriteAllTextAsync(wrongPin, "9999-wrong");
         var refused = await Cli("issuer", "create", "hsm-wrong", "--cryptosuite", "ecdsa-rdfc-2019",
-            "--key-store", $"pkcs11:token={SoftHsmFixture.Token};object=wrong?pin-source=file:{wrongPin}");
+            "--key-store", $"pkcs11:token={SoftHsmFixture.PinToken};object=wrong?pin-source=file:{wrongPin}");
         Assert.Equal(ExitCodes.Failed, refused.Code);
         var error = JsonNode.Parse(refused.Err)!["error"]!;
         Assert.Equal("issuer.key-store", (string)error["type"]!);
@@ -219,10 +219,11 @@ public sealed class HsmIssuerTests(SoftHsmFixture hsm, NodeFixture node) : IClas
         Assert.DoesNotContain("9999-wrong", refused.Err);
         Assert.Null(await node.Services.GetRequiredService<IssuerStore>().FindAsync("hsm-wrong"));
 
-        // An issuer whose PIN changes under it: issuance answers 503 key-store, without the PIN.
+        // An issuer whose PIN changes under it (before the node first opens its key): issuance answers 503 key-store,
+        // without the PIN.
         var pin = Path.Combine(hsm.Directory, "changing.pin");
         await File.WriteAllTextAsync(pin, await File.ReadAllTextAsync(hsm.PinFile));
-        await CreateHsmIssuer("hsm-pin", "eddsa-rdfc-2022", $"pkcs11:token={SoftHsmFixture.Token};object=pin-changes?pin-source=file:{pin}");
+        await CreateHsmIssuer("hsm-pin", "eddsa-rdfc-2022", $"pkcs11:token={SoftHsmFixture.PinToken};object=pin-changes?pin-source=file:{pin}");
         await File.WriteAllTextAsync(pin, "8888-wrong");
         using var client = node.With(node.IssueKey);
         var response = await client.PostAsync("/issuers/hsm-pin/credentials/issue",

@@ -142,6 +142,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         }
         catch (System.Security.Cryptography.CryptographicException e) when (key.Location is IssuerKeyLocation.InToken)
         {
+            keyStores.Pkcs11.Forget(key.Location); // a kept session the token no longer honours is reopened next time
             throw new IssuerServiceException("key-store", e.Message, e); // the token refused to sign: its message names the step, never the PIN
         }
     }
@@ -195,6 +196,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         try { return await signer.IssueAsync(unsigned, cancellationToken: ct); }
         catch (System.Security.Cryptography.CryptographicException e) when (key.Location is IssuerKeyLocation.InToken)
         {
+            keyStores.Pkcs11.Forget(key.Location);
             throw new IssuerServiceException("key-store", e.Message, e);
         }
     }

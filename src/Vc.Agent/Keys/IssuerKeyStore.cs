@@ -29,8 +29,9 @@ public abstract record IssuerKeyLocation
     }
 }
 
-/// <summary>An issuer's signing key, opened for use, with where it is kept.</summary>
-public sealed class IssuerKey(ISigningKey key, IssuerKeyLocation location) : IDisposable
+/// <summary>An issuer's signing key, opened for use, with where it is kept; <paramref name="owned"/> false when the
+/// store keeps the key open for later uses (disposing this then leaves it open).</summary>
+public sealed class IssuerKey(ISigningKey key, IssuerKeyLocation location, bool owned = true) : IDisposable
 {
     public ISigningKey Signer { get; } = key;
 
@@ -38,7 +39,7 @@ public sealed class IssuerKey(ISigningKey key, IssuerKeyLocation location) : IDi
 
     public void Dispose()
     {
-        (Signer as IDisposable)?.Dispose();
+        if (owned) (Signer as IDisposable)?.Dispose();
         if (Location is IssuerKeyLocation.Sealed sealedKey) Array.Clear(sealedKey.Secret);
     }
 }
@@ -79,11 +80,13 @@ public sealed class SealedIssuerKeyStore : IIssuerKeyStore
 
 /// <summary>
 /// Keys inside PKCS#11 tokens: generated there (sensitive, not extractable), every signature made there. The store
-/// holds a reference to each module it used for its life (the agent's), so the keys' sessions outlive their use.
+/// holds a reference to each module it used for its life (the agent's), and keeps opened keys open (one session each,
+/// logged in once): opening costs a session, a login and object searches, several times a signature.
 /// </summary>
 public sealed class Pkcs11IssuerKeyStore : IIssuerKeyStore, IDisposable
 {
     private readonly Dictionary<string, Pkcs11Module> _modules = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Uri, KeyType Type), ISigningKey> _open = new();
     private readonly Lock _gate = new();
 
     public bool Holds(IssuerKeyLocation location) => location is IssuerKeyLocation.InToken;
@@ -117,14 +120,40 @@ public sealed class Pkcs11IssuerKeyStore : IIssuerKeyStore, IDisposable
     public IssuerKey Open(IssuerKeyLocation location, KeyType type)
     {
         var text = ((IssuerKeyLocation.InToken)location).Uri;
+        lock (_gate)
+        {
+            if (_open.TryGetValue((text, type), out var cached)) return new IssuerKey(cached, location, owned: false);
+        }
         var uri = Pkcs11Uri.Parse(text);
-        return new IssuerKey(OpenKey(uri, Module(uri), type), location);
+        var key = OpenKey(uri, Module(uri), type);
+        lock (_gate)
+        {
+            if (_open.TryAdd((text, type), key)) return new IssuerKey(key, location, owned: false);
+            ((IDisposable)key).Dispose(); // opened twice at once: keep the first
+            return new IssuerKey(_open[(text, type)], location, owned: false);
+        }
+    }
+
+    /// <summary>Closes a kept key after the token failed it (e.g. the token was reset): the next use opens it again.</summary>
+    public void Forget(IssuerKeyLocation location)
+    {
+        if (location is not IssuerKeyLocation.InToken token) return;
+        lock (_gate)
+        {
+            foreach (var k in _open.Keys.Where(k => k.Uri == token.Uri).ToArray())
+            {
+                ((IDisposable)_open[k]).Dispose();
+                _open.Remove(k);
+            }
+        }
     }
 
     public void Dispose()
     {
         lock (_gate)
         {
+            foreach (var key in _open.Values) ((IDisposable)key).Dispose();
+            _open.Clear();
             foreach (var module in _modules.Values) module.Dispose();
             _modules.Clear();
         }
