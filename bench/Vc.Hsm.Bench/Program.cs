@@ -48,14 +48,14 @@ try
         var tokenRate = await IssuanceRate(token.Signer);
         Console.WriteLine($"{suite + " issuance, in-memory key",-44}{memoryRate.Cpu,12:N0}{memoryRate.Wall,12:N0}");
         Console.WriteLine($"{suite + " issuance, SoftHSM2 key",-44}{tokenRate.Cpu,12:N0}{tokenRate.Wall,12:N0}   ({tokenRate.Cpu / memoryRate.Cpu:P0} of in-memory)");
-        // The node's path: the issuer's key is opened from its store for each issuance (session, login, object lookup).
+        // The node's path: the issuer's key is asked of its key store for each issuance (kept open after the first).
         var tokenUnsigned = Unsigned(IssuerProfile.ForDidKey(token.Signer, suite).Issuer);
         var perIssue = await Rate(async () =>
         {
             using var opened = store.Open(token.Location, type);
             await new CredentialIssuer(proofs, IssuerProfile.ForDidKey(opened.Signer, suite)).IssueAsync(tokenUnsigned, now);
         });
-        Console.WriteLine($"{"  same, key opened per issuance (node path)",-44}{perIssue.Cpu,12:N0}{perIssue.Wall,12:N0}   ({perIssue.Cpu / memoryRate.Cpu:P0} of in-memory)");
+        Console.WriteLine($"{"  same, key from the agent's key store (node path)",-44}{perIssue.Cpu,12:N0}{perIssue.Wall,12:N0}   ({perIssue.Cpu / memoryRate.Cpu:P0} of in-memory)");
 
         async Task<(double Cpu, double Wall)> IssuanceRate(ISigningKey key)
         {
