@@ -116,6 +116,8 @@ public sealed class VcAgent : IAsyncDisposable
     public required AgentLedger Ledger { get; init; }
     public required CredentialServices Credentials { get; init; }
     public required IssuerService IssuerService { get; init; }
+    /// <summary>Where issuer keys live (sealed here, or in PKCS#11 tokens whose modules stay loaded while the agent lives).</summary>
+    public required Vc.Agent.Keys.IssuerKeyStores KeyStores { get; init; }
     public required BridgeService Bridge { get; init; }
     public required NodeTrust Trust { get; init; }
     /// <summary>EU DCC validation rules imported from gateway rule lists into the trust store.</summary>
@@ -172,11 +174,12 @@ public sealed class VcAgent : IAsyncDisposable
             resolver = CompositeDidResolver.Create(agentLedger, didWeb);
         }
         var credentials = new CredentialServices(resolver, fetcher, time);
-        issuerService = new IssuerService(issuers, statusLists, credentials, urls, agentLedger, time);
+        var keyStores = new Vc.Agent.Keys.IssuerKeyStores();
+        issuerService = new IssuerService(issuers, keyStores, statusLists, credentials, urls, agentLedger, time);
         return new VcAgent
         {
             Options = options, Store = store, ApiKeys = new ApiKeys(store), Issuers = issuers, StatusLists = statusLists,
-            Urls = urls, Ledger = agentLedger, Credentials = credentials, IssuerService = issuerService,
+            Urls = urls, Ledger = agentLedger, Credentials = credentials, IssuerService = issuerService, KeyStores = keyStores,
             Bridge = new BridgeService(issuers, issuerService, credentials, pki, time, new HcertRevocations(store, urls, time)),
             Trust = new NodeTrust(agentLedger, options.TrustCertificatesDirectory ?? Path.Combine(dataDirectory, "trust-certificates"), pki, time, packTrust),
             TrustLists = trustLists,
@@ -392,5 +395,6 @@ public sealed class VcAgent : IAsyncDisposable
         await StatusLists.DisposeAsync(); // pending allocations are committed (or failed) before the store closes
         await Store.DisposeAsync();
         await Ledger.DisposeAsync();
+        KeyStores.Dispose();
     }
 }

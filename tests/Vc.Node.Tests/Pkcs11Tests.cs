@@ -12,6 +12,9 @@ namespace Vc.Node.Tests;
 public sealed class SoftHsmFixture : IDisposable
 {
     public const string Token = "vchealth-test";
+    /// <summary>A second token for PIN tests: PKCS#11 keeps a process logged in to a token while any of its sessions is
+    /// open (v2.40 §5.6), so a wrong PIN is only ever checked on a token the process holds no session with.</summary>
+    public const string PinToken = "vchealth-pin";
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("vchealth-softhsm-").FullName;
     public string PinFile => Path.Combine(Directory, "user.pin");
 
@@ -22,13 +25,16 @@ public sealed class SoftHsmFixture : IDisposable
         File.WriteAllText(conf, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n");
         // The module reads its config with getenv(3): .NET's SetEnvironmentVariable changes only the managed copy on Unix.
         if (setenv("SOFTHSM2_CONF", conf, 1) != 0) throw new InvalidOperationException("setenv SOFTHSM2_CONF failed");
-        var psi = new ProcessStartInfo("softhsm2-util") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--init-token", "--free", "--label", Token, "--pin", "4711-user", "--so-pin", "4711-so" }) psi.ArgumentList.Add(a);
-        psi.Environment["SOFTHSM2_CONF"] = conf;
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException("softhsm2-util --init-token failed: " + output);
+        foreach (var label in new[] { Token, PinToken })
+        {
+            var psi = new ProcessStartInfo("softhsm2-util") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "--init-token", "--free", "--label", label, "--pin", "4711-user", "--so-pin", "4711-so" }) psi.ArgumentList.Add(a);
+            psi.Environment["SOFTHSM2_CONF"] = conf;
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0) throw new InvalidOperationException("softhsm2-util --init-token failed: " + output);
+        }
         File.WriteAllText(PinFile, "4711-user");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(PinFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
@@ -42,8 +48,19 @@ public sealed class SoftHsmFixture : IDisposable
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
 
+/// <summary>
+/// One SoftHSM2 token for every test that uses one: the module reads SOFTHSM2_CONF once per process (C_Initialize is
+/// process-wide), so the classes share the fixture and run one after the other.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SoftHsmCollection : ICollectionFixture<SoftHsmFixture>
+{
+    public const string Name = "SoftHSM2 token";
+}
+
 /// <summary>DSC keys in an HSM through PKCS#11: generated inside the token, an HCERT signed by it and verified by anyone.</summary>
-public sealed class Pkcs11Tests(SoftHsmFixture hsm) : IClassFixture<SoftHsmFixture>
+[Collection(SoftHsmCollection.Name)]
+public sealed class Pkcs11Tests(SoftHsmFixture hsm)
 {
     private const string Dcc = """{"ver":"1.3.0","nam":{"fn":"Musterfrau","gn":"Erika","fnt":"MUSTERFRAU","gnt":"ERIKA"},"dob":"1964-08-12","v":[{"tg":"840539006","vp":"1119349007","mp":"EU/1/20/1528","ma":"ORG-100030215","dn":2,"sd":2,"dt":"2021-05-29","co":"DE","is":"Robert Koch-Institut","ci":"URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W"}]}""";
 

@@ -28,7 +28,7 @@ chmod 600 "$work/tls.key"
 
 key="$(vch apikey create --scopes issue,revoke,manage-issuers --description w3c-suites | node -pe 'JSON.parse(require("fs").readFileSync(0)).key')"
 declare -A did
-for suite in eddsa-rdfc-2022 eddsa-jcs-2022 ecdsa-rdfc-2019 ecdsa-jcs-2019; do
+for suite in eddsa-rdfc-2022 eddsa-jcs-2022 ecdsa-rdfc-2019 ecdsa-jcs-2019 ecdsa-sd-2023; do
   did[$suite]="$(vch issuer create "$suite" --cryptosuite "$suite" | node -pe 'JSON.parse(require("fs").readFileSync(0)).did')"
 done
 # The status list suite's issuer: every credential it issues gets a revocation entry (VC-API options.credentialStatus).
@@ -62,10 +62,12 @@ module.exports = {
       issuer('eddsa-jcs-2022', '${did[eddsa-jcs-2022]}'),
       issuer('ecdsa-rdfc-2019', '${did[ecdsa-rdfc-2019]}', {supportedEcdsaKeyTypes: ['P-256']}),
       issuer('ecdsa-jcs-2019', '${did[ecdsa-jcs-2019]}', {supportedEcdsaKeyTypes: ['P-256']}),
+      issuer('ecdsa-sd-2023', '${did[ecdsa-sd-2023]}', {supportedEcdsaKeyTypes: ['P-256']}),
       issuer('bsl', '${did[bsl]}', {tags: ['BitstringStatusList'], options: {credentialStatus: {statusPurpose: 'revocation'}}}),
     ],
     verifiers: [{id: '$base/verifier', endpoint: '$base/credentials/verify', supports,
-      tags: ['vc2.0', 'eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-jcs-2019', 'BitstringStatusList'], supportedEcdsaKeyTypes: ['P-256', 'P-384']}],
+      tags: ['vc2.0', 'eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-jcs-2019', 'ecdsa-sd-2023', 'BitstringStatusList'],
+      supportedEcdsaKeyTypes: ['P-256', 'P-384']}],
     vpVerifiers: [{id: '$base/verifier', endpoint: '$base/presentations/verify', supports, tags: ['vc2.0', 'BitstringStatusList']}],
   }],
 };

@@ -17,6 +17,22 @@ public static class IssuerKeys
         _ => throw new ArgumentException($"unsupported cryptosuite '{cryptosuite}' (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-sd-2023)"),
     };
 
+    /// <summary>The key type a cryptosuite signs with.</summary>
+    public static KeyType TypeFor(string cryptosuite) => cryptosuite switch
+    {
+        "eddsa-rdfc-2022" or "eddsa-jcs-2022" => KeyType.Ed25519,
+        "ecdsa-rdfc-2019" or "ecdsa-jcs-2019" or "ecdsa-sd-2023" => KeyType.P256,
+        _ => throw new ArgumentException($"unsupported cryptosuite '{cryptosuite}' (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, ecdsa-sd-2023)"),
+    };
+
+    /// <summary>A new secret of the key type: an Ed25519 seed or a P-256 scalar.</summary>
+    public static byte[] NewSecret(KeyType type) => type switch
+    {
+        KeyType.Ed25519 => RandomNumberGenerator.GetBytes(32),
+        KeyType.P256 => NewP256Scalar(),
+        _ => throw new ArgumentException($"issuer keys are Ed25519 or P-256, not {type}"),
+    };
+
     public static ISigningKey Load(KeyType type, ReadOnlySpan<byte> secret) => type switch
     {
         KeyType.Ed25519 => Ed25519SigningKey.FromSeed(secret),

@@ -8,6 +8,7 @@ using Vc.Credentials.StatusList;
 using Vc.Credentials.Verification;
 using Vc.Credentials.Model;
 using Vc.Agent.Storage;
+using Vc.Agent.Keys;
 
 namespace Vc.Agent;
 
@@ -15,13 +16,15 @@ namespace Vc.Agent;
 /// ecdsa-sd-2023, the mandatory JSON pointers (null: the ICVP profile or the default ones).</summary>
 public sealed record IssueOptions(string? Cryptosuite = null, IReadOnlyList<string>? MandatoryPointers = null, string? VcVersion = null);
 
-/// <summary>What a caller asks for when creating an issuer instance.</summary>
-public sealed record CreateIssuerRequest(string Id, string Method = "key", string Cryptosuite = "eddsa-rdfc-2022");
+/// <summary>What a caller asks for when creating an issuer instance; <paramref name="KeyStore"/> null keeps the key
+/// sealed by this node (encrypted at rest), a pkcs11: URI (RFC 7512) puts it in that token (generated there, or the
+/// key the token already holds under that name).</summary>
+public sealed record CreateIssuerRequest(string Id, string Method = "key", string Cryptosuite = "eddsa-rdfc-2022", string? KeyStore = null);
 
 /// <summary>A failure of an issuer operation the caller can act on (maps to 4xx / exit 1-3).</summary>
 public sealed class IssuerServiceException(string kind, string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>not-found, conflict, invalid, unsupported, ledger-unavailable.</summary>
+    /// <summary>not-found, conflict, invalid, unsupported, ledger-unavailable, key-store (the key's token failed: which step, why).</summary>
     public string Kind { get; } = kind;
 }
 
@@ -29,7 +32,7 @@ public sealed class IssuerServiceException(string kind, string message, Exceptio
 /// Issuer instances of this node: creation (DID + key), issuance with status entries, and status changes.
 /// The HTTP API and the CLI both call this; keys are decrypted only for the signing that needs them.
 /// </summary>
-public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLists, CredentialServices credentials, NodeUrls urls, IDidMethodProvisioner? ethr, TimeProvider time)
+public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores, StatusListStore statusLists, CredentialServices credentials, NodeUrls urls, IDidMethodProvisioner? ethr, TimeProvider time)
 {
     public static readonly string[] StatusPurposes = [Vc.Credentials.StatusList.StatusPurposes.Revocation, Vc.Credentials.StatusList.StatusPurposes.Suspension];
 
@@ -37,11 +40,19 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
     {
         if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 64 || !request.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new IssuerServiceException("invalid", "issuer id must be 1-64 characters of A-Z a-z 0-9 - _");
-        (byte[] secret, KeyType type) key;
-        try { key = IssuerKeys.Generate(request.Cryptosuite); }
+        KeyType type;
+        try { type = IssuerKeys.TypeFor(request.Cryptosuite); }
         catch (ArgumentException e) { throw new IssuerServiceException("unsupported", e.Message); }
-        using var signing = (IDisposable)IssuerKeys.Load(key.type, key.secret);
-        var publicKey = ((ISigningKey)signing).PublicKey;
+        if (request.KeyStore is not null)
+        {
+            // A malformed URI (or one carrying a PIN) is the caller's error, not the token's.
+            try { _ = Pkcs11Uri.Parse(request.KeyStore); }
+            catch (Pkcs11KeyException e) { throw new IssuerServiceException("invalid", "the key store is a pkcs11: URI (RFC 7512), or none for a key sealed by this node: " + e.Message); }
+        }
+        if (await issuers.FindAsync(request.Id) is not null) // before a key is made in a token for nothing
+            throw new IssuerServiceException("conflict", $"issuer '{request.Id}' already exists");
+        using var key = KeyStoreCall(() => keyStores.For(request.KeyStore).Generate(type, request.KeyStore));
+        var publicKey = key.Signer.PublicKey;
 
         IssuerRecord record;
         byte[]? controllerKey = null;
@@ -49,20 +60,21 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         {
             case "key":
                 record = new IssuerRecord(request.Id, DidKeyResolver.CreateDid(publicKey), "key", DidKeyResolver.VerificationMethodId(publicKey),
-                    request.Cryptosuite, key.type.ToString(), time.GetUtcNow(), new JsonObject());
+                    request.Cryptosuite, type.ToString(), time.GetUtcNow(), new JsonObject());
                 break;
             case "ethr" when ethr is not null:
                 var provisioned = await ethr.CreateAsync(publicKey, ct);
                 controllerKey = provisioned.ControllerKey;
                 record = new IssuerRecord(request.Id, provisioned.Did, "ethr", provisioned.VerificationMethod,
-                    request.Cryptosuite, key.type.ToString(), time.GetUtcNow(), provisioned.Metadata);
+                    request.Cryptosuite, type.ToString(), time.GetUtcNow(), provisioned.Metadata);
                 break;
             default:
                 throw new IssuerServiceException("unsupported", $"DID method '{request.Method}' is not supported here (key{(ethr is null ? "" : ", ethr")})");
         }
+        record = record with { KeyUri = (key.Location as IssuerKeyLocation.InToken)?.Uri };
         try
         {
-            await issuers.AddAsync(record, key.secret, controllerKey);
+            await issuers.AddAsync(record, key.Location, controllerKey);
         }
         catch (StoreException e) when (e.Message.Contains("already exists"))
         {
@@ -70,7 +82,6 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         }
         finally
         {
-            Array.Clear(key.secret);
             if (controllerKey is not null) Array.Clear(controllerKey);
         }
         foreach (var purpose in StatusPurposes)
@@ -117,7 +128,7 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
             unsigned["credentialStatus"] = entries.Count == 1 ? entries[0]!.DeepClone() : entries;
         }
         using var key = await SigningKeyAsync(issuer);
-        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, options.Cryptosuite ?? issuer.Cryptosuite)
+        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, key.Signer, options.Cryptosuite ?? issuer.Cryptosuite)
         {
             MandatoryPointers = options.MandatoryPointers,
         });
@@ -128,6 +139,11 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         catch (CredentialException e)
         {
             throw new IssuerServiceException("invalid", e.Message, e);
+        }
+        catch (System.Security.Cryptography.CryptographicException e) when (key.Location is IssuerKeyLocation.InToken)
+        {
+            keyStores.Pkcs11.Forget(key.Location); // a kept session the token no longer honours is reopened next time
+            throw new IssuerServiceException("key-store", e.Message, e); // the token refused to sign: its message names the step, never the PIN
         }
     }
 
@@ -176,8 +192,13 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         // A status list is verified whole by anyone: an ecdsa-sd-2023 issuer signs it with ecdsa-rdfc-2019 (same
         // P-256 key), since a selective-disclosure base proof is not for verifiers.
         var suite = issuer.Cryptosuite == Vc.Credentials.DataIntegrity.SelectiveDisclosure.EcdsaSd2023.SuiteName ? "ecdsa-rdfc-2019" : issuer.Cryptosuite;
-        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, (ISigningKey)key, suite));
-        return await signer.IssueAsync(unsigned, cancellationToken: ct);
+        var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, key.Signer, suite));
+        try { return await signer.IssueAsync(unsigned, cancellationToken: ct); }
+        catch (System.Security.Cryptography.CryptographicException e) when (key.Location is IssuerKeyLocation.InToken)
+        {
+            keyStores.Pkcs11.Forget(key.Location);
+            throw new IssuerServiceException("key-store", e.Message, e);
+        }
     }
 
     /// <summary>
@@ -190,30 +211,37 @@ public sealed class IssuerService(IssuerStore issuers, StatusListStore statusLis
         var issuer = await GetAsync(id);
         if (issuer.Method != "ethr" || ethr is null)
             throw new IssuerServiceException("unsupported", $"issuer '{id}' uses did:{issuer.Method}, whose DID is its key: create a new issuer instead");
-        var (secret, type) = IssuerKeys.Generate(issuer.Cryptosuite);
         var controller = await issuers.ControllerKeyAsync(id);
         try
         {
             using var oldKey = await SigningKeyAsync(issuer);
-            using var newKey = (IDisposable)IssuerKeys.Load(type, secret);
-            var (vm, receipts) = await ethr.RotateAsync(issuer.Did, controller, ((ISigningKey)oldKey).PublicKey, ((ISigningKey)newKey).PublicKey, overlap, ct);
-            await issuers.RotateAsync(id, vm, secret);
+            // The new key is made where the old one is: in the token for a token key (never exported), sealed otherwise.
+            using var newKey = KeyStoreCall(() => keyStores.For(oldKey.Location).GenerateSuccessor(oldKey.Location, Enum.Parse<KeyType>(issuer.KeyType)));
+            var (vm, receipts) = await ethr.RotateAsync(issuer.Did, controller, oldKey.Signer.PublicKey, newKey.Signer.PublicKey, overlap, ct);
+            await issuers.RotateAsync(id, vm, newKey.Location);
             return (await GetAsync(id), receipts);
         }
         finally
         {
-            Array.Clear(secret);
             Array.Clear(controller);
         }
     }
 
     public static string ListId(string issuerId, string purpose) => $"{issuerId}-{purpose}-1";
 
-    private async Task<IDisposable> SigningKeyAsync(IssuerRecord issuer)
+    /// <summary>The issuer's signing key opened from its store (a sealed secret is cleared when the key is disposed).</summary>
+    private async Task<IssuerKey> SigningKeyAsync(IssuerRecord issuer)
     {
-        var secret = await issuers.SigningKeyAsync(issuer.Id);
-        try { return (IDisposable)IssuerKeys.Load(Enum.Parse<KeyType>(issuer.KeyType), secret); }
-        finally { Array.Clear(secret); }
+        var location = await issuers.SigningKeyLocationAsync(issuer.Id);
+        try { return KeyStoreCall(() => keyStores.For(location).Open(location, Enum.Parse<KeyType>(issuer.KeyType))); }
+        catch { if (location is IssuerKeyLocation.Sealed s) Array.Clear(s.Secret); throw; }
+    }
+
+    /// <summary>A token that cannot be used (no module, no token, PIN refused, no such key) is a typed key-store failure.</summary>
+    private static T KeyStoreCall<T>(Func<T> action)
+    {
+        try { return action(); }
+        catch (Pkcs11KeyException e) { throw new IssuerServiceException("key-store", e.Message, e); }
     }
 
     private static string TypesOf(JsonObject credential) => credential["type"] switch

@@ -2,60 +2,81 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using Vc.Credentials.Keys;
+using Vc.Did.Keys;
 
 namespace Vc.Agent.Keys;
 
 /// <summary>
 /// A P-256 private key that lives in a PKCS#11 token (an HSM, or SoftHSM2 in tests): an <see cref="ECDsa"/> whose
 /// signatures are made by the token (CKM_ECDSA over the hash, PKCS#11 v2.40 §2.3.6) so the key never leaves it. It
-/// plugs into everything that signs with an ECDsa (COSE_Sign1 via CoseSigner for HCERT DSCs, ecdsa-rdfc-2019 proofs).
+/// plugs into everything that signs with an ECDsa (COSE_Sign1 via CoseSigner for HCERT DSCs) and, as an
+/// <see cref="ISigningKey"/>, into Data Integrity proofs (ecdsa-rdfc-2019, ecdsa-jcs-2019, ecdsa-sd-2023 base proofs).
 /// One session per key, used under a lock (PKCS#11 sessions are not for concurrent use).
 /// </summary>
-public sealed class Pkcs11EcdsaKey : ECDsa
+public sealed class Pkcs11EcdsaKey : ECDsa, ISigningKey
 {
     /// <summary>DER of the named curve P-256 (OID 1.2.840.10045.3.1.7), the CKA_EC_PARAMS of our keys.</summary>
     private static readonly byte[] P256Params = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
 
-    private readonly IPkcs11Library _library;
+    private readonly Pkcs11Module _module;
+    private readonly Pkcs11Module? _ownedModule;
     private readonly ISession _session;
     private readonly IObjectHandle _privateKey;
     private readonly ECParameters _public;
-    private readonly Pkcs11InteropFactories _factories;
     private readonly Lock _gate = new();
 
     public Pkcs11Uri Uri { get; }
 
-    private Pkcs11EcdsaKey(Pkcs11Uri uri, Pkcs11InteropFactories factories, IPkcs11Library library, ISession session, IObjectHandle privateKey, ECParameters publicKey)
+    /// <inheritdoc/>
+    public KeyType KeyType => KeyType.P256;
+
+    /// <inheritdoc/>
+    public VerificationKey PublicKey { get; }
+
+    private Pkcs11EcdsaKey(Pkcs11Uri uri, Pkcs11Module module, bool ownsModule, ISession session, IObjectHandle privateKey, ECParameters publicKey)
     {
         Uri = uri;
-        _factories = factories;
-        _library = library;
+        _module = module;
+        _ownedModule = ownsModule ? module : null;
         _session = session;
         _privateKey = privateKey;
         _public = publicKey;
+        PublicKey = VerificationKey.FromEcPoint(KeyType.P256, publicKey.Q.X!, publicKey.Q.Y!);
         KeySizeValue = 256;
         LegalKeySizesValue = [new KeySizes(256, 256, 0)];
     }
 
-    /// <summary>Opens the P-256 private key the URI names (its public half read from the matching public key object).</summary>
-    public static Pkcs11EcdsaKey Open(Pkcs11Uri uri) => With(uri, (factories, library, session) =>
-    {
-        var priv = Find(factories, session, uri, CKO.CKO_PRIVATE_KEY)
-            ?? throw new Pkcs11KeyException($"no private key {uri} in the token");
-        var pub = Find(factories, session, uri, CKO.CKO_PUBLIC_KEY)
-            ?? throw new Pkcs11KeyException($"no public key {uri} in the token (its public half is needed to name the key)");
-        return new Pkcs11EcdsaKey(uri, factories, library, session, priv, PublicKeyOf(factories, session, pub));
-    });
+    /// <summary>Opens the P-256 private key the URI names with a module of its own (disposed with the key).</summary>
+    public static Pkcs11EcdsaKey Open(Pkcs11Uri uri) => Owning(uri, module => Open(uri, module, ownsModule: true));
+
+    /// <summary>Opens the P-256 private key the URI names through <paramref name="module"/>, which outlives the key.</summary>
+    public static Pkcs11EcdsaKey Open(Pkcs11Uri uri, Pkcs11Module module) => Open(uri, module, ownsModule: false);
 
     /// <summary>
-    /// Generates a P-256 key pair inside the token (CKM_EC_KEY_PAIR_GEN): the private key is a token object, sensitive
-    /// and not extractable, usable only for signing. Refuses to overwrite a key of the same label.
+    /// Generates a P-256 key pair inside the token (CKM_EC_KEY_PAIR_GEN) with a module of its own: the private key is a
+    /// token object, sensitive and not extractable, usable only for signing. Refuses to overwrite a key of the same label.
     /// </summary>
-    public static Pkcs11EcdsaKey Generate(Pkcs11Uri uri) => With(uri, (factories, library, session) =>
+    public static Pkcs11EcdsaKey Generate(Pkcs11Uri uri) => Owning(uri, module => Generate(uri, module, ownsModule: true));
+
+    /// <summary>The same through <paramref name="module"/>, which outlives the key.</summary>
+    public static Pkcs11EcdsaKey Generate(Pkcs11Uri uri, Pkcs11Module module) => Generate(uri, module, ownsModule: false);
+
+    private static Pkcs11EcdsaKey Open(Pkcs11Uri uri, Pkcs11Module module, bool ownsModule) => module.WithSession(uri, session =>
     {
-        if (Find(factories, session, uri, CKO.CKO_PRIVATE_KEY) is not null)
+        var priv = module.Find(session, uri, CKO.CKO_PRIVATE_KEY)
+            ?? throw new Pkcs11KeyException($"no private key {uri} in the token");
+        var pub = module.Find(session, uri, CKO.CKO_PUBLIC_KEY)
+            ?? throw new Pkcs11KeyException($"no public key {uri} in the token (its public half is needed to name the key)");
+        RequireKeyType(session, priv, uri);
+        return new Pkcs11EcdsaKey(uri, module, ownsModule, session, priv, PublicKeyOf(session, pub));
+    });
+
+    private static Pkcs11EcdsaKey Generate(Pkcs11Uri uri, Pkcs11Module module, bool ownsModule) => module.WithSession(uri, session =>
+    {
+        if (module.Find(session, uri, CKO.CKO_PRIVATE_KEY) is not null)
             throw new Pkcs11KeyException($"a key {uri} already exists in the token");
-        var a = factories.ObjectAttributeFactory;
+        var a = module.Factories.ObjectAttributeFactory;
         var id = uri.Id ?? RandomNumberGenerator.GetBytes(16);
         var publicTemplate = new List<IObjectAttribute>
         {
@@ -67,19 +88,15 @@ public sealed class Pkcs11EcdsaKey : ECDsa
             a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, true), a.Create(CKA.CKA_LABEL, uri.Object), a.Create(CKA.CKA_ID, id),
             a.Create(CKA.CKA_SIGN, true), a.Create(CKA.CKA_SENSITIVE, true), a.Create(CKA.CKA_EXTRACTABLE, false),
         };
-        using var mechanism = factories.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN);
+        using var mechanism = module.Factories.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN);
         session.GenerateKeyPair(mechanism, publicTemplate, privateTemplate, out var pub, out var priv);
-        return new Pkcs11EcdsaKey(uri, factories, library, session, priv, PublicKeyOf(factories, session, pub));
+        return new Pkcs11EcdsaKey(uri, module, ownsModule, session, priv, PublicKeyOf(session, pub));
     });
 
     /// <summary>Whether the token holds the private key as sensitive and non-extractable (what Generate asks for).</summary>
     public bool IsSensitiveAndNonExtractable()
     {
-        lock (_gate)
-        {
-            var values = _session.GetAttributeValue(_privateKey, [CKA.CKA_SENSITIVE, CKA.CKA_EXTRACTABLE]);
-            return values[0].GetValueAsBool() && !values[1].GetValueAsBool();
-        }
+        lock (_gate) return Pkcs11Module.IsSensitiveAndNonExtractable(_session, _privateKey);
     }
 
     public override byte[] SignHash(byte[] hash)
@@ -89,12 +106,17 @@ public sealed class Pkcs11EcdsaKey : ECDsa
         {
             try
             {
-                using var mechanism = _factories.MechanismFactory.Create(CKM.CKM_ECDSA);
+                using var mechanism = _module.Factories.MechanismFactory.Create(CKM.CKM_ECDSA);
                 return _session.Sign(mechanism, _privateKey, hash); // r || s, 32 bytes each: IEEE P1363, as .NET's SignHash
             }
             catch (Pkcs11Exception e) { throw new CryptographicException($"pkcs11: signing with {Uri} failed ({e.RV})"); }
         }
     }
+
+    /// <inheritdoc/>
+    /// <remarks>ECDSA with SHA-256 (the hash made here, the signature by the token), r‖s.</remarks>
+    public ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(SignHash(SHA256.HashData(data.Span)));
 
     public override bool VerifyHash(byte[] hash, byte[] signature)
     {
@@ -111,81 +133,37 @@ public sealed class Pkcs11EcdsaKey : ECDsa
     public override void ImportParameters(ECParameters parameters) =>
         throw new CryptographicException("a PKCS#11 key cannot be replaced by imported parameters");
 
+    public override string ToString() => $"Pkcs11EcdsaKey({Uri})";
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             lock (_gate)
             {
-                try { _session.Logout(); } catch (Pkcs11Exception) { }
                 _session.Dispose();
-                _library.Dispose();
+                _ownedModule?.Dispose();
             }
         }
         base.Dispose(disposing);
     }
 
-    /// <summary>
-    /// Pkcs11Interop loads modules through "libdl", a name glibc ≥ 2.34 ships only as libdl.so.2 (its functions moved
-    /// into libc): point that one name there, once per process (a resolver can be set only once per assembly).
-    /// </summary>
-    private static readonly Lazy<bool> LibdlResolver = new(() =>
+    /// <summary>Loads a module for one key; disposes it when the key cannot be made.</summary>
+    private static T Owning<T>(Pkcs11Uri uri, Func<Pkcs11Module, T> body)
     {
-        System.Runtime.InteropServices.NativeLibrary.SetDllImportResolver(typeof(Pkcs11InteropFactories).Assembly, (name, assembly, path) =>
-            name == "libdl" && System.Runtime.InteropServices.NativeLibrary.TryLoad("libdl.so.2", assembly, path, out var handle) ? handle : IntPtr.Zero);
-        return true;
-    });
-
-    /// <summary>Loads the module, finds the token by label, opens a session and logs in; disposes all on failure.</summary>
-    private static Pkcs11EcdsaKey With(Pkcs11Uri uri, Func<Pkcs11InteropFactories, IPkcs11Library, ISession, Pkcs11EcdsaKey> body)
-    {
-        if (!File.Exists(uri.ModulePath)) throw new Pkcs11KeyException($"PKCS#11 module not found: {uri.ModulePath}");
-        var pin = uri.ReadPin();
-        _ = LibdlResolver.Value;
-        var factories = new Pkcs11InteropFactories();
-        IPkcs11Library? library = null;
-        ISession? session = null;
-        try
-        {
-            library = factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, uri.ModulePath, AppType.MultiThreaded);
-            var slot = library.GetSlotList(SlotsType.WithTokenPresent).FirstOrDefault(s => s.GetTokenInfo().Label.TrimEnd() == uri.Token)
-                ?? throw new Pkcs11KeyException($"no token labelled '{uri.Token}' in {uri.ModulePath}");
-            session = slot.OpenSession(SessionType.ReadWrite);
-            try { session.Login(CKU.CKU_USER, pin); }
-            catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN) { }
-            catch (Pkcs11Exception e) { throw new Pkcs11KeyException($"login to token '{uri.Token}' refused ({e.RV})"); }
-            return body(factories, library, session);
-        }
-        catch (Exception e) when (e is not Pkcs11KeyException)
-        {
-            session?.Dispose();
-            library?.Dispose();
-            throw new Pkcs11KeyException($"{uri}: {(e is Pkcs11Exception p ? p.RV.ToString() : e.Message)}", e);
-        }
-        catch
-        {
-            session?.Dispose();
-            library?.Dispose();
-            throw;
-        }
+        var module = Pkcs11Module.Acquire(uri.ModulePath);
+        try { return body(module); }
+        catch { module.Dispose(); throw; }
     }
 
-    private static IObjectHandle? Find(Pkcs11InteropFactories factories, ISession session, Pkcs11Uri uri, CKO type)
+    private static void RequireKeyType(ISession session, IObjectHandle privateKey, Pkcs11Uri uri)
     {
-        var a = factories.ObjectAttributeFactory;
-        var template = new List<IObjectAttribute> { a.Create(CKA.CKA_CLASS, type), a.Create(CKA.CKA_LABEL, uri.Object) };
-        if (uri.Id is { } id) template.Add(a.Create(CKA.CKA_ID, id));
-        var found = session.FindAllObjects(template);
-        return found.Count switch
-        {
-            0 => null,
-            1 => found[0],
-            _ => throw new Pkcs11KeyException($"{found.Count} objects match {uri}: add id=… to the URI"),
-        };
+        if (session.GetAttributeValue(privateKey, [CKA.CKA_KEY_TYPE])[0].GetValueAsUlong() != (ulong)CKK.CKK_EC)
+            throw new Pkcs11KeyException($"{uri} is not an EC (P-256) key");
     }
 
     /// <summary>CKA_EC_POINT is the DER OCTET STRING of the uncompressed point 04 || X || Y (PKCS#11 v2.40 §2.3.3).</summary>
-    private static ECParameters PublicKeyOf(Pkcs11InteropFactories factories, ISession session, IObjectHandle publicKey)
+    private static ECParameters PublicKeyOf(ISession session, IObjectHandle publicKey)
     {
         var encoded = session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
         byte[] point;

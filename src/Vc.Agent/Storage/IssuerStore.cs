@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Vc.Agent.Keys;
 
 namespace Vc.Agent.Storage;
 
@@ -10,6 +11,12 @@ public sealed record IssuerRecord(
     string Id, string Did, string Method, string VerificationMethod, string Cryptosuite, string KeyType,
     DateTimeOffset CreatedAt, JsonObject Metadata)
 {
+    /// <summary>The PKCS#11 URI of the signing key when it is in a token; null for a key sealed by this node.</summary>
+    public string? KeyUri { get; init; }
+
+    /// <summary>Where the signing key is, safe to show: the token URI without its query (PIN source, module), or "sealed".</summary>
+    public string KeyStore => KeyUri is { } uri ? Pkcs11Uri.Parse(uri).ToString() : "sealed";
+
     public override string ToString() => $"issuer {Id} ({Did})";
 }
 
@@ -18,15 +25,23 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
 {
     public async Task AddAsync(IssuerRecord issuer, ReadOnlyMemory<byte> signingKey, ReadOnlyMemory<byte>? controllerKey)
     {
+        var key = new IssuerKeyLocation.Sealed(signingKey.ToArray());
+        try { await AddAsync(issuer, key, controllerKey); }
+        finally { Array.Clear(key.Secret); }
+    }
+
+    /// <summary>Adds an issuer whose signing key is sealed here (encrypted) or in a token (its URI only).</summary>
+    public async Task AddAsync(IssuerRecord issuer, IssuerKeyLocation signingKey, ReadOnlyMemory<byte>? controllerKey)
+    {
         await using var c = await store.OpenConnectionAsync();
         try
         {
             await NodeStore.Execute(c, null, """
-                INSERT INTO issuers (id, did, method, verification_method, cryptosuite, key_type, encrypted_key, controller_key, created_at, metadata)
-                VALUES (@id, @did, @m, @vm, @cs, @kt, @k, @ck, @t, @md)
+                INSERT INTO issuers (id, did, method, verification_method, cryptosuite, key_type, encrypted_key, key_uri, controller_key, created_at, metadata)
+                VALUES (@id, @did, @m, @vm, @cs, @kt, @k, @uri, @ck, @t, @md)
                 """,
                 ("@id", issuer.Id), ("@did", issuer.Did), ("@m", issuer.Method), ("@vm", issuer.VerificationMethod),
-                ("@cs", issuer.Cryptosuite), ("@kt", issuer.KeyType), ("@k", protector.Protect(signingKey.Span, issuer.Id + "/signing")),
+                ("@cs", issuer.Cryptosuite), ("@kt", issuer.KeyType), ("@k", EncryptedKey(signingKey, issuer.Id)), ("@uri", UriOf(signingKey)),
                 ("@ck", controllerKey is { } ck ? protector.Protect(ck.Span, issuer.Id + "/controller") : null),
                 ("@t", issuer.CreatedAt.ToString("O")), ("@md", issuer.Metadata.ToJsonString()));
         }
@@ -40,7 +55,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE did = @did ORDER BY created_at LIMIT 1", ("@did", did));
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata, key_uri FROM issuers WHERE did = @did ORDER BY created_at LIMIT 1", ("@did", did));
         await using var r = await cmd.ExecuteReaderAsync();
         return await r.ReadAsync() ? Read(r) : null;
     }
@@ -49,7 +64,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers WHERE id = @id", ("@id", id));
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata, key_uri FROM issuers WHERE id = @id", ("@id", id));
         await using var r = await cmd.ExecuteReaderAsync();
         return await r.ReadAsync() ? Read(r) : null;
     }
@@ -58,7 +73,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata FROM issuers ORDER BY created_at");
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata, key_uri FROM issuers ORDER BY created_at");
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<IssuerRecord>();
         while (await r.ReadAsync()) list.Add(Read(r));
@@ -68,11 +83,36 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     /// <summary>Replaces the signing key and verification method (key rotation), atomically.</summary>
     public async Task RotateAsync(string id, string verificationMethod, ReadOnlyMemory<byte> newSigningKey)
     {
+        var key = new IssuerKeyLocation.Sealed(newSigningKey.ToArray());
+        try { await RotateAsync(id, verificationMethod, key); }
+        finally { Array.Clear(key.Secret); }
+    }
+
+    /// <summary>The same for a key sealed here or in a token.</summary>
+    public async Task RotateAsync(string id, string verificationMethod, IssuerKeyLocation newSigningKey)
+    {
         await using var c = await store.OpenConnectionAsync();
-        var n = await NodeStore.Execute(c, null, "UPDATE issuers SET verification_method = @vm, encrypted_key = @k WHERE id = @id",
-            ("@vm", verificationMethod), ("@k", protector.Protect(newSigningKey.Span, id + "/signing")), ("@id", id));
+        var n = await NodeStore.Execute(c, null, "UPDATE issuers SET verification_method = @vm, encrypted_key = @k, key_uri = @uri WHERE id = @id",
+            ("@vm", verificationMethod), ("@k", EncryptedKey(newSigningKey, id)), ("@uri", UriOf(newSigningKey)), ("@id", id));
         if (n != 1) throw new StoreException($"issuer '{id}' not found");
     }
+
+    /// <summary>Where the issuer's signing key is: its secret decrypted for one use (the caller clears it), or its token URI.</summary>
+    public async Task<IssuerKeyLocation> SigningKeyLocationAsync(string id) =>
+        await KeyUriAsync(id) is { } uri ? new IssuerKeyLocation.InToken(uri) : new IssuerKeyLocation.Sealed(await SigningKeyAsync(id));
+
+    /// <summary>The PKCS#11 URI of the issuer's signing key when it is in a token, else null.</summary>
+    public async Task<string?> KeyUriAsync(string id)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        return await NodeStore.Scalar(c, null, "SELECT key_uri FROM issuers WHERE id = @id", ("@id", id)) as string;
+    }
+
+    /// <summary>encrypted_key: the sealed secret, encrypted; empty for a key in a token (the column predates tokens and is NOT NULL).</summary>
+    private byte[] EncryptedKey(IssuerKeyLocation key, string id) =>
+        key is IssuerKeyLocation.Sealed s ? protector.Protect(s.Secret, id + "/signing") : [];
+
+    private static string? UriOf(IssuerKeyLocation key) => (key as IssuerKeyLocation.InToken)?.Uri;
 
     /// <summary>Attaches a DSC (DER) and its private key (PKCS#8, stored encrypted) to an issuer.</summary>
     public async Task AttachDscAsync(string id, byte[] certificateDer, ReadOnlyMemory<byte> pkcs8PrivateKey)
@@ -118,5 +158,8 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
 
     private static IssuerRecord Read(System.Data.Common.DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-        DateTimeOffset.Parse(r.GetString(6)), JsonNode.Parse(r.GetString(7))!.AsObject());
+        DateTimeOffset.Parse(r.GetString(6)), JsonNode.Parse(r.GetString(7))!.AsObject())
+    {
+        KeyUri = r.IsDBNull(8) ? null : r.GetString(8),
+    };
 }

@@ -117,6 +117,8 @@ internal sealed class SqliteBackend(string path) : StoreBackend
               content BLOB NOT NULL, cms TEXT NOT NULL, signer TEXT NOT NULL, source TEXT NOT NULL, imported_at TEXT NOT NULL,
               UNIQUE (identifier, version));
             """),
+        // An issuer key inside a PKCS#11 token: its URI (RFC 7512, no PIN), encrypted_key then empty — no key material.
+        (6, "ALTER TABLE issuers ADD COLUMN key_uri TEXT;"),
     ];
 }
 
@@ -234,6 +236,7 @@ internal sealed class PostgresBackend : StoreBackend
               content BYTEA NOT NULL, cms TEXT NOT NULL, signer TEXT NOT NULL, source TEXT NOT NULL, imported_at TEXT NOT NULL,
               UNIQUE (identifier, version));
             """),
+        (6, "ALTER TABLE issuers ADD COLUMN key_uri TEXT;"),
     ];
 
     public override ValueTask DisposeAsync() => _source.DisposeAsync();

@@ -11,11 +11,13 @@ namespace Vc.Node.Api;
 public sealed record CreateIssuerBody(
     [property: Description("1-64 characters of A-Z a-z 0-9 - _")] string Id,
     [property: Description("key (did:key) or ethr (did:ethr on the node's ledger); default key")] string? Method = null,
-    [property: Description("eddsa-rdfc-2022 (default), eddsa-jcs-2022, ecdsa-rdfc-2019 or ecdsa-sd-2023")] string? Cryptosuite = null);
+    [property: Description("eddsa-rdfc-2022 (default), eddsa-jcs-2022, ecdsa-rdfc-2019 or ecdsa-sd-2023")] string? Cryptosuite = null,
+    [property: Description("the signing key in a PKCS#11 token: pkcs11:token=T;object=O[?pin-source=file:PATH] (RFC 7512; generated there, or the key it holds under that name; PIN from the node's file or VCHEALTH_PKCS11_PIN, never in the request); default: a key sealed by the node")] string? KeyStore = null);
 
 [Description("An issuer instance: its DID and the verification method it signs with. Private keys are never returned.")]
 public sealed record IssuerProfileBody(string Id, string Did, string Method, string VerificationMethod, string Cryptosuite, DateTimeOffset CreatedAt,
-    [property: Description("Ledger transactions of a key rotation")] IReadOnlyList<string>? Transactions = null);
+    [property: Description("Ledger transactions of a key rotation")] IReadOnlyList<string>? Transactions = null,
+    [property: Description("where the signing key is: \"sealed\" (encrypted at rest by the node) or the PKCS#11 token URI (token and object, no PIN source)")] string? KeyStore = null);
 
 [Description("VC-API issue request.")]
 public sealed record IssueCredentialBody(

@@ -21,7 +21,8 @@ public static class VcApiEndpoints
             var create = new CreateIssuerRequest(
                 Str(body!, "id") ?? "",
                 Str(body!, "method") ?? "key",
-                Str(body!, "cryptosuite") ?? "eddsa-rdfc-2022");
+                Str(body!, "cryptosuite") ?? "eddsa-rdfc-2022",
+                Str(body!, "keyStore"));
             var record = await issuers.CreateAsync(create, request.HttpContext.RequestAborted);
             return Results.Json(Profile(record), statusCode: StatusCodes.Status201Created);
         }).RequireScope(ApiScope.ManageIssuers).Reads<CreateIssuerBody>().Answers<IssuerProfileBody>(201).Fails(401, 403, 409);
@@ -186,5 +187,6 @@ public static class VcApiEndpoints
         ["verificationMethod"] = r.VerificationMethod,
         ["cryptosuite"] = r.Cryptosuite,
         ["createdAt"] = r.CreatedAt.ToString("O"),
+        ["keyStore"] = r.KeyStore,
     };
 }

@@ -22,11 +22,12 @@ public static class VcCommands
         var idArgument = CliParse.Required("ID", "the issuer id (unique on this node)");
         var method = CliParse.Choice("--method", "the issuer's DID method (default key)", "METHOD", "key", "ethr");
         var cryptosuite = CliParse.Choice("--cryptosuite", "the issuer's cryptosuite (default eddsa-rdfc-2022)", "SUITE", "eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023");
-        var create = new Command("create", "create an issuer instance (DID + key encrypted at rest)") { idArgument, method, cryptosuite };
+        var keyStore = CliParse.Text("--key-store", "keep the signing key in a PKCS#11 token: 'pkcs11:token=T;object=O?pin-source=file:PIN' (generated there, or the key it holds under that name; PIN from the file or VCHEALTH_PKCS11_PIN)", "URI");
+        var create = new Command("create", "create an issuer instance (DID + key encrypted at rest, or in an HSM with --key-store pkcs11:…)") { idArgument, method, cryptosuite, keyStore };
         create.SetAction(async (parse, _) =>
         {
             await using var runtime = await context.OpenAgentAsync(parse);
-            var request = new CreateIssuerRequest(parse.GetRequiredValue(idArgument), parse.GetValue(method) ?? "key", parse.GetValue(cryptosuite) ?? "eddsa-rdfc-2022");
+            var request = new CreateIssuerRequest(parse.GetRequiredValue(idArgument), parse.GetValue(method) ?? "key", parse.GetValue(cryptosuite) ?? "eddsa-rdfc-2022", parse.GetValue(keyStore));
             var record = await Guard(() => runtime.IssuerService.CreateAsync(request));
             CliOutput.Write(context.Out, Api.VcApiEndpoints.Profile(record));
             return ExitCodes.Ok;
