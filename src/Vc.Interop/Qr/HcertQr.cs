@@ -42,12 +42,13 @@ public static class HcertQr
         ImageResult pixels;
         try
         {
-            var info = ImageInfo.FromStream(new MemoryStream(image, writable: false));
-            if (info is null)
-                throw new HcertException(HcertFailure.QrDecode, "not a readable image");
-            if ((long)info.Value.Width * info.Value.Height > MaxImagePixels)
-                throw new HcertException(HcertFailure.QrDecode, $"image of {info.Value.Width}×{info.Value.Height} pixels is too large");
-            pixels = ImageResult.FromMemory(image, ColorComponents.Grey);
+            // The header is read here, not by the decoder (which loops for ever on some truncated JPEGs).
+            if (!ImageHeader.TryRead(image, out var width, out var height, out var error))
+                throw new HcertException(HcertFailure.QrDecode, "not a readable image: " + error);
+            if (width * height > MaxImagePixels)
+                throw new HcertException(HcertFailure.QrDecode, $"image of {width}×{height} pixels is too large");
+            pixels = ImageResult.FromMemory(image, ColorComponents.Grey)
+                ?? throw new HcertException(HcertFailure.QrDecode, "not a readable image");
         }
         catch (Exception e) when (e is not HcertException)
         {
