@@ -74,22 +74,7 @@ public sealed class Pkcs11EcdsaKey : ECDsa, ISigningKey
 
     private static Pkcs11EcdsaKey Generate(Pkcs11Uri uri, Pkcs11Module module, bool ownsModule) => module.WithSession(uri, session =>
     {
-        if (module.Find(session, uri, CKO.CKO_PRIVATE_KEY) is not null)
-            throw new Pkcs11KeyException($"a key {uri} already exists in the token");
-        var a = module.Factories.ObjectAttributeFactory;
-        var id = uri.Id ?? RandomNumberGenerator.GetBytes(16);
-        var publicTemplate = new List<IObjectAttribute>
-        {
-            a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, false), a.Create(CKA.CKA_LABEL, uri.Object), a.Create(CKA.CKA_ID, id),
-            a.Create(CKA.CKA_VERIFY, true), a.Create(CKA.CKA_EC_PARAMS, P256Params),
-        };
-        var privateTemplate = new List<IObjectAttribute>
-        {
-            a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, true), a.Create(CKA.CKA_LABEL, uri.Object), a.Create(CKA.CKA_ID, id),
-            a.Create(CKA.CKA_SIGN, true), a.Create(CKA.CKA_SENSITIVE, true), a.Create(CKA.CKA_EXTRACTABLE, false),
-        };
-        using var mechanism = module.Factories.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN);
-        session.GenerateKeyPair(mechanism, publicTemplate, privateTemplate, out var pub, out var priv);
+        var (pub, priv) = module.GenerateSigningKeyPair(session, uri, CKM.CKM_EC_KEY_PAIR_GEN, P256Params);
         return new Pkcs11EcdsaKey(uri, module, ownsModule, session, priv, PublicKeyOf(session, pub));
     });
 

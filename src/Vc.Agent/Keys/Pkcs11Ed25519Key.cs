@@ -61,23 +61,11 @@ public sealed class Pkcs11Ed25519Key : ISigningKey, IDisposable
     /// </summary>
     public static Pkcs11Ed25519Key Generate(Pkcs11Uri uri, Pkcs11Module module) => module.WithSession(uri, session =>
     {
-        if (module.Find(session, uri, CKO.CKO_PRIVATE_KEY) is not null)
-            throw new Pkcs11KeyException($"a key {uri} already exists in the token");
-        var a = module.Factories.ObjectAttributeFactory;
-        var id = uri.Id ?? RandomNumberGenerator.GetBytes(16);
-        var publicTemplate = new List<IObjectAttribute>
+        try
         {
-            a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, false), a.Create(CKA.CKA_LABEL, uri.Object), a.Create(CKA.CKA_ID, id),
-            a.Create(CKA.CKA_VERIFY, true), a.Create(CKA.CKA_EC_PARAMS, Ed25519Params),
-        };
-        var privateTemplate = new List<IObjectAttribute>
-        {
-            a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, true), a.Create(CKA.CKA_LABEL, uri.Object), a.Create(CKA.CKA_ID, id),
-            a.Create(CKA.CKA_SIGN, true), a.Create(CKA.CKA_SENSITIVE, true), a.Create(CKA.CKA_EXTRACTABLE, false),
-        };
-        using var mechanism = module.Factories.MechanismFactory.Create(CkmEcEdwardsKeyPairGen);
-        try { session.GenerateKeyPair(mechanism, publicTemplate, privateTemplate, out var pub, out var priv);
-              return new Pkcs11Ed25519Key(uri, module, session, priv, PublicKeyOf(session, pub)); }
+            var (pub, priv) = module.GenerateSigningKeyPair(session, uri, CkmEcEdwardsKeyPairGen, Ed25519Params);
+            return new Pkcs11Ed25519Key(uri, module, session, priv, PublicKeyOf(session, pub));
+        }
         catch (Pkcs11Exception e) when (e.RV is CKR.CKR_MECHANISM_INVALID or CKR.CKR_CURVE_NOT_SUPPORTED or CKR.CKR_DOMAIN_PARAMS_INVALID)
         {
             throw new Pkcs11KeyException($"the token '{uri.Token}' does not generate Ed25519 keys ({e.RV})");

@@ -115,6 +115,32 @@ public sealed class Pkcs11Module : IDisposable
         using (session) return Find(session, uri, CKO.CKO_PRIVATE_KEY) is not null;
     });
 
+    /// <summary>
+    /// Generates a signing key pair inside the token under the URI's label (and id, else a random one): the private half
+    /// sensitive, not extractable, for signing only (RFC 7512 names it; PKCS#11 v2.40 §4.9 attributes). Refuses to
+    /// overwrite a key of the same label. The one template for every key type (EC params name the curve).
+    /// </summary>
+    internal (IObjectHandle Public, IObjectHandle Private) GenerateSigningKeyPair(ISession session, Pkcs11Uri uri, CKM mechanismType, byte[] ecParams)
+    {
+        if (Find(session, uri, CKO.CKO_PRIVATE_KEY) is not null)
+            throw new Pkcs11KeyException($"a key {uri} already exists in the token");
+        var a = Factories.ObjectAttributeFactory;
+        var id = uri.Id ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var publicTemplate = new List<IObjectAttribute>
+        {
+            a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, false), a.Create(CKA.CKA_LABEL, uri.Object), a.Create(CKA.CKA_ID, id),
+            a.Create(CKA.CKA_VERIFY, true), a.Create(CKA.CKA_EC_PARAMS, ecParams),
+        };
+        var privateTemplate = new List<IObjectAttribute>
+        {
+            a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, true), a.Create(CKA.CKA_LABEL, uri.Object), a.Create(CKA.CKA_ID, id),
+            a.Create(CKA.CKA_SIGN, true), a.Create(CKA.CKA_SENSITIVE, true), a.Create(CKA.CKA_EXTRACTABLE, false),
+        };
+        using var mechanism = Factories.MechanismFactory.Create(mechanismType);
+        session.GenerateKeyPair(mechanism, publicTemplate, privateTemplate, out var pub, out var priv);
+        return (pub, priv);
+    }
+
     /// <summary>Whether the token holds the private key as sensitive and non-extractable (what key generation asks for).</summary>
     internal static bool IsSensitiveAndNonExtractable(ISession session, IObjectHandle privateKey)
     {
