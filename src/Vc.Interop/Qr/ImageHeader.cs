@@ -4,9 +4,9 @@ namespace Vc.Interop.Qr;
 
 /// <summary>
 /// The pixel size of a PNG, JPEG or BMP image, read from its own header before any decoder runs: the pixel cap is
-/// checked on it, and only a well-formed header reaches the decoder. (StbImageSharp's own header reader, fed a
-/// truncated JPEG, loops for ever at its end of input — found by the qr fuzzing campaign.) Every loop here advances
-/// through the bytes, so it ends.
+/// checked on it, and only a well-formed header reaches the decoder. (StbImageSharp reads zeros past the end of its
+/// input: its JPEG header reader and its PNG chunk loop, fed truncated images, loop for ever — found by the qr fuzzing
+/// campaign.) So a JPEG must end with EOI and a PNG's chunks must reach IEND. Every loop here advances through the bytes.
 /// </summary>
 internal static class ImageHeader
 {
@@ -41,8 +41,27 @@ internal static class ImageHeader
         }
         width = BinaryPrimitives.ReadUInt32BigEndian(image[16..]);
         height = BinaryPrimitives.ReadUInt32BigEndian(image[20..]);
-        error = width == 0 || height == 0 ? "a PNG image of no pixels" : null;
-        return error is null;
+        if (width == 0 || height == 0)
+        {
+            error = "a PNG image of no pixels";
+            return false;
+        }
+        // §5.3: length, type, data, CRC, chunk after chunk up to IEND. The chain must stay inside the bytes and reach IEND:
+        // StbImageSharp reads zeros past the end and would take them for chunks for ever (a qr fuzzing finding).
+        var at = 8;
+        while (at + 12 <= image.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(image[at..]);
+            if (length > (uint)(image.Length - at - 12)) break;
+            if (image[(at + 4)..(at + 8)].SequenceEqual("IEND"u8))
+            {
+                error = null;
+                return true;
+            }
+            at += 12 + (int)length;
+        }
+        error = "a PNG image whose chunks do not reach IEND (truncated)";
+        return false;
     }
 
     // JPEG (ITU-T T.81 §B.1.1.2–B.2.2): markers FF xx; segments after SOI carry a 2-byte length (which counts itself);
