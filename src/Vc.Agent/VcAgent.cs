@@ -204,7 +204,7 @@ public sealed class VcAgent : IAsyncDisposable
         Interlocked.Increment(ref _decoding);
         try
         {
-            if (PixelsOf(image) is { } pixels and <= Vc.Interop.Qr.HcertQr.MaxImagePixels) Interlocked.Add(ref _decodedPixels, pixels);
+            if (Vc.Interop.Qr.HcertQr.PixelsOf(image) is { } pixels and <= Vc.Interop.Qr.HcertQr.MaxImagePixels) Interlocked.Add(ref _decodedPixels, pixels);
             return Vc.Interop.Qr.HcertQr.Decode(image); // refuses oversized images from the header itself
         }
         finally
@@ -220,11 +220,6 @@ public sealed class VcAgent : IAsyncDisposable
         }
     }
 
-    private static long? PixelsOf(byte[] image)
-    {
-        try { return StbImageSharp.ImageInfo.FromStream(new MemoryStream(image, writable: false)) is { } h ? (long)h.Width * h.Height : null; }
-        catch (Exception e) when (e is not OutOfMemoryException) { return null; } // not an image: Decode says so, typed
-    }
 
     /// <summary>Verifies a credential; when it verifies and belongs to a trust domain, the trust decision at its issuance.</summary>
     public async Task<CredentialVerdict> VerifyCredentialAsync(JsonElement credential, VerificationOptions options, CancellationToken ct = default)

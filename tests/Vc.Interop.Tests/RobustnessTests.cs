@@ -26,6 +26,26 @@ public sealed class RobustnessTests
         [HcertFailure.Input, HcertFailure.Unprefix, HcertFailure.Base45, HcertFailure.Inflate, HcertFailure.Cose, HcertFailure.KidMissing,
          HcertFailure.Cwt, HcertFailure.KidUnknown, HcertFailure.Signature, HcertFailure.UnsupportedAlgorithm];
 
+    [Theory]
+    [InlineData("finding-afl-jpeg-header-loop.jpg")]
+    [InlineData("finding-afl-png-chunks-past-end.png")]
+    public void Truncated_images_the_decoder_looped_on_have_no_pixel_count_and_are_refused_typed(string file)
+    {
+        // The node counts an upload's pixels before decoding it (memory bound): both reads go through our header reader.
+        var image = File.ReadAllBytes(Path.Combine(Vc.TestSupport.TestPaths.RepoRoot, "bench", "fuzz", "corpus", "qr", file));
+        Assert.Null(HcertQr.PixelsOf(image));
+        Assert.Equal(HcertFailure.QrDecode, Assert.Throws<HcertException>(() => HcertQr.Decode(image)).Failure);
+    }
+
+    [Fact]
+    public void A_rendered_QR_has_its_pixel_count_from_the_header_and_decodes()
+    {
+        var png = HcertQr.RenderPng("HC1:TEST", pixelsPerModule: 2);
+        var side = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(16));
+        Assert.Equal((long)side * side, HcertQr.PixelsOf(png));
+        Assert.Equal("HC1:TEST", HcertQr.Decode(png));
+    }
+
     [Fact]
     public void The_reference_certificate_of_these_tests_is_valid() =>
         Assert.True(Verifier.Verify(ValidHc1, Clock).IsValid);

@@ -33,6 +33,11 @@ public static class HcertQr
         return generator.CreateQrCode(hc1, QRCodeGenerator.ECCLevel.Q);
     }
 
+    /// <summary>The image's pixel count from its header (PNG, JPEG or BMP, read without a decoder), or null when it is
+    /// not an image <see cref="Decode"/> would read.</summary>
+    public static long? PixelsOf(ReadOnlySpan<byte> image) =>
+        ImageHeader.TryRead(image, out var width, out var height, out _) ? width * height : null;
+
     /// <summary>Reads the text of the QR code in a PNG/JPEG/BMP image, or throws <see cref="HcertException"/>
     /// with <see cref="HcertFailure.QrDecode"/>.</summary>
     public static string Decode(byte[] image)

@@ -18,7 +18,6 @@ const registryArtifact = JSON.parse(readFileSync(resolvePath(here, '../../../too
 
 const input = JSON.parse(await new Promise(r => { let s = ''; process.stdin.on('data', d => s += d); process.stdin.on('end', () => r(s)); }));
 const b32 = ethers.encodeBytes32String;
-const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 async function write({ rpc, registry, funderKey }) {
   const provider = new ethers.JsonRpcProvider(rpc, undefined, { cacheTimeout: -1 });
@@ -76,7 +75,7 @@ async function write({ rpc, registry, funderKey }) {
     await signed(id, id.address, 'setAttribute', ['bytes32', 'bytes', 'uint256'], [b32('did/svc/Short'), ethers.toUtf8Bytes('https://short.example'), 1]);
     dids.push('did:ethr:anvil:' + id.address);
   }
-  await sleep(2100); // let the 1-second validities lapse before anyone resolves
+  // No waiting for the 1-second validities: the caller's chain lags the wall clock (LaggingLedgerFixture), so they have lapsed.
   return { dids };
 }
 
