@@ -134,7 +134,10 @@ public sealed class NodeLedger : IAsyncDisposable
         }
         AnvilProcess.Signal(running.Pid);
         await AnvilProcess.WaitForExitAsync(running.Pid, TimeProvider.System);
-        if (!FileLock.IsHeld(AnvilLock(settings))) File.Delete(DaemonFile(settings));
+        // Stopped means the lock is free (the ledger's last descriptor closed), not only its pid gone: whoever opens
+        // the data directory next must start a ledger, never find a record of one that is still going away.
+        await using (await FileLock.AcquireAsync(AnvilLock(settings), attempts: 200))
+            File.Delete(DaemonFile(settings));
         return true;
     }
 

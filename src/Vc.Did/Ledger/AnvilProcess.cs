@@ -243,16 +243,27 @@ public sealed partial class AnvilProcess : IAsyncDisposable
 
     /// <summary>
     /// Whether a process is running. A zombie is not: it has exited and only waits to be reaped, which for an
-    /// orphaned node is up to init (some reap only every few seconds).
+    /// orphaned node is up to init (some reap only every few seconds). A multi-threaded process (Anvil is one) shows
+    /// its leader as a zombie while its other threads are still exiting, and its files (the ledger lock among them)
+    /// stay open until the last one is gone: it runs as long as any of its threads does.
     /// </summary>
     public static bool IsAlive(int pid)
     {
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return false; } // gone (also while being read)
-        // "pid (comm) S ...": the state follows the last ')' (comm may contain spaces and parentheses).
-        var close = stat.LastIndexOf(')');
-        return close < 0 || close + 2 >= stat.Length || stat[close + 2] is not ('Z' or 'X');
+        if (Running($"/proc/{pid}/stat")) return true;
+        try { return Directory.EnumerateDirectories($"/proc/{pid}/task").Any(t => Running(Path.Combine(t, "stat"))); }
+        catch (IOException) { return false; } // gone meanwhile
+        catch (UnauthorizedAccessException) { return false; }
+
+        static bool Running(string statPath)
+        {
+            string stat;
+            try { stat = File.ReadAllText(statPath); }
+            catch (IOException) { return false; } // gone (also while being read)
+            catch (UnauthorizedAccessException) { return false; }
+            // "pid (comm) S ...": the state follows the last ')' (comm may contain spaces and parentheses).
+            var close = stat.LastIndexOf(')');
+            return close < 0 || close + 2 >= stat.Length || stat[close + 2] is not ('Z' or 'X');
+        }
     }
 
     /// <summary>Stops a detached node by process id (SIGTERM lets it dump its state).</summary>
