@@ -101,8 +101,9 @@ public sealed class HsmIssuerTests(SoftHsmFixture hsm, NodeFixture node) : IClas
         Assert.DoesNotContain("pin", profile.ToJsonString(), StringComparison.OrdinalIgnoreCase);
         // The store keeps the URI only: no sealed secret to decrypt for this issuer.
         var store = node.Services.GetRequiredService<IssuerStore>();
-        Assert.Equal(uri, await store.KeyUriAsync(id));
-        Assert.IsType<IssuerKeyLocation.InToken>(await store.SigningKeyLocationAsync(id));
+        var stored = await store.FindForSigningAsync(id);
+        Assert.Equal(uri, stored!.Issuer.KeyUri);
+        Assert.Empty(stored.EncryptedKey);
 
         using (var module = Pkcs11Module.Acquire(Pkcs11Uri.DefaultModule))
         {
@@ -153,7 +154,7 @@ public sealed class HsmIssuerTests(SoftHsmFixture hsm, NodeFixture node) : IClas
 
         // The successor is a second key of the same token (label ….2), generated there; the store names it by URI.
         var store = node.Services.GetRequiredService<IssuerStore>();
-        var newUri = (await store.KeyUriAsync(id))!;
+        var newUri = (await store.FindAsync(id))!.KeyUri!;
         Assert.Equal($"pkcs11:token={SoftHsmFixture.Token};object=rot-{suite}.2", Pkcs11Uri.Parse(newUri).ToString());
         using (var module = Pkcs11Module.Acquire(Pkcs11Uri.DefaultModule))
         {
@@ -252,7 +253,7 @@ public sealed class HsmIssuerTests(SoftHsmFixture hsm, NodeFixture node) : IClas
         var created = await admin.PostAsJsonAsync("/issuers", new { id = "hsm-api", method = "key", cryptosuite = "ecdsa-jcs-2019", keyStore = uri });
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         Assert.DoesNotContain("pin", await created.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(uri, await node.Services.GetRequiredService<IssuerStore>().KeyUriAsync("hsm-api"));
+        Assert.Equal(uri, (await node.Services.GetRequiredService<IssuerStore>().FindAsync("hsm-api"))!.KeyUri);
         await AssertVerifies(await Issue("hsm-api"));
 
         var bad = await admin.PostAsJsonAsync("/issuers", new { id = "hsm-bad", keyStore = "/tmp/key.pem" });

@@ -106,7 +106,8 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
     {
         ArgumentNullException.ThrowIfNull(options);
         var vcVersion = options.VcVersion;
-        var issuer = await GetAsync(id);
+        var stored = await issuers.FindForSigningAsync(id) ?? throw new IssuerServiceException("not-found", $"issuer '{id}' does not exist");
+        var issuer = stored.Issuer;
         if (issuer.Method == "ethr") await ConfirmKeyOnLedgerAsync(issuer, ct);
         var unsigned = (JsonObject)credential.DeepClone();
         if (statusPurposes.Count > 0)
@@ -127,7 +128,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
             }
             unsigned["credentialStatus"] = entries.Count == 1 ? entries[0]!.DeepClone() : entries;
         }
-        using var key = await SigningKeyAsync(issuer);
+        using var key = SigningKey(stored);
         var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, key.Signer, options.Cryptosuite ?? issuer.Cryptosuite)
         {
             MandatoryPointers = options.MandatoryPointers,
@@ -184,11 +185,11 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
     {
         var list = await statusLists.ReadAsync(listId);
         if (list is null) return null;
-        var issuer = await GetAsync(list.Value.IssuerId);
+        var (issuer, key) = await SigningKeyAsync(list.Value.IssuerId);
+        using var _ = key;
         var url = urls.StatusList(listId);
         var manager = StatusListManager.Restore(url, list.Value.Purpose, list.Value.Bits, []);
         var unsigned = manager.BuildCredential(issuer.Did, list.Value.Updated);
-        using var key = await SigningKeyAsync(issuer);
         // A status list is verified whole by anyone: an ecdsa-sd-2023 issuer signs it with ecdsa-rdfc-2019 (same
         // P-256 key), since a selective-disclosure base proof is not for verifiers.
         var suite = issuer.Cryptosuite == Vc.Credentials.DataIntegrity.SelectiveDisclosure.EcdsaSd2023.SuiteName ? "ecdsa-rdfc-2019" : issuer.Cryptosuite;
@@ -214,7 +215,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         var controller = await issuers.ControllerKeyAsync(id);
         try
         {
-            using var oldKey = await SigningKeyAsync(issuer);
+            using var oldKey = (await SigningKeyAsync(id)).Key;
             // The new key is made where the old one is: in the token for a token key (never exported), sealed otherwise.
             using var newKey = KeyStoreCall(() => keyStores.For(oldKey.Location).GenerateSuccessor(oldKey.Location, Enum.Parse<KeyType>(issuer.KeyType)));
             var (vm, receipts) = await ethr.RotateAsync(issuer.Did, controller, oldKey.Signer.PublicKey, newKey.Signer.PublicKey, overlap, ct);
@@ -229,12 +230,20 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
 
     public static string ListId(string issuerId, string purpose) => $"{issuerId}-{purpose}-1";
 
-    /// <summary>The issuer's signing key opened from its store (a sealed secret is cleared when the key is disposed).</summary>
-    private async Task<IssuerKey> SigningKeyAsync(IssuerRecord issuer)
+    /// <summary>The issuer and its signing key, opened from its store.</summary>
+    private async Task<(IssuerRecord Issuer, IssuerKey Key)> SigningKeyAsync(string id)
     {
-        var location = await issuers.SigningKeyLocationAsync(issuer.Id);
-        try { return KeyStoreCall(() => keyStores.For(location).Open(location, Enum.Parse<KeyType>(issuer.KeyType))); }
-        catch { if (location is IssuerKeyLocation.Sealed s) Array.Clear(s.Secret); throw; }
+        var stored = await issuers.FindForSigningAsync(id) ?? throw new IssuerServiceException("not-found", $"issuer '{id}' does not exist");
+        return (stored.Issuer, SigningKey(stored));
+    }
+
+    /// <summary>The signing key of a stored issuer: from its token, or the sealed key (kept open while unchanged).</summary>
+    private IssuerKey SigningKey(StoredSigningKey stored)
+    {
+        var type = Enum.Parse<KeyType>(stored.Issuer.KeyType);
+        return stored.Issuer.KeyUri is { } uri
+            ? KeyStoreCall(() => keyStores.Pkcs11.Open(new IssuerKeyLocation.InToken(uri), type))
+            : keyStores.Sealed.OpenKept(stored.Issuer.Id, stored.EncryptedKey, type, () => issuers.Unseal(stored));
     }
 
     /// <summary>A token that cannot be used (no module, no token, PIN refused, no such key) is a typed key-store failure.</summary>

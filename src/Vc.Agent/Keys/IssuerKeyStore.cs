@@ -60,9 +60,21 @@ public interface IIssuerKeyStore
     IssuerKey Open(IssuerKeyLocation location, KeyType type);
 }
 
-/// <summary>Today's keys: made in memory, kept encrypted at rest by the issuer store.</summary>
-public sealed class SealedIssuerKeyStore : IIssuerKeyStore
+/// <summary>
+/// Today's keys: made in memory, kept encrypted at rest by the issuer store. An issuer's key opened for signing is kept
+/// open (in the crypto library's locked memory) while the issuer's stored key is unchanged: opening it costs a
+/// decryption and a secure-memory import (mmap, mlock, guard pages) — more than the signature it is opened for. A
+/// rotated key is told by its changed stored form; the key it replaces is closed when the store is (a signature in
+/// flight may still be using it).
+/// </summary>
+public sealed class SealedIssuerKeyStore : IIssuerKeyStore, IDisposable
 {
+    private sealed record Kept(byte[] Stored, KeyType Type, ISigningKey Key);
+
+    private readonly Dictionary<string, Kept> _open = new(StringComparer.Ordinal);
+    private readonly List<ISigningKey> _replaced = [];
+    private readonly Lock _gate = new();
+
     public bool Holds(IssuerKeyLocation location) => location is IssuerKeyLocation.Sealed;
 
     public IssuerKey Generate(KeyType type, string? name)
@@ -76,6 +88,40 @@ public sealed class SealedIssuerKeyStore : IIssuerKeyStore
 
     public IssuerKey Open(IssuerKeyLocation location, KeyType type) =>
         new(IssuerKeys.Load(type, ((IssuerKeyLocation.Sealed)location).Secret), location);
+
+    /// <summary>
+    /// The signing key of <paramref name="issuerId"/>, whose stored (encrypted) form is <paramref name="stored"/>: the
+    /// kept one when it was opened from the same stored form, else opened from the secret <paramref name="unseal"/>
+    /// decrypts (cleared at once) and kept. The key returned stays open when disposed.
+    /// </summary>
+    public IssuerKey OpenKept(string issuerId, byte[] stored, KeyType type, Func<byte[]> unseal)
+    {
+        lock (_gate)
+        {
+            if (_open.TryGetValue(issuerId, out var kept) && kept.Type == type && kept.Stored.AsSpan().SequenceEqual(stored))
+                return new IssuerKey(kept.Key, new IssuerKeyLocation.Sealed([]), owned: false);
+        }
+        var secret = unseal();
+        ISigningKey key;
+        try { key = IssuerKeys.Load(type, secret); }
+        finally { Array.Clear(secret); }
+        lock (_gate)
+        {
+            if (_open.TryGetValue(issuerId, out var previous)) _replaced.Add(previous.Key);
+            _open[issuerId] = new Kept(stored.ToArray(), type, key);
+        }
+        return new IssuerKey(key, new IssuerKeyLocation.Sealed([]), owned: false);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var key in _open.Values.Select(k => k.Key).Concat(_replaced)) (key as IDisposable)?.Dispose();
+            _open.Clear();
+            _replaced.Clear();
+        }
+    }
 }
 
 /// <summary>
@@ -210,5 +256,9 @@ public sealed class IssuerKeyStores : IDisposable
 
     public IIssuerKeyStore For(IssuerKeyLocation location) => Sealed.Holds(location) ? Sealed : Pkcs11;
 
-    public void Dispose() => Pkcs11.Dispose();
+    public void Dispose()
+    {
+        Sealed.Dispose();
+        Pkcs11.Dispose();
+    }
 }

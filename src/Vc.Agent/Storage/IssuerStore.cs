@@ -20,6 +20,10 @@ public sealed record IssuerRecord(
     public override string ToString() => $"issuer {Id} ({Did})";
 }
 
+/// <summary>An issuer with its signing key as stored: <paramref name="EncryptedKey"/> is the sealed secret, encrypted
+/// (empty when the key is in a token, named by <see cref="IssuerRecord.KeyUri"/>).</summary>
+public sealed record StoredSigningKey(IssuerRecord Issuer, byte[] EncryptedKey);
+
 /// <summary>Stores issuers with their encrypted signing key (and, for did:ethr, the encrypted controller key).</summary>
 public sealed class IssuerStore(NodeStore store, KeyProtector protector)
 {
@@ -97,16 +101,23 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
         if (n != 1) throw new StoreException($"issuer '{id}' not found");
     }
 
-    /// <summary>Where the issuer's signing key is: its secret decrypted for one use (the caller clears it), or its token URI.</summary>
-    public async Task<IssuerKeyLocation> SigningKeyLocationAsync(string id) =>
-        await KeyUriAsync(id) is { } uri ? new IssuerKeyLocation.InToken(uri) : new IssuerKeyLocation.Sealed(await SigningKeyAsync(id));
-
-    /// <summary>The PKCS#11 URI of the issuer's signing key when it is in a token, else null.</summary>
-    public async Task<string?> KeyUriAsync(string id)
+    /// <summary>
+    /// The issuer and its signing key as stored (sealed: still encrypted; in a token: its URI) in one read: what every
+    /// signature needs. Null when no such issuer exists.
+    /// </summary>
+    public async Task<StoredSigningKey?> FindForSigningAsync(string id)
     {
         await using var c = await store.OpenConnectionAsync();
-        return await NodeStore.Scalar(c, null, "SELECT key_uri FROM issuers WHERE id = @id", ("@id", id)) as string;
+        await using var cmd = NodeStore.Command(c, null,
+            "SELECT id, did, method, verification_method, cryptosuite, key_type, created_at, metadata, key_uri, encrypted_key FROM issuers WHERE id = @id", ("@id", id));
+        await using var r = await cmd.ExecuteReaderAsync();
+        if (!await r.ReadAsync()) return null;
+        var issuer = Read(r);
+        return new StoredSigningKey(issuer, issuer.KeyUri is null ? (byte[])r[9] : []);
     }
+
+    /// <summary>The secret of a sealed signing key, decrypted for one use (the caller clears it).</summary>
+    public byte[] Unseal(StoredSigningKey stored) => protector.Unprotect(stored.EncryptedKey, stored.Issuer.Id + "/signing");
 
     /// <summary>encrypted_key: the sealed secret, encrypted; empty for a key in a token (the column predates tokens and is NOT NULL).</summary>
     private byte[] EncryptedKey(IssuerKeyLocation key, string id) =>

@@ -100,6 +100,7 @@ public sealed class StatusListStore : IAsyncDisposable
         var refused = new List<(Pending Request, StoreException Error)>();
         await using (var c = await _store.OpenConnectionAsync())
         await using (var tx = await _store.BeginWriteAsync(c))
+        await using (var insert = NodeStore.Command(c, tx, InsertLog, ("@iss", null), ("@cid", null), ("@types", null), ("@list", null), ("@idx", null), ("@t", null)))
         {
             // Lists locked in one order everywhere, so two nodes' batches never wait on each other in a cycle.
             foreach (var group in batch.GroupBy(p => p.ListId).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -124,7 +125,7 @@ public sealed class StatusListStore : IAsyncDisposable
                         refused.Add((p, new StoreException($"status list '{group.Key}' is full ({size} entries)")));
                         continue;
                     }
-                    results.Add((p, await LogAsync(c, tx, p, size)));
+                    results.Add((p, await LogAsync(insert, c, tx, p, size)));
                     granted++;
                 }
                 if (granted > 0)
@@ -136,19 +137,28 @@ public sealed class StatusListStore : IAsyncDisposable
         foreach (var (p, e) in refused) p.Done.TrySetException(e);
     }
 
-    /// <summary>Logs one issuance at a free random index; a taken index (by anyone, committed or in this batch) is drawn again.</summary>
-    private async Task<StatusAllocation> LogAsync(DbConnection c, DbTransaction tx, Pending p, int size)
+    // ON CONFLICT … DO NOTHING: a taken index returns no row, without aborting the batch's transaction.
+    private const string InsertLog = """
+        INSERT INTO issuance_log (issuer_id, credential_id, credential_types, status_list_id, status_index, issued_at)
+        VALUES (@iss, @cid, @types, @list, @idx, @t) ON CONFLICT (status_list_id, status_index) DO NOTHING RETURNING seq
+        """;
+
+    /// <summary>
+    /// Logs one issuance at a free random index; a taken index (by anyone, committed or in this batch) is drawn again.
+    /// <paramref name="insert"/> is the batch's one <see cref="InsertLog"/> command (prepared once, run per entry).
+    /// </summary>
+    private async Task<StatusAllocation> LogAsync(DbCommand insert, DbConnection c, DbTransaction tx, Pending p, int size)
     {
+        insert.Parameters["@iss"].Value = p.IssuerId;
+        insert.Parameters["@cid"].Value = (object?)p.CredentialId ?? DBNull.Value;
+        insert.Parameters["@types"].Value = p.CredentialTypes;
+        insert.Parameters["@list"].Value = p.ListId;
+        insert.Parameters["@t"].Value = _store.Time.GetUtcNow().ToString("O");
         for (var attempt = 0; attempt < 32; attempt++)
         {
             var index = attempt < 16 ? RandomNumberGenerator.GetInt32(size) : await FreeIndexAsync(c, tx, p.ListId, size);
-            // ON CONFLICT … DO NOTHING: a taken index returns no row, without aborting the batch's transaction.
-            var seq = await NodeStore.Scalar(c, tx, """
-                INSERT INTO issuance_log (issuer_id, credential_id, credential_types, status_list_id, status_index, issued_at)
-                VALUES (@iss, @cid, @types, @list, @idx, @t) ON CONFLICT (status_list_id, status_index) DO NOTHING RETURNING seq
-                """, ("@iss", p.IssuerId), ("@cid", p.CredentialId), ("@types", p.CredentialTypes), ("@list", p.ListId), ("@idx", index),
-                ("@t", _store.Time.GetUtcNow().ToString("O")));
-            if (seq is not null) return new StatusAllocation(p.ListId, index, Convert.ToInt64(seq));
+            insert.Parameters["@idx"].Value = index;
+            if (await insert.ExecuteScalarAsync() is { } seq and not DBNull) return new StatusAllocation(p.ListId, index, Convert.ToInt64(seq));
         }
         throw new StoreException($"status list '{p.ListId}': no free index found");
     }

@@ -43,6 +43,8 @@ internal sealed class SqliteBackend(string path) : StoreBackend
         DefaultTimeout = 30,
     }.ToString();
 
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+
     public override string Name => "sqlite";
     public override string Location => path;
     public override bool Exists => File.Exists(path);
@@ -53,10 +55,15 @@ internal sealed class SqliteBackend(string path) : StoreBackend
         if (setUp) Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync();
-        await using var pragma = c.CreateCommand();
-        // journal_mode is a property of the file (set once); synchronous and foreign_keys are per connection.
-        pragma.CommandText = (setUp ? "PRAGMA journal_mode=WAL; " : "") + "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-        await pragma.ExecuteNonQueryAsync();
+        // journal_mode is a property of the file (set once); synchronous and foreign_keys are per connection, and the
+        // pool hands the same connection (its sqlite3 handle) back with its settings: set them once per handle.
+        if (setUp || !_configured.TryGetValue(c.Handle!, out _))
+        {
+            await using var pragma = c.CreateCommand();
+            pragma.CommandText = (setUp ? "PRAGMA journal_mode=WAL; " : "") + "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+            await pragma.ExecuteNonQueryAsync();
+            _configured.AddOrUpdate(c.Handle!, this);
+        }
         return c;
     }
 
