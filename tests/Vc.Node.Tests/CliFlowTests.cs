@@ -9,6 +9,8 @@ public sealed class CliFlowTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-cliflow-").FullName;
     private string Data => Path.Combine(_dir, "data");
+    /// <summary>The clock of every command: the wall clock, caught up with the chain where a test needs its changes past.</summary>
+    private readonly TestClock _clock = TestClock.Wall();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -21,7 +23,7 @@ public sealed class CliFlowTests : IAsyncLifetime
     private async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
         var (o, e) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e);
+        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e, _clock);
         return (code, o.ToString(), e.ToString());
     }
 
@@ -145,9 +147,9 @@ public sealed class CliFlowTests : IAsyncLifetime
         var firstBlock = (long)JsonNode.Parse(added.Out)!["transactions"]![0]!["block"]!;
         Assert.Equal(ExitCodes.Ok, (await Run("did", "add-service", did, "--key-file", keyFile, "--type", "HubService", "--endpoint", "https://hub.example")).Code);
         Assert.Equal(ExitCodes.Ok, (await Run("did", "revoke-key", did, "--key-file", keyFile, "--type", "ed25519", "--public-key", key1)).Code);
-        // Revocation takes effect from the second after its block (reference semantics).
+        // Revocation takes effect from the second after its block (reference semantics): "now" is moved past it.
         var rpc = new Uri((string)JsonNode.Parse((await Run("status")).Out)!["ledger"]!["rpcUrl"]!);
-        await DevChainClock.UntilLatestBlockIsPastAsync(rpc, TimeProvider.System);
+        await DevChainClock.CatchUpAsync(rpc, _clock);
 
         var now = JsonNode.Parse((await Run("did", "resolve", did)).Out)!;
         Assert.DoesNotContain(key1, now["didDocument"]!.ToJsonString());
