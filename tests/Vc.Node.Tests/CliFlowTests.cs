@@ -9,6 +9,8 @@ public sealed class CliFlowTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-cliflow-").FullName;
     private string Data => Path.Combine(_dir, "data");
+    /// <summary>The clock of every command: the wall clock, caught up with the chain where a test needs its changes past.</summary>
+    private readonly TestClock _clock = TestClock.Wall();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -18,10 +20,12 @@ public sealed class CliFlowTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    private Task<(int Code, string Out, string Err)> Run(params string[] args) => RunAt(_clock, args);
+
+    private async Task<(int Code, string Out, string Err)> RunAt(TimeProvider clock, params string[] args)
     {
         var (o, e) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e);
+        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e, clock);
         return (code, o.ToString(), e.ToString());
     }
 
@@ -145,9 +149,9 @@ public sealed class CliFlowTests : IAsyncLifetime
         var firstBlock = (long)JsonNode.Parse(added.Out)!["transactions"]![0]!["block"]!;
         Assert.Equal(ExitCodes.Ok, (await Run("did", "add-service", did, "--key-file", keyFile, "--type", "HubService", "--endpoint", "https://hub.example")).Code);
         Assert.Equal(ExitCodes.Ok, (await Run("did", "revoke-key", did, "--key-file", keyFile, "--type", "ed25519", "--public-key", key1)).Code);
-        // Revocation takes effect from the second after its block (reference semantics).
+        // "Now" is past the chain's latest block: the commands' clock is moved up to the chain, not waited for.
         var rpc = new Uri((string)JsonNode.Parse((await Run("status")).Out)!["ledger"]!["rpcUrl"]!);
-        await DevChainClock.UntilLatestBlockIsPastAsync(rpc, TimeProvider.System);
+        await DevChainClock.CatchUpAsync(rpc, _clock);
 
         var now = JsonNode.Parse((await Run("did", "resolve", did)).Out)!;
         Assert.DoesNotContain(key1, now["didDocument"]!.ToJsonString());
@@ -165,6 +169,45 @@ public sealed class CliFlowTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Usage, (await Run("did", "resolve", "did:ethr:0x7a69:0x12")).Code);
         Assert.Equal(ExitCodes.Usage, (await Run("did", "add-key", did, "--key-file", keyFile, "--type", "ed25519", "--public-key", "abcd")).Code);
     }
+
+    [Fact]
+    public async Task Commands_read_the_clock_they_are_given()
+    {
+        // A standing clock years after any real run: the PKI starts then, the HC1 is issued then and is valid then only.
+        var then = new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var standing = TestClock.Standing(then);
+        var pki = await RunAt(standing, "pki", "dev-country", "KE", "--out", Path.Combine(_dir, "pki"));
+        Assert.True(pki.Code == ExitCodes.Ok, pki.Err);
+        var country = JsonNode.Parse(pki.Out)!;
+        Assert.Equal(then.AddMinutes(-5).AddYears(2), DateTimeOffset.Parse((string)country["dscNotAfter"]!, System.Globalization.CultureInfo.InvariantCulture));
+        var (dsc, dscKey) = ((string)country["files"]!["dsc"]!, (string)country["files"]!["dscKey"]!);
+        var signed = await RunAt(standing, "dcc", "sign", File("dcc.json", Dcc), "--cert", dsc, "--key", dscKey, "--iss", "KE");
+        Assert.True(signed.Code == ExitCodes.Ok, signed.Err);
+        var hc1 = signed.Out.Trim();
+        var atThen = await RunAt(standing, "dcc", "verify", hc1, "--trust", dsc);
+        Assert.True(atThen.Code == ExitCodes.Ok, atThen.Out + atThen.Err);
+        Assert.Contains($"\"iat\": \"{then:yyyy-MM-ddTHH:mm:ss}", atThen.Out);
+        var today = await Run("dcc", "verify", hc1, "--trust", dsc);
+        Assert.True(today.Code == ExitCodes.Negative, today.Out + today.Err);
+
+        // The wall clock moved past a delegate's validity by the test (a chain hour later), not waited for: `did resolve`
+        // answers "now" on the clock it is given.
+        var keyFile = Path.Combine(_dir, "owner.key");
+        var did = (string)JsonNode.Parse((await Run("did", "create", "--key-file", keyFile)).Out)!["did"]!;
+        const string delegateAddress = "0x2222222222222222222222222222222222222222";
+        var added = await Run("did", "add-delegate", did, "--key-file", keyFile, "--delegate", delegateAddress, "--validity", "3600");
+        Assert.True(added.Code == ExitCodes.Ok, added.Err);
+        var rpc = new Uri((string)JsonNode.Parse((await Run("status")).Out)!["ledger"]!["rpcUrl"]!);
+        var validTo = await DevChainClock.LatestBlockTimeAsync(rpc) + 3600;
+        var live = await Run("did", "resolve", did);
+        Assert.Contains(delegateAddress, live.Out, StringComparison.OrdinalIgnoreCase);
+        _clock.NotBefore(DateTimeOffset.FromUnixTimeSeconds(validTo + 1));
+        var expired = await Run("did", "resolve", did);
+        Assert.True(expired.Code == ExitCodes.Ok, expired.Err);
+        Assert.DoesNotContain(delegateAddress, expired.Out, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private const string Dcc = """{"ver":"1.3.0","nam":{"fn":"Musterfrau","gn":"Erika","fnt":"MUSTERFRAU","gnt":"ERIKA"},"dob":"1964-08-12","v":[{"tg":"840539006","vp":"1119349007","mp":"EU/1/20/1528","ma":"ORG-100030215","dn":2,"sd":2,"dt":"2021-05-29","co":"DE","is":"Robert Koch-Institut","ci":"URN:UVCI:01DE/IZ12345A/5CWLU12RNOB9RXSEOP6FG8#W"}]}""";
 
     [Fact]
     public async Task A_gdhcn_trust_list_goes_into_the_registry_and_comes_back_out_as_a_signed_did_web_list()

@@ -5,7 +5,8 @@ namespace Vc.Node.Tests;
 
 /// <summary>
 /// The dev chain's clock as tests steer it (Anvil's JSON-RPC, no library in between): blocks are placed at chosen
-/// seconds with evm_setNextBlockTimestamp instead of sleeping until the wall clock moves on.
+/// seconds with evm_setNextBlockTimestamp, and the test's clock is moved up to the chain, instead of sleeping until
+/// the wall clock moves on.
 /// </summary>
 public static class DevChainClock
 {
@@ -32,13 +33,10 @@ public static class DevChainClock
     }
 
     /// <summary>
-    /// Returns once the wall clock — which the resolver's "now" reads — has left the second of the chain's latest block
-    /// (a change valid "until" a block's second ends with it). Waits exactly that long, derived from the chain.
+    /// Catches <paramref name="clock"/> up with the chain instead of waiting for the wall clock to: from now on it reads
+    /// no earlier than the second after the chain's latest block (a change valid "until" a block's second ends with it;
+    /// Anvil stamps quickly mined blocks a second apart, so the chain runs ahead of the wall clock).
     /// </summary>
-    public static async Task UntilLatestBlockIsPastAsync(Uri rpc, TimeProvider clock)
-    {
-        var end = DateTimeOffset.FromUnixTimeSeconds(await LatestBlockTimeAsync(rpc) + 1);
-        var wait = end - clock.GetUtcNow();
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, clock);
-    }
+    public static async Task CatchUpAsync(Uri rpc, TestClock clock) =>
+        clock.NotBefore(DateTimeOffset.FromUnixTimeSeconds(await LatestBlockTimeAsync(rpc) + 1));
 }

@@ -21,22 +21,11 @@ namespace Vc.Node.Tests;
 /// </summary>
 public sealed class GatewayImportTests(NodeFixture node) : IClassFixture<NodeFixture>, IDisposable
 {
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
     // Certificates start here; the DCC is issued a day later and verified two days later (DE rules: 2021 – 2030).
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly string At = T0.AddDays(2).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    private readonly TestGateway _gateway = new(new FixedClock(T0), "DE", "AT");
+    private readonly TestGateway _gateway = new(TestClock.Standing(T0), "DE", "AT");
     private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-gw-").FullName;
 
     public void Dispose()
@@ -216,7 +205,7 @@ public sealed class GatewayImportTests(NodeFixture node) : IClassFixture<NodeFix
     public async Task A_revocation_batch_past_its_expires_is_no_longer_applied_and_is_pruned_from_the_store()
     {
         var data = Path.Combine(_dir, "prune-data");
-        var clock = new ManualClock(T0);
+        var clock = TestClock.Standing(T0);
         await using var store = await NodeStore.OpenAsync(data, clock);
         var revocations = new HcertRevocations(store, new NodeUrls(null), clock);
         using var dsc = _gateway.Pki("DE").IssueDsc("DSC DE prune");

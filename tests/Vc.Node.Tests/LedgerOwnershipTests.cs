@@ -30,9 +30,9 @@ public sealed class LedgerOwnershipTests
         public HttpClient Issuer => issuer;
         public HttpClient Anonymous => anonymous;
 
-        public static async Task<RunningNode> StartAsync(string data)
+        public static async Task<RunningNode> StartAsync(string data, TimeProvider clock)
         {
-            var options = new NodeOptions { Ledger = new LedgerSettings { DataDirectory = data }, Urls = "http://127.0.0.1:0" };
+            var options = new NodeOptions { Ledger = new LedgerSettings { DataDirectory = data }, Urls = "http://127.0.0.1:0", Time = clock };
             var ledger = await NodeLedger.OpenAsync(options.Ledger, detachIfStarted: false);
             var app = await NodeApp.BuildAsync(options, ledger);
             await app.StartAsync();
@@ -86,19 +86,22 @@ public sealed class LedgerOwnershipTests
     }
 
     /// <summary>
-    /// Waits until the chain's latest block is not ahead of the wall clock (exactly that long, derived from the chain): Anvil stamps blocks mined within
-    /// one second a second apart, so after a few quick writes the chain runs ahead, and a proof made "now" would predate
-    /// the key it is made with (resolution as of the proof's time). That is not what this test is about.
+    /// The node's and the CLI's clock, caught up with the chain where a proof follows a key change: Anvil stamps blocks
+    /// mined within one second a second apart, so after a few quick writes the chain runs ahead of the wall clock, and a
+    /// proof made "now" would predate the key it is made with (resolution as of the proof's time). That is not what
+    /// this test is about.
     /// </summary>
-    private static Task ChainTimeReachedAsync(Uri rpc) => DevChainClock.UntilLatestBlockIsPastAsync(rpc, TimeProvider.System);
+    private readonly TestClock _clock = TestClock.Wall();
+
+    private Task ChainTimeReachedAsync(Uri rpc) => DevChainClock.CatchUpAsync(rpc, _clock);
 
     private static JsonObject Record(string data) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(data, "ledger", "daemon.json")))!.AsObject();
 
-    private static async Task<int> CliAsync(params string[] args)
+    private async Task<int> CliAsync(params string[] args)
     {
         var (o, e) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync(args, o, e);
+        var code = await CliApp.RunAsync(args, o, e, _clock);
         Assert.True(code == ExitCodes.Ok, $"{string.Join(' ', args)}: {code} {e}");
         return code;
     }
@@ -112,7 +115,7 @@ public sealed class LedgerOwnershipTests
         try
         {
             // The node starts its own ledger; an issuer is created, issues, rotates its key, issues again.
-            node = await RunningNode.StartAsync(data);
+            node = await RunningNode.StartAsync(data, _clock);
             Assert.Equal("embedded", node.Ledger.Mode);
             Assert.Equal(HttpStatusCode.Created, (await node.Admin.PostAsJsonAsync("/issuers", new { id = "a", method = "ethr" })).StatusCode);
             await ChainTimeReachedAsync(node.Ledger.Connection.RpcUrl);
@@ -150,7 +153,7 @@ public sealed class LedgerOwnershipTests
             Assert.True(AnvilProcess.IsAlive(daemonPid));
 
             // The node restarts on the running daemon (no second Anvil on the same state) and every credential verifies.
-            node = await RunningNode.StartAsync(data);
+            node = await RunningNode.StartAsync(data, _clock);
             Assert.Equal("embedded-shared", node.Ledger.Mode);
             Assert.Equal(daemonUrl, node.Ledger.Connection.RpcUrl);
             Assert.True(await HeightAsync(daemonUrl) >= afterCli);
@@ -172,7 +175,7 @@ public sealed class LedgerOwnershipTests
             Assert.False(AnvilProcess.IsAlive(daemonPid));
 
             // Started again from what was saved: nothing lost, nothing rolled back.
-            node = await RunningNode.StartAsync(data);
+            node = await RunningNode.StartAsync(data, _clock);
             Assert.Equal("embedded", node.Ledger.Mode);
             Assert.True(await HeightAsync(node.Ledger.Connection.RpcUrl) > height);
             await node.AssertVerifiedAsync(before);

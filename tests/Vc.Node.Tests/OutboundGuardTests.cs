@@ -114,7 +114,7 @@ public sealed class OutboundGuardTests
             }
         });
 
-        var clock = new ManualClock(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var clock = TestClock.Standing(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var fetcher = new OutboundFetcher(Dev, clock);
         var loop = await Assert.ThrowsAsync<OutboundRefusedException>(() => fetcher.GetAsync(new Uri(server.Url, "/loop"), "application/json"));
         Assert.Contains("redirects", loop.Message);
@@ -242,13 +242,5 @@ public sealed class OutboundGuardTests
             Assert.Equal(1, server.Requests);
         }
         finally { await node.DisposeAsync(); }
-    }
-
-    /// <summary>A clock the test moves by hand (cache ages); timers are the system's.</summary>
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-        public override DateTimeOffset GetUtcNow() => _now;
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -232,11 +232,6 @@ public sealed class VerifierPackTests : IAsyncLifetime
         Assert.Equal("pack.untrusted-key", ErrorType(e.ToString()));
     }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
     [Fact]
     public void A_pack_is_judged_by_its_block_time_on_the_injected_clock()
     {
@@ -247,18 +242,18 @@ public sealed class VerifierPackTests : IAsyncLifetime
         var bytes = System.Text.Encoding.UTF8.GetBytes(VerifierPack.Sign(content, key).ToJsonString());
         var pinned = new HashSet<string> { signer };
 
-        var fresh = VerifierPack.Open(bytes, pinned, new FixedClock(blockTime.AddDays(3)), VerifierPack.DefaultMaxAge);
+        var fresh = VerifierPack.Open(bytes, pinned, TestClock.Standing(blockTime.AddDays(3)), VerifierPack.DefaultMaxAge);
         Assert.Equal(42, fresh.Block);
         Assert.Equal(blockTime, fresh.BlockTime);
         Assert.Equal("pack.too-old", Assert.Throws<AgentException>(() =>
-            VerifierPack.Open(bytes, pinned, new FixedClock(blockTime.AddDays(3).AddSeconds(1)), VerifierPack.DefaultMaxAge)).Type);
+            VerifierPack.Open(bytes, pinned, TestClock.Standing(blockTime.AddDays(3).AddSeconds(1)), VerifierPack.DefaultMaxAge)).Type);
         Assert.Equal("pack.too-old", Assert.Throws<AgentException>(() =>
-            VerifierPack.Open(bytes, pinned, new FixedClock(blockTime.AddHours(2)), TimeSpan.FromHours(1))).Type);
+            VerifierPack.Open(bytes, pinned, TestClock.Standing(blockTime.AddHours(2)), TimeSpan.FromHours(1))).Type);
         Assert.Equal("pack.not-yet-valid", Assert.Throws<AgentException>(() =>
-            VerifierPack.Open(bytes, pinned, new FixedClock(blockTime.AddHours(-1)), VerifierPack.DefaultMaxAge)).Type);
+            VerifierPack.Open(bytes, pinned, TestClock.Standing(blockTime.AddHours(-1)), VerifierPack.DefaultMaxAge)).Type);
         Assert.Equal("pack.untrusted-key", Assert.Throws<AgentException>(() =>
-            VerifierPack.Open(bytes, new HashSet<string>(), new FixedClock(blockTime), VerifierPack.DefaultMaxAge)).Type);
+            VerifierPack.Open(bytes, new HashSet<string>(), TestClock.Standing(blockTime), VerifierPack.DefaultMaxAge)).Type);
         Assert.Equal("pack.unreadable", Assert.Throws<AgentException>(() =>
-            VerifierPack.Open("{\"type\":\"x\"}"u8.ToArray(), pinned, new FixedClock(blockTime), VerifierPack.DefaultMaxAge)).Type);
+            VerifierPack.Open("{\"type\":\"x\"}"u8.ToArray(), pinned, TestClock.Standing(blockTime), VerifierPack.DefaultMaxAge)).Type);
     }
 }

@@ -27,16 +27,22 @@ public sealed class LedgerDids : IDidMethodResolver, IDidMethodProvisioner, IAsy
         Network = "0x" + client.Network.ChainId.ToString("x");
     }
 
-    public static async Task<LedgerDids> OpenAsync(NodeLedger ledger, string dataDirectory, TimeProvider? time = null) =>
-        new(await EthrDidClient.OpenAsync(ledger.Connection, "anvil", IndexPath(dataDirectory, ledger.Connection.ChainId, ledger.Connection.Contracts[Vc.Did.Ledger.ContractArtifact.DidRegistry])),
-            time ?? TimeProvider.System);
+    public static async Task<LedgerDids> OpenAsync(NodeLedger ledger, string dataDirectory, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        return new(await EthrDidClient.OpenAsync(ledger.Connection, "anvil",
+            IndexPath(dataDirectory, ledger.Connection.ChainId, ledger.Connection.Contracts[Vc.Did.Ledger.ContractArtifact.DidRegistry]), clock: time), time);
+    }
 
     /// <summary>
     /// Resolution only, on a ledger already running for <paramref name="dataDirectory"/> (no relayer, no deployment
     /// checks): what a one-shot verification needs. No writer: provisioning through it is refused.
     /// </summary>
-    public static async Task<LedgerDids> OpenReadOnlyAsync(Uri rpcUrl, string registry, long chainId, string dataDirectory, TimeProvider? time = null) =>
-        new(await EthrDidClient.OpenReadOnlyAsync(rpcUrl, registry, "anvil", IndexPath(dataDirectory, chainId, registry)), time ?? TimeProvider.System);
+    public static async Task<LedgerDids> OpenReadOnlyAsync(Uri rpcUrl, string registry, long chainId, string dataDirectory, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        return new(await EthrDidClient.OpenReadOnlyAsync(rpcUrl, registry, "anvil", IndexPath(dataDirectory, chainId, registry), clock: time), time);
+    }
 
     /// <summary>One event index per chain and registry, kept in the data directory.</summary>
     public static string IndexPath(string dataDirectory, long chainId, string registry) =>

@@ -19,7 +19,7 @@ public static class ApiKeyCommands
             try { scopes = ApiKeys.ParseScopes(parse.GetRequiredValue(scopesOption)); }
             catch (StoreException e) { throw new UsageException(e.Message); }
             var description = parse.GetValue(descriptionOption) ?? "";
-            var keys = new ApiKeys(await NodeStore.OpenAsync(context.DataDirectory(parse), database: context.Database(parse)));
+            var keys = new ApiKeys(await NodeStore.OpenAsync(context.DataDirectory(parse), context.Time, context.Database(parse)));
             var key = await keys.CreateAsync(scopes, description);
             // The secret is shown once, here; only its hash is stored.
             CliOutput.Write(context.Out, new JsonObject
@@ -34,7 +34,7 @@ public static class ApiKeyCommands
         revoke.SetAction(async (parse, _) =>
         {
             var id = parse.GetRequiredValue(idArgument);
-            var keys = new ApiKeys(await NodeStore.OpenAsync(context.DataDirectory(parse), database: context.Database(parse)));
+            var keys = new ApiKeys(await NodeStore.OpenAsync(context.DataDirectory(parse), context.Time, context.Database(parse)));
             var revoked = await keys.RevokeAsync(id);
             CliOutput.Write(context.Out, new JsonObject { ["id"] = id, ["revoked"] = revoked });
             return revoked ? ExitCodes.Ok : ExitCodes.Negative;

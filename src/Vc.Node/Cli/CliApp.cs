@@ -11,10 +11,11 @@ namespace Vc.Node.Cli;
 /// </summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <summary>Runs one command line; <paramref name="time"/> is the clock every command reads (default the system clock).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, TimeProvider? time = null)
     {
         Vc.Agent.Storage.DataDirectory.RestrictNewFiles();
-        var context = new CliContext(stdout ?? Console.Out, stderr ?? Console.Error);
+        var context = new CliContext(stdout ?? Console.Out, stderr ?? Console.Error) { Time = time ?? TimeProvider.System };
         // `vchealth` alone prints the usage but is still a usage error (scripts calling it bare get 2);
         // `vchealth help [COMMAND…]` is kept as a synonym of `--help`.
         var usageOnly = args.Length == 0;

@@ -7,6 +7,9 @@ namespace Vc.Node.Cli;
 /// <summary>What every command gets: its output streams and the options common to all commands.</summary>
 public sealed record CliContext(TextWriter Out, TextWriter Err)
 {
+    /// <summary>The one clock of this call, handed to everything the commands build (the system clock unless a caller injects one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The common options, declared once on the root and inherited by every command (recursive).</summary>
     public CommonOptions Common { get; } = new();
 
@@ -44,6 +47,7 @@ public sealed record CliContext(TextWriter Out, TextWriter Err)
             Database = Database(parse),
             DidWebOffline = didWebOffline,
             Pack = pack,
+            Time = Time,
         });
 
     /// <summary>--db URL, else VCHEALTH_DB, else null (SQLite in the data directory).</summary>

@@ -102,14 +102,14 @@ public static class DccCliCommands
         var exp = Time(expText, "--exp");
         if (!Vc.Agent.Keys.Pkcs11Uri.IsPkcs11(key))
         {
-            context.Out.WriteLine(await DccCommands.SignAsync(payload, cert, key, type, iss, iat, exp));
+            context.Out.WriteLine(await DccCommands.SignAsync(payload, cert, key, type, iss, iat, exp, context.Time));
             return ExitCodes.Ok;
         }
         // The DSC's key in a PKCS#11 token (HSM): the token signs, the key never leaves it.
         try
         {
             using var hsmKey = Vc.Agent.Keys.Pkcs11EcdsaKey.Open(Vc.Agent.Keys.Pkcs11Uri.Parse(key));
-            context.Out.WriteLine(await DccCommands.SignAsync(payload, () => new HcertSigner(LoadDsc(cert), hsmKey), type, iss, iat, exp));
+            context.Out.WriteLine(await DccCommands.SignAsync(payload, () => new HcertSigner(LoadDsc(cert), hsmKey), type, iss, iat, exp, context.Time));
             return ExitCodes.Ok;
         }
         catch (Vc.Agent.Keys.Pkcs11KeyException e) { throw new CliFailure("pkcs11", e.Message); }

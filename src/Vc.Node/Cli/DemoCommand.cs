@@ -51,8 +51,9 @@ public static class DemoCommand
 
     private static async Task<int> RunAsync(CliContext context, LedgerSettings settings, string outDir)
     {
-        // The story runs in real time (a real ledger stamps its blocks); the one clock is handed on from here.
-        var clock = TimeProvider.System;
+        // The story runs in real time (a real ledger stamps its blocks): the call's clock (the system clock for a user)
+        // is handed on from here, and waiting for block seconds to pass is part of the story.
+        var clock = context.Time;
         var demoDir = Path.Combine(settings.DataDirectory, "demo");
         settings = settings with { DataDirectory = demoDir };
         Directory.CreateDirectory(outDir);
@@ -62,11 +63,11 @@ public static class DemoCommand
 
         // The PKI world: countries A (Kenya, also on the ledger) and C (Ghana, PKI only), and the gateway that
         // distributes their DSCs in a CMS-signed trust list.
-        using var kenya = CountryPki.Create("KE");
-        using var ghana = CountryPki.Create("GH");
+        using var kenya = CountryPki.Create("KE", time: clock);
+        using var ghana = CountryPki.Create("GH", time: clock);
         using var kenyaDsc = kenya.IssueDsc($"DSC KE {run}");
         using var ghanaDsc = ghana.IssueDsc($"DSC GH {run}");
-        using var gatewayAnchor = CountryPki.CreateTrustAnchor("DCC Gateway Trust Anchor (demo)");
+        using var gatewayAnchor = CountryPki.CreateTrustAnchor("DCC Gateway Trust Anchor (demo)", time: clock);
         var anchorPath = Path.Combine(outDir, "gateway-trust-anchor.pem");
         await File.WriteAllTextAsync(anchorPath, gatewayAnchor.ExportCertificatePem());
         var trustListPath = Path.Combine(outDir, "gateway-trustlist.json");
@@ -75,7 +76,7 @@ public static class DemoCommand
         var options = new NodeOptions
         {
             Ledger = settings, Urls = "http://127.0.0.1:0",
-            TrustFiles = [trustListPath], GatewayTrustAnchorPath = anchorPath, PublicRequestsPerSecond = 100_000,
+            TrustFiles = [trustListPath], GatewayTrustAnchorPath = anchorPath, PublicRequestsPerSecond = 100_000, Time = clock,
         };
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: false);
         await using var app = await NodeApp.BuildAsync(options, ledger);
@@ -120,7 +121,7 @@ public static class DemoCommand
 
         await steps.RunAsync("2. A issues a yellow-fever ICVP credential to a did:key wallet, with a status entry", async () =>
         {
-            var unsigned = new IcvpCredentialBuilder().Build(
+            var unsigned = new IcvpCredentialBuilder(time: clock).Build(
                 new IcvpHolder("Jane Doe", "1990-04-12") { Sex = "female", Nationality = "KEN", Nid = "AB1234567", Ndt = "PPN", Id = holder.Issuer },
                 new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", vaccination, "S4D123") { ClinicianName = "Dr. A. Mwangi", Issuer = "KEN", DoseNumber = 1 },
                 issuerDid, "urn:uuid:" + Guid.NewGuid());
@@ -188,14 +189,14 @@ public static class DemoCommand
             hc1 = (string)bridged["hc1"]!;
             var png = Path.Combine(outDir, "icvp-ke-bridged.png");
             await File.WriteAllBytesAsync(png, Convert.FromBase64String((string)bridged["qrPng"]!));
-            var report = await DccCommands.VerifyAsync(png, [trustListPath], null, new TrustFileOptions { GatewayTrustAnchor = gatewayAnchor });
+            var report = await DccCommands.VerifyAsync(png, [trustListPath], clock.GetUtcNow(), new TrustFileOptions { GatewayTrustAnchor = gatewayAnchor });
             if (!report.IsValid) throw new DemoStepFailed($"PKI verifier: {report.ToJson()["outcome"]}: {report.ToJson()["reason"]}");
             // Ledger → PKI: the registry exported as a GDHCN did:web trust list; a GDHCN-only verifier accepts the QR too.
             using var listResponse = await http.GetAsync("/trust-list?format=gdhcn&domain=ICVP&participant=KEN");
             if (!listResponse.IsSuccessStatusCode) throw new DemoStepFailed($"GET /trust-list: {(int)listResponse.StatusCode} {await listResponse.Content.ReadAsStringAsync()}");
             var gdhcnPath = Path.Combine(outDir, "gdhcn-trustlist-ICVP-KEN.did.json");
             await File.WriteAllTextAsync(gdhcnPath, await listResponse.Content.ReadAsStringAsync());
-            var viaGdhcn = await DccCommands.VerifyAsync(png, [gdhcnPath]);
+            var viaGdhcn = await DccCommands.VerifyAsync(png, [gdhcnPath], clock.GetUtcNow());
             if (!viaGdhcn.IsValid) throw new DemoStepFailed($"GDHCN verifier: {viaGdhcn.ToJson()["outcome"]}: {viaGdhcn.ToJson()["reason"]}");
             return $"{png} ({hc1.Length} chars) verified from the QR image against the gateway trust list, and against the registry's GDHCN export ({gdhcnPath}); omitted by consent: {string.Join(", ", bridged["omitted"]!.AsArray())}";
         });

@@ -139,7 +139,7 @@ public static class DidCommands
             result = await Vc.Did.Core.CompositeDidResolver.Create().ResolveAsync(didUrl);
         else
         {
-            await using var client = await OpenClientAsync(settings, network, readOnly: true);
+            await using var client = await OpenClientAsync(settings, network, readOnly: true, context.Time);
             result = await client.Resolver.ResolveAsync(didUrl);
         }
         context.Out.WriteLine(result.ToJson());
@@ -169,7 +169,7 @@ public static class DidCommands
 
     private static async Task<int> WriteAsync(CliContext context, LedgerSettings settings, string? network, DidWrite write, WriteContext target)
     {
-        await using var client = await OpenClientAsync(settings, network, readOnly: false);
+        await using var client = await OpenClientAsync(settings, network, readOnly: false, context.Time);
         var receipts = await write(client.Writer!, target);
         var output = new JsonObject
         {
@@ -248,24 +248,24 @@ public static class DidCommands
         return ledger.Connection.ChainId;
     }
 
-    private static async Task<EthrDidClient> OpenClientAsync(LedgerSettings settings, string? network, bool readOnly)
+    private static async Task<EthrDidClient> OpenClientAsync(LedgerSettings settings, string? network, bool readOnly, TimeProvider clock)
     {
         if (readOnly && settings.RpcUrl is not null && settings.RegistryAddress is not null)
         {
             var chainId = await Vc.Did.Ledger.LedgerConnection.ReadChainIdAsync(settings.RpcUrl);
             return await EthrDidClient.OpenReadOnlyAsync(settings.RpcUrl, settings.RegistryAddress, network ?? "anvil",
-                LedgerDids.IndexPath(settings.DataDirectory, chainId, settings.RegistryAddress));
+                LedgerDids.IndexPath(settings.DataDirectory, chainId, settings.RegistryAddress), clock: clock);
         }
         if (readOnly && await NodeLedger.RunningEmbeddedAsync(settings) is { } running
             && running.Contracts.Addresses.TryGetValue(Vc.Did.Ledger.ContractArtifact.DidRegistry, out var registry))
         {
             var address = settings.RegistryAddress ?? registry;
             return await EthrDidClient.OpenReadOnlyAsync(running.RpcUrl, address, network ?? "anvil",
-                LedgerDids.IndexPath(settings.DataDirectory, running.Contracts.ChainId, address));
+                LedgerDids.IndexPath(settings.DataDirectory, running.Contracts.ChainId, address), clock: clock);
         }
         await using var ledger = await NodeLedger.OpenAsync(settings, detachIfStarted: true);
         var c = ledger.Connection;
         return await EthrDidClient.OpenAsync(c, network ?? "anvil",
-            LedgerDids.IndexPath(settings.DataDirectory, c.ChainId, c.Contracts[Vc.Did.Ledger.ContractArtifact.DidRegistry]));
+            LedgerDids.IndexPath(settings.DataDirectory, c.ChainId, c.Contracts[Vc.Did.Ledger.ContractArtifact.DidRegistry]), clock: clock);
     }
 }

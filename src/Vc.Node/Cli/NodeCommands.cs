@@ -42,6 +42,7 @@ public static class NodeCommands
                 DidWebOffline = parse.GetValue(didWebOffline),
                 Pack = offline,
                 Rules = ruleSet,
+                Time = context.Time,
             };
             return offline is null ? await NodeAsync(context, options) : await OfflineNodeAsync(context, options, offline);
         });

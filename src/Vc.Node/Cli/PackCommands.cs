@@ -94,7 +94,7 @@ public sealed class PackOptions
                 throw new UsageException($"--registry-anchor must be an Ethereum address (0x + 40 hex digits), got '{anchor}'");
         // With neither pinned keys nor anchors given, this data directory's own pack key is the one accepted.
         if (pinned.Count == 0 && anchors.Count == 0 && await PackKeys.OwnDidAsync(context.DataDirectory(parse)) is { } own) pinned.Add(own);
-        return await VerifierPack.OpenAsync(path, pinned, TimeProvider.System, parse.GetValue(MaxAge) ?? VerifierPack.DefaultMaxAge, trustAnchors: anchors);
+        return await VerifierPack.OpenAsync(path, pinned, context.Time, parse.GetValue(MaxAge) ?? VerifierPack.DefaultMaxAge, trustAnchors: anchors);
     }
 
     private static bool TryAge(string text, out TimeSpan age)

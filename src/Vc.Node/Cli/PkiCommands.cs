@@ -26,7 +26,7 @@ public static class PkiCommands
     private static async Task<int> DevCountryAsync(CliContext context, string country, string output, string? hsmKey)
     {
         CountryPki pki;
-        try { pki = CountryPki.Create(country); }
+        try { pki = CountryPki.Create(country, time: context.Time); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         using (pki)
         {

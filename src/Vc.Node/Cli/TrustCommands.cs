@@ -285,7 +285,7 @@ public static class TrustCommands
             {
                 if (fromDidWeb)
                 {
-                    using var didWeb = await Vc.Agent.VcAgent.DidWebResolverAsync(Vc.Did.Net.OutboundPolicy.FromEnvironment(), TimeProvider.System);
+                    using var didWeb = await Vc.Agent.VcAgent.DidWebResolverAsync(Vc.Did.Net.OutboundPolicy.FromEnvironment(), context.Time);
                     report = await importer.ImportGdhcnAsync(file, didWeb, gdhcn, participant, key, source, options);
                 }
                 else report = await importer.ImportGdhcnAsync(bytes, gdhcn, participant, key, source, options);

@@ -125,5 +125,5 @@ public static class WalletCommands
         return b == '{';
     }
 
-    private static HolderWallet Open(CliContext context, ParseResult parse) => HolderWallet.Open(context.DataDirectory(parse), TimeProvider.System);
+    private static HolderWallet Open(CliContext context, ParseResult parse) => HolderWallet.Open(context.DataDirectory(parse), context.Time);
 }
