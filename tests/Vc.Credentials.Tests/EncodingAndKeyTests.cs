@@ -44,6 +44,32 @@ public sealed class EncodingAndKeyTests
         else Assert.Equal(hex, Convert.ToHexStringLower(Multibase.DecodeBase58Btc(multibase)));
     }
 
+    [Theory]
+    [InlineData("", "z")]
+    [InlineData("00", "z1")]
+    [InlineData("000000", "z111")]
+    [InlineData("01", "z2")]
+    [InlineData("0100", "z5R")]
+    [InlineData("000100", "z15R")]
+    [InlineData("48656c6c6f20576f726c64", "zJxF12TrwUP45BMd")] // "Hello World" (draft-msporny-base58 §5)
+    [InlineData("00000000000000000000000000000000", "z1111111111111111")]
+    [InlineData("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", "zJEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG")]
+    public void Base58btc_encodes_the_draft_examples(string hex, string multibase) =>
+        Assert.Equal(multibase, Multibase.EncodeBase58Btc(Convert.FromHexString(hex)));
+
+    [Fact]
+    public void Base58btc_encoding_agrees_with_simplebase_for_random_bytes_with_leading_zeros()
+    {
+        var random = new Random(5858);
+        for (var i = 0; i < 5000; i++)
+        {
+            var bytes = new byte[random.Next(0, 300)];
+            random.NextBytes(bytes);
+            for (var z = random.Next(0, 6); z > 0 && z <= bytes.Length; z--) bytes[z - 1] = 0;
+            Assert.Equal("z" + SimpleBase.Base58.Bitcoin.Encode(bytes), Multibase.EncodeBase58Btc(bytes));
+        }
+    }
+
     [Fact]
     public void Base58btc_decoding_agrees_with_encoding_for_random_bytes_with_leading_zeros()
     {

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using SimpleBase;
 
 namespace Vc.Did.Encoding;
 
@@ -7,7 +6,7 @@ namespace Vc.Did.Encoding;
 public static class Multibase
 {
     /// <summary>'z' + base58btc, as used by proofValue and publicKeyMultibase.</summary>
-    public static string EncodeBase58Btc(ReadOnlySpan<byte> data) => "z" + Base58.Bitcoin.Encode(data);
+    public static string EncodeBase58Btc(ReadOnlySpan<byte> data) => EncodeBase58(data, 'z');
 
     /// <summary>'u' + base64url without padding, as used by Bitstring Status List encodedList.</summary>
     public static string EncodeBase64Url(ReadOnlySpan<byte> data) => "u" + Base64Url.EncodeToString(data);
@@ -101,6 +100,55 @@ public static class Multibase
             for (var b = 0; b < 4 && pos >= zeros; b++, limb >>= 8) result[pos--] = (byte)limb;
         }
         return result;
+    }
+
+    /// <summary>base58btc encoding (draft-msporny-base58 §3), after <paramref name="prefix"/>: each leading zero byte
+    /// is a '1', the rest is the big-endian number in base 58. Computed on limbs of five digits (58^5), four bytes per
+    /// pass: every proofValue is encoded here, and a digit-by-digit loop cost more than the signature's hashing.</summary>
+    private static string EncodeBase58(ReadOnlySpan<byte> data, char prefix)
+    {
+        const uint LimbBase = 656_356_768; // 58^5 < 2^30, so a limb shifted by 32 bits still fits a ulong
+        var zeros = 0;
+        while (zeros < data.Length && data[zeros] == 0) zeros++;
+        // log(256) / log(58^5) = 0.27315… limbs per byte.
+        var capacity = (data.Length - zeros) * 2732 / 10000 + 2;
+        Span<uint> limbs = capacity <= 64 ? stackalloc uint[64] : new uint[capacity];
+        var used = 0;
+        for (var i = zeros; i < data.Length;)
+        {
+            ulong chunk = 0;
+            var shift = 0;
+            for (var k = 0; k < 4 && i < data.Length; k++, i++, shift += 8) chunk = (chunk << 8) | data[i];
+            var carry = chunk;
+            for (var j = 0; j < used; j++)
+            {
+                var t = ((ulong)limbs[j] << shift) + carry;
+                limbs[j] = (uint)(t % LimbBase);
+                carry = t / LimbBase;
+            }
+            while (carry != 0)
+            {
+                limbs[used++] = (uint)(carry % LimbBase);
+                carry /= LimbBase;
+            }
+        }
+        // The top limb without its leading zero digits, every lower limb as five digits.
+        var topDigits = 0;
+        if (used > 0)
+            for (var top = limbs[used - 1]; top != 0; top /= 58) topDigits++;
+        var length = 1 + zeros + (used > 0 ? topDigits + (used - 1) * 5 : 0);
+        Span<char> chars = length <= 256 ? stackalloc char[256] : new char[length];
+        chars = chars[..length];
+        chars[0] = prefix;
+        chars.Slice(1, zeros).Fill('1');
+        var pos = length - 1;
+        for (var j = 0; j < used; j++)
+        {
+            var limb = limbs[j];
+            var count = j == used - 1 ? topDigits : 5;
+            for (var d = 0; d < count; d++, limb /= 58) chars[pos--] = Base58Alphabet[(int)(limb % 58)];
+        }
+        return new string(chars);
     }
 
     private static byte[] DecodeBase64Url(ReadOnlySpan<char> text)

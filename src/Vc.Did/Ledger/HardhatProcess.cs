@@ -103,7 +103,10 @@ public sealed partial class HardhatProcess : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond), clock, ct);
             time = clock.GetUtcNow();
         }
-        await rpc.Client.CallAsync<object>(new Nethereum.JsonRpc.Client.RpcRequest(1, "evm_setNextBlockTimestamp", time.Value.ToUnixTimeSeconds()), ct);
+        // Hardhat refuses a next block in the second of the last one (its genesis, stamped at its start, may be this one).
+        var latest = await rpc.Client.CallAsync<Nethereum.RPC.Eth.DTOs.BlockWithTransactionHashes>(ChainReads.LatestBlock(), ct);
+        var next = Math.Max(time.Value.ToUnixTimeSeconds(), (long)latest.Timestamp.Value + 1);
+        await rpc.Client.CallAsync<object>(new Nethereum.JsonRpc.Client.RpcRequest(1, "evm_setNextBlockTimestamp", next), ct);
     }
 
     /// <summary>tools/ledger (with Hardhat installed) above the app or the current directory.</summary>
