@@ -74,6 +74,26 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reservation_hears_its_index_before_the_commit_and_the_log_holds_it_once_committed()
+    {
+        var store = await NodeStore.OpenAsync(_data);
+        await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
+            new IssuerRecord("i", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
+        var lists = new StatusListStore(store);
+        await lists.EnsureListAsync("i-revocation-1", "i", "revocation");
+
+        var reservations = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
+            Task.Run(() => lists.ReserveAsync("i-revocation-1", "i", null, "VerifiableCredential"))));
+        await Task.WhenAll(reservations.Select(r => r.Committed));
+
+        Assert.Equal(24, reservations.Select(r => r.Allocation.Index).Distinct().Count());
+        Assert.Equal(reservations.Select(r => r.Allocation.Index).Order(), (await lists.AllocatedAsync("i-revocation-1")).Order());
+        // A reservation that cannot be made is refused at once; there is nothing to commit.
+        var refused = await Assert.ThrowsAsync<StoreException>(() => lists.ReserveAsync("no-such-list", "i", null, "VerifiableCredential"));
+        Assert.Contains("does not exist", refused.Message);
+    }
+
+    [Fact]
     public async Task A_full_status_list_refuses_further_allocations()
     {
         var store = await NodeStore.OpenAsync(_data);

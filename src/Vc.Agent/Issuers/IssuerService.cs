@@ -110,24 +110,45 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         var issuer = stored.Issuer;
         if (issuer.Method == "ethr") await ConfirmKeyOnLedgerAsync(issuer, ct);
         var unsigned = (JsonObject)credential.DeepClone();
-        if (statusPurposes.Count > 0)
+        // The status entries' log rows commit while the credential is signed; it is answered only once they have.
+        var committed = new List<Task>(statusPurposes.Count);
+        try
         {
-            // BitstringStatusListEntry is a VC 2.0 context term: VC 1.1 credentials get no status entries here.
-            if ((vcVersion ?? DataModel.Version(unsigned)) == "1.1")
-                throw new IssuerServiceException("invalid", "status entries (BitstringStatusListEntry) are issued on VC 2.0 credentials only");
-            if (unsigned["credentialStatus"] is not null)
-                throw new IssuerServiceException("invalid", "the credential already has a credentialStatus; do not also ask for one");
-            var entries = new JsonArray();
-            foreach (var purpose in statusPurposes)
-            {
-                if (!StatusPurposes.Contains(purpose)) throw new IssuerServiceException("invalid", $"unknown status purpose '{purpose}' (revocation, suspension)");
-                var listId = ListId(id, purpose);
-                var allocation = await statusLists.AllocateAsync(listId, id, unsigned["id"]?.GetValue<string>(), TypesOf(unsigned));
-                var entry = new StatusListEntry(urls.StatusList(listId), purpose, allocation.Index).ToJson();
-                entries.Add(entry);
-            }
-            unsigned["credentialStatus"] = entries.Count == 1 ? entries[0]!.DeepClone() : entries;
+            if (statusPurposes.Count > 0) unsigned["credentialStatus"] = await StatusEntriesAsync(id, unsigned, statusPurposes, vcVersion, committed);
+            var signed = await SignAsync(stored, unsigned, options, ct);
+            await Task.WhenAll(committed);
+            return signed;
         }
+        catch when (committed.Count > 0)
+        {
+            try { await Task.WhenAll(committed); } catch (StoreException) { } // observed; the failure that ends the call is reported
+            throw;
+        }
+    }
+
+    /// <summary>One status entry per purpose, each index reserved in the issuance log (its commit added to <paramref name="committed"/>).</summary>
+    private async Task<JsonNode> StatusEntriesAsync(string id, JsonObject unsigned, IReadOnlyCollection<string> statusPurposes, string? vcVersion, List<Task> committed)
+    {
+        // BitstringStatusListEntry is a VC 2.0 context term: VC 1.1 credentials get no status entries here.
+        if ((vcVersion ?? DataModel.Version(unsigned)) == "1.1")
+            throw new IssuerServiceException("invalid", "status entries (BitstringStatusListEntry) are issued on VC 2.0 credentials only");
+        if (unsigned["credentialStatus"] is not null)
+            throw new IssuerServiceException("invalid", "the credential already has a credentialStatus; do not also ask for one");
+        var entries = new JsonArray();
+        foreach (var purpose in statusPurposes)
+        {
+            if (!StatusPurposes.Contains(purpose)) throw new IssuerServiceException("invalid", $"unknown status purpose '{purpose}' (revocation, suspension)");
+            var listId = ListId(id, purpose);
+            var reservation = await statusLists.ReserveAsync(listId, id, unsigned["id"]?.GetValue<string>(), TypesOf(unsigned));
+            committed.Add(reservation.Committed);
+            entries.Add(new StatusListEntry(urls.StatusList(listId), purpose, reservation.Allocation.Index).ToJson());
+        }
+        return entries.Count == 1 ? entries[0]!.DeepClone() : entries;
+    }
+
+    private async Task<JsonObject> SignAsync(StoredSigningKey stored, JsonObject unsigned, IssueOptions options, CancellationToken ct)
+    {
+        var issuer = stored.Issuer;
         using var key = SigningKey(stored);
         var signer = new CredentialIssuer(credentials.Proofs, new IssuerProfile(issuer.Did, issuer.VerificationMethod, key.Signer, options.Cryptosuite ?? issuer.Cryptosuite)
         {
@@ -135,7 +156,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         });
         try
         {
-            return await signer.IssueAsync(unsigned, cancellationToken: ct, vcVersion: vcVersion);
+            return await signer.IssueAsync(unsigned, cancellationToken: ct, vcVersion: options.VcVersion);
         }
         catch (CredentialException e)
         {

@@ -8,13 +8,21 @@ namespace Vc.Agent.Storage;
 public sealed record StatusAllocation(string StatusListId, int Index, long LogSequence);
 
 /// <summary>
+/// An index drawn and logged inside a transaction not yet committed: the credential may be signed meanwhile, and is
+/// answered only once <see cref="Committed"/> completes (it faults when the transaction rolls back: nothing allocated).
+/// </summary>
+public sealed record StatusReservation(StatusAllocation Allocation, Task Committed);
+
+/// <summary>
 /// Status lists (Bitstring Status List bits) and the issuance log. An index is allocated and logged — committed
 /// durably — before the credential is signed: a node killed mid-issuance may leave an index logged but unused,
 /// and never hands the same index out twice nor loses a logged issuance.
 /// <para>
 /// Group commit: allocations go through one writer per store, which takes every allocation pending at that
 /// moment into one transaction (one fsync), then completes their callers after the commit. Concurrent requests
-/// share the cost of a durable commit instead of queueing for one each; a lone request commits alone.
+/// share the cost of a durable commit instead of queueing for one each; a lone request commits alone. A caller
+/// that reserves (<see cref="ReserveAsync"/>) hears its index once drawn, signs while the batch commits, and
+/// answers after the commit.
 /// </para>
 /// Several node processes may share one (PostgreSQL) database: each batch locks the rows of its lists
 /// (SELECT … FOR UPDATE), and the log's UNIQUE (list, index) is what makes a reused index impossible.
@@ -42,7 +50,8 @@ public sealed class StatusListStore : IAsyncDisposable
         _writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
     }
 
-    private sealed record Pending(string ListId, string IssuerId, string? CredentialId, string CredentialTypes, TaskCompletionSource<StatusAllocation> Done);
+    private sealed record Pending(string ListId, string IssuerId, string? CredentialId, string CredentialTypes,
+        TaskCompletionSource<StatusReservation> Reserved, TaskCompletionSource Committed);
 
     public async Task EnsureListAsync(string listId, string issuerId, string purpose, int size = DefaultSize)
     {
@@ -58,13 +67,26 @@ public sealed class StatusListStore : IAsyncDisposable
     /// or to whom a credential was issued), and logs the issuance (no personal data: id and types only).
     /// Completes once the allocation is committed (durable), in a batch with whatever else was pending.
     /// </summary>
-    public Task<StatusAllocation> AllocateAsync(string listId, string issuerId, string? credentialId, string credentialTypes)
+    public async Task<StatusAllocation> AllocateAsync(string listId, string issuerId, string? credentialId, string credentialTypes)
+    {
+        var reservation = await ReserveAsync(listId, issuerId, credentialId, credentialTypes);
+        await reservation.Committed;
+        return reservation.Allocation;
+    }
+
+    /// <summary>
+    /// The same, completing as soon as the index is drawn and logged in its batch's transaction, before the commit:
+    /// the caller signs while the batch commits (its durable write and the signature overlap), and awaits
+    /// <see cref="StatusReservation.Committed"/> before it answers.
+    /// </summary>
+    public Task<StatusReservation> ReserveAsync(string listId, string issuerId, string? credentialId, string credentialTypes)
     {
         var pending = new Pending(listId, issuerId, credentialId, credentialTypes,
-            new TaskCompletionSource<StatusAllocation>(TaskCreationOptions.RunContinuationsAsynchronously));
+            new TaskCompletionSource<StatusReservation>(TaskCreationOptions.RunContinuationsAsynchronously),
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_pending.Writer.TryWrite(pending)) throw new StoreException("the status list store is closed");
         _ = _writer.Value;
-        return pending.Done.Task;
+        return pending.Reserved.Task;
     }
 
     private async Task WriteLoopAsync()
@@ -87,7 +109,11 @@ public sealed class StatusListStore : IAsyncDisposable
                     DbException d => _store.Dialect.Wrap("allocating status indexes", d),
                     _ => new StoreException("allocating status indexes: " + e.Message, e),
                 };
-                foreach (var p in batch) p.Done.TrySetException(error);
+                foreach (var p in batch)
+                {
+                    p.Reserved.TrySetException(error); // not reserved yet: the caller hears it here
+                    p.Committed.TrySetException(error); // reserved: the caller signed for nothing and must not answer
+                }
             }
             batch.Clear();
         }
@@ -96,7 +122,7 @@ public sealed class StatusListStore : IAsyncDisposable
     /// <summary>One transaction for a batch: lock its lists, draw and log an index for each request, count them, commit.</summary>
     private async Task CommitBatchAsync(List<Pending> batch)
     {
-        var results = new List<(Pending Request, StatusAllocation Allocation)>(batch.Count);
+        var reserved = new List<Pending>(batch.Count);
         var refused = new List<(Pending Request, StoreException Error)>();
         await using (var c = await _store.OpenConnectionAsync())
         await using (var tx = await _store.BeginWriteAsync(c))
@@ -125,7 +151,9 @@ public sealed class StatusListStore : IAsyncDisposable
                         refused.Add((p, new StoreException($"status list '{group.Key}' is full ({size} entries)")));
                         continue;
                     }
-                    results.Add((p, await LogAsync(insert, c, tx, p, size)));
+                    var allocation = await LogAsync(insert, c, tx, p, size);
+                    p.Reserved.TrySetResult(new StatusReservation(allocation, p.Committed.Task));
+                    reserved.Add(p);
                     granted++;
                 }
                 if (granted > 0)
@@ -133,8 +161,8 @@ public sealed class StatusListStore : IAsyncDisposable
             }
             await tx.CommitAsync();
         }
-        foreach (var (p, a) in results) p.Done.TrySetResult(a);
-        foreach (var (p, e) in refused) p.Done.TrySetException(e);
+        foreach (var p in reserved) p.Committed.TrySetResult();
+        foreach (var (p, e) in refused) p.Reserved.TrySetException(e);
     }
 
     // ON CONFLICT … DO NOTHING: a taken index returns no row, without aborting the batch's transaction.
