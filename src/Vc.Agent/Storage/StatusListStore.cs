@@ -143,19 +143,21 @@ public sealed class StatusListStore : IAsyncDisposable
                     used = r.GetInt32(0);
                     size = r.GetInt32(1);
                 }
-                var granted = 0;
+                var accepted = new List<Pending>();
                 foreach (var p in group)
                 {
-                    if (used + granted >= size)
-                    {
-                        refused.Add((p, new StoreException($"status list '{group.Key}' is full ({size} entries)")));
-                        continue;
-                    }
-                    var allocation = await LogAsync(insert, c, tx, p, size);
+                    if (used + accepted.Count < size) accepted.Add(p);
+                    else refused.Add((p, new StoreException($"status list '{group.Key}' is full ({size} entries)")));
+                }
+                var drawn = c.CanCreateBatch && accepted.Count > 1 ? await LogAllAsync(c, tx, accepted, size) : null;
+                for (var i = 0; i < accepted.Count; i++)
+                {
+                    var p = accepted[i];
+                    var allocation = drawn?[i] ?? await LogAsync(insert, c, tx, p, size);
                     p.Reserved.TrySetResult(new StatusReservation(allocation, p.Committed.Task));
                     reserved.Add(p);
-                    granted++;
                 }
+                var granted = accepted.Count;
                 if (granted > 0)
                     await NodeStore.Execute(c, tx, "UPDATE status_lists SET next_index = next_index + @n WHERE id = @id", ("@n", granted), ("@id", group.Key));
             }
@@ -189,6 +191,42 @@ public sealed class StatusListStore : IAsyncDisposable
             if (await insert.ExecuteScalarAsync() is { } seq and not DBNull) return new StatusAllocation(p.ListId, index, Convert.ToInt64(seq));
         }
         throw new StoreException($"status list '{p.ListId}': no free index found");
+    }
+
+    /// <summary>
+    /// The log entries of a group in one round trip, where the driver sends several statements at once (PostgreSQL;
+    /// SQLite runs in-process and has no batches): each at a random index. An entry whose index was taken comes back
+    /// null and is drawn again one by one (<see cref="LogAsync"/>).
+    /// </summary>
+    private async Task<StatusAllocation?[]> LogAllAsync(DbConnection c, DbTransaction tx, List<Pending> group, int size)
+    {
+        await using var batch = c.CreateBatch();
+        batch.Transaction = tx;
+        var indexes = new int[group.Count];
+        var now = _store.Time.GetUtcNow().ToString("O");
+        for (var i = 0; i < group.Count; i++)
+        {
+            var (p, command) = (group[i], batch.CreateBatchCommand());
+            indexes[i] = RandomNumberGenerator.GetInt32(size);
+            command.CommandText = InsertLog;
+            foreach (var (name, value) in new (string, object?)[] { ("@iss", p.IssuerId), ("@cid", p.CredentialId), ("@types", p.CredentialTypes), ("@list", p.ListId), ("@idx", indexes[i]), ("@t", now) })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value ?? DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        var drawn = new StatusAllocation?[group.Count];
+        await using var r = await batch.ExecuteReaderAsync();
+        // One result per statement (RETURNING): a row, or none where the index was taken.
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (i > 0 && !await r.NextResultAsync()) throw new StoreException($"status list '{group[0].ListId}': the log batch answered {i} of {group.Count} statements");
+            if (await r.ReadAsync()) drawn[i] = new StatusAllocation(group[i].ListId, indexes[i], r.GetInt64(0));
+        }
+        return drawn;
     }
 
     /// <summary>A uniformly chosen free index, for nearly full lists where random draws keep colliding.</summary>

@@ -167,6 +167,10 @@ internal sealed class PostgresBackend : StoreBackend
             CommandTimeout = 30,   // every statement is bounded
             // Durability does not depend on the server's default: a commit returns once it is flushed.
             Options = "-c synchronous_commit=on",
+            // The same few statements run for every credential: prepared once per connection, the server parses and
+            // plans them once, not per call. Nothing here changes session state, so a pooled connection needs no reset.
+            MaxAutoPrepare = 32,
+            NoResetOnClose = true,
         };
         if (uri.UserInfo.Length > 0)
         {
