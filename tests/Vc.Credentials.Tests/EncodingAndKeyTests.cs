@@ -58,7 +58,7 @@ public sealed class EncodingAndKeyTests
         Assert.Equal(multibase, Multibase.EncodeBase58Btc(Convert.FromHexString(hex)));
 
     [Fact]
-    public void Base58btc_encoding_agrees_with_simplebase_for_random_bytes_with_leading_zeros()
+    public void Base58btc_encoding_and_decoding_agree_with_simplebase_for_random_bytes_with_leading_zeros()
     {
         var random = new Random(5858);
         for (var i = 0; i < 5000; i++)
@@ -66,21 +66,9 @@ public sealed class EncodingAndKeyTests
             var bytes = new byte[random.Next(0, 300)];
             random.NextBytes(bytes);
             for (var z = random.Next(0, 6); z > 0 && z <= bytes.Length; z--) bytes[z - 1] = 0;
-            Assert.Equal("z" + SimpleBase.Base58.Bitcoin.Encode(bytes), Multibase.EncodeBase58Btc(bytes));
-        }
-    }
-
-    [Fact]
-    public void Base58btc_decoding_agrees_with_encoding_for_random_bytes_with_leading_zeros()
-    {
-        var random = new Random(58);
-        for (var i = 0; i < 2000; i++)
-        {
-            var bytes = new byte[random.Next(0, 90)];
-            random.NextBytes(bytes);
-            for (var z = random.Next(0, 4); z > 0 && z <= bytes.Length; z--) bytes[z - 1] = 0;
-            if (bytes.Length == 0) continue;
             var text = Multibase.EncodeBase58Btc(bytes);
+            Assert.Equal("z" + SimpleBase.Base58.Bitcoin.Encode(bytes), text);
+            if (bytes.Length == 0) continue; // "z" alone is too short to decode
             Assert.Equal(bytes, Multibase.DecodeBase58Btc(text));
             Assert.Equal(bytes, SimpleBase.Base58.Bitcoin.Decode(text.AsSpan(1)));
         }

@@ -55,13 +55,19 @@ public sealed class StorageTests : IDisposable
         await Assert.ThrowsAsync<StoreException>(() => issuers.AddAsync(record, secret, null));
     }
 
-    [Fact]
-    public async Task Status_indexes_are_random_and_never_handed_out_twice_even_under_concurrency()
+    /// <summary>The status lists of a fresh store holding one issuer, "i".</summary>
+    private async Task<StatusListStore> ListsOfIssuerIAsync()
     {
         var store = await NodeStore.OpenAsync(_data);
         await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
             new IssuerRecord("i", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
-        var lists = new StatusListStore(store);
+        return new StatusListStore(store);
+    }
+
+    [Fact]
+    public async Task Status_indexes_are_random_and_never_handed_out_twice_even_under_concurrency()
+    {
+        var lists = await ListsOfIssuerIAsync();
         await lists.EnsureListAsync("i-revocation-1", "i", "revocation");
 
         var allocations = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ =>
@@ -76,10 +82,7 @@ public sealed class StorageTests : IDisposable
     [Fact]
     public async Task A_reservation_hears_its_index_before_the_commit_and_the_log_holds_it_once_committed()
     {
-        var store = await NodeStore.OpenAsync(_data);
-        await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
-            new IssuerRecord("i", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
-        var lists = new StatusListStore(store);
+        var lists = await ListsOfIssuerIAsync();
         await lists.EnsureListAsync("i-revocation-1", "i", "revocation");
 
         var reservations = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
@@ -96,10 +99,7 @@ public sealed class StorageTests : IDisposable
     [Fact]
     public async Task A_full_status_list_refuses_further_allocations()
     {
-        var store = await NodeStore.OpenAsync(_data);
-        await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
-            new IssuerRecord("i", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
-        var lists = new StatusListStore(store);
+        var lists = await ListsOfIssuerIAsync();
         await lists.EnsureListAsync("tiny", "i", "revocation", size: 8);
         var indexes = new List<int>();
         for (var i = 0; i < 8; i++) indexes.Add((await lists.AllocateAsync("tiny", "i", null, "VerifiableCredential")).Index);
@@ -112,10 +112,7 @@ public sealed class StorageTests : IDisposable
     [Fact]
     public async Task Status_bits_follow_the_bitstring_order_from_the_left()
     {
-        var store = await NodeStore.OpenAsync(_data);
-        await new IssuerStore(store, KeyProtector.FromConfiguration(_data)).AddAsync(
-            new IssuerRecord("i", "did:key:z", "key", "did:key:z#z", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
-        var lists = new StatusListStore(store);
+        var lists = await ListsOfIssuerIAsync();
         await lists.EnsureListAsync("l", "i", "revocation");
 
         await lists.SetAsync("l", 0, true);
