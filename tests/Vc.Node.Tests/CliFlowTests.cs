@@ -5,36 +5,11 @@ using Vc.Node.Cli;
 namespace Vc.Node.Tests;
 
 /// <summary>The CLI driven as a script would: commands, JSON on stdout, exit codes.</summary>
-public sealed class CliFlowTests : IAsyncLifetime
+public sealed class CliFlowTests() : CliTestDirectory("vchealth-cliflow-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-cliflow-").FullName;
-    private string Data => Path.Combine(_dir, "data");
     /// <summary>The clock of every command: the wall clock, caught up with the chain where a test needs its changes past.</summary>
     private readonly TestClock _clock = TestClock.Wall();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await Run("ledger", "stop");
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private Task<(int Code, string Out, string Err)> Run(params string[] args) => RunAt(_clock, args);
-
-    private async Task<(int Code, string Out, string Err)> RunAt(TimeProvider clock, params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e, clock);
-        return (code, o.ToString(), e.ToString());
-    }
-
-    private string File(string name, string content)
-    {
-        var path = Path.Combine(_dir, name);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
+    protected override TimeProvider Clock => _clock;
 
     private const string Credential = """
         {"@context":["https://www.w3.org/ns/credentials/v2","https://www.w3.org/ns/credentials/examples/v2"],
@@ -66,14 +41,14 @@ public sealed class CliFlowTests : IAsyncLifetime
     [Fact]
     public async Task Presentation_with_challenge_verifies_only_with_that_challenge()
     {
-        var holder = await Run("key", "generate", "--out", Path.Combine(_dir, "holder.key"));
+        var holder = await Run("key", "generate", "--out", Path.Combine(Dir, "holder.key"));
         var holderDid = (string)JsonNode.Parse(holder.Out)!["did"]!;
-        Assert.DoesNotContain(System.IO.File.ReadAllText(Path.Combine(_dir, "holder.key")).Trim(), holder.Out);
+        Assert.DoesNotContain(System.IO.File.ReadAllText(Path.Combine(Dir, "holder.key")).Trim(), holder.Out);
         await Run("issuer", "create", "vp-issuer");
         var (_, signed, _) = await Run("vc", "issue", File("vc2.json", Credential.Replace("did:example:holder", holderDid)), "--issuer", "vp-issuer");
         var vcFile = File("signed2.json", signed);
 
-        var (code, vp, err) = await Run("vp", "create", vcFile, "--holder-key", Path.Combine(_dir, "holder.key"), "--challenge", "c-123", "--domain", "border.example");
+        var (code, vp, err) = await Run("vp", "create", vcFile, "--holder-key", Path.Combine(Dir, "holder.key"), "--challenge", "c-123", "--domain", "border.example");
         Assert.True(code == ExitCodes.Ok, err);
         var vpFile = File("vp.json", vp);
 
@@ -107,9 +82,9 @@ public sealed class CliFlowTests : IAsyncLifetime
     [Fact]
     public async Task Trust_registry_governance_through_the_cli_with_relayed_writes()
     {
-        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "who.eth"))).Out)!;
-        var ken = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "ken.eth"))).Out)!;
-        var gha = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "gha.eth"))).Out)!;
+        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(Dir, "who.eth"))).Out)!;
+        var ken = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(Dir, "ken.eth"))).Out)!;
+        var gha = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(Dir, "gha.eth"))).Out)!;
         const string did = "did:ethr:0x7a69:0x1111111111111111111111111111111111111111";
 
         Assert.Equal(ExitCodes.Failed, (await Run("trust", "check", "KEN", did, "--domain", "ICVP")).Code); // not initialised
@@ -117,28 +92,28 @@ public sealed class CliFlowTests : IAsyncLifetime
         var status = JsonNode.Parse((await Run("status")).Out)!;
         Assert.StartsWith("0x", (string?)status["ledger"]!["contracts"]!["TrustRegistry"]);
         foreach (var (cc, admin) in new[] { ("KEN", ken), ("GHA", gha) })
-            Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", cc, "--admin", (string)admin["address"]!, "--domains", "ICVP", "--key", Path.Combine(_dir, "who.eth"), "--relay")).Code);
-        Assert.Equal(ExitCodes.Ok, (await Run("trust", "add-issuer", "KEN", "--did", did, "--domains", "ICVP", "--key", Path.Combine(_dir, "ken.eth"), "--relay")).Code);
+            Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", cc, "--admin", (string)admin["address"]!, "--domains", "ICVP", "--key", Path.Combine(Dir, "who.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "add-issuer", "KEN", "--did", did, "--domains", "ICVP", "--key", Path.Combine(Dir, "ken.eth"), "--relay")).Code);
 
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "check", "KEN", did, "--domain", "ICVP")).Code);
         Assert.Equal(ExitCodes.Negative, (await Run("trust", "check", "GHA", did, "--domain", "ICVP")).Code);
 
         // Ghana's admin cannot suspend Kenya's issuer; Kenya's can.
-        var foreign = await Run("trust", "suspend", "KEN", did, "--key", Path.Combine(_dir, "gha.eth"), "--relay");
+        var foreign = await Run("trust", "suspend", "KEN", did, "--key", Path.Combine(Dir, "gha.eth"), "--relay");
         Assert.Equal(ExitCodes.Failed, foreign.Code);
         Assert.Contains("trust.", foreign.Err);
-        Assert.Equal(ExitCodes.Ok, (await Run("trust", "suspend", "KEN", did, "--key", Path.Combine(_dir, "ken.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "suspend", "KEN", did, "--key", Path.Combine(Dir, "ken.eth"), "--relay")).Code);
         Assert.Equal(ExitCodes.Negative, (await Run("trust", "check", "KEN", did, "--domain", "ICVP")).Code);
 
         var audit = JsonNode.Parse((await Run("trust", "audit", "KEN")).Out)!.AsArray();
         Assert.True(audit.Count >= 3);
-        Assert.Equal(ExitCodes.Usage, (await Run("trust", "onboard", "KENYA", "--admin", "0x1", "--domains", "ICVP", "--key", Path.Combine(_dir, "who.eth"))).Code);
+        Assert.Equal(ExitCodes.Usage, (await Run("trust", "onboard", "KENYA", "--admin", "0x1", "--domains", "ICVP", "--key", Path.Combine(Dir, "who.eth"))).Code);
     }
 
     [Fact]
     public async Task did_ethr_lifecycle_through_the_cli_with_historical_resolution()
     {
-        var keyFile = Path.Combine(_dir, "owner.key");
+        var keyFile = Path.Combine(Dir, "owner.key");
         var created = JsonNode.Parse((await Run("did", "create", "--key-file", keyFile)).Out)!;
         var did = (string)created["did"]!;
         Assert.StartsWith("did:ethr:0x7a69:0x", did);
@@ -176,7 +151,7 @@ public sealed class CliFlowTests : IAsyncLifetime
         // A standing clock years after any real run: the PKI starts then, the HC1 is issued then and is valid then only.
         var then = new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero);
         var standing = TestClock.Standing(then);
-        var pki = await RunAt(standing, "pki", "dev-country", "KE", "--out", Path.Combine(_dir, "pki"));
+        var pki = await RunAt(standing, "pki", "dev-country", "KE", "--out", Path.Combine(Dir, "pki"));
         Assert.True(pki.Code == ExitCodes.Ok, pki.Err);
         var country = JsonNode.Parse(pki.Out)!;
         Assert.Equal(then.AddMinutes(-5).AddYears(2), DateTimeOffset.Parse((string)country["dscNotAfter"]!, System.Globalization.CultureInfo.InvariantCulture));
@@ -192,7 +167,7 @@ public sealed class CliFlowTests : IAsyncLifetime
 
         // The wall clock moved past a delegate's validity by the test (a chain hour later), not waited for: `did resolve`
         // answers "now" on the clock it is given.
-        var keyFile = Path.Combine(_dir, "owner.key");
+        var keyFile = Path.Combine(Dir, "owner.key");
         var did = (string)JsonNode.Parse((await Run("did", "create", "--key-file", keyFile)).Out)!["did"]!;
         const string delegateAddress = "0x2222222222222222222222222222222222222222";
         var added = await Run("did", "add-delegate", did, "--key-file", keyFile, "--delegate", delegateAddress, "--validity", "3600");
@@ -220,27 +195,27 @@ public sealed class CliFlowTests : IAsyncLifetime
             GenesisTime = new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero),
         });
         Task<(int Code, string Out, string Err)> Run(params string[] args) => this.Run([.. args, "--rpc", chain.RpcUrl.ToString()]);
-        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "who.eth"))).Out)!;
-        var xxa = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "xxa.eth"))).Out)!;
+        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(Dir, "who.eth"))).Out)!;
+        var xxa = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(Dir, "xxa.eth"))).Out)!;
         var init = await Run("trust", "init", "--anchor", (string)who["address"]!);
         Assert.True(init.Code == ExitCodes.Ok, init.Err);
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", "XXA", "--admin", (string)xxa["address"]!, "--domains", "ICVP,DCC",
-            "--key", Path.Combine(_dir, "who.eth"), "--relay")).Code);
+            "--key", Path.Combine(Dir, "who.eth"), "--relay")).Code);
 
         var import = await Run("trust", "import-gdhcn", Path.Combine(icvp, "test-trustlist-ICVP-XXA-DSC.did.json"), "--participant", "XXA",
-            "--key", Path.Combine(_dir, "xxa.eth"), "--allow-unverified", "--relay");
+            "--key", Path.Combine(Dir, "xxa.eth"), "--allow-unverified", "--relay");
         Assert.True(import.Code == ExitCodes.Ok, import.Out + import.Err);
         // Given a did:web DID, the list is read where it is published, through the outbound guard: a loopback host
         // named by input is refused (a typed error, nothing imported).
         var guarded = await Run("trust", "import-gdhcn", "did:web:127.0.0.1%3A9:trustlist", "--participant", "XXA",
-            "--key", Path.Combine(_dir, "xxa.eth"), "--allow-unverified", "--relay");
+            "--key", Path.Combine(Dir, "xxa.eth"), "--allow-unverified", "--relay");
         Assert.True(guarded.Code == ExitCodes.Failed, guarded.Out + guarded.Err);
         Assert.Contains("DidNotResolved", guarded.Err);
         Assert.Contains("127.0.0.1", guarded.Err);
 
         using var proofKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var proofKeyFile = File("proof.key.pem", proofKey.ExportPkcs8PrivateKeyPem());
-        var exported = Path.Combine(_dir, "exported.did.json");
+        var exported = Path.Combine(Dir, "exported.did.json");
         var export = await Run("trust", "export-gdhcn", "--domain", "ICVP", "--participant", "XXA", "--host", "trust.example",
             "--proof-key", proofKeyFile, "--out", exported);
         Assert.True(export.Code == ExitCodes.Ok, export.Out + export.Err);
@@ -251,7 +226,7 @@ public sealed class CliFlowTests : IAsyncLifetime
 
         var kid = (string)JsonNode.Parse(verify.Out)!["kid"]!;
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "check", "kid:" + kid, "--domain", "ICVP", "--country", "XXA")).Code);
-        Assert.Equal(ExitCodes.Ok, (await Run("trust", "suspend", "XXA", "kid:" + kid, "--key", Path.Combine(_dir, "xxa.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "suspend", "XXA", "kid:" + kid, "--key", Path.Combine(Dir, "xxa.eth"), "--relay")).Code);
         Assert.Equal(ExitCodes.Negative, (await Run("trust", "check", "kid:" + kid, "--domain", "ICVP", "--country", "XXA")).Code);
     }
 }

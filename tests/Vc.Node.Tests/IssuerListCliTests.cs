@@ -4,32 +4,8 @@ using Vc.Node.Cli;
 namespace Vc.Node.Tests;
 
 /// <summary>`trust commit-list`, `trust prove` and `trust check --proof`: a participant's issuers as one on-chain root.</summary>
-public sealed class IssuerListCliTests : IAsyncLifetime
+public sealed class IssuerListCliTests() : CliTestDirectory("vchealth-issuerlist-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-issuerlist-").FullName;
-    private string Data => Path.Combine(_dir, "data");
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await Run("ledger", "stop");
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
-    private string File(string name, string content)
-    {
-        var path = Path.Combine(_dir, name);
-        System.IO.File.WriteAllText(path, content);
-        return path;
-    }
 
     private static string List(string labStatus) => $$"""
         {"country":"KEN","issuers":[
@@ -41,14 +17,14 @@ public sealed class IssuerListCliTests : IAsyncLifetime
     [Fact]
     public async Task A_committed_list_answers_trust_checks_beside_per_issuer_entries()
     {
-        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "who.eth"))).Out)!;
-        var ken = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(_dir, "ken.eth"))).Out)!;
+        var who = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(Dir, "who.eth"))).Out)!;
+        var ken = JsonNode.Parse((await Run("key", "generate", "--type", "secp256k1", "--out", Path.Combine(Dir, "ken.eth"))).Out)!;
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "init", "--anchor", (string)who["address"]!)).Code);
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "onboard", "KEN", "--admin", (string)ken["address"]!, "--domains", "ICVP,DCC",
-            "--key", Path.Combine(_dir, "who.eth"), "--relay")).Code);
+            "--key", Path.Combine(Dir, "who.eth"), "--relay")).Code);
 
         var first = File("list1.json", List("Active"));
-        var committed = await Run("trust", "commit-list", first, "--key", Path.Combine(_dir, "ken.eth"), "--relay");
+        var committed = await Run("trust", "commit-list", first, "--key", Path.Combine(Dir, "ken.eth"), "--relay");
         Assert.True(committed.Code == ExitCodes.Ok, committed.Err);
         Assert.Equal(3, (int)JsonNode.Parse(committed.Out)!["leafCount"]!);
 
@@ -66,7 +42,7 @@ public sealed class IssuerListCliTests : IAsyncLifetime
 
         // Suspension is a new list: the old proof is stale, the new one says suspended.
         var second = File("list2.json", List("Suspended"));
-        Assert.Equal(ExitCodes.Ok, (await Run("trust", "commit-list", second, "--key", Path.Combine(_dir, "ken.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "commit-list", second, "--key", Path.Combine(Dir, "ken.eth"), "--relay")).Code);
         var stale = await Run("trust", "check", "KEN", "did:web:lab.example", "--domain", "ICVP", "--proof", labProof);
         Assert.Equal(ExitCodes.Negative, stale.Code);
         Assert.Equal("ListProofStale", (string?)JsonNode.Parse(stale.Out)!["reason"]);
@@ -79,14 +55,14 @@ public sealed class IssuerListCliTests : IAsyncLifetime
 
         // Per-issuer entries keep working beside the list.
         const string onChain = "did:web:clinic.example";
-        Assert.Equal(ExitCodes.Ok, (await Run("trust", "add-issuer", "KEN", "--did", onChain, "--domains", "ICVP", "--key", Path.Combine(_dir, "ken.eth"), "--relay")).Code);
+        Assert.Equal(ExitCodes.Ok, (await Run("trust", "add-issuer", "KEN", "--did", onChain, "--domains", "ICVP", "--key", Path.Combine(Dir, "ken.eth"), "--relay")).Code);
         Assert.Equal(ExitCodes.Ok, (await Run("trust", "check", "KEN", onChain, "--domain", "ICVP")).Code);
 
         // Only KEN's admin commits KEN's list; a malformed list is a usage error.
-        var refused = await Run("trust", "commit-list", first, "--key", Path.Combine(_dir, "who.eth"), "--relay");
+        var refused = await Run("trust", "commit-list", first, "--key", Path.Combine(Dir, "who.eth"), "--relay");
         Assert.Equal(ExitCodes.Failed, refused.Code);
         Assert.Contains("NotParticipantAdmin", refused.Err);
         Assert.Equal(ExitCodes.Usage, (await Run("trust", "commit-list", File("bad.json", """{"country":"KEN","issuers":[{"issuer":"kid:AQ==","domains":["DCC"]}]}"""),
-            "--key", Path.Combine(_dir, "ken.eth"))).Code);
+            "--key", Path.Combine(Dir, "ken.eth"))).Code);
     }
 }

@@ -10,27 +10,10 @@ namespace Vc.Node.Tests;
 /// The offline verifier pack through the CLI: built on a running ledger, then — with the ledger stopped — a VC, a VP
 /// and an HCERT verify from the pack alone; a tampered, re-signed, foreign or stale pack is refused with a typed error.
 /// </summary>
-public sealed class VerifierPackTests : IAsyncLifetime
+public sealed class VerifierPackTests() : CliTestDirectory("vchealth-pack-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-pack-").FullName;
-    private string Data => Path.Combine(_dir, "data");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await Run("ledger", "stop");
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync([.. args, "--data", Data], o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
-    private string Path_(string name) => Path.Combine(_dir, name);
+    private string Path_(string name) => Path.Combine(Dir, name);
 
     private static string ErrorType(string stderr) => (string)JsonNode.Parse(stderr)!["error"]!["type"]!;
 
@@ -59,13 +42,13 @@ public sealed class VerifierPackTests : IAsyncLifetime
             new IcvpHolder("Jane Doe", "1990-04-12") { Sex = "female", Nationality = "KEN", Id = holderDid },
             new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", new DateOnly(2025, 10, 1), "S4D123") { ClinicianName = "Dr. A. Mwangi" },
             did);
-        File.WriteAllText(Path_("icvp.json"), unsigned.ToJsonString());
+        System.IO.File.WriteAllText(Path_("icvp.json"), unsigned.ToJsonString());
         var issued = await Run("vc", "issue", Path_("icvp.json"), "--issuer", "moh", "--status", "revocation");
         Assert.True(issued.Code == ExitCodes.Ok, issued.Err);
-        File.WriteAllText(Path_("vc.json"), issued.Out);
+        System.IO.File.WriteAllText(Path_("vc.json"), issued.Out);
         var vp = await Run("vp", "create", Path_("vc.json"), "--holder-key", Path_("holder.key"), "--challenge", "c-1");
         Assert.True(vp.Code == ExitCodes.Ok, vp.Err);
-        File.WriteAllText(Path_("vp.json"), vp.Out);
+        System.IO.File.WriteAllText(Path_("vp.json"), vp.Out);
         Assert.Equal(ExitCodes.Ok, (await Run("pki", "dev-country", "KE", "--out", Path_("ke"))).Code);
         var dsc = await Run("issuer", "dsc", "moh", "--cert", Path.Combine(Path_("ke"), "dsc.pem"), "--key", Path.Combine(Path_("ke"), "dsc.key.pem"),
             "--chain", Path.Combine(Path_("ke"), "csca.pem"));
@@ -75,12 +58,12 @@ public sealed class VerifierPackTests : IAsyncLifetime
 
         // A did:ethr issuer the registry does not know: its history is not packed, so offline it cannot be resolved.
         var strangerDid = (string)JsonNode.Parse((await Run("issuer", "create", "stranger", "--method", "ethr")).Out)!["did"]!;
-        File.WriteAllText(Path_("stranger-unsigned.json"), new IcvpCredentialBuilder().Build(
+        System.IO.File.WriteAllText(Path_("stranger-unsigned.json"), new IcvpCredentialBuilder().Build(
             new IcvpHolder("Jane Doe", "1990-04-12") { Sex = "female", Nationality = "KEN" },
             new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", new DateOnly(2025, 10, 1), "S4D123") { ClinicianName = "Dr. B" }, strangerDid).ToJsonString());
         var strangerVc = await Run("vc", "issue", Path_("stranger-unsigned.json"), "--issuer", "stranger");
         Assert.True(strangerVc.Code == ExitCodes.Ok, strangerVc.Err);
-        File.WriteAllText(Path_("stranger.json"), strangerVc.Out);
+        System.IO.File.WriteAllText(Path_("stranger.json"), strangerVc.Out);
 
         var built = await Run("pack", "build", "--out", Path_("pack.json"), "--domain", "ICVP", "--participant", "KEN");
         Assert.True(built.Code == ExitCodes.Ok, built.Err);
@@ -123,16 +106,16 @@ public sealed class VerifierPackTests : IAsyncLifetime
         Assert.Null(await NodeLedger.RunningEmbeddedAsync(settings));
 
         // A pack whose content changed: the hash no longer matches.
-        var file = JsonNode.Parse(File.ReadAllText(Path_("pack.json")))!;
+        var file = JsonNode.Parse(System.IO.File.ReadAllText(Path_("pack.json")))!;
         file["content"]!["block"] = block + 1;
-        File.WriteAllText(Path_("tampered.json"), file.ToJsonString());
+        System.IO.File.WriteAllText(Path_("tampered.json"), file.ToJsonString());
         var tampered = await Run("vc", "verify", Path_("vc.json"), "--pack", Path_("tampered.json"));
         Assert.Equal(ExitCodes.Failed, tampered.Code);
         Assert.Equal("pack.hash-mismatch", ErrorType(tampered.Err));
 
         // The same change with its hash recomputed: the signature no longer verifies.
         file["contentHash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Vc.Credentials.Jcs.JsonCanonicalizer.Canonicalize(file["content"])));
-        File.WriteAllText(Path_("rehashed.json"), file.ToJsonString());
+        System.IO.File.WriteAllText(Path_("rehashed.json"), file.ToJsonString());
         var rehashed = await Run("vc", "verify", Path_("vc.json"), "--pack", Path_("rehashed.json"));
         Assert.Equal(ExitCodes.Failed, rehashed.Code);
         Assert.Equal("pack.bad-signature", ErrorType(rehashed.Err));
@@ -201,8 +184,8 @@ public sealed class VerifierPackTests : IAsyncLifetime
 
         // The registered pack's content, proof included, signed by a key nobody registered.
         using var unregistered = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var content = JsonNode.Parse(File.ReadAllText(Path_("pack.json")))!["content"]!.AsObject();
-        File.WriteAllText(Path_("unregistered.json"), VerifierPack.Sign(content, unregistered).ToJsonString());
+        var content = JsonNode.Parse(System.IO.File.ReadAllText(Path_("pack.json")))!["content"]!.AsObject();
+        System.IO.File.WriteAllText(Path_("unregistered.json"), VerifierPack.Sign(content, unregistered).ToJsonString());
         Assert.Contains("not of the pack signer", await Refused(Path_("unregistered.json"), anchors));
 
         // The CLI: --registry-anchor instead of a pinned key, on a verifier's own data directory; refusals are typed (exit 3).
@@ -214,10 +197,10 @@ public sealed class VerifierPackTests : IAsyncLifetime
         var unsigned = new IcvpCredentialBuilder().Build(new IcvpHolder("Jane Doe", "1990-04-12"),
             new IcvpDose("YellowFeverProductd8a09f80301dc05e124f99ffe7711fc0", "1D47", new DateOnly(2025, 10, 1), "S4D123") { ClinicianName = "Dr. A. Mwangi" },
             (string)issuerKey["did"]!);
-        File.WriteAllText(Path_("didkey-unsigned.json"), unsigned.ToJsonString());
+        System.IO.File.WriteAllText(Path_("didkey-unsigned.json"), unsigned.ToJsonString());
         var signed = await Run("vc", "issue", Path_("didkey-unsigned.json"), "--key", Path_("issuer.key"));
         Assert.True(signed.Code == ExitCodes.Ok, signed.Err);
-        File.WriteAllText(Path_("didkey-vc.json"), signed.Out);
+        System.IO.File.WriteAllText(Path_("didkey-vc.json"), signed.Out);
         (o, e) = (new StringWriter(), new StringWriter());
         var code = await CliApp.RunAsync(["vc", "verify", Path_("didkey-vc.json"), "--pack", Path_("pack.json"), "--registry-anchor", anchor, "--data", verifier], o, e);
         Assert.True(code is ExitCodes.Ok or ExitCodes.Negative, o + "" + e); // the pack was accepted: an answer, not a refusal
