@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
@@ -64,11 +63,7 @@ public sealed class Pkcs11EcdsaKey : ECDsa, ISigningKey
 
     private static Pkcs11EcdsaKey Open(Pkcs11Uri uri, Pkcs11Module module, bool ownsModule) => module.WithSession(uri, session =>
     {
-        var priv = module.Find(session, uri, CKO.CKO_PRIVATE_KEY)
-            ?? throw new Pkcs11KeyException($"no private key {uri} in the token");
-        var pub = module.Find(session, uri, CKO.CKO_PUBLIC_KEY)
-            ?? throw new Pkcs11KeyException($"no public key {uri} in the token (its public half is needed to name the key)");
-        RequireKeyType(session, priv, uri);
+        var (pub, priv) = module.FindKeyPair(session, uri, CKK.CKK_EC, "an EC (P-256)");
         return new Pkcs11EcdsaKey(uri, module, ownsModule, session, priv, PublicKeyOf(session, pub));
     });
 
@@ -87,15 +82,8 @@ public sealed class Pkcs11EcdsaKey : ECDsa, ISigningKey
     public override byte[] SignHash(byte[] hash)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        lock (_gate)
-        {
-            try
-            {
-                using var mechanism = _module.Factories.MechanismFactory.Create(CKM.CKM_ECDSA);
-                return _session.Sign(mechanism, _privateKey, hash); // r || s, 32 bytes each: IEEE P1363, as .NET's SignHash
-            }
-            catch (Pkcs11Exception e) { throw new CryptographicException($"pkcs11: signing with {Uri} failed ({e.RV})"); }
-        }
+        // r || s, 32 bytes each: IEEE P1363, as .NET's SignHash.
+        lock (_gate) return _module.Sign(_session, CKM.CKM_ECDSA, _privateKey, hash, Uri);
     }
 
     /// <inheritdoc/>
@@ -141,19 +129,10 @@ public sealed class Pkcs11EcdsaKey : ECDsa, ISigningKey
         catch { module.Dispose(); throw; }
     }
 
-    private static void RequireKeyType(ISession session, IObjectHandle privateKey, Pkcs11Uri uri)
-    {
-        if (session.GetAttributeValue(privateKey, [CKA.CKA_KEY_TYPE])[0].GetValueAsUlong() != (ulong)CKK.CKK_EC)
-            throw new Pkcs11KeyException($"{uri} is not an EC (P-256) key");
-    }
-
     /// <summary>CKA_EC_POINT is the DER OCTET STRING of the uncompressed point 04 || X || Y (PKCS#11 v2.40 §2.3.3).</summary>
     private static ECParameters PublicKeyOf(ISession session, IObjectHandle publicKey)
     {
-        var encoded = session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
-        byte[] point;
-        try { point = AsnDecoder.ReadOctetString(encoded, AsnEncodingRules.DER, out _); }
-        catch (AsnContentException) { point = encoded; } // some tokens return the raw point
+        var point = Pkcs11Module.EcPoint(session, publicKey);
         if (point.Length != 65 || point[0] != 0x04) throw new Pkcs11KeyException("the token's public key is not an uncompressed P-256 point");
         return new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = point[1..33], Y = point[33..] } };
     }

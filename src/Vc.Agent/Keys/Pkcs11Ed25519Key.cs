@@ -1,5 +1,3 @@
-using System.Formats.Asn1;
-using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 using Vc.Credentials.Keys;
@@ -47,11 +45,7 @@ public sealed class Pkcs11Ed25519Key : ISigningKey, IDisposable
     /// <summary>Opens the Ed25519 private key the URI names through <paramref name="module"/>, which outlives the key.</summary>
     public static Pkcs11Ed25519Key Open(Pkcs11Uri uri, Pkcs11Module module) => module.WithSession(uri, session =>
     {
-        var priv = module.Find(session, uri, CKO.CKO_PRIVATE_KEY) ?? throw new Pkcs11KeyException($"no private key {uri} in the token");
-        var pub = module.Find(session, uri, CKO.CKO_PUBLIC_KEY)
-            ?? throw new Pkcs11KeyException($"no public key {uri} in the token (its public half is needed to name the key)");
-        if (session.GetAttributeValue(priv, [CKA.CKA_KEY_TYPE])[0].GetValueAsUlong() != (ulong)CkkEcEdwards)
-            throw new Pkcs11KeyException($"{uri} is not an Ed25519 key");
+        var (pub, priv) = module.FindKeyPair(session, uri, CkkEcEdwards, "an Ed25519");
         return new Pkcs11Ed25519Key(uri, module, session, priv, PublicKeyOf(session, pub));
     });
 
@@ -81,15 +75,7 @@ public sealed class Pkcs11Ed25519Key : ISigningKey, IDisposable
     /// <inheritdoc/>
     public ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            try
-            {
-                using var mechanism = _module.Factories.MechanismFactory.Create(CkmEddsa);
-                return ValueTask.FromResult(_session.Sign(mechanism, _privateKey, data.ToArray()));
-            }
-            catch (Pkcs11Exception e) { throw new CryptographicException($"pkcs11: signing with {Uri} failed ({e.RV})"); }
-        }
+        lock (_gate) return ValueTask.FromResult(_module.Sign(_session, CkmEddsa, _privateKey, data.ToArray(), Uri));
     }
 
     public override string ToString() => $"Pkcs11Ed25519Key({Uri})";
@@ -99,13 +85,7 @@ public sealed class Pkcs11Ed25519Key : ISigningKey, IDisposable
         lock (_gate) _session.Dispose();
     }
 
-    /// <summary>CKA_EC_POINT of an Edwards key: the DER OCTET STRING of the 32-byte public key (PKCS#11 v3.0 §2.3.6).</summary>
-    private static byte[] PublicKeyOf(ISession session, IObjectHandle publicKey)
-    {
-        var encoded = session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
-        byte[] point;
-        try { point = AsnDecoder.ReadOctetString(encoded, AsnEncodingRules.DER, out _); }
-        catch (AsnContentException) { point = encoded; } // some tokens return the raw key
-        return point.Length == 32 ? point : throw new Pkcs11KeyException("the token's public key is not a 32-byte Ed25519 key");
-    }
+    /// <summary>CKA_EC_POINT of an Edwards key: the 32-byte public key (PKCS#11 v3.0 §2.3.6).</summary>
+    private static byte[] PublicKeyOf(ISession session, IObjectHandle publicKey) =>
+        Pkcs11Module.EcPoint(session, publicKey) is { Length: 32 } point ? point : throw new Pkcs11KeyException("the token's public key is not a 32-byte Ed25519 key");
 }

@@ -141,6 +141,42 @@ public sealed class Pkcs11Module : IDisposable
         return (pub, priv);
     }
 
+    /// <summary>
+    /// The key pair the URI names, its private half of <paramref name="keyType"/> (<paramref name="typeName"/> in the
+    /// error); the public half is needed to name the key (its verification method).
+    /// </summary>
+    internal (IObjectHandle Public, IObjectHandle Private) FindKeyPair(ISession session, Pkcs11Uri uri, CKK keyType, string typeName)
+    {
+        var priv = Find(session, uri, CKO.CKO_PRIVATE_KEY) ?? throw new Pkcs11KeyException($"no private key {uri} in the token");
+        var pub = Find(session, uri, CKO.CKO_PUBLIC_KEY)
+            ?? throw new Pkcs11KeyException($"no public key {uri} in the token (its public half is needed to name the key)");
+        if (session.GetAttributeValue(priv, [CKA.CKA_KEY_TYPE])[0].GetValueAsUlong() != (ulong)keyType)
+            throw new Pkcs11KeyException($"{uri} is not {typeName} key");
+        return (pub, priv);
+    }
+
+    /// <summary>
+    /// CKA_EC_POINT of a public key: the DER OCTET STRING of the point (PKCS#11 v2.40 §2.3.3, v3.0 §2.3.6), or the raw
+    /// point, which some tokens return.
+    /// </summary>
+    internal static byte[] EcPoint(ISession session, IObjectHandle publicKey)
+    {
+        var encoded = session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
+        try { return System.Formats.Asn1.AsnDecoder.ReadOctetString(encoded, System.Formats.Asn1.AsnEncodingRules.DER, out _); }
+        catch (System.Formats.Asn1.AsnContentException) { return encoded; }
+    }
+
+    /// <summary>One signature by the token (the caller holds the session's lock); a refusal is a CryptographicException naming the key, never the PIN.</summary>
+    internal byte[] Sign(ISession session, CKM mechanismType, IObjectHandle privateKey, byte[] data, Pkcs11Uri uri)
+    {
+        try
+        {
+            using var mechanism = Factories.MechanismFactory.Create(mechanismType);
+            return session.Sign(mechanism, privateKey, data);
+        }
+        catch (Pkcs11Exception e) { throw new System.Security.Cryptography.CryptographicException($"pkcs11: signing with {uri} failed ({e.RV})"); }
+    }
+
     /// <summary>Whether the token holds the private key as sensitive and non-extractable (what key generation asks for).</summary>
     internal static bool IsSensitiveAndNonExtractable(ISession session, IObjectHandle privateKey)
     {
