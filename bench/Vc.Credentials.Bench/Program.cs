@@ -267,7 +267,7 @@ Console.WriteLine($"issuance                    = {ourIssue:N0}/s  (goal >= 5,00
 // thread too): on a shared, loaded machine wall-clock rates swing 2-4x, CPU-time rates are the per-core figure.
 static double Rate(double seconds, Action action)
 {
-    WarmUp(() => { action(); return Task.CompletedTask; }).GetAwaiter().GetResult();
+    SteadyState.WarmUpAsync(() => { action(); return Task.CompletedTask; }).GetAwaiter().GetResult();
     var process = Process.GetCurrentProcess();
     var cpu0 = process.TotalProcessorTime;
     var sw = Stopwatch.StartNew();
@@ -279,7 +279,7 @@ static double Rate(double seconds, Action action)
 
 static async Task<double> RateAsync(double seconds, Func<Task> action)
 {
-    await WarmUp(action);
+    await SteadyState.WarmUpAsync(action);
     var process = Process.GetCurrentProcess();
     var cpu0 = process.TotalProcessorTime;
     var sw = Stopwatch.StartNew();
@@ -287,23 +287,6 @@ static async Task<double> RateAsync(double seconds, Func<Task> action)
     while (sw.Elapsed.TotalSeconds < seconds) { await action(); n++; }
     process.Refresh();
     return n / (process.TotalProcessorTime - cpu0).TotalSeconds;
-}
-
-// Steady state before measuring: at least a second, then until the JIT has compiled nothing new for half a second
-// (tiered compilation keeps promoting hot methods for a few seconds, on a background thread whose CPU time would
-// otherwise be charged to the operation; with precompiled framework code it takes longest). At most 20 s.
-static async Task WarmUp(Func<Task> action)
-{
-    var warm = Stopwatch.StartNew();
-    var quiet = Stopwatch.StartNew();
-    var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-    while (warm.Elapsed.TotalSeconds < 20)
-    {
-        await action();
-        var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-        if (now != compiled) { compiled = now; quiet.Restart(); }
-        else if (warm.Elapsed.TotalSeconds >= 1 && quiet.Elapsed.TotalSeconds >= 0.5) break;
-    }
 }
 
 static string FindRepo()

@@ -82,7 +82,7 @@ finally
 
 async Task<(double Cpu, double Wall)> Rate(Func<Task> action)
 {
-    await WarmUp(action);
+    await SteadyState.WarmUpAsync(action);
     var process = Process.GetCurrentProcess();
     var cpu0 = process.TotalProcessorTime;
     var sw = Stopwatch.StartNew();
@@ -90,21 +90,6 @@ async Task<(double Cpu, double Wall)> Rate(Func<Task> action)
     while (sw.Elapsed.TotalSeconds < seconds) { await action(); n++; }
     process.Refresh();
     return (n / (process.TotalProcessorTime - cpu0).TotalSeconds, n / sw.Elapsed.TotalSeconds);
-}
-
-// Steady state first: at least a second, then until the JIT has compiled nothing new for half a second (at most 20 s).
-static async Task WarmUp(Func<Task> action)
-{
-    var warm = Stopwatch.StartNew();
-    var quiet = Stopwatch.StartNew();
-    var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-    while (warm.Elapsed.TotalSeconds < 20)
-    {
-        await action();
-        var count = System.Runtime.JitInfo.GetCompiledMethodCount();
-        if (count != compiled) { compiled = count; quiet.Restart(); }
-        else if (warm.Elapsed.TotalSeconds >= 1 && quiet.Elapsed.TotalSeconds >= 0.5) break;
-    }
 }
 
 static string SoftHsmVersion()
