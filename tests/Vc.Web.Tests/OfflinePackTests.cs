@@ -34,11 +34,7 @@ public sealed class OfflinePackFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var data = Path.Combine(_dir, "data");
-        var output = Path.Combine(_dir, "out");
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync(["demo", "--data", data, "--out", output], stdout, stderr);
-        if (code != ExitCodes.Ok) throw new InvalidOperationException("demo failed: " + stdout + stderr);
+        var (data, output) = await DemoRun.InAsync(_dir);
 
         var settings = new LedgerSettings { DataDirectory = Path.Combine(data, "demo") };
         var options = new NodeOptions { Ledger = settings, Urls = "http://127.0.0.1:0" };

@@ -51,24 +51,16 @@ public sealed class VerifierPageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var data = Path.Combine(_dir, "data");
-        var output = Path.Combine(_dir, "out");
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = await CliApp.RunAsync(["demo", "--data", data, "--out", output], stdout, stderr);
-        if (code != ExitCodes.Ok) throw new InvalidOperationException("demo failed: " + stdout + stderr);
+        var (data, output) = await DemoRun.InAsync(_dir);
 
         // An EU DCC for the arrival-country rules: a development DSC of DE (trusted by the node) signs a vaccination
         // 30 days before the node's clock; the node holds the shared EU DCC rule sets (as `vchealth node --rules DIR`).
         var pki = Path.Combine(_dir, "pki-de");
-        code = await CliApp.RunAsync(["pki", "dev-country", "DE", "--out", pki], stdout, stderr);
-        if (code != ExitCodes.Ok) throw new InvalidOperationException("pki dev-country failed: " + stdout + stderr);
+        await DemoRun.OkAsync("pki", "dev-country", "DE", "--out", pki);
         var vaccinated = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var payload = Path.Combine(_dir, "dcc-de.json");
         await File.WriteAllTextAsync(payload, Dcc.Replace("{dt}", vaccinated, StringComparison.Ordinal));
-        var signed = new StringWriter();
-        code = await CliApp.RunAsync(["dcc", "sign", payload, "--cert", Path.Combine(pki, "dsc.pem"), "--key", Path.Combine(pki, "dsc.key.pem"), "--iss", "DE"], signed, stderr);
-        if (code != ExitCodes.Ok) throw new InvalidOperationException("dcc sign failed: " + stderr);
-        DccHc1 = signed.ToString().Trim();
+        DccHc1 = (await DemoRun.OkAsync("dcc", "sign", payload, "--cert", Path.Combine(pki, "dsc.pem"), "--key", Path.Combine(pki, "dsc.key.pem"), "--iss", "DE")).Trim();
 
         var options = new NodeOptions
         {
