@@ -175,10 +175,11 @@ public sealed class VcAgent : IAsyncDisposable
         }
         var credentials = new CredentialServices(resolver, fetcher, time);
         var keyStores = new Vc.Agent.Keys.IssuerKeyStores();
-        issuerService = new IssuerService(issuers, keyStores, statusLists, credentials, urls, agentLedger, time);
+        var apiKeys = new ApiKeys(store);
+        issuerService = new IssuerService(issuers, keyStores, statusLists, apiKeys, credentials, urls, agentLedger, time);
         return new VcAgent
         {
-            Options = options, Store = store, ApiKeys = new ApiKeys(store), Issuers = issuers, StatusLists = statusLists,
+            Options = options, Store = store, ApiKeys = apiKeys, Issuers = issuers, StatusLists = statusLists,
             Urls = urls, Ledger = agentLedger, Credentials = credentials, IssuerService = issuerService, KeyStores = keyStores,
             Bridge = new BridgeService(issuers, issuerService, credentials, pki, time, new HcertRevocations(store, urls, time)),
             Trust = new NodeTrust(agentLedger, options.TrustCertificatesDirectory ?? Path.Combine(dataDirectory, "trust-certificates"), pki, time, packTrust),

@@ -34,18 +34,18 @@ public sealed class SharedDatabaseTests(PostgresServer postgres) : IDisposable
         [.. (string[])["--data", data, "--rpc", chain.RpcUrl.ToString(), "--public-url", PublicUrl], .. db is null ? [] : (string[])["--db", db]];
 
     /// <summary>An issuer and an all-scopes API key, made with the CLI on the database the nodes will use.</summary>
-    private static async Task<string> SetUpIssuerAsync(Dictionary<string, string> env, string[] common)
+    private static async Task<string> SetUpIssuerAsync(Dictionary<string, string> env, string[] common, string method = "key")
     {
-        var created = await NodeProcess.CliAsync(env, ["issuer", "create", "moh", .. common]);
+        var created = await NodeProcess.CliAsync(env, ["issuer", "create", "moh", "--method", method, .. common]);
         Assert.True(created.Code == 0, created.Err);
         var key = await NodeProcess.CliAsync(env, ["apikey", "create", "--scopes", "all", .. common]);
         Assert.True(key.Code == 0, key.Err);
         return (string)JsonNode.Parse(key.Out)!["key"]!;
     }
 
-    private static JsonContent IssueBody() => JsonContent.Create(new JsonObject
+    private static JsonContent IssueBody(bool withStatus = true) => JsonContent.Create(new JsonObject
     {
-        ["credential"] = Credential.DeepClone(), ["options"] = new JsonObject { ["credentialStatus"] = true },
+        ["credential"] = Credential.DeepClone(), ["options"] = new JsonObject { ["credentialStatus"] = withStatus },
     });
 
     private static int IndexOf(JsonObject vc) => int.Parse(vc["credentialStatus"]!["statusListIndex"]!.ToString());
@@ -153,6 +153,69 @@ public sealed class SharedDatabaseTests(PostgresServer postgres) : IDisposable
             Assert.Equal(1, verify.Code);
             foreach (var node in nodes) Assert.False(Verified(await VerifyAsync(node, all[1])));
             Assert.True(Verified(await VerifyAsync(nodes[2], all[2])));
+        }
+        finally
+        {
+            foreach (var node in nodes) await node.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A node signs from the API key and issuer key it read before (no read per request); the transaction that logs an
+    /// issuance reads both again, so a change made through another node or the CLI takes effect at once everywhere.
+    /// </summary>
+    [Fact]
+    public async Task A_key_rotated_through_one_node_is_signed_with_by_the_other_at_once_and_a_revoked_api_key_is_refused_by_all()
+    {
+        var db = await postgres.CreateDatabaseAsync("basis");
+        await using var chain = await AnvilProcess.StartAsync(new AnvilOptions());
+        var env = Environment();
+        var cli = Common(Path.Combine(_dir, "cli"), db, chain);
+        // One DID registry for all: deployed once (Anvil's first dev account pays), named to every node.
+        var keyFile = Path.Combine(_dir, "deployer.key");
+        await File.WriteAllTextAsync(keyFile, "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+        var deploy = await NodeProcess.CliAsync(env, ["ledger", "deploy", "--key", keyFile, .. cli]);
+        Assert.True(deploy.Code == 0, deploy.Err);
+        var registry = (string)JsonNode.Parse(deploy.Out)!["ethereumDIDRegistry"]!["address"]!;
+        cli = [.. cli, "--registry", registry];
+        var apiKey = await SetUpIssuerAsync(env, cli, method: "ethr");
+        var nodes = await Task.WhenAll(new[] { "a", "b" }.Select(n =>
+            NodeProcess.StartAsync(apiKey, env, [.. Common(Path.Combine(_dir, n), db, chain), "--registry", registry])));
+        try
+        {
+            static async Task<(HttpStatusCode Status, JsonObject Body)> Issue(NodeProcess node, bool withStatus)
+            {
+                using var response = await node.Http.PostAsync("/issuers/moh/credentials/issue", IssueBody(withStatus));
+                return (response.StatusCode, (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+            }
+            static string SignedWith(JsonObject answer) => (string)answer["verifiableCredential"]!["proof"]!["verificationMethod"]!;
+
+            var before = await Issue(nodes[1], withStatus: true); // node B now holds both keys as read
+            Assert.True(before.Status == HttpStatusCode.Created, before.Body.ToJsonString());
+            using (var rotate = await nodes[0].Http.PostAsync("/issuers/moh/keys/rotate", JsonContent.Create(new JsonObject { ["overlapSeconds"] = 0 })))
+            {
+                var profile = JsonNode.Parse(await rotate.Content.ReadAsStringAsync())!;
+                Assert.True(rotate.IsSuccessStatusCode, profile.ToJsonString());
+                var rotatedTo = (string)profile["verificationMethod"]!;
+                Assert.NotEqual(SignedWith(before.Body), rotatedTo);
+                foreach (var withStatus in new[] { true, false })
+                {
+                    var after = await Issue(nodes[1], withStatus);
+                    Assert.True(after.Status == HttpStatusCode.Created, after.Body.ToJsonString());
+                    Assert.Equal(rotatedTo, SignedWith(after.Body));
+                }
+            }
+
+            var revoke = await NodeProcess.CliAsync(env, ["apikey", "revoke", apiKey.Split('_')[1], .. cli]);
+            Assert.True(revoke.Code == 0, revoke.Err);
+            foreach (var node in nodes)
+                foreach (var withStatus in new[] { true, false })
+                {
+                    var refused = await Issue(node, withStatus);
+                    Assert.True(refused.Status == HttpStatusCode.Unauthorized, refused.Body.ToJsonString());
+                }
+            var (logged, _, allocated, _) = await InspectAsync(Path.Combine(_dir, "cli"), db);
+            Assert.Equal((2L, 2L), (logged, allocated)); // the refused issuances logged nothing
         }
         finally
         {

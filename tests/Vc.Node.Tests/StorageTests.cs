@@ -97,6 +97,60 @@ public sealed class StorageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reservation_is_refused_in_its_transaction_once_its_api_key_is_revoked_or_its_signing_key_changed()
+    {
+        var store = await NodeStore.OpenAsync(_data);
+        var issuers = new IssuerStore(store, KeyProtector.FromConfiguration(_data));
+        await issuers.AddAsync(new IssuerRecord("i", "did:ethr:0x1", "ethr", "did:ethr:0x1#delegate-1", "eddsa-rdfc-2022", "Ed25519", DateTimeOffset.UtcNow, new JsonObject()), new byte[32], null);
+        var lists = new StatusListStore(store);
+        await lists.EnsureListAsync("i-revocation-1", "i", "revocation");
+        var keys = new ApiKeys(store);
+        var key = await keys.CreateAsync(ApiScope.Issue, "issuing service");
+        var read = (await issuers.FindForSigningAsync("i"))!;
+        Task<StatusReservation> Reserve(StoredSigningKey signing, string? apiKey) =>
+            lists.ReserveAsync("i-revocation-1", "i", null, "VerifiableCredential", new IssuanceBasis(signing, apiKey));
+
+        await (await Reserve(read, key.Info.Id)).Committed; // both as read: logged
+
+        await issuers.RotateAsync("i", "did:ethr:0x1#delegate-2", new byte[32]);
+        var rotated = await Assert.ThrowsAsync<IssuanceBasisException>(() => Reserve(read, key.Info.Id));
+        Assert.False(rotated.ApiKeyRevoked);
+        var current = (await issuers.FindForSigningAsync("i"))!;
+        await (await Reserve(current, key.Info.Id)).Committed;
+
+        Assert.True(await keys.RevokeAsync(key.Info.Id));
+        var revoked = await Assert.ThrowsAsync<IssuanceBasisException>(() => Reserve(current, key.Info.Id));
+        Assert.True(revoked.ApiKeyRevoked);
+        Assert.False(await keys.IsActiveAsync(key.Info.Id));
+        // A request without an API key (the CLI, on the operator's own data) is checked for its signing key only.
+        await (await Reserve(current, null)).Committed;
+        Assert.Equal(3, (await lists.AllocatedAsync("i-revocation-1")).Count);
+    }
+
+    [Fact]
+    public async Task A_recalled_api_key_is_the_one_authenticated_before_and_is_forgotten_when_revoked()
+    {
+        var keys = new ApiKeys(await NodeStore.OpenAsync(_data));
+        var key = await keys.CreateAsync(ApiScope.Issue, "issuing service");
+        Assert.Null(await keys.RecallAsync(key.Secret[..^1] + (key.Secret[^1] == 'A' ? 'B' : 'A'))); // never recalled without a match
+        Assert.Equal(key.Info.Id, (await keys.RecallAsync(key.Secret))?.Id);
+
+        // Revoked elsewhere (another node, the CLI): still recalled here until an issuance finds it revoked in its
+        // transaction and forgets it, or a direct read finds it gone.
+        var elsewhere = new ApiKeys(await NodeStore.OpenAsync(_data));
+        await elsewhere.RevokeAsync(key.Info.Id);
+        Assert.NotNull(await keys.RecallAsync(key.Secret));
+        keys.Forget(key.Info.Id);
+        Assert.Null(await keys.RecallAsync(key.Secret));
+
+        var second = await keys.CreateAsync(ApiScope.Issue, "second service");
+        Assert.NotNull(await keys.RecallAsync(second.Secret));
+        await elsewhere.RevokeAsync(second.Info.Id);
+        Assert.Null(await keys.AuthenticateAsync(second.Secret));
+        Assert.Null(await keys.RecallAsync(second.Secret));
+    }
+
+    [Fact]
     public async Task A_full_status_list_refuses_further_allocations()
     {
         var lists = await ListsOfIssuerIAsync();

@@ -14,7 +14,13 @@ namespace Vc.Agent;
 
 /// <summary>How one credential is signed: a cryptosuite other than the issuer's (null: the issuer's) and, for
 /// ecdsa-sd-2023, the mandatory JSON pointers (null: the ICVP profile or the default ones).</summary>
-public sealed record IssueOptions(string? Cryptosuite = null, IReadOnlyList<string>? MandatoryPointers = null, string? VcVersion = null);
+public sealed record IssueOptions(string? Cryptosuite = null, IReadOnlyList<string>? MandatoryPointers = null, string? VcVersion = null)
+{
+    /// <summary>The id of the API key that authorized the request, when a node checked it from what it read before
+    /// (<see cref="ApiKeys.RecallAsync"/>): the issuance confirms it is still unrevoked, in the transaction that logs it
+    /// (or by a read before signing when nothing is logged), and is refused ("unauthorized") otherwise.</summary>
+    public string? AuthorizedBy { get; init; }
+}
 
 /// <summary>What a caller asks for when creating an issuer instance; <paramref name="KeyStore"/> null keeps the key
 /// sealed by this node (encrypted at rest), a pkcs11: URI (RFC 7512) puts it in that token (generated there, or the
@@ -24,7 +30,8 @@ public sealed record CreateIssuerRequest(string Id, string Method = "key", strin
 /// <summary>A failure of an issuer operation the caller can act on (maps to 4xx / exit 1-3).</summary>
 public sealed class IssuerServiceException(string kind, string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>not-found, conflict, invalid, unsupported, ledger-unavailable, key-store (the key's token failed: which step, why).</summary>
+    /// <summary>not-found, conflict, invalid, unsupported, ledger-unavailable, key-store (the key's token failed: which step, why),
+    /// unauthorized (the API key that authorized the request was revoked meanwhile).</summary>
     public string Kind { get; } = kind;
 }
 
@@ -32,8 +39,16 @@ public sealed class IssuerServiceException(string kind, string message, Exceptio
 /// Issuer instances of this node: creation (DID + key), issuance with status entries, and status changes.
 /// The HTTP API and the CLI both call this; keys are decrypted only for the signing that needs them.
 /// </summary>
-public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores, StatusListStore statusLists, CredentialServices credentials, NodeUrls urls, IDidMethodProvisioner? ethr, TimeProvider time)
+public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores, StatusListStore statusLists, ApiKeys apiKeys, CredentialServices credentials, NodeUrls urls, IDidMethodProvisioner? ethr, TimeProvider time)
 {
+    /// <summary>
+    /// Issuers' signing keys as last read, by issuer id: an issuance with status entries signs from here without a
+    /// read, since the transaction that logs it checks the key is still the one stored (<see cref="IssuanceBasis"/>);
+    /// a key changed meanwhile is read again and the credential signed again. Bounded (dropped whole when full).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StoredSigningKey> _signing = new(StringComparer.Ordinal);
+    private const int MaxKeptIssuers = 1024;
+
     public static readonly string[] StatusPurposes = [Vc.Credentials.StatusList.StatusPurposes.Revocation, Vc.Credentials.StatusList.StatusPurposes.Suspension];
 
     public async Task<IssuerRecord> CreateAsync(CreateIssuerRequest request, CancellationToken ct = default)
@@ -105,8 +120,50 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
     public async Task<JsonObject> IssueAsync(string id, JsonObject credential, IReadOnlyCollection<string> statusPurposes, IssueOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var vcVersion = options.VcVersion;
+        if (statusPurposes.Count == 0)
+        {
+            // Nothing is logged, so nothing confirms in a transaction: the key and the issuer are read now.
+            if (options.AuthorizedBy is { } keyId && !await apiKeys.IsActiveAsync(keyId)) throw Unauthorized(keyId);
+            return await IssueAsync(await SigningStateAsync(id, fresh: true), credential, statusPurposes, options, ct);
+        }
+        var kept = await SigningStateAsync(id, fresh: false);
+        try
+        {
+            return await IssueAsync(kept, credential, statusPurposes, options, ct);
+        }
+        catch (Exception e) when (e is IssuanceBasisException { ApiKeyRevoked: false } or IssuerServiceException { Kind: "conflict" })
+        {
+            // The key kept may have been rotated (through another node) since it was read: the transaction found it
+            // changed, or the ledger no longer lists it. Signed again with the key stored now (what was logged for the
+            // refused attempt was never committed); a ledger conflict with the current key stands.
+            var current = await SigningStateAsync(id, fresh: true);
+            if (e is IssuerServiceException && current.SameKeyAs(kept)) throw;
+            return await IssueAsync(current, credential, statusPurposes, options, ct);
+        }
+        catch (IssuanceBasisException e)
+        {
+            apiKeys.Forget(options.AuthorizedBy!);
+            throw Unauthorized(options.AuthorizedBy!, e);
+        }
+    }
+
+    private static IssuerServiceException Unauthorized(string keyId, Exception? inner = null) =>
+        new("unauthorized", $"the API key {keyId} was revoked", inner);
+
+    /// <summary>The issuer's signing key as stored: as last read (<paramref name="fresh"/> false; the issuance confirms it
+    /// in its transaction) or read now.</summary>
+    private async Task<StoredSigningKey> SigningStateAsync(string id, bool fresh)
+    {
+        if (!fresh && _signing.TryGetValue(id, out var kept)) return kept;
         var stored = await issuers.FindForSigningAsync(id) ?? throw new IssuerServiceException("not-found", $"issuer '{id}' does not exist");
+        if (_signing.Count >= MaxKeptIssuers) _signing.Clear();
+        _signing[id] = stored;
+        return stored;
+    }
+
+    private async Task<JsonObject> IssueAsync(StoredSigningKey stored, JsonObject credential, IReadOnlyCollection<string> statusPurposes, IssueOptions options, CancellationToken ct)
+    {
+        var vcVersion = options.VcVersion;
         var issuer = stored.Issuer;
         if (issuer.Method == "ethr") await ConfirmKeyOnLedgerAsync(issuer, ct);
         var unsigned = (JsonObject)credential.DeepClone();
@@ -114,7 +171,8 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         var committed = new List<Task>(statusPurposes.Count);
         try
         {
-            if (statusPurposes.Count > 0) unsigned["credentialStatus"] = await StatusEntriesAsync(id, unsigned, statusPurposes, vcVersion, committed);
+            if (statusPurposes.Count > 0)
+                unsigned["credentialStatus"] = await StatusEntriesAsync(issuer.Id, unsigned, statusPurposes, vcVersion, new IssuanceBasis(stored, options.AuthorizedBy), committed);
             var signed = await SignAsync(stored, unsigned, options, ct);
             await Task.WhenAll(committed);
             return signed;
@@ -127,7 +185,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
     }
 
     /// <summary>One status entry per purpose, each index reserved in the issuance log (its commit added to <paramref name="committed"/>).</summary>
-    private async Task<JsonNode> StatusEntriesAsync(string id, JsonObject unsigned, IReadOnlyCollection<string> statusPurposes, string? vcVersion, List<Task> committed)
+    private async Task<JsonNode> StatusEntriesAsync(string id, JsonObject unsigned, IReadOnlyCollection<string> statusPurposes, string? vcVersion, IssuanceBasis basis, List<Task> committed)
     {
         // BitstringStatusListEntry is a VC 2.0 context term: VC 1.1 credentials get no status entries here.
         if ((vcVersion ?? DataModel.Version(unsigned)) == "1.1")
@@ -139,7 +197,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
         {
             if (!StatusPurposes.Contains(purpose)) throw new IssuerServiceException("invalid", $"unknown status purpose '{purpose}' (revocation, suspension)");
             var listId = ListId(id, purpose);
-            var reservation = await statusLists.ReserveAsync(listId, id, unsigned["id"]?.GetValue<string>(), TypesOf(unsigned));
+            var reservation = await statusLists.ReserveAsync(listId, id, unsigned["id"]?.GetValue<string>(), TypesOf(unsigned), basis);
             committed.Add(reservation.Committed);
             entries.Add(new StatusListEntry(urls.StatusList(listId), purpose, reservation.Allocation.Index).ToJson());
         }
@@ -241,6 +299,7 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
             using var newKey = KeyStoreCall(() => keyStores.For(oldKey.Location).GenerateSuccessor(oldKey.Location, Enum.Parse<KeyType>(issuer.KeyType)));
             var (vm, receipts) = await ethr.RotateAsync(issuer.Did, controller, oldKey.Signer.PublicKey, newKey.Signer.PublicKey, overlap, ct);
             await issuers.RotateAsync(id, vm, newKey.Location);
+            _signing.TryRemove(id, out _); // other nodes find the change in their next issuance's transaction
             return (await GetAsync(id), receipts);
         }
         finally

@@ -25,6 +25,11 @@ public sealed record NewApiKey(ApiKeyInfo Info, string Secret)
 /// <summary>API keys "vch_&lt;id&gt;_&lt;secret&gt;", stored as SHA-256 of the whole token; scopes per key.</summary>
 public sealed class ApiKeys(NodeStore store)
 {
+    /// <summary>Keys this process authenticated, by the SHA-256 of the token presented (no secret kept): see <see cref="RecallAsync"/>.
+    /// Bounded (dropped whole when full).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ApiKeyInfo> _recalled = new(StringComparer.Ordinal);
+    private const int MaxRecalled = 1024;
+
     public static string ScopeNames(ApiScope s) => string.Join(",", Enum.GetValues<ApiScope>()
         .Where(v => v is not ApiScope.None and not ApiScope.All && s.HasFlag(v)).Select(v => Name(v)));
 
@@ -68,18 +73,55 @@ public sealed class ApiKeys(NodeStore store)
     {
         var parts = token.Split('_', 3);
         if (parts.Length != 3 || parts[0] != "vch" || parts[1].Length != 12) return null;
+        var key = await ReadAsync(parts[1], token);
+        if (key is not null) Remember(token, key);
+        else _recalled.TryRemove(Convert.ToHexString(Hash(token)), out _); // revoked since it was recalled
+        return key;
+    }
+
+    /// <summary>
+    /// The key a token belongs to as this process last authenticated it, without a read (else as <see cref="AuthenticateAsync"/>).
+    /// Only for a write that confirms the key itself before it commits (an issuance given the key id as
+    /// <c>IssueOptions.AuthorizedBy</c>): a key revoked through any node since is refused there.
+    /// </summary>
+    public async Task<ApiKeyInfo?> RecallAsync(string token) =>
+        _recalled.TryGetValue(Convert.ToHexString(Hash(token)), out var key) ? key : await AuthenticateAsync(token);
+
+    /// <summary>Forgets what was recalled of a key (it was found revoked).</summary>
+    public void Forget(string id)
+    {
+        foreach (var (hash, key) in _recalled)
+            if (key.Id == id) _recalled.TryRemove(hash, out _);
+    }
+
+    /// <summary>Whether the key with this id exists and is not revoked, read now.</summary>
+    public async Task<bool> IsActiveAsync(string id)
+    {
+        await using var c = await store.OpenConnectionAsync();
+        return await NodeStore.Scalar(c, null, "SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", id)) is not null;
+    }
+
+    private void Remember(string token, ApiKeyInfo key)
+    {
+        if (_recalled.Count >= MaxRecalled) _recalled.Clear();
+        _recalled[Convert.ToHexString(Hash(token))] = key;
+    }
+
+    private async Task<ApiKeyInfo?> ReadAsync(string id, string token)
+    {
         await using var c = await store.OpenConnectionAsync();
         await using var cmd = NodeStore.Command(c, null,
-            "SELECT secret_hash, scopes, description, created_at FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", parts[1]));
+            "SELECT secret_hash, scopes, description, created_at FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", id));
         await using var r = await cmd.ExecuteReaderAsync();
         if (!await r.ReadAsync()) return null;
         var stored = (byte[])r[0];
         if (!CryptographicOperations.FixedTimeEquals(stored, Hash(token))) return null;
-        return new ApiKeyInfo(parts[1], ParseScopes(r.GetString(1)), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)));
+        return new ApiKeyInfo(id, ParseScopes(r.GetString(1)), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)));
     }
 
     public async Task<bool> RevokeAsync(string id)
     {
+        Forget(id);
         await using var c = await store.OpenConnectionAsync();
         return await NodeStore.Execute(c, null, "UPDATE api_keys SET revoked_at = @t WHERE id = @id AND revoked_at IS NULL",
             ("@t", store.Time.GetUtcNow().ToString("O")), ("@id", id)) == 1;

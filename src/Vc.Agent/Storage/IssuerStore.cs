@@ -22,7 +22,13 @@ public sealed record IssuerRecord(
 
 /// <summary>An issuer with its signing key as stored: <paramref name="EncryptedKey"/> is the sealed secret, encrypted
 /// (empty when the key is in a token, named by <see cref="IssuerRecord.KeyUri"/>).</summary>
-public sealed record StoredSigningKey(IssuerRecord Issuer, byte[] EncryptedKey);
+public sealed record StoredSigningKey(IssuerRecord Issuer, byte[] EncryptedKey)
+{
+    /// <summary>Whether both name the same key the same way (verification method, token URI, sealed form).</summary>
+    public bool SameKeyAs(StoredSigningKey other) =>
+        Issuer.Id == other.Issuer.Id && Issuer.VerificationMethod == other.Issuer.VerificationMethod
+        && Issuer.KeyUri == other.Issuer.KeyUri && EncryptedKey.AsSpan().SequenceEqual(other.EncryptedKey);
+}
 
 /// <summary>Stores issuers with their encrypted signing key (and, for did:ethr, the encrypted controller key).</summary>
 public sealed class IssuerStore(NodeStore store, KeyProtector protector)
@@ -114,6 +120,18 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
         if (!await r.ReadAsync()) return null;
         var issuer = Read(r);
         return new StoredSigningKey(issuer, issuer.KeyUri is null ? (byte[])r[9] : []);
+    }
+
+    /// <summary>Whether an issuer's signing key is still stored as <paramref name="stored"/> was read (not rotated since),
+    /// read inside the caller's transaction.</summary>
+    internal static async Task<bool> SigningKeyUnchangedAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, StoredSigningKey stored)
+    {
+        await using var cmd = NodeStore.Command(c, tx, "SELECT verification_method, key_uri, encrypted_key FROM issuers WHERE id = @id", ("@id", stored.Issuer.Id));
+        await using var r = await cmd.ExecuteReaderAsync();
+        return await r.ReadAsync()
+            && r.GetString(0) == stored.Issuer.VerificationMethod
+            && (r.IsDBNull(1) ? null : r.GetString(1)) == stored.Issuer.KeyUri
+            && ((byte[])r[2]).AsSpan().SequenceEqual(stored.EncryptedKey);
     }
 
     /// <summary>The secret of a sealed signing key, decrypted for one use (the caller clears it).</summary>

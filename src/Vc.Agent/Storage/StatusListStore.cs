@@ -14,6 +14,21 @@ public sealed record StatusAllocation(string StatusListId, int Index, long LogSe
 public sealed record StatusReservation(StatusAllocation Allocation, Task Committed);
 
 /// <summary>
+/// What an issuance was decided on, read again in the transaction that logs it: the issuer's signing key as stored
+/// (its verification method and key, sealed or in a token) and, for a request, the API key that authorized it. A node
+/// may then decide from what it read before (no read per request); a change committed through any node or command
+/// since is seen here, and the issuance is refused (<see cref="IssuanceBasisException"/>) instead of logged.
+/// </summary>
+public sealed record IssuanceBasis(StoredSigningKey Signing, string? ApiKeyId);
+
+/// <summary>An issuance refused in its transaction: the API key that authorized it was revoked, or the issuer's
+/// signing key changed (rotated) since it was read. Nothing was logged.</summary>
+public sealed class IssuanceBasisException(string message, bool apiKeyRevoked) : Exception(message)
+{
+    public bool ApiKeyRevoked { get; } = apiKeyRevoked;
+}
+
+/// <summary>
 /// Status lists (Bitstring Status List bits) and the issuance log. An index is allocated and logged — committed
 /// durably — before the credential is signed: a node killed mid-issuance may leave an index logged but unused,
 /// and never hands the same index out twice nor loses a logged issuance.
@@ -50,7 +65,7 @@ public sealed class StatusListStore : IAsyncDisposable
         _writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
     }
 
-    private sealed record Pending(string ListId, string IssuerId, string? CredentialId, string CredentialTypes,
+    private sealed record Pending(string ListId, string IssuerId, string? CredentialId, string CredentialTypes, IssuanceBasis? Basis,
         TaskCompletionSource<StatusReservation> Reserved, TaskCompletionSource Committed);
 
     public async Task EnsureListAsync(string listId, string issuerId, string purpose, int size = DefaultSize)
@@ -79,9 +94,10 @@ public sealed class StatusListStore : IAsyncDisposable
     /// the caller signs while the batch commits (its durable write and the signature overlap), and awaits
     /// <see cref="StatusReservation.Committed"/> before it answers.
     /// </summary>
-    public Task<StatusReservation> ReserveAsync(string listId, string issuerId, string? credentialId, string credentialTypes)
+    /// <param name="basis">what the issuance was decided on, checked in the transaction (null: nothing to check)</param>
+    public Task<StatusReservation> ReserveAsync(string listId, string issuerId, string? credentialId, string credentialTypes, IssuanceBasis? basis = null)
     {
-        var pending = new Pending(listId, issuerId, credentialId, credentialTypes,
+        var pending = new Pending(listId, issuerId, credentialId, credentialTypes, basis,
             new TaskCompletionSource<StatusReservation>(TaskCreationOptions.RunContinuationsAsynchronously),
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_pending.Writer.TryWrite(pending)) throw new StoreException("the status list store is closed");
@@ -123,13 +139,16 @@ public sealed class StatusListStore : IAsyncDisposable
     private async Task CommitBatchAsync(List<Pending> batch)
     {
         var reserved = new List<Pending>(batch.Count);
-        var refused = new List<(Pending Request, StoreException Error)>();
+        var refused = new List<(Pending Request, Exception Error)>();
         await using (var c = await _store.OpenConnectionAsync())
         await using (var tx = await _store.BeginWriteAsync(c))
         await using (var insert = NodeStore.Command(c, tx, InsertLog, ("@iss", null), ("@cid", null), ("@types", null), ("@list", null), ("@idx", null), ("@t", null)))
         {
+            var stale = await StaleBasesAsync(c, tx, batch);
+            foreach (var p in batch)
+                if (stale(p) is { } reason) refused.Add((p, reason));
             // Lists locked in one order everywhere, so two nodes' batches never wait on each other in a cycle.
-            foreach (var group in batch.GroupBy(p => p.ListId).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var group in batch.Where(p => stale(p) is null).GroupBy(p => p.ListId).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 int used, size;
                 await using (var read = NodeStore.Command(c, tx, "SELECT next_index, size FROM status_lists WHERE id = @id" + _store.Dialect.ForUpdate, ("@id", group.Key)))
@@ -165,6 +184,30 @@ public sealed class StatusListStore : IAsyncDisposable
         }
         foreach (var p in reserved) p.Committed.TrySetResult();
         foreach (var (p, e) in refused) p.Reserved.TrySetException(e);
+    }
+
+    /// <summary>
+    /// The batch's issuance bases read again in its transaction, one read per API key and per issuer (a batch has few):
+    /// which requests no longer hold (revoked key, changed signing key), with the reason each is refused.
+    /// </summary>
+    private static async Task<Func<Pending, IssuanceBasisException?>> StaleBasesAsync(DbConnection c, DbTransaction tx, List<Pending> batch)
+    {
+        if (batch.TrueForAll(p => p.Basis is null)) return _ => null;
+        var revoked = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var changed = new Dictionary<StoredSigningKey, bool>();
+        foreach (var basis in batch.Select(p => p.Basis).OfType<IssuanceBasis>())
+        {
+            if (basis.ApiKeyId is { } keyId && !revoked.ContainsKey(keyId))
+                revoked[keyId] = await NodeStore.Scalar(c, tx, "SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", keyId)) is null;
+            if (!changed.ContainsKey(basis.Signing))
+                changed[basis.Signing] = !await IssuerStore.SigningKeyUnchangedAsync(c, tx, basis.Signing);
+        }
+        return p => p.Basis switch
+        {
+            { ApiKeyId: { } id } when revoked[id] => new IssuanceBasisException($"the API key {id} was revoked", apiKeyRevoked: true),
+            { } b when changed[b.Signing] => new IssuanceBasisException($"the signing key of issuer '{b.Signing.Issuer.Id}' changed", apiKeyRevoked: false),
+            _ => null,
+        };
     }
 
     // ON CONFLICT … DO NOTHING: a taken index returns no row, without aborting the batch's transaction.

@@ -58,7 +58,10 @@ public sealed class LedgerConnection
     public LedgerConnection WithContract(string name, string address)
     {
         var addresses = new Dictionary<string, string>(Contracts.Addresses, StringComparer.Ordinal) { [name] = address };
-        return new LedgerConnection(RpcUrl, ChainId, _relayer, Contracts with { Addresses = addresses }, Rpc) { Receipts = Receipts };
+        // A contract deployed elsewhere was not deployed at our deployment block: its logs are read from genesis
+        // (reading from our block would miss every event before it, e.g. a DID another replica created).
+        var same = Contracts.Addresses.TryGetValue(name, out var current) && string.Equals(current, address, StringComparison.OrdinalIgnoreCase);
+        return new LedgerConnection(RpcUrl, ChainId, _relayer, Contracts with { Addresses = addresses, DeploymentBlock = same ? Contracts.DeploymentBlock : 0 }, Rpc) { Receipts = Receipts };
     }
 
     /// <summary>The same connection with another receipt policy (e.g. a confirmation depth for a production chain).</summary>

@@ -8,20 +8,28 @@ namespace Vc.Node.Api;
 /// </summary>
 public static class ApiKeyAuth
 {
-    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScope scope) where TBuilder : IEndpointConventionBuilder =>
+    /// <param name="confirmedByIssuance">the endpoint issues with the key's id as <c>IssueOptions.AuthorizedBy</c>
+    /// (<see cref="AuthorizedBy"/>), which confirms the key unrevoked before the issuance commits: the key may then be
+    /// recalled as this process last read it (<see cref="ApiKeys.RecallAsync"/>) instead of read per request.</param>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, ApiScope scope, bool confirmedByIssuance = false) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredScope(scope)).AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var token = Token(http.Request);
             if (token is null)
                 return Problems.Unauthorized("an API key is required (Authorization: Bearer <key> or X-API-Key)");
-            var key = await http.RequestServices.GetRequiredService<ApiKeys>().AuthenticateAsync(token);
+            var keys = http.RequestServices.GetRequiredService<ApiKeys>();
+            var key = confirmedByIssuance ? await keys.RecallAsync(token) : await keys.AuthenticateAsync(token);
             if (key is null) return Problems.Unauthorized("the API key is unknown or revoked");
             if (!key.Scopes.HasFlag(scope))
                 return Problems.Forbidden($"the API key lacks the '{ApiKeys.ScopeNames(scope)}' scope");
             http.Items[typeof(ApiKeyInfo)] = key;
             return await next(context);
         });
+
+    /// <summary>The id of the API key that authorized this request (after <see cref="RequireScope"/>).</summary>
+    public static string AuthorizedBy(HttpContext http) =>
+        (http.Items[typeof(ApiKeyInfo)] as ApiKeyInfo ?? throw new InvalidOperationException("no API key was checked for this endpoint")).Id;
 
     private static string? Token(HttpRequest request)
     {

@@ -45,10 +45,13 @@ public static class VcApiEndpoints
                 _ => throw new IssuerServiceException("invalid", "options.vcVersion must be \"1.1\" or \"2.0\""),
             };
             var signed = await issuers.IssueAsync(id, credential, purposes,
-                new IssueOptions(MandatoryPointers: Pointers(body["options"]?["mandatoryPointers"], "options.mandatoryPointers"), VcVersion: vcVersion),
+                new IssueOptions(MandatoryPointers: Pointers(body["options"]?["mandatoryPointers"], "options.mandatoryPointers"), VcVersion: vcVersion)
+                {
+                    AuthorizedBy = ApiKeyAuth.AuthorizedBy(request.HttpContext),
+                },
                 request.HttpContext.RequestAborted);
             return Results.Json(new JsonObject { ["verifiableCredential"] = signed }, statusCode: StatusCodes.Status201Created);
-        }).RequireScope(ApiScope.Issue).Reads<IssueCredentialBody>().Answers<IssuedCredentialBody>(201).Fails(401, 403, 404);
+        }).RequireScope(ApiScope.Issue, confirmedByIssuance: true).Reads<IssueCredentialBody>().Answers<IssuedCredentialBody>(201).Fails(401, 403, 404);
 
         // VC-API: POST /credentials/derive {verifiableCredential, options: {selectivePointers}} → 201 {verifiableCredential}:
         // the holder's ecdsa-sd-2023 step; it uses no key of this node.

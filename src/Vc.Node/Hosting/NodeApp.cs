@@ -162,6 +162,7 @@ public static class NodeApp
         IssuerServiceException { Kind: "conflict" } i => (409, "conflict", i.Message),
         IssuerServiceException { Kind: "ledger-unavailable" } i => (503, "ledger-unavailable", i.Message),
         IssuerServiceException { Kind: "key-store" } i => (503, "key-store", i.Message),
+        IssuerServiceException { Kind: "unauthorized" } i => (401, "unauthorized", i.Message),
         IssuerServiceException i => (400, i.Kind, i.Message),
         StoreException { Unavailable: true } s => (503, "store-unavailable", s.Message),
         StoreException s => (400, "store", s.Message),
