@@ -122,17 +122,14 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
         return new StoredSigningKey(issuer, issuer.KeyUri is null ? (byte[])r[9] : []);
     }
 
-    /// <summary>Whether an issuer's signing key is still stored as <paramref name="stored"/> was read (not rotated since),
-    /// read inside the caller's transaction.</summary>
-    internal static async Task<bool> SigningKeyUnchangedAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, StoredSigningKey stored)
-    {
-        await using var cmd = NodeStore.Command(c, tx, "SELECT verification_method, key_uri, encrypted_key FROM issuers WHERE id = @id", ("@id", stored.Issuer.Id));
-        await using var r = await cmd.ExecuteReaderAsync();
-        return await r.ReadAsync()
-            && r.GetString(0) == stored.Issuer.VerificationMethod
-            && (r.IsDBNull(1) ? null : r.GetString(1)) == stored.Issuer.KeyUri
-            && ((byte[])r[2]).AsSpan().SequenceEqual(stored.EncryptedKey);
-    }
+    /// <summary>The stored form of an issuer's signing key (what <see cref="SigningKeyUnchanged"/> compares).</summary>
+    internal const string SigningKeyQuery = "SELECT verification_method, key_uri, encrypted_key FROM issuers WHERE id = @id";
+
+    /// <summary>Whether the rows <see cref="SigningKeyQuery"/> read (in the caller's transaction) still store the key
+    /// as <paramref name="stored"/> was read: not rotated since.</summary>
+    internal static bool SigningKeyUnchanged(IReadOnlyList<object[]> rows, StoredSigningKey stored) =>
+        rows is [var row] && (string)row[0] == stored.Issuer.VerificationMethod && (row[1] as string) == stored.Issuer.KeyUri
+        && ((byte[])row[2]).AsSpan().SequenceEqual(stored.EncryptedKey);
 
     /// <summary>The secret of a sealed signing key, decrypted for one use (the caller clears it).</summary>
     public byte[] Unseal(StoredSigningKey stored) => protector.Unprotect(stored.EncryptedKey, stored.Issuer.Id + "/signing");

@@ -92,6 +92,61 @@ public sealed class NodeStore : IAsyncDisposable
         return await cmd.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Several statements and the rows each returns, in one round trip where the driver sends them together
+    /// (PostgreSQL: one <see cref="DbBatch"/>) and one after the other where it has nothing to gain (SQLite runs
+    /// in-process). Each row is its column values.
+    /// </summary>
+    internal static async Task<List<object[]>[]> Rows(DbConnection c, DbTransaction tx, IReadOnlyList<(string Sql, (string Name, object? Value)[] Args)> statements)
+    {
+        var results = new List<object[]>[statements.Count];
+        if (statements.Count == 0) return results;
+        if (!c.CanCreateBatch)
+        {
+            for (var i = 0; i < statements.Count; i++)
+            {
+                await using var cmd = Command(c, tx, statements[i].Sql, statements[i].Args);
+                await using var r = await cmd.ExecuteReaderAsync();
+                results[i] = await ReadRowsAsync(r);
+            }
+            return results;
+        }
+        await using var batch = c.CreateBatch();
+        batch.Transaction = tx;
+        foreach (var (sql, args) in statements)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in args)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value ?? DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync();
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (i > 0 && !await reader.NextResultAsync()) throw new StoreException($"a batch of {statements.Count} statements answered {i}");
+            results[i] = await ReadRowsAsync(reader);
+        }
+        return results;
+    }
+
+    private static async Task<List<object[]>> ReadRowsAsync(DbDataReader r)
+    {
+        var rows = new List<object[]>();
+        while (await r.ReadAsync())
+        {
+            var row = new object[r.FieldCount];
+            r.GetValues(row);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
     /// <summary>A command with named parameters (<c>@name</c>, which both backends accept).</summary>
     internal static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {

@@ -135,50 +135,73 @@ public sealed class StatusListStore : IAsyncDisposable
         }
     }
 
-    /// <summary>One transaction for a batch: lock its lists, draw and log an index for each request, count them, commit.</summary>
+    /// <summary>
+    /// One transaction for a batch, in three round trips on PostgreSQL whatever its size: (1) lock its lists and read
+    /// its issuance bases again, (2) log an index drawn at random for each request and count them, (3) commit. An index
+    /// already taken (by anyone, committed or in this batch) comes back without a row and is drawn again one by one.
+    /// </summary>
     private async Task CommitBatchAsync(List<Pending> batch)
     {
         var reserved = new List<Pending>(batch.Count);
         var refused = new List<(Pending Request, Exception Error)>();
         await using (var c = await _store.OpenConnectionAsync())
         await using (var tx = await _store.BeginWriteAsync(c))
-        await using (var insert = NodeStore.Command(c, tx, InsertLog, ("@iss", null), ("@cid", null), ("@types", null), ("@list", null), ("@idx", null), ("@t", null)))
         {
-            var stale = await StaleBasesAsync(c, tx, batch);
-            foreach (var p in batch)
-                if (stale(p) is { } reason) refused.Add((p, reason));
             // Lists locked in one order everywhere, so two nodes' batches never wait on each other in a cycle.
-            foreach (var group in batch.Where(p => stale(p) is null).GroupBy(p => p.ListId).OrderBy(g => g.Key, StringComparer.Ordinal))
+            var lists = batch.Select(p => p.ListId).Distinct().Order(StringComparer.Ordinal).ToList();
+            var keyIds = batch.Select(p => p.Basis?.ApiKeyId).OfType<string>().Distinct().ToList();
+            var signing = batch.Select(p => p.Basis?.Signing).OfType<StoredSigningKey>().Distinct().ToList();
+            var read = await NodeStore.Rows(c, tx, [
+                .. lists.Select(id => Statement("SELECT next_index, size FROM status_lists WHERE id = @id" + _store.Dialect.ForUpdate, ("@id", id))),
+                .. keyIds.Select(id => Statement("SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", id))),
+                .. signing.Select(k => Statement(IssuerStore.SigningKeyQuery, ("@id", k.Issuer.Id))),
+            ]);
+            var revoked = keyIds.Where((_, i) => read[lists.Count + i].Count == 0).ToHashSet(StringComparer.Ordinal);
+            var changed = signing.Where((k, i) => !IssuerStore.SigningKeyUnchanged(read[lists.Count + keyIds.Count + i], k)).ToHashSet();
+
+            var accepted = new List<Pending>(batch.Count);
+            var counts = new List<(string List, int Granted, int Size)>();
+            for (var l = 0; l < lists.Count; l++)
             {
-                int used, size;
-                await using (var read = NodeStore.Command(c, tx, "SELECT next_index, size FROM status_lists WHERE id = @id" + _store.Dialect.ForUpdate, ("@id", group.Key)))
-                await using (var r = await read.ExecuteReaderAsync())
+                var granted = 0;
+                foreach (var p in batch.Where(p => p.ListId == lists[l]))
                 {
-                    if (!await r.ReadAsync())
+                    if (p.Basis is { ApiKeyId: { } keyId } && revoked.Contains(keyId))
+                        refused.Add((p, new IssuanceBasisException($"the API key {keyId} was revoked", apiKeyRevoked: true)));
+                    else if (p.Basis is { } basis && changed.Contains(basis.Signing))
+                        refused.Add((p, new IssuanceBasisException($"the signing key of issuer '{p.IssuerId}' changed", apiKeyRevoked: false)));
+                    else if (read[l] is not [var row])
+                        refused.Add((p, new StoreException($"status list '{lists[l]}' does not exist")));
+                    else if (Convert.ToInt32(row[0]) + granted >= Convert.ToInt32(row[1]))
+                        refused.Add((p, new StoreException($"status list '{lists[l]}' is full ({Convert.ToInt32(row[1])} entries)")));
+                    else
                     {
-                        foreach (var p in group) refused.Add((p, new StoreException($"status list '{group.Key}' does not exist")));
-                        continue;
+                        accepted.Add(p);
+                        granted++;
                     }
-                    used = r.GetInt32(0);
-                    size = r.GetInt32(1);
                 }
-                var accepted = new List<Pending>();
-                foreach (var p in group)
-                {
-                    if (used + accepted.Count < size) accepted.Add(p);
-                    else refused.Add((p, new StoreException($"status list '{group.Key}' is full ({size} entries)")));
-                }
-                var drawn = c.CanCreateBatch && accepted.Count > 1 ? await LogAllAsync(c, tx, accepted, size) : null;
+                if (granted > 0) counts.Add((lists[l], granted, Convert.ToInt32(read[l][0][1])));
+            }
+
+            // Each accepted request logged at a random index, and each list's count raised, in one round trip.
+            var now = _store.Time.GetUtcNow().ToString("O");
+            var sizes = counts.ToDictionary(x => x.List, x => x.Size, StringComparer.Ordinal);
+            var indexes = accepted.Select(p => RandomNumberGenerator.GetInt32(sizes[p.ListId])).ToArray();
+            var logged = await NodeStore.Rows(c, tx, [
+                .. accepted.Select((p, i) => Statement(InsertLog, LogArguments(p, indexes[i], now))),
+                .. counts.Select(x => Statement("UPDATE status_lists SET next_index = next_index + @n WHERE id = @id RETURNING next_index", ("@n", x.Granted), ("@id", x.List))),
+            ]);
+            await using (var insert = NodeStore.Command(c, tx, InsertLog, ("@iss", null), ("@cid", null), ("@types", null), ("@list", null), ("@idx", null), ("@t", null)))
+            {
                 for (var i = 0; i < accepted.Count; i++)
                 {
                     var p = accepted[i];
-                    var allocation = drawn?[i] ?? await LogAsync(insert, c, tx, p, size);
+                    var allocation = logged[i] is [var row]
+                        ? new StatusAllocation(p.ListId, indexes[i], Convert.ToInt64(row[0]))
+                        : await LogAsync(insert, c, tx, p, sizes[p.ListId], now); // that index was taken: drawn again
                     p.Reserved.TrySetResult(new StatusReservation(allocation, p.Committed.Task));
                     reserved.Add(p);
                 }
-                var granted = accepted.Count;
-                if (granted > 0)
-                    await NodeStore.Execute(c, tx, "UPDATE status_lists SET next_index = next_index + @n WHERE id = @id", ("@n", granted), ("@id", group.Key));
             }
             await tx.CommitAsync();
         }
@@ -186,29 +209,10 @@ public sealed class StatusListStore : IAsyncDisposable
         foreach (var (p, e) in refused) p.Reserved.TrySetException(e);
     }
 
-    /// <summary>
-    /// The batch's issuance bases read again in its transaction, one read per API key and per issuer (a batch has few):
-    /// which requests no longer hold (revoked key, changed signing key), with the reason each is refused.
-    /// </summary>
-    private static async Task<Func<Pending, IssuanceBasisException?>> StaleBasesAsync(DbConnection c, DbTransaction tx, List<Pending> batch)
-    {
-        if (batch.TrueForAll(p => p.Basis is null)) return _ => null;
-        var revoked = new Dictionary<string, bool>(StringComparer.Ordinal);
-        var changed = new Dictionary<StoredSigningKey, bool>();
-        foreach (var basis in batch.Select(p => p.Basis).OfType<IssuanceBasis>())
-        {
-            if (basis.ApiKeyId is { } keyId && !revoked.ContainsKey(keyId))
-                revoked[keyId] = await NodeStore.Scalar(c, tx, "SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", keyId)) is null;
-            if (!changed.ContainsKey(basis.Signing))
-                changed[basis.Signing] = !await IssuerStore.SigningKeyUnchangedAsync(c, tx, basis.Signing);
-        }
-        return p => p.Basis switch
-        {
-            { ApiKeyId: { } id } when revoked[id] => new IssuanceBasisException($"the API key {id} was revoked", apiKeyRevoked: true),
-            { } b when changed[b.Signing] => new IssuanceBasisException($"the signing key of issuer '{b.Signing.Issuer.Id}' changed", apiKeyRevoked: false),
-            _ => null,
-        };
-    }
+    private static (string, (string, object?)[]) Statement(string sql, params (string, object?)[] args) => (sql, args);
+
+    private static (string, object?)[] LogArguments(Pending p, int index, string now) =>
+        [("@iss", p.IssuerId), ("@cid", p.CredentialId), ("@types", p.CredentialTypes), ("@list", p.ListId), ("@idx", index), ("@t", now)];
 
     // ON CONFLICT … DO NOTHING: a taken index returns no row, without aborting the batch's transaction.
     private const string InsertLog = """
@@ -217,16 +221,12 @@ public sealed class StatusListStore : IAsyncDisposable
         """;
 
     /// <summary>
-    /// Logs one issuance at a free random index; a taken index (by anyone, committed or in this batch) is drawn again.
+    /// Logs one issuance at a free random index, drawn again while taken (after 16 draws, among the free ones).
     /// <paramref name="insert"/> is the batch's one <see cref="InsertLog"/> command (prepared once, run per entry).
     /// </summary>
-    private async Task<StatusAllocation> LogAsync(DbCommand insert, DbConnection c, DbTransaction tx, Pending p, int size)
+    private async Task<StatusAllocation> LogAsync(DbCommand insert, DbConnection c, DbTransaction tx, Pending p, int size, string now)
     {
-        insert.Parameters["@iss"].Value = p.IssuerId;
-        insert.Parameters["@cid"].Value = (object?)p.CredentialId ?? DBNull.Value;
-        insert.Parameters["@types"].Value = p.CredentialTypes;
-        insert.Parameters["@list"].Value = p.ListId;
-        insert.Parameters["@t"].Value = _store.Time.GetUtcNow().ToString("O");
+        foreach (var (name, value) in LogArguments(p, 0, now)) insert.Parameters[name].Value = value ?? DBNull.Value;
         for (var attempt = 0; attempt < 32; attempt++)
         {
             var index = attempt < 16 ? RandomNumberGenerator.GetInt32(size) : await FreeIndexAsync(c, tx, p.ListId, size);
@@ -234,42 +234,6 @@ public sealed class StatusListStore : IAsyncDisposable
             if (await insert.ExecuteScalarAsync() is { } seq and not DBNull) return new StatusAllocation(p.ListId, index, Convert.ToInt64(seq));
         }
         throw new StoreException($"status list '{p.ListId}': no free index found");
-    }
-
-    /// <summary>
-    /// The log entries of a group in one round trip, where the driver sends several statements at once (PostgreSQL;
-    /// SQLite runs in-process and has no batches): each at a random index. An entry whose index was taken comes back
-    /// null and is drawn again one by one (<see cref="LogAsync"/>).
-    /// </summary>
-    private async Task<StatusAllocation?[]> LogAllAsync(DbConnection c, DbTransaction tx, List<Pending> group, int size)
-    {
-        await using var batch = c.CreateBatch();
-        batch.Transaction = tx;
-        var indexes = new int[group.Count];
-        var now = _store.Time.GetUtcNow().ToString("O");
-        for (var i = 0; i < group.Count; i++)
-        {
-            var (p, command) = (group[i], batch.CreateBatchCommand());
-            indexes[i] = RandomNumberGenerator.GetInt32(size);
-            command.CommandText = InsertLog;
-            foreach (var (name, value) in new (string, object?)[] { ("@iss", p.IssuerId), ("@cid", p.CredentialId), ("@types", p.CredentialTypes), ("@list", p.ListId), ("@idx", indexes[i]), ("@t", now) })
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value ?? DBNull.Value;
-                command.Parameters.Add(parameter);
-            }
-            batch.BatchCommands.Add(command);
-        }
-        var drawn = new StatusAllocation?[group.Count];
-        await using var r = await batch.ExecuteReaderAsync();
-        // One result per statement (RETURNING): a row, or none where the index was taken.
-        for (var i = 0; i < group.Count; i++)
-        {
-            if (i > 0 && !await r.NextResultAsync()) throw new StoreException($"status list '{group[0].ListId}': the log batch answered {i} of {group.Count} statements");
-            if (await r.ReadAsync()) drawn[i] = new StatusAllocation(group[i].ListId, indexes[i], r.GetInt64(0));
-        }
-        return drawn;
     }
 
     /// <summary>A uniformly chosen free index, for nearly full lists where random draws keep colliding.</summary>
