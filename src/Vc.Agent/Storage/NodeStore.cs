@@ -117,13 +117,7 @@ public sealed class NodeStore : IAsyncDisposable
         {
             var command = batch.CreateBatchCommand();
             command.CommandText = sql;
-            foreach (var (name, value) in args)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value ?? DBNull.Value;
-                command.Parameters.Add(parameter);
-            }
+            Bind(command.Parameters, command.CreateParameter, args);
             batch.BatchCommands.Add(command);
         }
         await using var reader = await batch.ExecuteReaderAsync();
@@ -153,14 +147,20 @@ public sealed class NodeStore : IAsyncDisposable
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
+        Bind(cmd.Parameters, cmd.CreateParameter, args);
+        return cmd;
+    }
+
+    /// <summary>Named parameters (null as DBNull) into a command's or a batch command's collection.</summary>
+    private static void Bind(DbParameterCollection parameters, Func<DbParameter> create, (string Name, object? Value)[] args)
+    {
         foreach (var (name, value) in args)
         {
-            var p = cmd.CreateParameter();
+            var p = create();
             p.ParameterName = name;
             p.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(p);
+            parameters.Add(p);
         }
-        return cmd;
     }
 
     public ValueTask DisposeAsync() => _backend.DisposeAsync();
