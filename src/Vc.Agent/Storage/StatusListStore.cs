@@ -53,6 +53,8 @@ public sealed class StatusListStore : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _writer;
+    /// <summary>Sizes of the lists batches have met (a list's size never changes after it is created).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _sizes = new(StringComparer.Ordinal);
 
     /// <param name="store">the database</param>
     /// <param name="maxBatch">the most allocations per commit (1: a commit per allocation, as before group commit)</param>
@@ -136,13 +138,57 @@ public sealed class StatusListStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// One transaction for a batch, in three round trips on PostgreSQL whatever its size: (1) lock its lists and read
-    /// its issuance bases again, (2) log an index drawn at random for each request and count them, (3) commit. An index
-    /// already taken (by anyone, committed or in this batch) comes back without a row and is drawn again one by one.
+    /// One transaction for a batch. As planned, in two round trips on PostgreSQL whatever its size (<see cref="TryCommitAsPlannedAsync"/>);
+    /// where that finds something amiss (a basis that no longer holds, a list missing or full, a list not seen yet),
+    /// carefully in three: (1) lock its lists and read its issuance bases again, (2) log an index drawn at random for
+    /// each request that may have one and count them, (3) commit. An index already taken (by anyone, committed or in
+    /// this batch) comes back without a row and is drawn again one by one.
     /// </summary>
     private async Task CommitBatchAsync(List<Pending> batch)
     {
-        var reserved = new List<Pending>(batch.Count);
+        if (!await TryCommitAsPlannedAsync(batch)) await CommitCarefullyAsync(batch);
+    }
+
+    /// <summary>
+    /// The common case: every list known (its size is fixed at creation), every basis still holding, room in every
+    /// list. One statement batch raises the lists' counts (their row locks, in list order), reads the bases again and
+    /// logs every request at a random index; then the commit. False, with the transaction rolled back and nothing
+    /// reserved, when any of that does not hold.
+    /// </summary>
+    private async Task<bool> TryCommitAsPlannedAsync(List<Pending> batch)
+    {
+        var lists = batch.GroupBy(p => p.ListId).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (Id: g.Key, Count: g.Count())).ToList();
+        if (!lists.TrueForAll(l => _sizes.ContainsKey(l.Id))) return false;
+        var keyIds = batch.Select(p => p.Basis?.ApiKeyId).OfType<string>().Distinct().ToList();
+        var signing = batch.Select(p => p.Basis?.Signing).OfType<StoredSigningKey>().Distinct().ToList();
+        var now = _store.Time.GetUtcNow().ToString("O");
+        var indexes = batch.Select(p => RandomNumberGenerator.GetInt32(_sizes[p.ListId])).ToArray();
+        List<Pending> reserved;
+        await using (var c = await _store.OpenConnectionAsync())
+        await using (var tx = await _store.BeginWriteAsync(c))
+        {
+            var read = await NodeStore.Rows(c, tx, [
+                .. lists.Select(l => Statement("UPDATE status_lists SET next_index = next_index + @n WHERE id = @id RETURNING next_index, size", ("@n", l.Count), ("@id", l.Id))),
+                .. keyIds.Select(id => Statement(ActiveApiKeyQuery, ("@id", id))),
+                .. signing.Select(k => Statement(IssuerStore.SigningKeyQuery, ("@id", k.Issuer.Id))),
+                .. batch.Select((p, i) => Statement(InsertLog, LogArguments(p, indexes[i], now))),
+            ]);
+            var fits = lists.Select((_, i) => read[i] is [var row] && Convert.ToInt32(row[0]) <= Convert.ToInt32(row[1])).All(x => x);
+            var keysActive = keyIds.Select((_, i) => read[lists.Count + i].Count == 1).All(x => x);
+            var keysUnchanged = signing.Select((k, i) => IssuerStore.SigningKeyUnchanged(read[lists.Count + keyIds.Count + i], k)).All(x => x);
+            if (!(fits && keysActive && keysUnchanged)) return false; // disposed uncommitted: rolled back
+            reserved = await ReserveAsLoggedAsync(c, tx, batch, indexes, read[(lists.Count + keyIds.Count + signing.Count)..], _sizes, now);
+            await tx.CommitAsync();
+        }
+        foreach (var p in reserved) p.Committed.TrySetResult();
+        return true;
+    }
+
+    private const string ActiveApiKeyQuery = "SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL";
+
+    private async Task CommitCarefullyAsync(List<Pending> batch)
+    {
+        List<Pending> reserved;
         var refused = new List<(Pending Request, Exception Error)>();
         await using (var c = await _store.OpenConnectionAsync())
         await using (var tx = await _store.BeginWriteAsync(c))
@@ -153,7 +199,7 @@ public sealed class StatusListStore : IAsyncDisposable
             var signing = batch.Select(p => p.Basis?.Signing).OfType<StoredSigningKey>().Distinct().ToList();
             var read = await NodeStore.Rows(c, tx, [
                 .. lists.Select(id => Statement("SELECT next_index, size FROM status_lists WHERE id = @id" + _store.Dialect.ForUpdate, ("@id", id))),
-                .. keyIds.Select(id => Statement("SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", id))),
+                .. keyIds.Select(id => Statement(ActiveApiKeyQuery, ("@id", id))),
                 .. signing.Select(k => Statement(IssuerStore.SigningKeyQuery, ("@id", k.Issuer.Id))),
             ]);
             var revoked = keyIds.Where((_, i) => read[lists.Count + i].Count == 0).ToHashSet(StringComparer.Ordinal);
@@ -180,6 +226,7 @@ public sealed class StatusListStore : IAsyncDisposable
                         granted++;
                     }
                 }
+                if (read[l] is [var known]) _sizes[lists[l]] = Convert.ToInt32(known[1]); // fixed at creation: the planned path draws from it
                 if (granted > 0) counts.Add((lists[l], granted, Convert.ToInt32(read[l][0][1])));
             }
 
@@ -191,22 +238,32 @@ public sealed class StatusListStore : IAsyncDisposable
                 .. accepted.Select((p, i) => Statement(InsertLog, LogArguments(p, indexes[i], now))),
                 .. counts.Select(x => Statement("UPDATE status_lists SET next_index = next_index + @n WHERE id = @id RETURNING next_index", ("@n", x.Granted), ("@id", x.List))),
             ]);
-            await using (var insert = NodeStore.Command(c, tx, InsertLog, ("@iss", null), ("@cid", null), ("@types", null), ("@list", null), ("@idx", null), ("@t", null)))
-            {
-                for (var i = 0; i < accepted.Count; i++)
-                {
-                    var p = accepted[i];
-                    var allocation = logged[i] is [var row]
-                        ? new StatusAllocation(p.ListId, indexes[i], Convert.ToInt64(row[0]))
-                        : await LogAsync(insert, c, tx, p, sizes[p.ListId], now); // that index was taken: drawn again
-                    p.Reserved.TrySetResult(new StatusReservation(allocation, p.Committed.Task));
-                    reserved.Add(p);
-                }
-            }
+            reserved = await ReserveAsLoggedAsync(c, tx, accepted, indexes, logged, sizes, now);
             await tx.CommitAsync();
         }
         foreach (var p in reserved) p.Committed.TrySetResult();
         foreach (var (p, e) in refused) p.Reserved.TrySetException(e);
+    }
+
+    /// <summary>
+    /// Hands each request the index its log statement took (<paramref name="logged"/>: that statement's rows, in order),
+    /// or one drawn again where that index was taken; returns them, reserved.
+    /// </summary>
+    private async Task<List<Pending>> ReserveAsLoggedAsync(DbConnection c, DbTransaction tx, List<Pending> requests, int[] indexes,
+        IReadOnlyList<List<object[]>> logged, IReadOnlyDictionary<string, int> sizes, string now)
+    {
+        var reserved = new List<Pending>(requests.Count);
+        await using var insert = NodeStore.Command(c, tx, InsertLog, ("@iss", null), ("@cid", null), ("@types", null), ("@list", null), ("@idx", null), ("@t", null));
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var p = requests[i];
+            var allocation = logged[i] is [var row]
+                ? new StatusAllocation(p.ListId, indexes[i], Convert.ToInt64(row[0]))
+                : await LogAsync(insert, c, tx, p, sizes[p.ListId], now); // that index was taken: drawn again
+            p.Reserved.TrySetResult(new StatusReservation(allocation, p.Committed.Task));
+            reserved.Add(p);
+        }
+        return reserved;
     }
 
     private static (string, (string, object?)[]) Statement(string sql, params (string, object?)[] args) => (sql, args);
