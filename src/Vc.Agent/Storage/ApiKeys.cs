@@ -69,23 +69,18 @@ public sealed class ApiKeys(NodeStore store)
     }
 
     /// <summary>The key a presented token belongs to, or null (unknown, malformed or revoked). Constant-time compare.</summary>
-    public async Task<ApiKeyInfo?> AuthenticateAsync(string token)
-    {
-        var parts = token.Split('_', 3);
-        if (parts.Length != 3 || parts[0] != "vch" || parts[1].Length != 12) return null;
-        var key = await ReadAsync(parts[1], token);
-        if (key is not null) Remember(token, key);
-        else _recalled.TryRemove(Convert.ToHexString(Hash(token)), out _); // revoked since it was recalled
-        return key;
-    }
+    public Task<ApiKeyInfo?> AuthenticateAsync(string token) => AuthenticateAsync(token, Hash(token));
 
     /// <summary>
-    /// The key a token belongs to as this process last authenticated it, without a read (else as <see cref="AuthenticateAsync"/>).
+    /// The key a token belongs to as this process last authenticated it, without a read (else as <see cref="AuthenticateAsync(string)"/>).
     /// Only for a write that confirms the key itself before it commits (an issuance given the key id as
     /// <c>IssueOptions.AuthorizedBy</c>): a key revoked through any node since is refused there.
     /// </summary>
-    public async Task<ApiKeyInfo?> RecallAsync(string token) =>
-        _recalled.TryGetValue(Convert.ToHexString(Hash(token)), out var key) ? key : await AuthenticateAsync(token);
+    public async Task<ApiKeyInfo?> RecallAsync(string token)
+    {
+        var hash = Hash(token);
+        return _recalled.TryGetValue(Convert.ToHexString(hash), out var key) ? key : await AuthenticateAsync(token, hash);
+    }
 
     /// <summary>Forgets what was recalled of a key (it was found revoked).</summary>
     public void Forget(string id)
@@ -94,29 +89,39 @@ public sealed class ApiKeys(NodeStore store)
             if (key.Id == id) _recalled.TryRemove(hash, out _);
     }
 
+    /// <summary>Reads whether a key exists unrevoked: a row for the key id <c>@id</c>, or none.</summary>
+    internal const string ActiveKeyQuery = "SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL";
+
     /// <summary>Whether the key with this id exists and is not revoked, read now.</summary>
     public async Task<bool> IsActiveAsync(string id)
     {
         await using var c = await store.OpenConnectionAsync();
-        return await NodeStore.Scalar(c, null, "SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", id)) is not null;
+        return await NodeStore.Scalar(c, null, ActiveKeyQuery, ("@id", id)) is not null;
     }
 
-    private void Remember(string token, ApiKeyInfo key)
+    /// <summary>The token's key read now (its stored hash compared in constant time), remembered for <see cref="RecallAsync"/>.</summary>
+    private async Task<ApiKeyInfo?> AuthenticateAsync(string token, byte[] hash)
     {
+        var parts = token.Split('_', 3);
+        if (parts.Length != 3 || parts[0] != "vch" || parts[1].Length != 12) return null;
+        var recalledAs = Convert.ToHexString(hash);
+        ApiKeyInfo? key = null;
+        await using (var c = await store.OpenConnectionAsync())
+        await using (var cmd = NodeStore.Command(c, null,
+            "SELECT secret_hash, scopes, description, created_at FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", parts[1])))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            if (await r.ReadAsync() && CryptographicOperations.FixedTimeEquals((byte[])r[0], hash))
+                key = new ApiKeyInfo(parts[1], ParseScopes(r.GetString(1)), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)));
+        }
+        if (key is null)
+        {
+            _recalled.TryRemove(recalledAs, out _); // revoked since it was recalled
+            return null;
+        }
         if (_recalled.Count >= MaxRecalled) _recalled.Clear();
-        _recalled[Convert.ToHexString(Hash(token))] = key;
-    }
-
-    private async Task<ApiKeyInfo?> ReadAsync(string id, string token)
-    {
-        await using var c = await store.OpenConnectionAsync();
-        await using var cmd = NodeStore.Command(c, null,
-            "SELECT secret_hash, scopes, description, created_at FROM api_keys WHERE id = @id AND revoked_at IS NULL", ("@id", id));
-        await using var r = await cmd.ExecuteReaderAsync();
-        if (!await r.ReadAsync()) return null;
-        var stored = (byte[])r[0];
-        if (!CryptographicOperations.FixedTimeEquals(stored, Hash(token))) return null;
-        return new ApiKeyInfo(id, ParseScopes(r.GetString(1)), r.GetString(2), DateTimeOffset.Parse(r.GetString(3)));
+        _recalled[recalledAs] = key;
+        return key;
     }
 
     public async Task<bool> RevokeAsync(string id)

@@ -26,8 +26,11 @@ public sealed record StoredSigningKey(IssuerRecord Issuer, byte[] EncryptedKey)
 {
     /// <summary>Whether both name the same key the same way (verification method, token URI, sealed form).</summary>
     public bool SameKeyAs(StoredSigningKey other) =>
-        Issuer.Id == other.Issuer.Id && Issuer.VerificationMethod == other.Issuer.VerificationMethod
-        && Issuer.KeyUri == other.Issuer.KeyUri && EncryptedKey.AsSpan().SequenceEqual(other.EncryptedKey);
+        Issuer.Id == other.Issuer.Id && Stores(other.Issuer.VerificationMethod, other.Issuer.KeyUri, other.EncryptedKey);
+
+    /// <summary>Whether this is the key stored as these columns (verification_method, key_uri, encrypted_key).</summary>
+    internal bool Stores(string verificationMethod, string? keyUri, byte[] encryptedKey) =>
+        Issuer.VerificationMethod == verificationMethod && Issuer.KeyUri == keyUri && EncryptedKey.AsSpan().SequenceEqual(encryptedKey);
 }
 
 /// <summary>Stores issuers with their encrypted signing key (and, for did:ethr, the encrypted controller key).</summary>
@@ -128,8 +131,7 @@ public sealed class IssuerStore(NodeStore store, KeyProtector protector)
     /// <summary>Whether the rows <see cref="SigningKeyQuery"/> read (in the caller's transaction) still store the key
     /// as <paramref name="stored"/> was read: not rotated since.</summary>
     internal static bool SigningKeyUnchanged(IReadOnlyList<object[]> rows, StoredSigningKey stored) =>
-        rows is [var row] && (string)row[0] == stored.Issuer.VerificationMethod && (row[1] as string) == stored.Issuer.KeyUri
-        && ((byte[])row[2]).AsSpan().SequenceEqual(stored.EncryptedKey);
+        rows is [var row] && stored.Stores((string)row[0], row[1] as string, (byte[])row[2]);
 
     /// <summary>The secret of a sealed signing key, decrypted for one use (the caller clears it).</summary>
     public byte[] Unseal(StoredSigningKey stored) => protector.Unprotect(stored.EncryptedKey, stored.Issuer.Id + "/signing");

@@ -159,8 +159,7 @@ public sealed class StatusListStore : IAsyncDisposable
     {
         var lists = batch.GroupBy(p => p.ListId).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (Id: g.Key, Count: g.Count())).ToList();
         if (!lists.TrueForAll(l => _sizes.ContainsKey(l.Id))) return false;
-        var keyIds = batch.Select(p => p.Basis?.ApiKeyId).OfType<string>().Distinct().ToList();
-        var signing = batch.Select(p => p.Basis?.Signing).OfType<StoredSigningKey>().Distinct().ToList();
+        var bases = new Bases(batch);
         var now = _store.Time.GetUtcNow().ToString("O");
         var indexes = batch.Select(p => RandomNumberGenerator.GetInt32(_sizes[p.ListId])).ToArray();
         List<Pending> reserved;
@@ -168,23 +167,22 @@ public sealed class StatusListStore : IAsyncDisposable
         await using (var tx = await _store.BeginWriteAsync(c))
         {
             var read = await NodeStore.Rows(c, tx, [
-                .. lists.Select(l => Statement("UPDATE status_lists SET next_index = next_index + @n WHERE id = @id RETURNING next_index, size", ("@n", l.Count), ("@id", l.Id))),
-                .. keyIds.Select(id => Statement(ActiveApiKeyQuery, ("@id", id))),
-                .. signing.Select(k => Statement(IssuerStore.SigningKeyQuery, ("@id", k.Issuer.Id))),
+                .. lists.Select(l => Statement(RaiseCount, ("@n", l.Count), ("@id", l.Id))),
+                .. bases.Statements,
                 .. batch.Select((p, i) => Statement(InsertLog, LogArguments(p, indexes[i], now))),
             ]);
             var fits = lists.Select((_, i) => read[i] is [var row] && Convert.ToInt32(row[0]) <= Convert.ToInt32(row[1])).All(x => x);
-            var keysActive = keyIds.Select((_, i) => read[lists.Count + i].Count == 1).All(x => x);
-            var keysUnchanged = signing.Select((k, i) => IssuerStore.SigningKeyUnchanged(read[lists.Count + keyIds.Count + i], k)).All(x => x);
-            if (!(fits && keysActive && keysUnchanged)) return false; // disposed uncommitted: rolled back
-            reserved = await ReserveAsLoggedAsync(c, tx, batch, indexes, read[(lists.Count + keyIds.Count + signing.Count)..], _sizes, now);
+            var stale = bases.Judge(read[lists.Count..]);
+            if (!fits || batch.Exists(p => stale(p) is not null)) return false; // disposed uncommitted: rolled back
+            reserved = await ReserveAsLoggedAsync(c, tx, batch, indexes, read[(lists.Count + bases.Count)..], now);
             await tx.CommitAsync();
         }
         foreach (var p in reserved) p.Committed.TrySetResult();
         return true;
     }
 
-    private const string ActiveApiKeyQuery = "SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL";
+    // Raises a list's count of indexes handed out (and takes its row lock until the commit).
+    private const string RaiseCount = "UPDATE status_lists SET next_index = next_index + @n WHERE id = @id RETURNING next_index, size";
 
     private async Task CommitCarefullyAsync(List<Pending> batch)
     {
@@ -195,27 +193,23 @@ public sealed class StatusListStore : IAsyncDisposable
         {
             // Lists locked in one order everywhere, so two nodes' batches never wait on each other in a cycle.
             var lists = batch.Select(p => p.ListId).Distinct().Order(StringComparer.Ordinal).ToList();
-            var keyIds = batch.Select(p => p.Basis?.ApiKeyId).OfType<string>().Distinct().ToList();
-            var signing = batch.Select(p => p.Basis?.Signing).OfType<StoredSigningKey>().Distinct().ToList();
+            var bases = new Bases(batch);
             var read = await NodeStore.Rows(c, tx, [
                 .. lists.Select(id => Statement("SELECT next_index, size FROM status_lists WHERE id = @id" + _store.Dialect.ForUpdate, ("@id", id))),
-                .. keyIds.Select(id => Statement(ActiveApiKeyQuery, ("@id", id))),
-                .. signing.Select(k => Statement(IssuerStore.SigningKeyQuery, ("@id", k.Issuer.Id))),
+                .. bases.Statements,
             ]);
-            var revoked = keyIds.Where((_, i) => read[lists.Count + i].Count == 0).ToHashSet(StringComparer.Ordinal);
-            var changed = signing.Where((k, i) => !IssuerStore.SigningKeyUnchanged(read[lists.Count + keyIds.Count + i], k)).ToHashSet();
+            var stale = bases.Judge(read[lists.Count..]);
 
             var accepted = new List<Pending>(batch.Count);
-            var counts = new List<(string List, int Granted, int Size)>();
+            var counts = new List<(string List, int Granted)>();
             for (var l = 0; l < lists.Count; l++)
             {
                 var granted = 0;
+                if (read[l] is [var known]) _sizes[lists[l]] = Convert.ToInt32(known[1]); // fixed at creation: the planned path draws from it
                 foreach (var p in batch.Where(p => p.ListId == lists[l]))
                 {
-                    if (p.Basis is { ApiKeyId: { } keyId } && revoked.Contains(keyId))
-                        refused.Add((p, new IssuanceBasisException($"the API key {keyId} was revoked", apiKeyRevoked: true)));
-                    else if (p.Basis is { } basis && changed.Contains(basis.Signing))
-                        refused.Add((p, new IssuanceBasisException($"the signing key of issuer '{p.IssuerId}' changed", apiKeyRevoked: false)));
+                    if (stale(p) is { } reason)
+                        refused.Add((p, reason));
                     else if (read[l] is not [var row])
                         refused.Add((p, new StoreException($"status list '{lists[l]}' does not exist")));
                     else if (Convert.ToInt32(row[0]) + granted >= Convert.ToInt32(row[1]))
@@ -226,19 +220,17 @@ public sealed class StatusListStore : IAsyncDisposable
                         granted++;
                     }
                 }
-                if (read[l] is [var known]) _sizes[lists[l]] = Convert.ToInt32(known[1]); // fixed at creation: the planned path draws from it
-                if (granted > 0) counts.Add((lists[l], granted, Convert.ToInt32(read[l][0][1])));
+                if (granted > 0) counts.Add((lists[l], granted));
             }
 
             // Each accepted request logged at a random index, and each list's count raised, in one round trip.
             var now = _store.Time.GetUtcNow().ToString("O");
-            var sizes = counts.ToDictionary(x => x.List, x => x.Size, StringComparer.Ordinal);
-            var indexes = accepted.Select(p => RandomNumberGenerator.GetInt32(sizes[p.ListId])).ToArray();
+            var indexes = accepted.Select(p => RandomNumberGenerator.GetInt32(_sizes[p.ListId])).ToArray();
             var logged = await NodeStore.Rows(c, tx, [
                 .. accepted.Select((p, i) => Statement(InsertLog, LogArguments(p, indexes[i], now))),
-                .. counts.Select(x => Statement("UPDATE status_lists SET next_index = next_index + @n WHERE id = @id RETURNING next_index", ("@n", x.Granted), ("@id", x.List))),
+                .. counts.Select(x => Statement(RaiseCount, ("@n", x.Granted), ("@id", x.List))),
             ]);
-            reserved = await ReserveAsLoggedAsync(c, tx, accepted, indexes, logged, sizes, now);
+            reserved = await ReserveAsLoggedAsync(c, tx, accepted, indexes, logged, now);
             await tx.CommitAsync();
         }
         foreach (var p in reserved) p.Committed.TrySetResult();
@@ -246,11 +238,42 @@ public sealed class StatusListStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// The distinct API keys and issuer signing keys a batch was decided on (<see cref="IssuanceBasis"/>): the statements
+    /// that read them again in the batch's transaction and, from their rows, why a request no longer holds (null: it holds).
+    /// </summary>
+    private sealed class Bases(List<Pending> batch)
+    {
+        private readonly List<string> _keyIds = batch.Select(p => p.Basis?.ApiKeyId).OfType<string>().Distinct().ToList();
+        private readonly List<StoredSigningKey> _signing = batch.Select(p => p.Basis?.Signing).OfType<StoredSigningKey>().Distinct().ToList();
+
+        public int Count => _keyIds.Count + _signing.Count;
+
+        public IEnumerable<(string, (string, object?)[])> Statements =>
+        [
+            .. _keyIds.Select(id => Statement(ApiKeys.ActiveKeyQuery, ("@id", id))),
+            .. _signing.Select(k => Statement(IssuerStore.SigningKeyQuery, ("@id", k.Issuer.Id))),
+        ];
+
+        /// <param name="rows">the rows of <see cref="Statements"/> in order (more may follow)</param>
+        public Func<Pending, IssuanceBasisException?> Judge(IReadOnlyList<List<object[]>> rows)
+        {
+            var revoked = _keyIds.Where((_, i) => rows[i].Count == 0).ToHashSet(StringComparer.Ordinal);
+            var changed = _signing.Where((k, i) => !IssuerStore.SigningKeyUnchanged(rows[_keyIds.Count + i], k)).ToHashSet();
+            return p => p.Basis switch
+            {
+                { ApiKeyId: { } id } when revoked.Contains(id) => new IssuanceBasisException($"the API key {id} was revoked", apiKeyRevoked: true),
+                { } b when changed.Contains(b.Signing) => new IssuanceBasisException($"the signing key of issuer '{p.IssuerId}' changed", apiKeyRevoked: false),
+                _ => null,
+            };
+        }
+    }
+
+    /// <summary>
     /// Hands each request the index its log statement took (<paramref name="logged"/>: that statement's rows, in order),
     /// or one drawn again where that index was taken; returns them, reserved.
     /// </summary>
     private async Task<List<Pending>> ReserveAsLoggedAsync(DbConnection c, DbTransaction tx, List<Pending> requests, int[] indexes,
-        IReadOnlyList<List<object[]>> logged, IReadOnlyDictionary<string, int> sizes, string now)
+        IReadOnlyList<List<object[]>> logged, string now)
     {
         var reserved = new List<Pending>(requests.Count);
         await using var insert = NodeStore.Command(c, tx, InsertLog, ("@iss", null), ("@cid", null), ("@types", null), ("@list", null), ("@idx", null), ("@t", null));
@@ -259,7 +282,7 @@ public sealed class StatusListStore : IAsyncDisposable
             var p = requests[i];
             var allocation = logged[i] is [var row]
                 ? new StatusAllocation(p.ListId, indexes[i], Convert.ToInt64(row[0]))
-                : await LogAsync(insert, c, tx, p, sizes[p.ListId], now); // that index was taken: drawn again
+                : await LogAsync(insert, c, tx, p, _sizes[p.ListId], now); // that index was taken: drawn again
             p.Reserved.TrySetResult(new StatusReservation(allocation, p.Committed.Task));
             reserved.Add(p);
         }
