@@ -126,24 +126,31 @@ public sealed class IssuerService(IssuerStore issuers, IssuerKeyStores keyStores
             if (options.AuthorizedBy is { } keyId && !await apiKeys.IsActiveAsync(keyId)) throw Unauthorized(keyId);
             return await IssueAsync(await SigningStateAsync(id, fresh: true), credential, statusPurposes, options, ct);
         }
-        var kept = await SigningStateAsync(id, fresh: false);
-        try
+        var signing = await SigningStateAsync(id, fresh: false);
+        for (var attempt = 0; ; attempt++)
         {
-            return await IssueAsync(kept, credential, statusPurposes, options, ct);
-        }
-        catch (Exception e) when (e is IssuanceBasisException { ApiKeyRevoked: false } or IssuerServiceException { Kind: "conflict" })
-        {
-            // The key kept may have been rotated (through another node) since it was read: the transaction found it
-            // changed, or the ledger no longer lists it. Signed again with the key stored now (what was logged for the
-            // refused attempt was never committed); a ledger conflict with the current key stands.
-            var current = await SigningStateAsync(id, fresh: true);
-            if (e is IssuerServiceException && current.SameKeyAs(kept)) throw;
-            return await IssueAsync(current, credential, statusPurposes, options, ct);
-        }
-        catch (IssuanceBasisException e)
-        {
-            apiKeys.Forget(options.AuthorizedBy!);
-            throw Unauthorized(options.AuthorizedBy!, e);
+            try
+            {
+                return await IssueAsync(signing, credential, statusPurposes, options, ct);
+            }
+            catch (Exception e) when (attempt == 0 && e is IssuanceBasisException { ApiKeyRevoked: false } or IssuerServiceException { Kind: "conflict" })
+            {
+                // The key kept may have been rotated (through another node) since it was read: the transaction found it
+                // changed, or the ledger no longer lists it. Signed again with the key stored now (what was logged for the
+                // refused attempt was never committed); a ledger conflict with the current key stands.
+                var current = await SigningStateAsync(id, fresh: true);
+                if (e is IssuerServiceException && current.SameKeyAs(signing)) throw;
+                signing = current;
+            }
+            catch (IssuanceBasisException e) when (e.ApiKeyRevoked)
+            {
+                apiKeys.Forget(options.AuthorizedBy!);
+                throw Unauthorized(options.AuthorizedBy!, e);
+            }
+            catch (IssuanceBasisException e)
+            {
+                throw new IssuerServiceException("conflict", $"{e.Message} again while it was issuing; not issuing", e); // rotated twice meanwhile
+            }
         }
     }
 
