@@ -10,8 +10,7 @@ namespace Vc.Node.Tests;
 /// </summary>
 public sealed class HardhatNetworkTests : IAsyncLifetime
 {
-    // Hardhat's and Anvil's first development account (a public test key: "test test … junk").
-    private const string DevKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    private const string DevKey = TestEnvironment.DevAccountKey;
     private const string DevAddress = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
     private HardhatProcess? _hardhat;
     private readonly string _dir = Directory.CreateTempSubdirectory("vchealth-hardhat-").FullName;

@@ -171,9 +171,9 @@ public sealed class SharedDatabaseTests(PostgresServer postgres) : IDisposable
         await using var chain = await AnvilProcess.StartAsync(new AnvilOptions());
         var env = Environment();
         var cli = Common(Path.Combine(_dir, "cli"), db, chain);
-        // One DID registry for all: deployed once (Anvil's first dev account pays), named to every node.
+        // One DID registry for all: deployed once (the first development account pays), named to every node.
         var keyFile = Path.Combine(_dir, "deployer.key");
-        await File.WriteAllTextAsync(keyFile, "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+        await File.WriteAllTextAsync(keyFile, TestEnvironment.DevAccountKey);
         var deploy = await NodeProcess.CliAsync(env, ["ledger", "deploy", "--key", keyFile, .. cli]);
         Assert.True(deploy.Code == 0, deploy.Err);
         var registry = (string)JsonNode.Parse(deploy.Out)!["ethereumDIDRegistry"]!["address"]!;

@@ -4,6 +4,9 @@ namespace Vc.Node.Tests;
 
 internal static class TestEnvironment
 {
+    /// <summary>Hardhat's and Anvil's first development account (a public test key: "test test … junk").</summary>
+    internal const string DevAccountKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
     /// <summary>
     /// These tests run nodes on loopback over plain http (status lists fetched from one another): the development
     /// switch allows exactly that; OutboundGuardTests build nodes with the production policy explicitly.
