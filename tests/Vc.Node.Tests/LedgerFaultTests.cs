@@ -159,7 +159,7 @@ public sealed class LedgerFaultTests
             var verify = await IssueAsync(node);
             Assert.Equal(HttpStatusCode.OK, (await verify()).Item1);
             pid = await AnvilPidAsync(node);
-            Signal("STOP", pid); // the ledger accepts connections but never answers
+            await PauseAsync(pid); // the ledger accepts connections but never answers
 
             var (status, answer) = await verify();
             AssertIndeterminate(status, answer);
@@ -217,6 +217,27 @@ public sealed class LedgerFaultTests
         finally
         {
             await node.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// SIGSTOP, then waits until every thread of the process has stopped: the signal is delivered asynchronously, and a
+    /// thread still running (busy machine) could answer one more request after kill returned.
+    /// </summary>
+    private static async Task PauseAsync(int pid)
+    {
+        Signal("STOP", pid);
+        for (var attempt = 0; attempt < 2000; attempt++)
+        {
+            if (Directory.EnumerateDirectories($"/proc/{pid}/task").All(Stopped)) return;
+            await Task.Delay(5);
+        }
+        Assert.Fail($"process {pid} did not stop after SIGSTOP");
+
+        static bool Stopped(string task)
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            return stat[stat.LastIndexOf(')') + 2] is 'T' or 't'; // "pid (comm) S …": the state follows the last ')'
         }
     }
 
